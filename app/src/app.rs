@@ -1,0 +1,62 @@
+//! The HTML shell and the routes.
+
+use crate::pages::{home::HomePage, not_found::NotFound, sign_in::SignInPage};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, provide_meta_context};
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+/// The document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="fr">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="stylesheet" href="/pkg/payer-creance.css" />
+                <link rel="icon" href="/favicon.ico" />
+                <HydrationScripts options islands=true />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The routes. Every page waits for its data on the server and is sent whole
+/// (`SsrMode::Async`), so it reads the same with or without JavaScript.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=|| view! { <Redirect path="/accueil" /> } />
+                <Route path=path!("/connexion") view=SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/accueil") view=HomePage ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}
+
+/// Sends this page's Content-Security-Policy: scripts only from the app, or inline
+/// with this response's nonce (the islands' loader); WebAssembly allowed.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    use leptos::nonce::use_nonce;
+    let (Some(nonce), Some(response), Some(state)) =
+        (use_nonce(), use_context::<leptos_axum::ResponseOptions>(), use_context::<crate::ssr::AppState>())
+    else {
+        return;
+    };
+    let policy = crate::ssr::security::content_security_policy(&state.settings, Some(nonce.as_inner()));
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}

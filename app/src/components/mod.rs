@@ -1,0 +1,6 @@
+//! Reusable widgets. Those marked `#[island]` are hydrated in the browser; the
+//! others are rendered on the server only.
+
+pub mod error_summary;
+pub mod layout;
+pub mod nir_field;

@@ -1,0 +1,28 @@
+//! «Payer une créance»: the pages, the interactive islands, the shared domain
+//! types and the server functions of the service.
+//!
+//! Compiled twice: with feature `ssr` for the server (every page is rendered
+//! there; forms post to server functions and work without JavaScript), and with
+//! feature `hydrate` for the browser, where only the `#[island]` components ship
+//! as WebAssembly (live checks, reference boxes, totals), calling the very same
+//! `domain` code the server trusts.
+
+#![recursion_limit = "256"]
+
+pub mod api;
+mod app;
+pub mod components;
+pub mod domain;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use app::{App, shell};
+
+/// The browser's entry point: hydrates the islands of the page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}

@@ -1,0 +1,194 @@
+//! The demonstration data of the specification, loaded into an empty database.
+
+use super::audit::{self, Actor, Entry};
+use super::db::{Store, new_id};
+use super::password;
+use super::time::paris_ms;
+use crate::domain::{EligibilityPolicy, Euros};
+use anyhow::Context;
+use sqlx::Row;
+
+struct DemoPerson {
+    nir: &'static str,
+    first_name: &'static str,
+    last_name: &'static str,
+    birth_date: &'static str,
+    password: &'static str,
+    caisse: &'static str,
+    last_sign_in: Option<(i16, i8, i8, i8, i8)>,
+    closed_by_caisse: bool,
+    /// (reference, date d'émission, initial, restant), in cents.
+    avis: &'static [(&'static str, &'static str, i64, i64)],
+}
+
+const CAISSES: [(&str, &str); 3] =
+    [("381", "CPAM de l'Isère"), ("631", "CPAM du Puy-de-Dôme"), ("751", "CPAM de Paris")];
+
+const PERSONS: [DemoPerson; 4] = [
+    DemoPerson {
+        nir: "1830201053123",
+        first_name: "Pierre",
+        last_name: "BELAGE",
+        birth_date: "1983-02-25",
+        password: "Belage-2019",
+        caisse: "381",
+        last_sign_in: Some((2017, 9, 11, 15, 54)),
+        closed_by_caisse: false,
+        avis: &[
+            ("3811907400001234F", "2019-03-15", 8_709, 8_709),
+            ("3811701200010075F", "2016-05-12", 5_000, 1_250),
+            ("3811702400012980F", "2015-09-12", 5_000, 660),
+            ("3811708600076602F", "2014-02-20", 5_000, 2_890),
+            ("3811708600079999F", "2020-02-20", 5_000, 1_036),
+        ],
+    },
+    DemoPerson {
+        nir: "2901063113045",
+        first_name: "Eva",
+        last_name: "DUPONT",
+        birth_date: "1990-10-31",
+        password: "Dupont-1990",
+        caisse: "631",
+        last_sign_in: None,
+        closed_by_caisse: false,
+        avis: &[
+            ("6311632600000408F", "2016-11-21", 700, 700),
+            ("6311631200000297F", "2016-11-07", 380, 380),
+            ("6311605000001187F", "2016-02-19", 5_000, 4_500),
+            ("6311612100002201F", "2016-04-30", 5_000, 5_000),
+        ],
+    },
+    DemoPerson {
+        nir: "1750538185012",
+        first_name: "Paul",
+        last_name: "MARTIN",
+        birth_date: "1975-05-12",
+        password: "Martin-1975",
+        caisse: "381",
+        last_sign_in: None,
+        closed_by_caisse: false,
+        avis: &[
+            ("3811810100004242F", "2018-04-11", 6_000, 6_000),
+            ("3811820000004243F", "2018-07-19", 6_000, 6_000),
+            ("3811830000004244F", "2018-10-27", 6_000, 6_000),
+        ],
+    },
+    DemoPerson {
+        nir: "2680975056088",
+        first_name: "Jeanne",
+        last_name: "ROUX",
+        birth_date: "1968-09-09",
+        password: "Roux-1968",
+        caisse: "751",
+        last_sign_in: None,
+        closed_by_caisse: true,
+        avis: &[("7511900500000777F", "2019-01-05", 12_000, 12_000)],
+    },
+];
+
+/// Loads the demonstration data if the database holds no person yet. Returns
+/// true when it loaded them.
+pub async fn load_if_empty(store: &Store, policy: &EligibilityPolicy, now_ms: i64) -> anyhow::Result<bool> {
+    let persons: i64 = sqlx::query("SELECT COUNT(*) AS n FROM persons")
+        .fetch_one(store.pool())
+        .await
+        .context("counting persons")?
+        .try_get("n")?;
+    if persons > 0 {
+        return Ok(false);
+    }
+    let passwords: Vec<&'static str> =
+        PERSONS.iter().map(|p| p.password).chain(std::iter::once(AGENT.password)).collect();
+    let hashes = tokio::task::spawn_blocking(move || {
+        passwords.into_iter().map(password::hash_blocking).collect::<anyhow::Result<Vec<String>>>()
+    })
+    .await
+    .context("joining the hashing task")??;
+
+    let mut tx = store.write().await.context("starting the demo transaction")?;
+    for (code, name) in CAISSES {
+        sqlx::query("INSERT INTO caisses (code, name) VALUES ($1, $2)")
+            .bind(code)
+            .bind(name)
+            .execute(tx.conn())
+            .await?;
+    }
+    for (person, hash) in PERSONS.iter().zip(&hashes) {
+        let person_id = new_id();
+        let last_sign_in = person.last_sign_in.map(|(y, m, d, h, min)| paris_ms(y, m, d, h, min));
+        sqlx::query(
+            "INSERT INTO persons (id, nir, first_name, last_name, birth_date, password_hash, caisse_code, last_sign_in_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&person_id)
+        .bind(person.nir)
+        .bind(person.first_name)
+        .bind(person.last_name)
+        .bind(person.birth_date)
+        .bind(hash)
+        .bind(person.caisse)
+        .bind(last_sign_in)
+        .bind(now_ms)
+        .execute(tx.conn())
+        .await?;
+        // The balance when the avis were issued: everything the person owed.
+        let balance = Euros::from_cents(person.avis.iter().map(|a| a.3).sum());
+        let open = policy.is_open_online(balance);
+        for (reference, issued_on, initial, restant) in person.avis {
+            sqlx::query(
+                "INSERT INTO avis (reference, person_id, caisse_code, kind, issued_on, initial_cents, restant_cents, \
+                 balance_at_issue_cents, online_payable, closed_at, created_at) \
+                 VALUES ($1, $2, $3, 'PF_FR', $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(*reference)
+            .bind(&person_id)
+            .bind(person.caisse)
+            .bind(*issued_on)
+            .bind(*initial)
+            .bind(*restant)
+            .bind(balance.cents())
+            .bind(i64::from(open))
+            .bind(person.closed_by_caisse.then_some(now_ms))
+            .bind(now_ms)
+            .execute(tx.conn())
+            .await?;
+        }
+        audit::record(
+            tx.conn(),
+            now_ms,
+            Entry {
+                actor: Actor::System,
+                caisse_code: Some(person.caisse),
+                entity_kind: "person",
+                entity_id: &person_id,
+                action: "demo_loaded",
+                detail: serde_json::json!({ "avis": person.avis.len() }),
+            },
+        )
+        .await?;
+    }
+    let agent_hash = hashes.last().context("agent hash")?;
+    sqlx::query(
+        "INSERT INTO agents (id, login, display_name, password_hash, caisse_code, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(new_id())
+    .bind(AGENT.login)
+    .bind(AGENT.display_name)
+    .bind(agent_hash)
+    .bind(AGENT.caisse)
+    .bind(now_ms)
+    .execute(tx.conn())
+    .await?;
+    tx.commit().await.context("committing the demo data")?;
+    Ok(true)
+}
+
+struct DemoAgent {
+    login: &'static str,
+    display_name: &'static str,
+    password: &'static str,
+    caisse: &'static str,
+}
+
+const AGENT: DemoAgent =
+    DemoAgent { login: "agent.isere", display_name: "Agent CPAM de l'Isère", password: "Agent-381", caisse: "381" };

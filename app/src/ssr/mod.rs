@@ -1,0 +1,75 @@
+//! Server-only code: services, storage, sessions, the Sips protocol codec.
+//!
+//! Error policy: each service returns its own `thiserror` enum whose user-facing
+//! variants carry the French message; everything else is `Unexpected(anyhow::Error)`
+//! built with `.context("…")`. The `api` layer logs unexpected errors with their
+//! cause chain and answers a generic French message with a 5xx status.
+
+pub mod audit;
+pub mod clock;
+pub mod context;
+pub mod creances;
+pub mod db;
+pub mod demo;
+pub mod password;
+pub mod persons;
+pub mod secret;
+pub mod security;
+pub mod session;
+pub mod sips;
+pub mod time;
+
+use crate::domain::EligibilityPolicy;
+use std::sync::Arc;
+
+pub use clock::Clock;
+pub use db::Store;
+pub use secret::Secret;
+
+/// How the app reaches the bank kiosk (Worldline Sips 2.0 Paypage POST).
+#[derive(Debug, Clone)]
+pub struct KioskSettings {
+    /// Where the browser posts the payment request.
+    pub paypage_url: String,
+    /// The merchant identifier the bank gave the caisse.
+    pub merchant_id: String,
+    /// The version of the secret key.
+    pub key_version: String,
+    /// The secret key the seals are computed with.
+    pub secret_key: Secret<String>,
+    /// The `InterfaceVersion` sent with requests.
+    pub interface_version: String,
+}
+
+/// Settings the app's services read (built by the server from its configuration).
+#[derive(Debug, Clone)]
+pub struct AppSettings {
+    /// The app's public base URL, without a trailing slash: the kiosk calls it back.
+    pub public_url: String,
+    /// The bank kiosk.
+    pub kiosk: KioskSettings,
+    /// Which avis are open to online payment.
+    pub eligibility: EligibilityPolicy,
+    /// A session ends after this long without a request.
+    pub session_idle_timeout_ms: i64,
+}
+
+impl AppSettings {
+    /// True when the app is served over TLS: cookies then get `Secure` and the
+    /// `__Host-` prefix.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// Everything a request handler needs, provided once through Leptos' context and
+/// axum's state.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The time source (fixed in tests).
+    pub clock: Clock,
+    /// Configuration.
+    pub settings: Arc<AppSettings>,
+}

@@ -1,0 +1,267 @@
+//! Server-side sessions.
+//!
+//! The cookie carries 32 random bytes; the database keeps only their SHA-256, so a
+//! leaked database does not leak live sessions. Cookies are `HttpOnly`,
+//! `SameSite=Lax` (the bank kiosk's return is a cross-site POST that must not
+//! carry them; the redirect that follows is a top-level GET that does), `Path=/`,
+//! and `Secure` with the `__Host-` prefix when the app is served over TLS.
+//!
+//! A session also carries a "flash": a form's entered values and field errors,
+//! kept across the redirect that follows a form post (so forms work the same
+//! with and without JavaScript) and consumed by the next page that shows them.
+
+use super::db::Store;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use std::collections::BTreeMap;
+
+/// A session lasts at most this long, whatever the activity (12 hours).
+pub const ABSOLUTE_LIFETIME_MS: i64 = 12 * 60 * 60 * 1000;
+/// A session that only carries a flash lasts this long (30 minutes).
+pub const ANONYMOUS_LIFETIME_MS: i64 = 30 * 60 * 1000;
+/// `last_seen_at` is refreshed at most this often, to spare the database a write
+/// on every request.
+const TOUCH_EVERY_MS: i64 = 60 * 1000;
+
+/// Whose session it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    /// Nobody signed in yet: the session only carries a flash.
+    Anonymous,
+    /// An insured person (their id).
+    Person(String),
+    /// A back-office agent (their id).
+    Agent(String),
+}
+
+/// A live session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The SHA-256 of the cookie token.
+    pub id_hash: String,
+    /// Whose it is.
+    pub owner: Owner,
+    /// The owner's sign-in before this one («Dernière connexion le …»).
+    pub previous_sign_in_at: Option<i64>,
+    /// The flash, if one is waiting.
+    pub flash: Option<Flash>,
+}
+
+/// A form's entered values and field errors, carried across a redirect.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flash {
+    /// Which form it belongs to.
+    pub form: String,
+    /// The values as entered, by field name.
+    pub values: BTreeMap<String, String>,
+    /// The field errors, by field name (French messages).
+    pub errors: BTreeMap<String, String>,
+}
+
+impl Flash {
+    /// A flash for `form`.
+    pub fn new(form: &str) -> Self {
+        Flash { form: form.to_owned(), ..Flash::default() }
+    }
+
+    /// Adds an entered value.
+    pub fn value(mut self, field: &str, value: impl Into<String>) -> Self {
+        self.values.insert(field.to_owned(), value.into());
+        self
+    }
+
+    /// Adds a field error.
+    pub fn error(mut self, field: &str, message: impl Into<String>) -> Self {
+        self.errors.insert(field.to_owned(), message.into());
+        self
+    }
+}
+
+/// The cookie's name.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure { "__Host-pc_session" } else { "pc_session" }
+}
+
+/// The `Set-Cookie` value that gives the browser `token`.
+pub fn set_cookie_header(token: &str, secure: bool) -> String {
+    let name = cookie_name(secure);
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax{secure}")
+}
+
+/// The `Set-Cookie` value that removes the cookie.
+pub fn clear_cookie_header(secure: bool) -> String {
+    let name = cookie_name(secure);
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+}
+
+/// Reads the session token from a `Cookie` header.
+pub fn token_from_cookie_header(header: &str, secure: bool) -> Option<&str> {
+    let name = cookie_name(secure);
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+        .filter(|value| value.len() == 43 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+}
+
+fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Creates a session and returns its cookie token.
+pub async fn create(
+    store: &Store,
+    now_ms: i64,
+    idle_timeout_ms: i64,
+    owner: &Owner,
+    previous_sign_in_at: Option<i64>,
+    flash: Option<&Flash>,
+) -> Result<String, sqlx::Error> {
+    let token = new_token();
+    let (person_id, agent_id, lifetime) = match owner {
+        Owner::Anonymous => (None, None, ANONYMOUS_LIFETIME_MS),
+        Owner::Person(id) => (Some(id.as_str()), None, idle_timeout_ms),
+        Owner::Agent(id) => (None, Some(id.as_str()), idle_timeout_ms),
+    };
+    let flash = flash.map(|f| serde_json::to_string(f).unwrap_or_default());
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, person_id, agent_id, previous_sign_in_at, created_at, last_seen_at, expires_at, flash) \
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $7)",
+    )
+    .bind(hash_token(&token))
+    .bind(person_id)
+    .bind(agent_id)
+    .bind(previous_sign_in_at)
+    .bind(now_ms)
+    .bind(now_ms + lifetime)
+    .bind(flash)
+    .execute(store.pool())
+    .await?;
+    Ok(token)
+}
+
+/// Finds the live session of `token`, sliding its idle expiry.
+pub async fn find(
+    store: &Store,
+    now_ms: i64,
+    idle_timeout_ms: i64,
+    token: &str,
+) -> Result<Option<Session>, sqlx::Error> {
+    let id_hash = hash_token(token);
+    let row = sqlx::query(
+        "SELECT person_id, agent_id, previous_sign_in_at, created_at, last_seen_at, flash \
+         FROM sessions WHERE id_hash = $1 AND expires_at > $2",
+    )
+    .bind(&id_hash)
+    .bind(now_ms)
+    .fetch_optional(store.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let person_id: Option<String> = row.try_get("person_id")?;
+    let agent_id: Option<String> = row.try_get("agent_id")?;
+    let created_at: i64 = row.try_get("created_at")?;
+    let last_seen_at: i64 = row.try_get("last_seen_at")?;
+    let owner = match (person_id, agent_id) {
+        (Some(person), _) => Owner::Person(person),
+        (None, Some(agent)) => Owner::Agent(agent),
+        (None, None) => Owner::Anonymous,
+    };
+    if owner != Owner::Anonymous && now_ms - created_at > ABSOLUTE_LIFETIME_MS {
+        return Ok(None);
+    }
+    if owner != Owner::Anonymous && now_ms - last_seen_at > TOUCH_EVERY_MS {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3")
+            .bind(now_ms)
+            .bind(now_ms + idle_timeout_ms)
+            .bind(&id_hash)
+            .execute(store.pool())
+            .await?;
+    }
+    let flash: Option<String> = row.try_get("flash")?;
+    Ok(Some(Session {
+        id_hash,
+        owner,
+        previous_sign_in_at: row.try_get("previous_sign_in_at")?,
+        flash: flash.and_then(|f| serde_json::from_str(&f).ok()),
+    }))
+}
+
+/// Leaves a flash on a session.
+pub async fn put_flash(store: &Store, id_hash: &str, flash: &Flash) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET flash = $1 WHERE id_hash = $2")
+        .bind(serde_json::to_string(flash).unwrap_or_default())
+        .bind(id_hash)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+/// Removes the flash of `form` from a session and returns it.
+pub async fn take_flash(store: &Store, session: &Session, form: &str) -> Result<Option<Flash>, sqlx::Error> {
+    match &session.flash {
+        Some(flash) if flash.form == form => {
+            sqlx::query("UPDATE sessions SET flash = NULL WHERE id_hash = $1")
+                .bind(&session.id_hash)
+                .execute(store.pool())
+                .await?;
+            Ok(Some(flash.clone()))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Ends a session.
+pub async fn delete(store: &Store, id_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(store.pool()).await?;
+    Ok(())
+}
+
+/// Removes expired sessions; returns how many.
+pub async fn purge_expired(store: &Store, now_ms: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now_ms).execute(store.pool()).await?;
+    Ok(done.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_attributes() {
+        assert_eq!(set_cookie_header("abc", false), "pc_session=abc; Path=/; HttpOnly; SameSite=Lax");
+        assert_eq!(set_cookie_header("abc", true), "__Host-pc_session=abc; Path=/; HttpOnly; SameSite=Lax; Secure");
+        assert!(clear_cookie_header(false).contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn reads_only_well_formed_tokens() {
+        let token = new_token();
+        assert_eq!(token.len(), 43);
+        let header = format!("other=1; pc_session={token}; x=y");
+        assert_eq!(token_from_cookie_header(&header, false), Some(token.as_str()));
+        assert_eq!(token_from_cookie_header(&header, true), None);
+        assert_eq!(token_from_cookie_header("pc_session=short", false), None);
+        assert_eq!(token_from_cookie_header("pc_session=", false), None);
+    }
+
+    #[test]
+    fn stores_only_the_hash() {
+        let token = new_token();
+        let hashed = hash_token(&token);
+        assert_eq!(hashed.len(), 64);
+        assert!(!hashed.contains(&token));
+    }
+}

@@ -1,0 +1,89 @@
+//! Instants shown the French way, in Europe/Paris.
+
+use jiff::{Timestamp, tz::TimeZone};
+
+fn paris() -> TimeZone {
+    TimeZone::get("Europe/Paris").unwrap_or(TimeZone::UTC)
+}
+
+fn zoned(ms: i64) -> jiff::Zoned {
+    Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH).to_zoned(paris())
+}
+
+/// «11/09/2017».
+pub fn date_fr(ms: i64) -> String {
+    zoned(ms).strftime("%d/%m/%Y").to_string()
+}
+
+/// «11/09/2017 à 15:54».
+pub fn date_time_fr(ms: i64) -> String {
+    zoned(ms).strftime("%d/%m/%Y à %H:%M").to_string()
+}
+
+/// «15:54».
+pub fn time_fr(ms: i64) -> String {
+    zoned(ms).strftime("%H:%M").to_string()
+}
+
+/// The Paris calendar date of an instant: (year, day of year).
+pub fn year_and_day(ms: i64) -> (i16, i16) {
+    let z = zoned(ms);
+    (z.year(), z.day_of_year())
+}
+
+/// Unix milliseconds of a Paris wall-clock time, for fixtures.
+pub fn paris_ms(year: i16, month: i8, day: i8, hour: i8, minute: i8) -> i64 {
+    jiff::civil::date(year, month, day)
+        .at(hour, minute, 0, 0)
+        .to_zoned(paris())
+        .map(|z| z.timestamp().as_millisecond())
+        .unwrap_or_default()
+}
+
+/// The instant `months` calendar months after `ms`, Paris time (message retention).
+pub fn add_months(ms: i64, months: i32) -> i64 {
+    zoned(ms).checked_add(jiff::Span::new().months(months)).map(|z| z.timestamp().as_millisecond()).unwrap_or(ms)
+}
+
+/// «11 sept. 2017», as the bank kiosk writes a transaction date.
+pub fn short_date_fr(ms: i64) -> String {
+    const MONTHS: [&str; 12] =
+        ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
+    let z = zoned(ms);
+    let month = MONTHS[usize::try_from(z.month() - 1).unwrap_or(0)];
+    format!("{} {month} {}", z.day(), z.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paris_time_in_summer_and_winter() {
+        let summer = paris_ms(2017, 9, 11, 15, 54);
+        assert_eq!(date_time_fr(summer), "11/09/2017 à 15:54");
+        assert_eq!(summer, 1_505_138_040_000);
+        let winter = paris_ms(2019, 1, 5, 8, 59);
+        assert_eq!(date_fr(winter), "05/01/2019");
+        assert_eq!(time_fr(winter), "08:59");
+    }
+
+    #[test]
+    fn day_of_year_follows_paris() {
+        // 11/09/2017 is the 254th day (seed: PCLCB172540000004).
+        assert_eq!(year_and_day(paris_ms(2017, 9, 11, 10, 0)), (2017, 254));
+        // 00:30 in Paris on 1 January is still 31 December in UTC.
+        assert_eq!(year_and_day(paris_ms(2018, 1, 1, 0, 30)), (2018, 1));
+    }
+
+    #[test]
+    fn six_months_later() {
+        let sent = paris_ms(2018, 7, 5, 8, 59);
+        assert_eq!(date_fr(add_months(sent, 6)), "05/01/2019");
+    }
+
+    #[test]
+    fn kiosk_short_date() {
+        assert_eq!(short_date_fr(paris_ms(2017, 9, 11, 15, 54)), "11 sept. 2017");
+    }
+}

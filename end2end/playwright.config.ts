@@ -1,0 +1,49 @@
+import { defineConfig } from '@playwright/test';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+// The release server built by `cargo leptos build --release`, started on its own
+// ports with a fresh SQLite database (demo data) for each run.
+const port = process.env.E2E_PORT ?? '3100';
+const kioskPort = process.env.E2E_KIOSK_PORT ?? '3101';
+const targetDir = process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache', 'payer-creance', 'target');
+const server = process.env.SERVER_BIN ?? join(targetDir, 'release', 'server');
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  workers: 2,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    locale: 'fr-FR',
+    timezoneId: 'Europe/Paris',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    command:
+      `rm -rf .data && mkdir -p .data && ` +
+      `DATABASE_URL='sqlite://.data/e2e.db?mode=rwc' LEPTOS_SITE_ADDR=127.0.0.1:${port} ` +
+      `KIOSK_ADDR=127.0.0.1:${kioskPort} LEPTOS_SITE_ROOT=../target/site RUST_LOG=warn ${server}`,
+    url: `http://127.0.0.1:${port}/connexion`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,179 @@
+//! Configuration: defaults that run with nothing set (SQLite under `data/`, the
+//! embedded kiosk simulator), overridden by the environment.
+//!
+//! | variable | default |
+//! |---|---|
+//! | `DATABASE_URL` | `sqlite://data/app.db?mode=rwc` |
+//! | `LEPTOS_SITE_ADDR` | `127.0.0.1:3000` |
+//! | `LEPTOS_SITE_ROOT` | `target/site` |
+//! | `PUBLIC_URL` | `http://` + the app's address |
+//! | `KIOSK_ADDR` | `127.0.0.1:3001` (embedded simulator) |
+//! | `SIPS_PAYPAGE_URL`, `SIPS_MERCHANT_ID`, `SIPS_KEY_VERSION`, `SIPS_SECRET_KEY` | a real kiosk: all four set, then no simulator |
+//! | `SIPS_INTERFACE_VERSION` | `HP_2.20` |
+//! | `ELIGIBILITY_MIN_BALANCE`, `ELIGIBILITY_MAX_BALANCE` | `100`, `150` (euros) |
+//! | `SESSION_IDLE_MINUTES` | `30` |
+//! | `DATABASE_MAX_CONNECTIONS` | `10` |
+//! | `DEMO_DATA` | `true`: load the demonstration data into an empty database |
+
+use anyhow::{Context, bail};
+use app::domain::{EligibilityPolicy, Euros};
+use app::ssr::Secret;
+use std::net::SocketAddr;
+
+/// Worldline's public simulation merchant (SPEC §4).
+pub const SIMULATION_MERCHANT_ID: &str = "002001000000001";
+/// Worldline's public simulation secret key.
+pub const SIMULATION_SECRET_KEY: &str = "002001000000001_KEY1";
+/// Its key version.
+pub const SIMULATION_KEY_VERSION: &str = "1";
+/// The interface version sent with Paypage POST requests.
+pub const DEFAULT_INTERFACE_VERSION: &str = "HP_2.20";
+
+/// A real bank kiosk, fully configured.
+#[derive(Debug, Clone)]
+pub struct RealKiosk {
+    /// Paypage POST URL.
+    pub paypage_url: String,
+    /// Merchant id.
+    pub merchant_id: String,
+    /// Key version.
+    pub key_version: String,
+    /// Secret key.
+    pub secret_key: Secret<String>,
+}
+
+/// Every setting of the server.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where the database is.
+    pub database_url: String,
+    /// At most this many connections.
+    pub database_max_connections: u32,
+    /// The app's address (port 0: any free port).
+    pub site_addr: SocketAddr,
+    /// The folder of the built site (`pkg/`, images).
+    pub site_root: String,
+    /// The app's public URL; defaults to its address.
+    pub public_url: Option<String>,
+    /// The embedded simulator's address, used when no real kiosk is set.
+    pub kiosk_addr: SocketAddr,
+    /// A real kiosk, when configured.
+    pub real_kiosk: Option<RealKiosk>,
+    /// `InterfaceVersion`.
+    pub interface_version: String,
+    /// Which avis are open to online payment.
+    pub eligibility: EligibilityPolicy,
+    /// Session idle timeout, in minutes.
+    pub session_idle_minutes: i64,
+    /// Load the demonstration data into an empty database.
+    pub demo_data: bool,
+}
+
+impl Settings {
+    /// Reads the process environment.
+    pub fn from_env() -> anyhow::Result<Settings> {
+        Settings::from_lookup(|key| std::env::var(key).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Reads settings through `lookup` (the environment, or a test's map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Settings> {
+        let parse_addr = |key: &str, default: &str| -> anyhow::Result<SocketAddr> {
+            lookup(key).as_deref().unwrap_or(default).parse().with_context(|| format!("{key} is not an address"))
+        };
+        let euros = |key: &str, default: i64| -> anyhow::Result<Euros> {
+            match lookup(key) {
+                Some(text) => Euros::parse_fr(&text).map_err(|e| anyhow::anyhow!("{key}: {e}")),
+                None => Ok(Euros::from_euros(default)),
+            }
+        };
+        let real = [
+            lookup("SIPS_PAYPAGE_URL"),
+            lookup("SIPS_MERCHANT_ID"),
+            lookup("SIPS_KEY_VERSION"),
+            lookup("SIPS_SECRET_KEY"),
+        ];
+        let real_kiosk = match real {
+            [Some(paypage_url), Some(merchant_id), Some(key_version), Some(secret)] => {
+                Some(RealKiosk { paypage_url, merchant_id, key_version, secret_key: Secret::new(secret) })
+            }
+            [None, None, None, None] => None,
+            _ => bail!(
+                "a real kiosk needs all of SIPS_PAYPAGE_URL, SIPS_MERCHANT_ID, SIPS_KEY_VERSION and SIPS_SECRET_KEY"
+            ),
+        };
+        let eligibility = EligibilityPolicy {
+            min_balance: euros("ELIGIBILITY_MIN_BALANCE", 100)?,
+            max_balance: euros("ELIGIBILITY_MAX_BALANCE", 150)?,
+        };
+        if eligibility.min_balance > eligibility.max_balance {
+            bail!("ELIGIBILITY_MIN_BALANCE is above ELIGIBILITY_MAX_BALANCE");
+        }
+        let number = |key: &str, default: i64| -> anyhow::Result<i64> {
+            lookup(key).map_or(Ok(default), |v| v.parse().with_context(|| format!("{key} is not a number")))
+        };
+        let session_idle_minutes = number("SESSION_IDLE_MINUTES", 30)?;
+        if !(1..=720).contains(&session_idle_minutes) {
+            bail!("SESSION_IDLE_MINUTES must be between 1 and 720");
+        }
+        Ok(Settings {
+            database_url: lookup("DATABASE_URL").unwrap_or_else(|| "sqlite://data/app.db?mode=rwc".to_owned()),
+            database_max_connections: u32::try_from(number("DATABASE_MAX_CONNECTIONS", 10)?)
+                .context("DATABASE_MAX_CONNECTIONS")?,
+            site_addr: parse_addr("LEPTOS_SITE_ADDR", "127.0.0.1:3000")?,
+            site_root: lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
+            public_url: lookup("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
+            kiosk_addr: parse_addr("KIOSK_ADDR", "127.0.0.1:3001")?,
+            real_kiosk,
+            interface_version: lookup("SIPS_INTERFACE_VERSION").unwrap_or_else(|| DEFAULT_INTERFACE_VERSION.to_owned()),
+            eligibility,
+            session_idle_minutes,
+            demo_data: lookup("DEMO_DATA").is_none_or(|v| !matches!(v.as_str(), "0" | "false" | "no")),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(pairs: &[(&str, &str)]) -> anyhow::Result<Settings> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Settings::from_lookup(|key| map.get(key).cloned())
+    }
+
+    #[test]
+    fn runs_with_nothing_set() {
+        let s = settings(&[]).expect("defaults");
+        assert_eq!(s.database_url, "sqlite://data/app.db?mode=rwc");
+        assert_eq!(s.site_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(s.kiosk_addr.to_string(), "127.0.0.1:3001");
+        assert!(s.real_kiosk.is_none());
+        assert_eq!(s.eligibility, EligibilityPolicy::default());
+        assert!(s.demo_data);
+    }
+
+    #[test]
+    fn a_real_kiosk_needs_every_setting() {
+        assert!(
+            settings(&[("SIPS_PAYPAGE_URL", "https://payment-webinit.simu.sips-services.com/paymentInit")]).is_err()
+        );
+        let s = settings(&[
+            ("SIPS_PAYPAGE_URL", "https://payment-webinit.simu.sips-services.com/paymentInit"),
+            ("SIPS_MERCHANT_ID", "002001000000001"),
+            ("SIPS_KEY_VERSION", "1"),
+            ("SIPS_SECRET_KEY", "002001000000001_KEY1"),
+        ])
+        .expect("real kiosk");
+        let kiosk = s.real_kiosk.expect("configured");
+        assert!(!format!("{kiosk:?}").contains("KEY1"), "the secret never shows in Debug output");
+    }
+
+    #[test]
+    fn refuses_nonsense() {
+        assert!(settings(&[("LEPTOS_SITE_ADDR", "nowhere")]).is_err());
+        assert!(settings(&[("ELIGIBILITY_MIN_BALANCE", "200")]).is_err());
+        assert!(settings(&[("ELIGIBILITY_MAX_BALANCE", "abc")]).is_err());
+        assert!(settings(&[("SESSION_IDLE_MINUTES", "0")]).is_err());
+    }
+}

@@ -1,0 +1,253 @@
+//! The test harness: `spawn_app(engine)` starts the real application on port 0
+//! with a fresh database (a temporary SQLite file, or a new PostgreSQL database
+//! on `TEST_PG_URL`), and `TestApp` has one method per thing a browser does.
+
+use app::ssr::{AppState, Clock};
+use reqwest::header::{ACCEPT, LOCATION};
+use reqwest::{Response, StatusCode};
+use server::{Application, Settings};
+use sqlx::Connection;
+use std::collections::HashMap;
+use std::sync::Once;
+
+/// The database engine a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each listed test once per engine, in modules `sqlite` and `postgres`.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let $app = $crate::helpers::spawn_app($crate::helpers::Engine::Sqlite).await;
+                    $body
+                    $app.cleanup().await;
+                }
+            )*
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let $app = $crate::helpers::spawn_app($crate::helpers::Engine::Postgres).await;
+                    $body
+                    $app.cleanup().await;
+                }
+            )*
+        }
+    };
+}
+
+/// A running application, with a first browser (`app.get_page(…)` and so on go
+/// through it: `TestApp` dereferences to it).
+pub struct TestApp {
+    pub browser: Browser,
+    pub state: AppState,
+    database: TestDatabase,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Browser;
+
+    fn deref(&self) -> &Browser {
+        &self.browser
+    }
+}
+
+/// A browser-like client with its own cookie jar, pointed at the app.
+pub struct Browser {
+    pub address: String,
+    pub client: reqwest::Client,
+}
+
+enum TestDatabase {
+    Sqlite(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+pub const PIERRE_NIR: &str = "1830201053123 92";
+pub const PIERRE_PASSWORD: &str = "Belage-2019";
+pub const EVA_NIR: &str = "2901063113045 20";
+pub const EVA_PASSWORD: &str = "Dupont-1990";
+
+fn pg_admin_url() -> String {
+    std::env::var("TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let base = base.rsplit_once('/').map_or(base, |(server, _)| server);
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// Drops a test database (only names made of `[a-z0-9_]`, so the quoting is safe).
+async fn drop_pg_database(admin: &mut sqlx::AnyConnection, name: &str) {
+    if name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")))
+            .execute(admin)
+            .await;
+    }
+}
+
+/// Drops test databases an earlier, interrupted run left behind (older than an hour).
+async fn sweep_old_pg_databases(admin: &mut sqlx::AnyConnection) {
+    use sqlx::Row;
+    let cutoff = jiff::Timestamp::now().as_second() - 3600;
+    let rows = sqlx::query("SELECT datname FROM pg_database WHERE datname LIKE 'pc_test_%'")
+        .fetch_all(&mut *admin)
+        .await
+        .unwrap_or_default();
+    for row in rows {
+        let name: String = row.try_get("datname").unwrap_or_default();
+        let created: i64 = name.split('_').nth(2).and_then(|s| s.parse().ok()).unwrap_or(i64::MAX);
+        if created < cutoff {
+            drop_pg_database(admin, &name).await;
+        }
+    }
+}
+
+/// Starts the application on a fresh database.
+pub async fn spawn_app(engine: Engine) -> TestApp {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        if std::env::var("TEST_LOG").is_ok() {
+            server::telemetry::init();
+        }
+        sqlx::any::install_default_drivers();
+    });
+    let (database_url, database) = match engine {
+        Engine::Sqlite => {
+            let dir = std::env::temp_dir().join("payer-creance-tests");
+            std::fs::create_dir_all(&dir).expect("temporary folder");
+            let path = dir.join(format!("{}.db", uuid::Uuid::new_v4()));
+            (format!("sqlite://{}?mode=rwc", path.display()), TestDatabase::Sqlite(path))
+        }
+        Engine::Postgres => {
+            let admin_url = pg_admin_url();
+            let mut admin = sqlx::AnyConnection::connect(&admin_url)
+                .await
+                .expect("PostgreSQL reachable at TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres)");
+            static SWEEP: Once = Once::new();
+            let mut sweep = false;
+            SWEEP.call_once(|| sweep = true);
+            if sweep {
+                sweep_old_pg_databases(&mut admin).await;
+            }
+            let name = format!("pc_test_{}_{}", jiff::Timestamp::now().as_second(), uuid::Uuid::new_v4().simple());
+            // The name is ours: a prefix, digits and hex.
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+                .execute(&mut admin)
+                .await
+                .expect("create database");
+            let _ = admin.close().await;
+            (with_database(&admin_url, &name), TestDatabase::Postgres { admin_url, name })
+        }
+    };
+    let mut env: HashMap<&str, String> = HashMap::new();
+    env.insert("DATABASE_URL", database_url);
+    env.insert("LEPTOS_SITE_ADDR", "127.0.0.1:0".into());
+    env.insert("KIOSK_ADDR", "127.0.0.1:0".into());
+    env.insert("DATABASE_MAX_CONNECTIONS", "5".into());
+    let settings = Settings::from_lookup(|key| env.get(key).cloned()).expect("test settings");
+    let clock = Clock::fixed(jiff::Timestamp::now());
+    let application = Application::build(settings, clock).await.expect("application builds");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    let state = application.state().clone();
+    tokio::spawn(application.run_until_stopped());
+    TestApp { browser: Browser { address, client: client() }, state, database }
+}
+
+/// A client that keeps cookies and does not follow redirects (tests look at them).
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+}
+
+impl TestApp {
+    /// Removes the test's database.
+    pub async fn cleanup(self) {
+        self.state.store.close().await;
+        match &self.database {
+            TestDatabase::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            TestDatabase::Postgres { admin_url, name } => {
+                if let Ok(mut admin) = sqlx::AnyConnection::connect(admin_url).await {
+                    drop_pg_database(&mut admin, name).await;
+                    let _ = admin.close().await;
+                }
+            }
+        }
+    }
+
+    /// Another browser, with no cookies yet.
+    pub fn new_browser(&self) -> Browser {
+        Browser { address: self.browser.address.clone(), client: client() }
+    }
+}
+
+impl Browser {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A page, as a browser navigates to it.
+    pub async fn get_page(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).header(ACCEPT, "text/html").send().await.expect("GET")
+    }
+
+    /// A page's HTML; panics unless it is a 200.
+    pub async fn page_html(&self, path: &str) -> String {
+        let response = self.get_page(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.text().await.expect("body")
+    }
+
+    /// Posts a form as a browser without JavaScript does.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(path))
+            .header(ACCEPT, "text/html")
+            .header("Origin", &self.address)
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Signs in; returns the response to the sign-in form.
+    pub async fn sign_in(&self, nir: &str, password: &str) -> Response {
+        self.post_form("/api/connexion", &[("nir", nir), ("password", password)]).await
+    }
+
+    /// Signs Pierre BELAGE in and checks it worked.
+    pub async fn sign_in_as_pierre(&self) {
+        let response = self.sign_in(PIERRE_NIR, PIERRE_PASSWORD).await;
+        assert_eq!(location(&response), "/accueil");
+    }
+}
+
+/// The `Location` of a redirect.
+pub fn location(response: &Response) -> String {
+    assert!(response.status().is_redirection(), "expected a redirect, got {}", response.status());
+    response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+/// The HTML with entities the renderer uses turned back into characters.
+pub fn text_of(html: &str) -> String {
+    html.replace("&#x27;", "'").replace("&#39;", "'").replace("&amp;", "&").replace("&quot;", "\"")
+}

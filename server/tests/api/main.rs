@@ -1,0 +1,5 @@
+//! Integration tests: the real server on a free port, a fresh database per test,
+//! every test run on SQLite and on PostgreSQL.
+
+mod helpers;
+mod sign_in;
