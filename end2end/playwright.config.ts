@@ -1,13 +1,11 @@
 import { defineConfig } from '@playwright/test';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { DATABASE_URL, KIOSK_PORT, PORT, SERVER } from './tests/fixtures/server';
 
 // The release server built by `cargo leptos build --release`, started on its own
 // ports with a fresh SQLite database (demo data) for each run.
-const port = process.env.E2E_PORT ?? '3100';
-const kioskPort = process.env.E2E_KIOSK_PORT ?? '3101';
-const targetDir = process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache', 'payer-creance', 'target');
-const server = process.env.SERVER_BIN ?? join(targetDir, 'release', 'server');
+const port = PORT;
+const kioskPort = KIOSK_PORT;
+const server = SERVER;
 
 export default defineConfig({
   testDir: './tests',
@@ -38,7 +36,7 @@ export default defineConfig({
   webServer: {
     command:
       `rm -rf .data && mkdir -p .data && ` +
-      `DATABASE_URL='sqlite://.data/e2e.db?mode=rwc' LEPTOS_SITE_ADDR=127.0.0.1:${port} ` +
+      `DATABASE_URL='${DATABASE_URL}' LEPTOS_SITE_ADDR=127.0.0.1:${port} ` +
       `KIOSK_ADDR=127.0.0.1:${kioskPort} LEPTOS_SITE_ROOT=../target/site RUST_LOG=warn ${server}`,
     url: `http://127.0.0.1:${port}/connexion`,
     reuseExistingServer: false,

@@ -1,5 +1,9 @@
 //! The HTML shell and the routes.
 
+use crate::pages::demarches::DemarchesPage;
+use crate::pages::messages::{MailboxPage, MessagePage};
+use crate::pages::pay::{kiosk_redirect::KioskRedirectPage, reference::ReferencePage, selection::SelectionPage};
+use crate::pages::payments::MyPaymentsPage;
 use crate::pages::{home::HomePage, not_found::NotFound, sign_in::SignInPage};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
@@ -19,7 +23,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="stylesheet" href="/pkg/payer-creance.css" />
                 <link rel="icon" href="/favicon.ico" />
-                <HydrationScripts options islands=true />
+                {page_has_islands().then(|| view! { <HydrationScripts options islands=true /> })}
                 <MetaTags />
             </head>
             <body>
@@ -27,6 +31,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Whether the requested page has islands. Pages without them load no
+/// JavaScript or WebAssembly at all.
+fn page_has_islands() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        let Some(parts) = use_context::<http::request::Parts>() else { return true };
+        let path = parts.uri.path();
+        path == "/connexion" || path.starts_with(crate::api::pay::STEP_1)
+    }
+    #[cfg(not(feature = "ssr"))]
+    true
 }
 
 /// The routes. Every page waits for its data on the server and is sent whole
@@ -40,6 +57,17 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=|| view! { <Redirect path="/accueil" /> } />
                 <Route path=path!("/connexion") view=SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/accueil") view=HomePage ssr=SsrMode::Async />
+                <Route path=path!("/mes-paiements") view=MyPaymentsPage ssr=SsrMode::Async />
+                <Route path=path!("/mes-paiements/payer-une-creance") view=ReferencePage ssr=SsrMode::Async />
+                <Route
+                    path=path!("/mes-paiements/payer-une-creance/paiement/:transaction")
+                    view=KioskRedirectPage
+                    ssr=SsrMode::Async
+                />
+                <Route path=path!("/mes-paiements/payer-une-creance/:reference") view=SelectionPage ssr=SsrMode::Async />
+                <Route path=path!("/ma-messagerie") view=MailboxPage ssr=SsrMode::Async />
+                <Route path=path!("/ma-messagerie/:id") view=MessagePage ssr=SsrMode::Async />
+                <Route path=path!("/mes-demarches") view=DemarchesPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

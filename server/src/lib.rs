@@ -1,8 +1,12 @@
 //! The server of «Payer une créance»: configuration, start-up, the HTTP routes
 //! that are not Leptos pages.
 
+pub mod answers;
+pub mod commands;
 pub mod config;
+pub mod housekeeping;
 pub mod http_policy;
+pub mod kiosk;
 pub mod startup;
 pub mod telemetry;
 

@@ -1,4 +1,8 @@
 //! The server binary: reads the configuration and runs the service.
+//!
+//! `server` serves; `server demo-person <pierre|eva|paul|jeanne>` adds a fresh
+//! copy of a demonstration person (new NIR, new references) and prints its
+//! sign-in as JSON, for training sessions and end-to-end tests.
 
 use server::{Application, Settings, telemetry};
 
@@ -6,6 +10,10 @@ use server::{Application, Settings, telemetry};
 async fn main() -> anyhow::Result<()> {
     telemetry::init();
     let settings = Settings::from_env()?;
-    let application = Application::build(settings, app::ssr::Clock::system()).await?;
-    application.run_until_stopped().await
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        [] | ["serve"] => Application::build(settings, app::ssr::Clock::system()).await?.run_until_stopped().await,
+        ["demo-person", template] => server::commands::demo_person(&settings, template).await,
+        _ => anyhow::bail!("usage: server [serve] | server demo-person <pierre|eva|paul|jeanne>"),
+    }
 }

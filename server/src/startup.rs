@@ -1,16 +1,20 @@
 //! Building and running the application.
 
 use crate::config::{self, Settings};
-use crate::http_policy;
+use crate::kiosk::{self, KioskHandle, Merchant};
+use crate::{answers, housekeeping, http_policy};
 use anyhow::Context;
 use app::ssr::{AppSettings, AppState, Clock, KioskSettings, Secret, Store, demo};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::FromRef;
+use axum::routing::post;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// The router's state: Leptos' options and the app's.
@@ -39,6 +43,14 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    kiosk: Option<EmbeddedKiosk>,
+}
+
+/// The embedded kiosk simulator, when no real kiosk is configured.
+struct EmbeddedKiosk {
+    listener: TcpListener,
+    router: Router,
+    handle: KioskHandle,
 }
 
 impl Application {
@@ -56,21 +68,45 @@ impl Application {
             tracing::info!("demonstration data loaded");
         }
 
-        let kiosk = match &settings.real_kiosk {
-            Some(real) => KioskSettings {
-                paypage_url: real.paypage_url.clone(),
-                merchant_id: real.merchant_id.clone(),
-                key_version: real.key_version.clone(),
-                secret_key: real.secret_key.clone(),
-                interface_version: settings.interface_version.clone(),
-            },
-            None => KioskSettings {
-                paypage_url: format!("http://{}/paiement", settings.kiosk_addr),
-                merchant_id: config::SIMULATION_MERCHANT_ID.to_owned(),
-                key_version: config::SIMULATION_KEY_VERSION.to_owned(),
-                secret_key: Secret::new(config::SIMULATION_SECRET_KEY.to_owned()),
-                interface_version: settings.interface_version.clone(),
-            },
+        let (kiosk, embedded) = match &settings.real_kiosk {
+            Some(real) => (
+                KioskSettings {
+                    paypage_url: real.paypage_url.clone(),
+                    merchant_id: real.merchant_id.clone(),
+                    key_version: real.key_version.clone(),
+                    secret_key: real.secret_key.clone(),
+                    interface_version: settings.interface_version.clone(),
+                },
+                None,
+            ),
+            None => {
+                let listener = TcpListener::bind(settings.kiosk_addr)
+                    .await
+                    .with_context(|| format!("binding the kiosk simulator on {}", settings.kiosk_addr))?;
+                let kiosk_address = listener.local_addr()?;
+                let secret_key = Secret::new(config::SIMULATION_SECRET_KEY.to_owned());
+                let merchant = Merchant {
+                    secret_key: secret_key.clone(),
+                    key_version: config::SIMULATION_KEY_VERSION.to_owned(),
+                    label: "Assurance Maladie (SIMULATION)".to_owned(),
+                };
+                let kiosk_clock = clock.clone();
+                let (router, handle) = kiosk::router(
+                    HashMap::from([(config::SIMULATION_MERCHANT_ID.to_owned(), merchant)]),
+                    std::sync::Arc::new(move || kiosk_clock.now_ms()),
+                );
+                tracing::info!(address = %kiosk_address, "kiosk simulator listening");
+                (
+                    KioskSettings {
+                        paypage_url: format!("http://{kiosk_address}/paiement"),
+                        merchant_id: config::SIMULATION_MERCHANT_ID.to_owned(),
+                        key_version: config::SIMULATION_KEY_VERSION.to_owned(),
+                        secret_key,
+                        interface_version: settings.interface_version.clone(),
+                    },
+                    Some(EmbeddedKiosk { listener, router, handle }),
+                )
+            }
         };
         let state = AppState {
             store,
@@ -90,7 +126,7 @@ impl Application {
             .build();
         let router = router(ServerState { leptos, app: state.clone() });
         tracing::info!(%address, public_url = %state.settings.public_url, "listening");
-        Ok(Application { listener, router, state })
+        Ok(Application { listener, router, state, kiosk: embedded })
     }
 
     /// The port the app listens on.
@@ -103,8 +139,22 @@ impl Application {
         &self.state
     }
 
-    /// Serves until Ctrl-C or SIGTERM.
+    /// The embedded kiosk simulator's port and handle, when it runs.
+    pub fn kiosk(&self) -> Option<(u16, KioskHandle)> {
+        self.kiosk.as_ref().map(|k| (k.listener.local_addr().map(|a| a.port()).unwrap_or_default(), k.handle.clone()))
+    }
+
+    /// Serves (and runs the periodic chores) until Ctrl-C or SIGTERM.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        housekeeping::spawn(self.state.clone(), Duration::from_secs(60));
+        if let Some(kiosk) = self.kiosk {
+            kiosk::spawn_expiry(kiosk.handle);
+            tokio::spawn(async move {
+                if let Err(error) = axum::serve(kiosk.listener, kiosk.router).await {
+                    tracing::error!(%error, "the kiosk simulator stopped");
+                }
+            });
+        }
         axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
             .await
@@ -118,6 +168,8 @@ fn router(state: ServerState) -> Router {
     let context = move || provide_context(app_state.clone());
     let leptos = state.leptos.clone();
     Router::new()
+        .route("/paiement/retour", post(answers::normal_return))
+        .route("/paiement/reponse-automatique", post(answers::automatic_response))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos.clone()))
         .fallback(file_and_error_handler_with_context::<ServerState, _>(context, shell))
         .layer(axum::middleware::from_fn_with_state(state.app.clone(), http_policy::enforce))

@@ -19,6 +19,10 @@ pub enum AppError {
     /// The request is not well formed.
     #[error("La demande n'est pas valide.")]
     BadRequest,
+    /// The request breaks a rule (the French messages say which). A form post
+    /// gets them next to its fields after a redirect; a direct call gets a 422.
+    #[error("La demande n'a pas pu être acceptée : {}", .0.join(" "))]
+    Rejected(Vec<String>),
     /// The request comes from another site.
     #[error("Cette demande a été refusée.")]
     Forbidden,
@@ -36,6 +40,7 @@ impl AppError {
         match self {
             AppError::NotSignedIn => 401,
             AppError::BadRequest => 400,
+            AppError::Rejected(_) => 422,
             AppError::Forbidden => 403,
             AppError::TooManyRequests => 429,
             AppError::Unavailable => 503,

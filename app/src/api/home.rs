@@ -1,15 +1,44 @@
 //! «Accueil», the insured person's home page.
 
+use super::payments::PaymentRow;
 use super::{AppError, HeaderView};
 use crate::domain::CreanceLine;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+
+/// The banner after the bank kiosk, from the server's record of the attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Banner {
+    /// Accepted.
+    Thanks,
+    /// Refused, cancelled or expired.
+    Failed,
+    /// No answer from the bank yet.
+    Waiting,
+}
+
+impl Banner {
+    /// The banner's text.
+    pub fn text(self) -> &'static str {
+        match self {
+            Banner::Thanks => "Nous vous remercions pour votre paiement, nous le traitons dans les plus brefs délais.",
+            Banner::Failed => "Votre transaction de paiement a échoué.",
+            Banner::Waiting => {
+                "Votre paiement est en attente de la réponse de la banque. Revenez sur cette page dans quelques minutes."
+            }
+        }
+    }
+}
 
 /// What «Accueil» shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HomeView {
     /// The header.
     pub header: HeaderView,
+    /// The banner about the attempt the person comes back from, if any.
+    pub banner: Option<Banner>,
+    /// «MES DERNIERS PAIEMENTS»: the last three.
+    pub recent_payments: Vec<PaymentRow>,
     /// «PIERRE BELAGE».
     pub full_name: String,
     /// «Né le 25/02/1983» / «Née le 31/10/1990».
@@ -22,19 +51,37 @@ pub struct HomeView {
     pub creances: Vec<CreanceLine>,
 }
 
-/// The home page's data, for the signed-in person.
+/// The home page's data, for the signed-in person; `paiement` is the attempt
+/// the person comes back from (the banner is read from the server's record of
+/// it, and only if it is theirs).
 #[server(prefix = "/api", endpoint = "page-accueil")]
-pub async fn home_page() -> Result<HomeView, AppError> {
+pub async fn home_page(paiement: Option<String>) -> Result<HomeView, AppError> {
     use crate::ssr::context::{require_person, state, unexpected};
+    use crate::ssr::payments::{self, AttemptStatus};
     use crate::ssr::{creances, persons, time};
 
     let state = state()?;
     let (person_id, session) = require_person(&state).await?;
+    let now = state.clock.now_ms();
     let identity = persons::identity(&state.store, &person_id).await.map_err(unexpected)?;
     let creances = creances::list_for_person(&state.store, &person_id).await.map_err(unexpected)?;
+    let banner = match paiement.filter(|p| p.len() <= 32) {
+        Some(reference) => payments::attempt_of(&state.store, &person_id, &reference, now)
+            .await
+            .map_err(unexpected)?
+            .map(|attempt| match attempt.status {
+                AttemptStatus::Accepted => Banner::Thanks,
+                AttemptStatus::Pending => Banner::Waiting,
+                _ => Banner::Failed,
+            }),
+        None => None,
+    };
+    let recent = payments::attempts_of(&state.store, &person_id, now, 3).await.map_err(unexpected)?;
     let born = if identity.female { "Née le" } else { "Né le" };
     Ok(HomeView {
-        header: HeaderView { full_name: format!("{} {}", identity.first_name, identity.last_name) },
+        header: super::header_for(&state, &person_id).await?,
+        banner,
+        recent_payments: recent.into_iter().map(PaymentRow::from).collect(),
         full_name: format!("{} {}", identity.first_name, identity.last_name).to_uppercase(),
         born: format!("{born} {}", identity.birth_date),
         last_sign_in: session.previous_sign_in_at.map(|at| format!("Dernière connexion le {}", time::date_time_fr(at))),

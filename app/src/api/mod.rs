@@ -4,6 +4,9 @@
 pub mod auth;
 mod error;
 pub mod home;
+pub mod messages;
+pub mod pay;
+pub mod payments;
 
 pub use error::AppError;
 
@@ -43,4 +46,15 @@ impl From<crate::ssr::session::Flash> for FormState {
 pub struct HeaderView {
     /// «Prénom NOM».
     pub full_name: String,
+    /// Unread messages in «Ma messagerie».
+    pub unread_messages: i64,
+}
+
+/// The header of the signed-in person's pages.
+#[cfg(feature = "ssr")]
+pub async fn header_for(state: &crate::ssr::AppState, person_id: &str) -> Result<HeaderView, AppError> {
+    use crate::ssr::context::unexpected;
+    let identity = crate::ssr::persons::identity(&state.store, person_id).await.map_err(unexpected)?;
+    let unread_messages = crate::ssr::messages::unread_count(&state.store, person_id).await.map_err(unexpected)?;
+    Ok(HeaderView { full_name: format!("{} {}", identity.first_name, identity.last_name), unread_messages })
 }

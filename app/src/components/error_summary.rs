@@ -32,18 +32,18 @@ pub fn ErrorSummary(errors: Vec<FieldError>) -> impl IntoView {
     })
 }
 
+/// A field's error text, prefixed for screen readers («Erreur : …»).
+pub fn error_text(message: Option<String>) -> Option<impl IntoView> {
+    message.map(|m| {
+        view! {
+            <span class="visually-hidden">"Erreur : "</span>
+            {m}
+        }
+    })
+}
+
 /// The message under a field, announced with the field (`aria-describedby`).
 #[component]
 pub fn FieldMessage(id: String, message: Option<String>) -> impl IntoView {
-    view! {
-        <p class="field-error" id=id>
-            {message
-                .map(|m| {
-                    view! {
-                        <span class="visually-hidden">"Erreur : "</span>
-                        {m}
-                    }
-                })}
-        </p>
-    }
+    view! { <p class="field-error" id=id>{error_text(message)}</p> }
 }

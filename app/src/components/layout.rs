@@ -11,9 +11,20 @@ use leptos::prelude::*;
 pub enum Section {
     /// «Accueil».
     Home,
+    /// «Mes paiements».
+    Payments,
+    /// «Ma messagerie».
+    Messages,
+    /// «Mes démarches».
+    Demarches,
 }
 
-const MENU: [(Section, &str, &str); 1] = [(Section::Home, "Accueil", "/accueil")];
+const MENU: [(Section, &str, &str); 4] = [
+    (Section::Home, "Accueil", "/accueil"),
+    (Section::Payments, "Mes paiements", "/mes-paiements"),
+    (Section::Messages, "Ma messagerie", "/ma-messagerie"),
+    (Section::Demarches, "Mes démarches", "/mes-demarches"),
+];
 
 /// The brand line, on every page.
 #[component]
@@ -26,10 +37,23 @@ pub fn Brand() -> impl IntoView {
     }
 }
 
+/// The header of pages seen before signing in (or away from the account).
+#[component]
+pub fn PlainHeader() -> impl IntoView {
+    view! {
+        <header class="site-header">
+            <div class="site-header__bar">
+                <Brand />
+            </div>
+        </header>
+    }
+}
+
 /// An insured person's page: header and menu (with `current` marked), then `children`.
 #[component]
 pub fn InsuredLayout(header: HeaderView, current: Section, children: Children) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
+    let unread_messages = header.unread_messages;
     view! {
         <a class="skip-link" href="#contenu">"Aller au contenu"</a>
         <header class="site-header">
@@ -48,9 +72,17 @@ pub fn InsuredLayout(header: HeaderView, current: Section, children: Children) -
                         .iter()
                         .map(|(section, label, href)| {
                             let here = (*section == current).then_some("page");
+                            let unread = (*section == Section::Messages && unread_messages > 0)
+                                .then_some(unread_messages);
                             view! {
                                 <li>
-                                    <a href=*href aria-current=here>{*label}</a>
+                                    <a href=*href aria-current=here>
+                                        {*label}
+                                        {unread.map(|n| view! {
+                                            <span class="badge">{n}</span>
+                                            <span class="visually-hidden">{if n == 1 { " message non lu" } else { " messages non lus" }}</span>
+                                        })}
+                                    </a>
                                 </li>
                             }
                         })
@@ -60,6 +92,37 @@ pub fn InsuredLayout(header: HeaderView, current: Section, children: Children) -
         </header>
         <main id="contenu" class="page" tabindex="-1">{children()}</main>
         <Footer />
+    }
+}
+
+/// «Mes paiements»'s side menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentsPage {
+    /// The list of payments.
+    List,
+    /// «Payer une créance».
+    Pay,
+}
+
+/// «Mes paiements» with its side menu around `children`.
+#[component]
+pub fn PaymentsLayout(current: PaymentsPage, children: Children) -> impl IntoView {
+    let here = |page: PaymentsPage| (page == current).then_some("page");
+    view! {
+        <div class="with-side-menu">
+            <nav class="side-menu" aria-labelledby="side-menu-title">
+                <h2 id="side-menu-title">"MES PAIEMENTS"</h2>
+                <ul>
+                    <li>
+                        <a href="/mes-paiements" aria-current=here(PaymentsPage::List)>"Mes paiements"</a>
+                    </li>
+                    <li>
+                        <a href=crate::api::pay::STEP_1 aria-current=here(PaymentsPage::Pay)>"Payer une créance"</a>
+                    </li>
+                </ul>
+            </nav>
+            <div class="side-menu-content">{children()}</div>
+        </div>
     }
 }
 

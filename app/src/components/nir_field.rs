@@ -1,6 +1,7 @@
 //! The «Numéro de sécurité sociale» field, with live format feedback computed in
 //! the browser by the same `Nir::parse` the server uses.
 
+use crate::components::error_summary::error_text;
 use crate::domain::Nir;
 use leptos::prelude::*;
 
@@ -23,13 +24,7 @@ pub fn NirField(value: String, error: Option<String>) -> impl IntoView {
     let (state, set_state) = signal(error.map(Err));
     let check = move |value: String, finished: bool| set_state.set(feedback(&value, finished));
     let message = move || match state.get() {
-        Some(Err(message)) => Some(
-            view! {
-                <span class="visually-hidden">"Erreur : "</span>
-                {message}
-            }
-            .into_any(),
-        ),
+        Some(Err(message)) => Some(error_text(Some(message)).into_any()),
         Some(Ok(())) => Some(view! { <span class="field-ok">"Numéro au bon format."</span> }.into_any()),
         None => None,
     };

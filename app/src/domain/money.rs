@@ -28,9 +28,11 @@ pub enum MoneyError {
 
 /// A sum of money in euros, an exact decimal with two places.
 ///
-/// Invariant: scale 2, absolute value at most one billion euros.
+/// Invariant: scale 2, absolute value at most one billion euros. It crosses the
+/// wire as integer cents, like the database stores it (and so the browser build
+/// needs no decimal text parsing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
-#[serde(try_from = "Decimal", into = "Decimal")]
+#[serde(try_from = "i64", into = "i64")]
 pub struct Euros(Decimal);
 
 impl Euros {
@@ -121,7 +123,9 @@ impl Euros {
 
     /// The amount without the currency sign, for an input's value: «20,50».
     pub fn to_input_string(self) -> String {
-        self.0.to_string().replace('.', ",")
+        let cents = self.cents();
+        let sign = if cents < 0 { "-" } else { "" };
+        format!("{sign}{},{:02}", cents.unsigned_abs() / 100, cents.unsigned_abs() % 100)
     }
 
     /// Sums amounts; `None` past the product's limit.
@@ -141,6 +145,24 @@ impl TryFrom<Decimal> for Euros {
             return Err(MoneyError::Format);
         }
         Ok(Euros(scaled))
+    }
+}
+
+/// Integer cents within the product's limit.
+impl TryFrom<i64> for Euros {
+    type Error = MoneyError;
+
+    fn try_from(cents: i64) -> Result<Self, Self::Error> {
+        if cents.unsigned_abs() > MAX_EUROS.unsigned_abs() * 100 {
+            return Err(MoneyError::Format);
+        }
+        Ok(Euros::from_cents(cents))
+    }
+}
+
+impl From<Euros> for i64 {
+    fn from(value: Euros) -> Self {
+        value.cents()
     }
 }
 
@@ -256,12 +278,13 @@ mod tests {
     }
 
     #[test]
-    fn serialises_as_an_exact_decimal() {
+    fn crosses_the_wire_as_cents() {
         let json = serde_json::to_string(&Euros::from_cents(2050)).expect("serialises");
-        assert_eq!(json, "\"20.50\"");
+        assert_eq!(json, "2050");
         let back: Euros = serde_json::from_str(&json).expect("parses");
         assert_eq!(back, Euros::from_cents(2050));
-        assert!(serde_json::from_str::<Euros>("\"20.505\"").is_err());
+        assert!(serde_json::from_str::<Euros>("100000000001").is_err());
+        assert!(serde_json::from_str::<Euros>("\"20.50\"").is_err());
     }
 
     #[test]

@@ -6,7 +6,6 @@
 
 use super::{AvisReference, Euros, IssueDate, PaymentLimits};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 
 /// One créance as the selection step shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,11 +104,12 @@ pub struct Selection<'a> {
 
 /// Looks the ticked references up among `lines`.
 pub fn select<'a>(lines: &'a [CreanceLine], ticked: &[String]) -> Result<Selection<'a>, PaymentError> {
-    let mut seen = HashSet::new();
-    let mut chosen = Vec::with_capacity(ticked.len());
+    let mut chosen: Vec<&CreanceLine> = Vec::with_capacity(ticked.len());
     for raw in ticked {
         let reference = AvisReference::parse(raw).map_err(|_| PaymentError::UnknownLine)?;
-        if !seen.insert(reference.clone()) {
+        // A few lines at most: a linear search (no hashing, which the browser
+        // build would have to seed from the system's random source).
+        if chosen.iter().any(|l| l.reference == reference) {
             return Err(PaymentError::DuplicateLine);
         }
         let line = lines.iter().find(|l| l.reference == reference).ok_or(PaymentError::UnknownLine)?;

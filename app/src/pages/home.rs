@@ -1,35 +1,55 @@
-//! «Accueil»: banners, identity, créances.
+//! «Accueil»: banner, «MES DERNIERS PAIEMENTS», «MES DÉMARCHES EN 2 CLICS»,
+//! identity, créances.
 
-use super::LoadError;
-use crate::api::home::{HomeView, home_page};
+use crate::api::home::{Banner, HomeView, home_page};
 use crate::components::layout::{InsuredLayout, Section};
+use crate::pages::payments::PaymentTable;
+use crate::pages::{CreanceColumns, with_data};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 /// The insured person's home page.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| home_page());
+    let query = use_query_map();
+    let data = Resource::new(move || query.with(|q| q.get("paiement")), home_page);
     view! {
         <Title text="Accueil – Mon compte ameli" />
-        <Suspense>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(home) => view! { <Home home /> }.into_any(),
-                    Err(error) => view! { <LoadError error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {with_data(data, |home| view! { <Home home /> })}
     }
 }
 
 #[component]
 fn Home(home: HomeView) -> impl IntoView {
-    let HomeView { header, full_name, born, last_sign_in, caisse_name, creances } = home;
+    let HomeView { header, banner, recent_payments, full_name, born, last_sign_in, caisse_name, creances } = home;
+    let banner = banner.map(|banner| {
+        let class = match banner {
+            Banner::Thanks => "banner banner--success",
+            Banner::Failed => "banner banner--error",
+            Banner::Waiting => "banner",
+        };
+        view! {
+            <div class=class role="status" tabindex="-1" autofocus>
+                <p>{banner.text()}</p>
+            </div>
+        }
+    });
     view! {
         <InsuredLayout header current=Section::Home>
             <h1 class="visually-hidden">"Accueil"</h1>
+            {banner}
             <div class="home-grid">
+                <section class="card" aria-labelledby="payments-title">
+                    <h2 id="payments-title" class="card__title">"MES DERNIERS PAIEMENTS"</h2>
+                    <PaymentTable payments=recent_payments caption="Mes derniers paiements" />
+                </section>
+                <section class="card" aria-labelledby="demarches-title">
+                    <h2 id="demarches-title" class="card__title">"MES DÉMARCHES EN 2 CLICS"</h2>
+                    <ul class="link-list">
+                        <li><a href=crate::api::pay::STEP_1>"Payer une créance"</a></li>
+                    </ul>
+                </section>
                 <section class="card identity" aria-labelledby="identity-title">
                     <h2 id="identity-title" class="identity__name">{full_name}</h2>
                     <p>{born}</p>
@@ -47,10 +67,7 @@ fn Home(home: HomeView) -> impl IntoView {
                                     <caption class="visually-hidden">"Mes créances"</caption>
                                     <thead>
                                         <tr>
-                                            <th scope="col">"Références de courrier"</th>
-                                            <th scope="col">"Date d'émission du courrier"</th>
-                                            <th scope="col" class="num">"Montant initial dû"</th>
-                                            <th scope="col" class="num">"Montant restant dû"</th>
+                                            <CreanceColumns />
                                         </tr>
                                     </thead>
                                     <tbody>

@@ -1,6 +1,6 @@
 //! The page for addresses that lead nowhere (404).
 
-use crate::components::layout::{Brand, Footer};
+use crate::components::layout::{Footer, PlainHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -13,11 +13,7 @@ pub fn NotFound() -> impl IntoView {
     }
     view! {
         <Title text="Page introuvable – Mon compte ameli" />
-        <header class="site-header">
-            <div class="site-header__bar">
-                <Brand />
-            </div>
-        </header>
+        <PlainHeader />
         <main id="contenu" class="page">
             <h1>"Page introuvable"</h1>
             <p>"L'adresse demandée n'existe pas."</p>

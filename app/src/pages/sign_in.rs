@@ -1,9 +1,9 @@
 //! Sign-in: «Numéro de sécurité sociale» and «Mot de passe».
 
-use super::LoadError;
+use super::with_data;
 use crate::api::auth::{SignIn, sign_in_page};
 use crate::components::error_summary::{ErrorSummary, FieldMessage};
-use crate::components::layout::{Brand, Footer};
+use crate::components::layout::{Footer, PlainHeader};
 use crate::components::nir_field::NirField;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -16,19 +16,8 @@ pub fn SignInPage() -> impl IntoView {
     view! {
         <Title text="Connexion – Mon compte ameli" />
         <a class="skip-link" href="#contenu">"Aller au contenu"</a>
-        <header class="site-header">
-            <div class="site-header__bar">
-                <Brand />
-            </div>
-        </header>
-        <Suspense>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(form) => view! { <SignInForm form /> }.into_any(),
-                    Err(error) => view! { <LoadError error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <PlainHeader />
+        {with_data(data, |form| view! { <SignInForm form /> })}
         <Footer />
     }
 }

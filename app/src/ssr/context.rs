@@ -29,13 +29,27 @@ pub fn unexpected(error: anyhow::Error) -> AppError {
     fail(AppError::Unavailable)
 }
 
-/// Sets the response status of `error` and returns it.
+/// Sets the response status of `error` and returns it. A redirect already
+/// decided for this response (a form post or a page sent elsewhere) stands: the
+/// browser follows it and the next page shows the messages.
 pub fn fail(error: AppError) -> AppError {
     if let Some(response) = use_context::<ResponseOptions>() {
-        response.set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+        let redirecting =
+            response.0.read().map(|parts| parts.status.is_some_and(|s| s.is_redirection())).unwrap_or(false);
+        if !redirecting {
+            response.set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+        }
         response.insert_header(HeaderName::from_static(HANDLED_HEADER), HeaderValue::from_static("1"));
     }
     error
+}
+
+/// Answers 404 (the page still renders its «introuvable» text).
+pub fn not_found() {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.set_status(StatusCode::NOT_FOUND);
+        response.insert_header(HeaderName::from_static(HANDLED_HEADER), HeaderValue::from_static("1"));
+    }
 }
 
 /// Maps a database error: unreachable → 503 without noise; else logged.
@@ -83,21 +97,10 @@ pub async fn require_person(state: &AppState) -> Result<(String, Session), AppEr
     }
 }
 
-/// 401 for a fetch, a redirect to `sign_in_path` for a page or a plain form.
+/// A redirect to `sign_in_path` for a page or a plain form; 401 for a fetch.
 pub fn not_signed_in(sign_in_path: &str) -> AppError {
     redirect(sign_in_path);
-    let error = fail(AppError::NotSignedIn);
-    if let (Some(response), Some(parts)) = (use_context::<ResponseOptions>(), use_context::<Parts>()) {
-        let wants_html = parts
-            .headers
-            .get(http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"));
-        if wants_html {
-            response.set_status(StatusCode::SEE_OTHER);
-        }
-    }
-    error
+    fail(AppError::NotSignedIn)
 }
 
 /// Gives the browser a new session cookie.

@@ -131,28 +131,8 @@ pub async fn load_if_empty(store: &Store, policy: &EligibilityPolicy, now_ms: i6
         .bind(now_ms)
         .execute(tx.conn())
         .await?;
-        // The balance when the avis were issued: everything the person owed.
-        let balance = Euros::from_cents(person.avis.iter().map(|a| a.3).sum());
-        let open = policy.is_open_online(balance);
-        for (reference, issued_on, initial, restant) in person.avis {
-            sqlx::query(
-                "INSERT INTO avis (reference, person_id, caisse_code, kind, issued_on, initial_cents, restant_cents, \
-                 balance_at_issue_cents, online_payable, closed_at, created_at) \
-                 VALUES ($1, $2, $3, 'PF_FR', $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(*reference)
-            .bind(&person_id)
-            .bind(person.caisse)
-            .bind(*issued_on)
-            .bind(*initial)
-            .bind(*restant)
-            .bind(balance.cents())
-            .bind(i64::from(open))
-            .bind(person.closed_by_caisse.then_some(now_ms))
-            .bind(now_ms)
-            .execute(tx.conn())
-            .await?;
-        }
+        let references: Vec<String> = person.avis.iter().map(|a| a.0.to_owned()).collect();
+        insert_avis(&mut tx, person, &person_id, &references, policy, now_ms).await?;
         audit::record(
             tx.conn(),
             now_ms,
@@ -181,6 +161,116 @@ pub async fn load_if_empty(store: &Store, policy: &EligibilityPolicy, now_ms: i6
     .await?;
     tx.commit().await.context("committing the demo data")?;
     Ok(true)
+}
+
+/// The sign-in and letter of a person made by [`add_person_like`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NewPerson {
+    /// The NIR with its key, as typed on the sign-in page.
+    pub nir: String,
+    /// The password.
+    pub password: String,
+    /// «PRÉNOM NOM».
+    pub name: String,
+    /// The person's avis references, in the template's order (the first is
+    /// "their letter").
+    pub references: Vec<String>,
+}
+
+/// Adds a new person shaped like the demonstration person `template` (`pierre`,
+/// `eva`, `paul` or `jeanne`): same names, créances and amounts, but a fresh NIR
+/// and fresh references. For training sessions and end-to-end tests, where each
+/// run needs its own untouched data.
+pub async fn add_person_like(
+    store: &Store,
+    template: &str,
+    policy: &EligibilityPolicy,
+    now_ms: i64,
+) -> anyhow::Result<NewPerson> {
+    use rand::Rng;
+    let person = PERSONS
+        .iter()
+        .find(|p| p.first_name.eq_ignore_ascii_case(template))
+        .with_context(|| format!("no demonstration person named {template}"))?;
+    let hash = {
+        let password = person.password;
+        tokio::task::spawn_blocking(move || password::hash_blocking(password))
+            .await
+            .context("joining the hashing task")??
+    };
+    let (nir, references) = {
+        let mut rng = rand::thread_rng();
+        let body = format!("{}{:012}", &person.nir[..1], rng.gen_range(0..1_000_000_000_000u64));
+        let references: Vec<String> = person
+            .avis
+            .iter()
+            .map(|(reference, ..)| {
+                format!("{}{:08}{}", &reference[..8], rng.gen_range(0..100_000_000u64), &reference[16..])
+            })
+            .collect();
+        (body, references)
+    };
+    let nir = crate::domain::Nir::parse(&nir).context("a generated NIR")?;
+    let person_id = new_id();
+    let mut tx = store.write().await.context("starting the transaction")?;
+    sqlx::query(
+        "INSERT INTO persons (id, nir, first_name, last_name, birth_date, password_hash, caisse_code, last_sign_in_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8)",
+    )
+    .bind(&person_id)
+    .bind(nir.as_str())
+    .bind(person.first_name)
+    .bind(person.last_name)
+    .bind(person.birth_date)
+    .bind(&hash)
+    .bind(person.caisse)
+    .bind(now_ms)
+    .execute(tx.conn())
+    .await
+    .context("inserting the person")?;
+    insert_avis(&mut tx, person, &person_id, &references, policy, now_ms).await?;
+    tx.commit().await.context("committing the person")?;
+    Ok(NewPerson {
+        nir: format!("{} {:02}", nir.as_str(), nir.key()),
+        password: person.password.to_owned(),
+        name: format!("{} {}", person.first_name, person.last_name).to_uppercase(),
+        references,
+    })
+}
+
+/// Inserts the avis of `person` under `references` (one per template avis).
+async fn insert_avis(
+    tx: &mut super::db::WriteTx,
+    person: &DemoPerson,
+    person_id: &str,
+    references: &[String],
+    policy: &EligibilityPolicy,
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    // The balance when the avis were issued: everything the person owed.
+    let balance = Euros::from_cents(person.avis.iter().map(|a| a.3).sum());
+    let open = policy.is_open_online(balance);
+    for ((_, issued_on, initial, restant), reference) in person.avis.iter().zip(references) {
+        sqlx::query(
+            "INSERT INTO avis (reference, person_id, caisse_code, kind, issued_on, initial_cents, restant_cents, \
+             balance_at_issue_cents, online_payable, closed_at, created_at) \
+             VALUES ($1, $2, $3, 'PF_FR', $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(reference)
+        .bind(person_id)
+        .bind(person.caisse)
+        .bind(*issued_on)
+        .bind(*initial)
+        .bind(*restant)
+        .bind(balance.cents())
+        .bind(i64::from(open))
+        .bind(person.closed_by_caisse.then_some(now_ms))
+        .bind(now_ms)
+        .execute(tx.conn())
+        .await
+        .context("inserting an avis")?;
+    }
+    Ok(())
 }
 
 struct DemoAgent {

@@ -28,7 +28,10 @@ macro_rules! on_both_engines {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     let $app = $crate::helpers::spawn_app($crate::helpers::Engine::Sqlite).await;
-                    $body
+                    // A hang becomes a failure that names the test.
+                    tokio::time::timeout(std::time::Duration::from_secs(120), async { $body })
+                        .await
+                        .expect("the test finished within two minutes");
                     $app.cleanup().await;
                 }
             )*
@@ -40,7 +43,10 @@ macro_rules! on_both_engines {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     let $app = $crate::helpers::spawn_app($crate::helpers::Engine::Postgres).await;
-                    $body
+                    // A hang becomes a failure that names the test.
+                    tokio::time::timeout(std::time::Duration::from_secs(120), async { $body })
+                        .await
+                        .expect("the test finished within two minutes");
                     $app.cleanup().await;
                 }
             )*
@@ -53,6 +59,8 @@ macro_rules! on_both_engines {
 pub struct TestApp {
     pub browser: Browser,
     pub state: AppState,
+    pub kiosk_url: String,
+    pub kiosk: server::kiosk::KioskHandle,
     database: TestDatabase,
 }
 
@@ -166,8 +174,15 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
     let application = Application::build(settings, clock).await.expect("application builds");
     let address = format!("http://127.0.0.1:{}", application.port());
     let state = application.state().clone();
+    let (kiosk_port, kiosk) = application.kiosk().expect("the embedded kiosk runs");
     tokio::spawn(application.run_until_stopped());
-    TestApp { browser: Browser { address, client: client() }, state, database }
+    TestApp {
+        browser: Browser { address, client: client() },
+        state,
+        kiosk_url: format!("http://127.0.0.1:{kiosk_port}"),
+        kiosk,
+        database,
+    }
 }
 
 /// A client that keeps cookies and does not follow redirects (tests look at them).
@@ -241,13 +256,142 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// Step 1: posts a reference as the boxes do (here, all in the first box).
+    pub async fn find_reference(&self, reference: &str) -> Response {
+        self.post_form("/api/rechercher-reference", &[("reference[]", reference)]).await
+    }
+
+    /// Step 2: «PAYER».
+    pub async fn start_payment(&self, reference: &str, selected: &[&str], amount: &str) -> Response {
+        let mut fields: Vec<(&str, &str)> = vec![("reference", reference)];
+        fields.extend(selected.iter().map(|s| ("selected[]", *s)));
+        fields.push(("amount", amount));
+        self.post_form("/api/payer", &fields).await
+    }
+
+    /// Starts a payment that must be accepted by the rules; returns its
+    /// transaction reference.
+    pub async fn pay(&self, reference: &str, selected: &[&str], amount: &str) -> String {
+        let response = self.start_payment(reference, selected, amount).await;
+        let to = location(&response);
+        to.rsplit('/')
+            .next()
+            .filter(|r| r.starts_with("PCLCB"))
+            .unwrap_or_else(|| panic!("not sent to the kiosk: {to}"))
+            .to_owned()
+    }
+
+    /// The hidden fields of the page that sends the browser to the kiosk.
+    pub async fn kiosk_form(&self, transaction_reference: &str) -> HashMap<String, String> {
+        let html = self.page_html(&format!("/mes-paiements/payer-une-creance/paiement/{transaction_reference}")).await;
+        hidden_fields(&html)
+    }
+}
+
+/// The `name`/`value` pairs of the hidden inputs of a page.
+pub fn hidden_fields(html: &str) -> HashMap<String, String> {
+    let mut fields = HashMap::new();
+    for input in html.split("<input").skip(1) {
+        let tag = input.split('>').next().unwrap_or_default();
+        if !tag.contains("type=\"hidden\"") {
+            continue;
+        }
+        let attribute =
+            |name: &str| tag.split(&format!(" {name}=\"")).nth(1).and_then(|rest| rest.split('"').next()).map(text_of);
+        if let (Some(name), Some(value)) = (attribute("name"), attribute("value")) {
+            fields.insert(name, value);
+        }
+    }
+    fields
+}
+
+/// The bank's side of the protocol, for tests: sealed answers with the
+/// simulation key.
+pub mod bank {
+    use app::ssr::Secret;
+    use app::ssr::sips::{self, PaymentResponse};
+
+    pub const SECRET: &str = "002001000000001_KEY1";
+
+    pub fn response(transaction_reference: &str, amount_cents: i64, code: &str) -> PaymentResponse {
+        PaymentResponse {
+            response_code: code.to_owned(),
+            acquirer_response_code: Some(code.to_owned()),
+            authorisation_id: (code == "00").then(|| "761208".to_owned()),
+            amount_cents,
+            transaction_date_time: Some("2026-11-27T10:00:00+01:00".to_owned()),
+            transaction_reference: transaction_reference.to_owned(),
+            masked_pan: Some("4100##########00".to_owned()),
+            payment_mean_brand: Some("VISA".to_owned()),
+            holder_authent_status: Some("ATTEMPT".to_owned()),
+            key_version: Some("1".to_owned()),
+            merchant_id: Some("002001000000001".to_owned()),
+        }
+    }
+
+    /// The form fields of a sealed answer.
+    pub fn sealed(response: &PaymentResponse, secret: &str) -> Vec<(String, String)> {
+        let data = response.to_data().expect("encodes");
+        let seal = sips::seal(&Secret::new(secret.to_owned()), &data);
+        vec![
+            ("Data".into(), data),
+            ("Encode".into(), String::new()),
+            ("InterfaceVersion".into(), "HP_2.20".into()),
+            ("Seal".into(), seal),
+        ]
+    }
+}
+
+impl TestApp {
+    /// Posts a sealed answer to the automatic-response endpoint, as the bank does.
+    pub async fn automatic(&self, fields: &[(String, String)]) -> Response {
+        reqwest::Client::new()
+            .post(self.url("/paiement/reponse-automatique"))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST automatic response")
+    }
+
+    /// Posts a sealed answer to the normal-return endpoint, as the browser does.
+    pub async fn normal_return(&self, fields: &[(String, String)]) -> Response {
+        self.client
+            .post(self.url("/paiement/retour"))
+            .header(ACCEPT, "text/html")
+            .form(fields)
+            .send()
+            .await
+            .expect("POST return")
+    }
+
+    /// One number from the database.
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        use sqlx::Row;
+        sqlx::query(sql).fetch_one(self.state.store.pool()).await.expect("query").try_get(0).expect("a number")
+    }
+
+    /// The status of an attempt.
+    pub async fn attempt_status(&self, transaction_reference: &str) -> String {
+        use sqlx::Row;
+        sqlx::query("SELECT status FROM payment_attempts WHERE transaction_reference = $1")
+            .bind(transaction_reference)
+            .fetch_one(self.state.store.pool())
+            .await
+            .expect("attempt")
+            .try_get("status")
+            .expect("status")
+    }
+}
+
 /// The `Location` of a redirect.
 pub fn location(response: &Response) -> String {
     assert!(response.status().is_redirection(), "expected a redirect, got {}", response.status());
     response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
 }
 
-/// The HTML with entities the renderer uses turned back into characters.
+/// The HTML with entities the renderer uses turned back into characters, and
+/// without the markers it puts between adjacent text nodes.
 pub fn text_of(html: &str) -> String {
-    html.replace("&#x27;", "'").replace("&#39;", "'").replace("&amp;", "&").replace("&quot;", "\"")
+    html.replace("<!>", "").replace("&#x27;", "'").replace("&#39;", "'").replace("&amp;", "&").replace("&quot;", "\"")
 }

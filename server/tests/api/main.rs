@@ -2,4 +2,7 @@
 //! every test run on SQLite and on PostgreSQL.
 
 mod helpers;
+mod messages;
+mod payment;
+mod reference;
 mod sign_in;

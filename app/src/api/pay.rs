@@ -1,0 +1,255 @@
+//! «Payer une créance»: step 1 (the reference), step 2 (lines and amount), step 3
+//! (the sealed form that takes the browser to the bank kiosk).
+
+use super::{AppError, FormState, HeaderView};
+use crate::domain::{AvisReference, CreanceLine, Euros};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Step 1's address.
+pub const STEP_1: &str = "/mes-paiements/payer-une-creance";
+
+/// Step 2's address for `reference`.
+pub fn step_2(reference: &AvisReference) -> String {
+    format!("{STEP_1}/{reference}")
+}
+
+/// The address of the page that sends the browser to the kiosk.
+pub fn kiosk_redirect(transaction_reference: &str) -> String {
+    format!("{STEP_1}/paiement/{transaction_reference}")
+}
+
+/// «Cette référence de courrier est inconnue.»
+pub const UNKNOWN_REFERENCE: &str = "Cette référence de courrier est inconnue.";
+/// «Cette référence de courrier n'est pas ouverte au paiement en ligne.»
+pub const NOT_OPEN: &str = "Cette référence de courrier n'est pas ouverte au paiement en ligne.";
+/// Shown on step 2 when the entered créance's restant dû is below 16 €.
+pub const BELOW_MINIMUM: &str = "Le montant restant dû pour cette référence de courrier est inférieur au montant \
+     minimum de paiement en ligne : merci d'utiliser un autre moyen de paiement.";
+
+/// Step 1's data: the header, and what was typed before with its error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferenceView {
+    /// The header.
+    pub header: HeaderView,
+    /// The reference typed before and its error, after a failed search.
+    pub form: FormState,
+}
+
+/// Step 1's data.
+#[server(prefix = "/api", endpoint = "page-payer-reference")]
+pub async fn reference_page() -> Result<ReferenceView, AppError> {
+    use crate::ssr::context::{require_person, state, take_flash};
+    let state = state()?;
+    let (person_id, session) = require_person(&state).await?;
+    let form = take_flash(&state, Some(&session), "reference").await?.map(FormState::from).unwrap_or_default();
+    Ok(ReferenceView { header: super::header_for(&state, &person_id).await?, form })
+}
+
+/// «RECHERCHER»: looks the reference up among the person's avis and goes to
+/// step 2, or back to step 1 with the reason. `reference` holds the boxes'
+/// characters in order (or the whole reference in the first box).
+#[server(prefix = "/api", endpoint = "rechercher-reference")]
+pub async fn find_reference(#[server(default)] reference: Vec<String>) -> Result<(), AppError> {
+    use crate::ssr::context::{fail, leave_flash, redirect, require_person, state, unexpected};
+    use crate::ssr::creances::{self, Lookup};
+    use crate::ssr::session::Flash;
+
+    let state = state()?;
+    let (person_id, session) = require_person(&state).await?;
+    if reference.len() > 40 || reference.iter().any(|r| r.len() > 40) {
+        return Err(fail(AppError::BadRequest));
+    }
+    let typed: String = reference.concat();
+    let flash = Flash::new("reference").value("reference", typed.trim());
+    let message = match AvisReference::parse(&typed) {
+        Err(error) => error.to_string(),
+        Ok(avis) => match creances::lookup(&state.store, &person_id, &avis).await.map_err(unexpected)? {
+            Lookup::Open => {
+                redirect(&step_2(&avis));
+                return Ok(());
+            }
+            Lookup::NotOpen => NOT_OPEN.to_owned(),
+            Lookup::Unknown => UNKNOWN_REFERENCE.to_owned(),
+        },
+    };
+    leave_flash(&state, Some(&session), &flash.error("reference", message.clone())).await?;
+    redirect(STEP_1);
+    Err(fail(AppError::Rejected(vec![message])))
+}
+
+/// Step 2's data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SelectionView {
+    /// The header.
+    pub header: HeaderView,
+    /// The reference entered on step 1.
+    pub reference: AvisReference,
+    /// «Caisse gestionnaire».
+    pub caisse_name: String,
+    /// «Montant initial dû» of the entered créance.
+    pub initial: Euros,
+    /// «Montant restant dû» of the entered créance.
+    pub restant: Euros,
+    /// The lines the person may pay (the entered one first, then oldest first).
+    pub lines: Vec<CreanceLine>,
+    /// The lines ticked (the entered one at first, else what was ticked before).
+    pub selected: Vec<String>,
+    /// The amount typed before.
+    pub amount: String,
+    /// The errors of the last «PAYER», by field (`selected`, `amount`).
+    pub errors: FormState,
+}
+
+impl SelectionView {
+    /// True when the entered créance's restant dû is below the online minimum.
+    pub fn below_minimum(&self) -> bool {
+        !self.restant.is_zero() && self.restant < crate::domain::PaymentLimits::min()
+    }
+}
+
+/// Step 2's data for `reference` (which must be one of the person's avis open to
+/// online payment; otherwise back to step 1).
+#[server(prefix = "/api", endpoint = "page-payer-selection")]
+pub async fn selection_page(reference: String) -> Result<SelectionView, AppError> {
+    use crate::ssr::context::{db_error, fail, leave_flash, redirect, require_person, state, take_flash, unexpected};
+    use crate::ssr::creances::{self, Lookup};
+    use crate::ssr::session::Flash;
+
+    let state = state()?;
+    let (person_id, session) = require_person(&state).await?;
+    let entered = match AvisReference::parse(&reference) {
+        Ok(avis) => match creances::lookup(&state.store, &person_id, &avis).await.map_err(unexpected)? {
+            Lookup::Open => avis,
+            other => {
+                let message = if other == Lookup::NotOpen { NOT_OPEN } else { UNKNOWN_REFERENCE };
+                let flash = Flash::new("reference").value("reference", avis.as_str()).error("reference", message);
+                leave_flash(&state, Some(&session), &flash).await?;
+                redirect(STEP_1);
+                return Err(fail(AppError::Rejected(vec![message.to_owned()])));
+            }
+        },
+        Err(error) => {
+            redirect(STEP_1);
+            return Err(fail(AppError::Rejected(vec![error.to_string()])));
+        }
+    };
+    let mut conn = state.store.pool().acquire().await.map_err(db_error)?;
+    let all =
+        creances::lines_for_person(&mut conn, &person_id, Some(state.clock.now_ms())).await.map_err(unexpected)?;
+    drop(conn);
+    let entered_line = all.iter().find(|(line, _)| line.reference == entered).map(|(line, _)| line.clone());
+    let Some(entered_line) = entered_line else {
+        return Err(unexpected(anyhow::anyhow!("an open avis is missing from its person's lines")));
+    };
+    let mut others: Vec<CreanceLine> = all
+        .into_iter()
+        .filter(|(line, openness)| openness.open_online && line.reference != entered && !line.restant.is_zero())
+        .map(|(line, _)| line)
+        .collect();
+    others.sort_by(|a, b| a.issued_on.cmp(&b.issued_on).then_with(|| a.reference.cmp(&b.reference)));
+    let flash = take_flash(&state, Some(&session), "selection").await?;
+    let (selected, amount, errors) = match flash {
+        Some(flash) if flash.values.get("reference").map(String::as_str) == Some(entered.as_str()) => {
+            let selected =
+                flash.values.get("selected").map(|s| s.split(',').map(str::to_owned).collect()).unwrap_or_default();
+            let amount = flash.values.get("amount").cloned().unwrap_or_default();
+            (selected, amount, FormState::from(flash))
+        }
+        _ => {
+            let selected = if entered_line.is_selectable() { vec![entered.to_string()] } else { Vec::new() };
+            (selected, String::new(), FormState::default())
+        }
+    };
+    let caisse_name = creances::caisse_name_of(&state.store, &entered).await.map_err(unexpected)?;
+    let mut lines = vec![entered_line.clone()];
+    lines.extend(others);
+    Ok(SelectionView {
+        header: super::header_for(&state, &person_id).await?,
+        reference: entered,
+        caisse_name,
+        initial: entered_line.initial,
+        restant: entered_line.restant,
+        lines,
+        selected: selected.into_iter().filter(|s: &String| !s.is_empty()).collect(),
+        amount,
+        errors,
+    })
+}
+
+/// «PAYER»: re-checks everything on the server and creates the payment attempt,
+/// then sends the browser to the page that posts it to the bank kiosk; or back
+/// to step 2 with the messages and what was entered.
+#[server(prefix = "/api", endpoint = "payer")]
+pub async fn start_payment(
+    reference: String,
+    #[server(default)] selected: Vec<String>,
+    amount: String,
+) -> Result<(), AppError> {
+    use crate::ssr::context::{fail, leave_flash, redirect, require_person, state, unexpected};
+    use crate::ssr::payments::{self, StartError};
+    use crate::ssr::session::Flash;
+
+    let state = state()?;
+    let (person_id, session) = require_person(&state).await?;
+    let Ok(entered) = AvisReference::parse(&reference) else {
+        redirect(STEP_1);
+        return Err(fail(AppError::BadRequest));
+    };
+    if selected.len() > 100 || amount.len() > 64 {
+        return Err(fail(AppError::BadRequest));
+    }
+    match payments::start(&state, &person_id, &selected, &amount).await {
+        Ok(started) => {
+            redirect(&kiosk_redirect(&started.transaction_reference));
+            Ok(())
+        }
+        Err(StartError::Invalid(errors)) => {
+            let mut flash = Flash::new("selection")
+                .value("reference", entered.as_str())
+                .value("selected", selected.join(","))
+                .value("amount", amount.trim());
+            let messages: Vec<String> =
+                [&errors.selection, &errors.amount].into_iter().flatten().map(ToString::to_string).collect();
+            if let Some(error) = &errors.selection {
+                flash = flash.error("selected", error.to_string());
+            }
+            if let Some(error) = &errors.amount {
+                flash = flash.error("amount", error.to_string());
+            }
+            leave_flash(&state, Some(&session), &flash).await?;
+            redirect(&step_2(&entered));
+            Err(fail(AppError::Rejected(messages)))
+        }
+        Err(StartError::Unexpected(error)) => Err(unexpected(error)),
+    }
+}
+
+/// The sealed form that takes the browser to the bank kiosk (Sips 2.0 Paypage POST).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaypageForm {
+    /// The kiosk's URL.
+    pub url: String,
+    /// `Data`.
+    pub data: String,
+    /// `InterfaceVersion`.
+    pub interface_version: String,
+    /// `Seal`.
+    pub seal: String,
+    /// `SealAlgorithm`.
+    pub seal_algorithm: String,
+    /// The amount.
+    pub amount: Euros,
+    /// The attempt.
+    pub transaction_reference: String,
+}
+
+/// The kiosk form of the person's pending attempt `transaction`; `None` when it
+/// is not (or no longer) waiting for the kiosk.
+#[server(prefix = "/api", endpoint = "page-payer-redirection")]
+pub async fn kiosk_redirect_page(transaction: String) -> Result<Option<PaypageForm>, AppError> {
+    use crate::ssr::context::{require_person, state, unexpected};
+    let state = state()?;
+    let (person_id, _) = require_person(&state).await?;
+    crate::ssr::payments::paypage_form(&state, &person_id, &transaction).await.map_err(unexpected)
+}

@@ -1,0 +1,100 @@
+//! «Ma messagerie»: the list and one message.
+
+use crate::api::messages::{MailboxView, MessagePageView, MessageView, mailbox_page, message_page};
+use crate::components::layout::{InsuredLayout, Section};
+use crate::pages::with_data;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// The mailbox.
+#[component]
+pub fn MailboxPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| mailbox_page());
+    view! {
+        <Title text="Ma messagerie – Mon compte ameli" />
+        {with_data(data, |view| view! { <Mailbox view /> })}
+    }
+}
+
+#[component]
+fn Mailbox(view: MailboxView) -> impl IntoView {
+    let MailboxView { header, messages } = view;
+    view! {
+        <InsuredLayout header current=Section::Messages>
+            <h1>"Ma messagerie"</h1>
+            {if messages.is_empty() {
+                view! { <p class="card">"Vous n'avez aucun message."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="mailbox">
+                        {messages
+                            .into_iter()
+                            .map(|m| {
+                                view! {
+                                    <li class="mailbox__item" class:mailbox__item--unread=m.unread>
+                                        <a href=format!("/ma-messagerie/{}", m.id)>
+                                            <span class="mailbox__subject">
+                                                {m.unread.then(|| view! { <span class="visually-hidden">"Non lu : "</span> })}
+                                                {m.subject}
+                                            </span>
+                                            <span class="mailbox__meta">"De : " {m.sender} " · " {m.sent}</span>
+                                        </a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </InsuredLayout>
+    }
+}
+
+/// One message.
+#[component]
+pub fn MessagePage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(move || params.with(|p| p.get("id").unwrap_or_default()), message_page);
+    view! {
+        <Title text="Message – Ma messagerie – Mon compte ameli" />
+        {with_data(data, |view| view! { <OneMessage view /> })}
+    }
+}
+
+#[component]
+fn OneMessage(view: MessagePageView) -> impl IntoView {
+    let MessagePageView { header, message } = view;
+    view! {
+        <InsuredLayout header current=Section::Messages>
+            {match message {
+                Some(message) => view! { <MessageBody message /> }.into_any(),
+                None => view! {
+                    <h1>"Message introuvable"</h1>
+                    <p><a href="/ma-messagerie">"RETOUR"</a></p>
+                }
+                .into_any(),
+            }}
+        </InsuredLayout>
+    }
+}
+
+#[component]
+fn MessageBody(message: MessageView) -> impl IntoView {
+    let MessageView { subject, sender, sent, delete_after, paragraphs, .. } = message;
+    view! {
+        <article class="card message" aria-labelledby="message-subject">
+            <h1 id="message-subject">{subject}</h1>
+            <p class="message__meta">"De : " {sender}</p>
+            <p class="message__meta">{sent}</p>
+            <p class="message__meta">"Sera supprimé le " {delete_after}</p>
+            <div class="message__body">
+                {paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+            </div>
+        </article>
+        <div class="actions no-print">
+            <a class="button button--secondary" href="/ma-messagerie">"RETOUR"</a>
+        </div>
+    }
+}

@@ -1,0 +1,55 @@
+//! Step 3/3: the sealed form that takes the browser to the bank kiosk.
+
+use crate::api::pay::{PaypageForm, STEP_1, kiosk_redirect_page};
+use crate::components::auto_submit::AutoSubmitForm;
+use crate::components::layout::{Footer, PlainHeader};
+use crate::pages::with_data;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// Step 3: sends the browser to the kiosk.
+#[component]
+pub fn KioskRedirectPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(move || params.with(|p| p.get("transaction").unwrap_or_default()), kiosk_redirect_page);
+    view! {
+        <Title text="Payer une créance – étape 3 sur 3 – Mon compte ameli" />
+        <PlainHeader />
+        {with_data(data, |view| match view {
+            Some(view) => view! { <Redirect view /> }.into_any(),
+            None => view! {
+                <main id="contenu" class="page page--narrow">
+                    <h1>"Ce paiement n'est plus en attente"</h1>
+                    <p>"Ce paiement a déjà reçu une réponse de la banque, ou il a expiré."</p>
+                    <p><a href="/mes-paiements">"Voir mes paiements"</a>" · "<a href=STEP_1>"Payer une créance"</a></p>
+                </main>
+            }
+            .into_any(),
+        })}
+        <Footer />
+    }
+}
+
+#[component]
+fn Redirect(view: PaypageForm) -> impl IntoView {
+    let PaypageForm { url, data, interface_version, seal, seal_algorithm, amount, transaction_reference } = view;
+    view! {
+        <main id="contenu" class="page page--narrow">
+            <p class="step">"Étape 3 sur 3"</p>
+            <h1>"Paiement sécurisé"</h1>
+            <p>
+                "Vous allez être redirigé vers le kiosque de paiement de la banque pour payer "
+                <strong>{amount.to_string()}</strong> "."
+            </p>
+            <p>"Référence de la transaction : " <span class="mono">{transaction_reference}</span></p>
+            <AutoSubmitForm action=url>
+                <input type="hidden" name="Data" value=data />
+                <input type="hidden" name="InterfaceVersion" value=interface_version />
+                <input type="hidden" name="Seal" value=seal />
+                <input type="hidden" name="SealAlgorithm" value=seal_algorithm />
+                <button type="submit" class="button">"Continuer vers le paiement sécurisé"</button>
+            </AutoSubmitForm>
+        </main>
+    }
+}

@@ -1,0 +1,64 @@
+//! Step 1/3: «Vous avez reçu un avis de sommes à payer.»
+
+use crate::api::pay::{FindReference, ReferenceView, reference_page};
+use crate::components::error_summary::ErrorSummary;
+use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
+use crate::components::reference_boxes::ReferenceBoxes;
+use crate::pages::with_data;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Step 1.
+#[component]
+pub fn ReferencePage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| reference_page());
+    view! {
+        <Title text="Payer une créance – étape 1 sur 3 – Mon compte ameli" />
+        {with_data(data, |view| view! { <Reference view /> })}
+    }
+}
+
+#[component]
+fn Reference(view: ReferenceView) -> impl IntoView {
+    let ReferenceView { header, form } = view;
+    let action = ServerAction::<FindReference>::new();
+    let errors: Vec<(String, String)> =
+        form.error("reference").map(|m| ("reference".to_owned(), m)).into_iter().collect();
+    view! {
+        <InsuredLayout header current=Section::Payments>
+            <PaymentsLayout current=PaymentsPage::Pay>
+                <p class="step">"Étape 1 sur 3"</p>
+                <h1>"PAYER UNE CRÉANCE"</h1>
+                <ErrorSummary errors />
+                <div class="card">
+                    <p>"Vous avez reçu un avis de sommes à payer."</p>
+                    <p>"Saisissez votre référence présente dans votre courrier pour accéder au paiement."</p>
+                    <details class="disclosure">
+                        <summary>"Où trouver la référence de votre avis ?"</summary>
+                        <div class="disclosure__body">
+                            <p>
+                                "La référence de l'avis se trouve en en-tête du courrier que vous avez reçu. "
+                                "Elle se compose de 16 chiffres et 1 lettre."
+                            </p>
+                            <img
+                                src="/images/avis-reference.svg"
+                                width="560"
+                                height="300"
+                                class="disclosure__image"
+                                alt="En-tête d'un avis de sommes à payer : la référence 6311631200000297F figure en haut à droite, sous la mention « Référence de l'avis »."
+                            />
+                        </div>
+                    </details>
+                </div>
+                <ActionForm action attr:class="form" attr:novalidate=true>
+                    <p class="required-note">"* champ obligatoire"</p>
+                    <ReferenceBoxes value=form.value("reference") error=form.error("reference") />
+                    <div class="actions">
+                        <button type="submit" class="button">"RECHERCHER"</button>
+                    </div>
+                </ActionForm>
+            </PaymentsLayout>
+        </InsuredLayout>
+    }
+}

@@ -1,0 +1,119 @@
+//! Step 2/3: the créance, the lines to pay and the amount.
+
+use crate::api::pay::{BELOW_MINIMUM, STEP_1, SelectionView, selection_page};
+use crate::components::error_summary::ErrorSummary;
+use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
+use crate::components::selection::{LINE_FIELD, SelectionForm, SelectionFormData};
+use crate::domain::CreanceLine;
+use crate::pages::{CreanceColumns, with_data};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// Step 2.
+#[component]
+pub fn SelectionPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(move || params.with(|p| p.get("reference").unwrap_or_default()), selection_page);
+    view! {
+        <Title text="Payer une créance – étape 2 sur 3 – Mon compte ameli" />
+        {with_data(data, |view| view! { <Selection view /> })}
+    }
+}
+
+#[component]
+fn Selection(view: SelectionView) -> impl IntoView {
+    let below_minimum = view.below_minimum();
+    let SelectionView { header, reference, caisse_name, initial, restant, lines, selected, amount, errors } = view;
+    let summary: Vec<(String, String)> = [("selected", "selection-error"), ("amount", "amount")]
+        .into_iter()
+        .filter_map(|(field, anchor)| errors.error(field).map(|m| (anchor.to_owned(), m)))
+        .collect();
+    let table = lines_table(&lines, &selected, reference.as_str());
+    let data = SelectionFormData {
+        entered: reference.to_string(),
+        lines,
+        selected,
+        amount,
+        selection_error: errors.error("selected"),
+        amount_error: errors.error("amount"),
+    };
+    view! {
+        <InsuredLayout header current=Section::Payments>
+            <PaymentsLayout current=PaymentsPage::Pay>
+                <p class="step">"Étape 2 sur 3"</p>
+                <h1>"PAYER UNE CRÉANCE"</h1>
+                <ErrorSummary errors=summary />
+                {below_minimum.then(|| view! {
+                    <div class="banner banner--warning" role="status">
+                        <p>{BELOW_MINIMUM}</p>
+                    </div>
+                })}
+                <section class="card creance-block" aria-labelledby="creance-title">
+                    <h2 id="creance-title">"Créance (Référence : " <span class="mono">{reference.to_string()}</span> ")"</h2>
+                    <dl class="facts">
+                        <div><dt>"Caisse gestionnaire : "</dt><dd>{caisse_name}</dd></div>
+                        <div><dt>"Montant initial dû : "</dt><dd>{initial.to_string()}</dd></div>
+                        <div><dt>"Montant restant dû : "</dt><dd>{restant.to_string()}</dd></div>
+                    </dl>
+                </section>
+                <SelectionForm data>{table}</SelectionForm>
+                <form id="abandon-form" method="get" action=STEP_1 class="visually-hidden" aria-hidden="true"></form>
+            </PaymentsLayout>
+        </InsuredLayout>
+    }
+}
+
+/// The table of lines with their checkboxes (rendered on the server only).
+fn lines_table(lines: &[CreanceLine], selected: &[String], entered: &str) -> impl IntoView + use<> {
+    let rows = lines
+        .iter()
+        .map(|line| {
+            let reference = line.reference.to_string();
+            let id = format!("line-{reference}");
+            let is_entered = reference == entered;
+            let held = line.payment_in_progress;
+            view! {
+                <tr class:row--disabled=!line.is_selectable()>
+                    <td class="check">
+                        <input
+                            type="checkbox"
+                            name=LINE_FIELD
+                            value=reference.clone()
+                            id=id.clone()
+                            checked=selected.contains(&reference)
+                            disabled=!line.is_selectable()
+                            aria-describedby="selection-summary"
+                        />
+                    </td>
+                    <th scope="row" class="mono">
+                        <label for=id>{reference.clone()}</label>
+                        {is_entered.then(|| view! { <span class="tag">"courrier saisi"</span> })}
+                        {held.then(|| view! { <span class="line-note">"Un paiement est déjà en cours pour cette créance."</span> })}
+                    </th>
+                    <td>{line.issued_on.to_string()}</td>
+                    <td class="num">{line.initial.to_string()}</td>
+                    <td class="num">{line.restant.to_string()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let count = lines.len();
+    view! {
+        <h2 id="lines-title">"Autres références de courrier dont vous êtes redevable"</h2>
+        <p>{format!("{count} références trouvé(es)")}</p>
+        <div class="table-scroll">
+            <table class="table selection-table" aria-labelledby="lines-title">
+                <thead>
+                    <tr>
+                        <th scope="col" class="check">
+                            <span class="visually-hidden">"Sélection"</span>
+                        </th>
+                        <CreanceColumns />
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
