@@ -2,6 +2,7 @@
 
 use crate::pages::demarches::DemarchesPage;
 use crate::pages::messages::{MailboxPage, MessagePage};
+use crate::pages::overview::OverviewPage;
 use crate::pages::pay::{kiosk_redirect::KioskRedirectPage, reference::ReferencePage, selection::SelectionPage};
 use crate::pages::payments::MyPaymentsPage;
 use crate::pages::{home::HomePage, not_found::NotFound, sign_in::SignInPage};
@@ -40,7 +41,7 @@ fn page_has_islands() -> bool {
     {
         let Some(parts) = use_context::<http::request::Parts>() else { return true };
         let path = parts.uri.path();
-        path == "/connexion" || path.starts_with(crate::api::pay::STEP_1)
+        path == "/connexion" || path.starts_with(crate::api::pay::STEP_1) || path.starts_with("/ma-messagerie/")
     }
     #[cfg(not(feature = "ssr"))]
     true
@@ -58,6 +59,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/connexion") view=SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/accueil") view=HomePage ssr=SsrMode::Async />
                 <Route path=path!("/mes-paiements") view=MyPaymentsPage ssr=SsrMode::Async />
+                <Route
+                    path=path!("/mes-paiements/participations-forfaitaires-et-franchises")
+                    view=OverviewPage
+                    ssr=SsrMode::Async
+                />
                 <Route path=path!("/mes-paiements/payer-une-creance") view=ReferencePage ssr=SsrMode::Async />
                 <Route
                     path=path!("/mes-paiements/payer-une-creance/paiement/:transaction")

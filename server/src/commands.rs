@@ -3,6 +3,23 @@
 use crate::Settings;
 use app::ssr::{Clock, Store, demo};
 
+/// Runs the processing run once (applies accepted payments, purges expired
+/// messages) and prints what it did.
+pub async fn process(settings: &Settings) -> anyhow::Result<()> {
+    let store = Store::connect(&settings.database_url, 2).await?;
+    store.migrate().await?;
+    let report = app::ssr::processing::run(&store, Clock::system().now_ms()).await?;
+    store.close().await;
+    #[expect(clippy::print_stdout, reason = "the command's output is its report")]
+    {
+        println!(
+            "{{\"applied\":{},\"excess_cents\":{},\"purged_messages\":{}}}",
+            report.applied, report.excess_cents, report.purged_messages
+        );
+    }
+    Ok(())
+}
+
 /// Adds a fresh copy of a demonstration person and prints its sign-in as JSON.
 pub async fn demo_person(settings: &Settings, template: &str) -> anyhow::Result<()> {
     let store = Store::connect(&settings.database_url, 2).await?;

@@ -12,6 +12,7 @@
 //! | `SIPS_INTERFACE_VERSION` | `HP_2.20` |
 //! | `ELIGIBILITY_MIN_BALANCE`, `ELIGIBILITY_MAX_BALANCE` | `100`, `150` (euros) |
 //! | `SESSION_IDLE_MINUTES` | `30` |
+//! | `PROCESSING_INTERVAL_SECONDS` | `60` (up to 86400): how often accepted payments are applied |
 //! | `DATABASE_MAX_CONNECTIONS` | `10` |
 //! | `DEMO_DATA` | `true`: load the demonstration data into an empty database |
 
@@ -65,6 +66,8 @@ pub struct Settings {
     pub eligibility: EligibilityPolicy,
     /// Session idle timeout, in minutes.
     pub session_idle_minutes: i64,
+    /// Seconds between two processing runs.
+    pub processing_interval_seconds: u64,
     /// Load the demonstration data into an empty database.
     pub demo_data: bool,
 }
@@ -115,6 +118,10 @@ impl Settings {
         if !(1..=720).contains(&session_idle_minutes) {
             bail!("SESSION_IDLE_MINUTES must be between 1 and 720");
         }
+        let processing_interval_seconds = number("PROCESSING_INTERVAL_SECONDS", 60)?;
+        if !(1..=86_400).contains(&processing_interval_seconds) {
+            bail!("PROCESSING_INTERVAL_SECONDS must be between 1 and 86400 (24 hours)");
+        }
         Ok(Settings {
             database_url: lookup("DATABASE_URL").unwrap_or_else(|| "sqlite://data/app.db?mode=rwc".to_owned()),
             database_max_connections: u32::try_from(number("DATABASE_MAX_CONNECTIONS", 10)?)
@@ -127,6 +134,7 @@ impl Settings {
             interface_version: lookup("SIPS_INTERFACE_VERSION").unwrap_or_else(|| DEFAULT_INTERFACE_VERSION.to_owned()),
             eligibility,
             session_idle_minutes,
+            processing_interval_seconds: u64::try_from(processing_interval_seconds).unwrap_or(60),
             demo_data: lookup("DEMO_DATA").is_none_or(|v| !matches!(v.as_str(), "0" | "false" | "no")),
         })
     }
@@ -175,5 +183,7 @@ mod tests {
         assert!(settings(&[("ELIGIBILITY_MIN_BALANCE", "200")]).is_err());
         assert!(settings(&[("ELIGIBILITY_MAX_BALANCE", "abc")]).is_err());
         assert!(settings(&[("SESSION_IDLE_MINUTES", "0")]).is_err());
+        assert!(settings(&[("PROCESSING_INTERVAL_SECONDS", "86401")]).is_err());
+        assert_eq!(settings(&[]).map(|s| s.processing_interval_seconds).ok(), Some(60));
     }
 }

@@ -1,7 +1,8 @@
 //! Periodic chores: give up on attempts the kiosk never answered (20 minutes),
-//! remove expired sessions.
+//! remove expired sessions (every minute); and the processing run (every
+//! `PROCESSING_INTERVAL_SECONDS`).
 
-use app::ssr::{AppState, payments, session};
+use app::ssr::{AppState, payments, processing, session};
 use std::time::Duration;
 
 /// Runs the chores once.
@@ -15,14 +16,25 @@ pub async fn run_once(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs the chores every `every`.
-pub fn spawn(state: AppState, every: Duration) {
+/// Runs the chores every minute and the processing run every `processing`.
+pub fn spawn(state: AppState, processing: Duration) {
+    let chores = state.clone();
     tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(every);
+        let mut ticker = tokio::time::interval(Duration::from_secs(60));
         loop {
             ticker.tick().await;
-            if let Err(error) = run_once(&state).await {
+            if let Err(error) = run_once(&chores).await {
                 tracing::warn!(error = format!("{error:#}"), "housekeeping failed; next run in a minute");
+            }
+        }
+    });
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(processing);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            if let Err(error) = processing::run(&state.store, state.clock.now_ms()).await {
+                tracing::warn!(error = format!("{error:#}"), "processing run failed; it will run again");
             }
         }
     });

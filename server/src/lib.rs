@@ -4,6 +4,7 @@
 pub mod answers;
 pub mod commands;
 pub mod config;
+pub mod documents;
 pub mod housekeeping;
 pub mod http_policy;
 pub mod kiosk;

@@ -1,6 +1,7 @@
 //! The server binary: reads the configuration and runs the service.
 //!
-//! `server` serves; `server demo-person <pierre|eva|paul|jeanne>` adds a fresh
+//! `server` serves; `server process` runs the processing run once (applies
+//! accepted payments to the créances); `server demo-person <pierre|eva|paul|jeanne>` adds a fresh
 //! copy of a demonstration person (new NIR, new references) and prints its
 //! sign-in as JSON, for training sessions and end-to-end tests.
 
@@ -13,7 +14,8 @@ async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         [] | ["serve"] => Application::build(settings, app::ssr::Clock::system()).await?.run_until_stopped().await,
+        ["process"] => server::commands::process(&settings).await,
         ["demo-person", template] => server::commands::demo_person(&settings, template).await,
-        _ => anyhow::bail!("usage: server [serve] | server demo-person <pierre|eva|paul|jeanne>"),
+        _ => anyhow::bail!("usage: server [serve] | server process | server demo-person <pierre|eva|paul|jeanne>"),
     }
 }

@@ -2,13 +2,13 @@
 
 use crate::config::{self, Settings};
 use crate::kiosk::{self, KioskHandle, Merchant};
-use crate::{answers, housekeeping, http_policy};
+use crate::{answers, documents, housekeeping, http_policy};
 use anyhow::Context;
 use app::ssr::{AppSettings, AppState, Clock, KioskSettings, Secret, Store, demo};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::FromRef;
-use axum::routing::post;
+use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use std::collections::HashMap;
@@ -44,6 +44,7 @@ pub struct Application {
     router: Router,
     state: AppState,
     kiosk: Option<EmbeddedKiosk>,
+    processing_interval: Duration,
 }
 
 /// The embedded kiosk simulator, when no real kiosk is configured.
@@ -126,7 +127,13 @@ impl Application {
             .build();
         let router = router(ServerState { leptos, app: state.clone() });
         tracing::info!(%address, public_url = %state.settings.public_url, "listening");
-        Ok(Application { listener, router, state, kiosk: embedded })
+        Ok(Application {
+            listener,
+            router,
+            state,
+            kiosk: embedded,
+            processing_interval: Duration::from_secs(settings.processing_interval_seconds),
+        })
     }
 
     /// The port the app listens on.
@@ -146,7 +153,7 @@ impl Application {
 
     /// Serves (and runs the periodic chores) until Ctrl-C or SIGTERM.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        housekeeping::spawn(self.state.clone(), Duration::from_secs(60));
+        housekeeping::spawn(self.state.clone(), self.processing_interval);
         if let Some(kiosk) = self.kiosk {
             kiosk::spawn_expiry(kiosk.handle);
             tokio::spawn(async move {
@@ -170,6 +177,7 @@ fn router(state: ServerState) -> Router {
     Router::new()
         .route("/paiement/retour", post(answers::normal_return))
         .route("/paiement/reponse-automatique", post(answers::automatic_response))
+        .route("/ma-messagerie/{id}/pdf", get(documents::message_pdf))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos.clone()))
         .fallback(file_and_error_handler_with_context::<ServerState, _>(context, shell))
         .layer(axum::middleware::from_fn_with_state(state.app.clone(), http_policy::enforce))

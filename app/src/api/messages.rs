@@ -46,18 +46,22 @@ pub struct MailboxView {
     pub header: HeaderView,
     /// The messages, unread first.
     pub messages: Vec<MessageView>,
+    /// A message was just deleted.
+    pub deleted: bool,
 }
 
 /// The person's mailbox.
 #[server(prefix = "/api", endpoint = "page-messagerie")]
 pub async fn mailbox_page() -> Result<MailboxView, AppError> {
-    use crate::ssr::context::{require_person, state, unexpected};
+    use crate::ssr::context::{require_person, state, take_flash, unexpected};
     let state = state()?;
-    let (person_id, _) = require_person(&state).await?;
+    let (person_id, session) = require_person(&state).await?;
     let messages = crate::ssr::messages::list(&state.store, &person_id).await.map_err(unexpected)?;
+    let deleted = take_flash(&state, Some(&session), "message-deleted").await?.is_some();
     Ok(MailboxView {
         header: super::header_for(&state, &person_id).await?,
         messages: messages.into_iter().map(MessageView::from).collect(),
+        deleted,
     })
 }
 
@@ -85,4 +89,22 @@ pub async fn message_page(id: String) -> Result<MessagePageView, AppError> {
         header: super::header_for(&state, &person_id).await?,
         message: message.map(MessageView::from),
     })
+}
+
+/// «SUPPRIMER», confirmed: the message leaves the mailbox (its record stays for
+/// the audit trail), then back to the mailbox.
+#[server(prefix = "/api", endpoint = "supprimer-message")]
+pub async fn delete_message(id: String) -> Result<(), AppError> {
+    use crate::ssr::context::{fail, leave_flash, redirect, require_person, state, unexpected};
+    use crate::ssr::session::Flash;
+    let state = state()?;
+    let (person_id, session) = require_person(&state).await?;
+    let deleted =
+        crate::ssr::messages::delete(&state.store, &person_id, &id, state.clock.now_ms()).await.map_err(unexpected)?;
+    if !deleted {
+        return Err(fail(AppError::Rejected(vec!["Ce message n'existe pas.".to_owned()])));
+    }
+    leave_flash(&state, Some(&session), &Flash::new("message-deleted")).await?;
+    redirect("/ma-messagerie");
+    Ok(())
 }

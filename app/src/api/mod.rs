@@ -5,6 +5,7 @@ pub mod auth;
 mod error;
 pub mod home;
 pub mod messages;
+pub mod overview;
 pub mod pay;
 pub mod payments;
 

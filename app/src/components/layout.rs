@@ -95,11 +95,16 @@ pub fn InsuredLayout(header: HeaderView, current: Section, children: Children) -
     }
 }
 
+/// The address of «Participations forfaitaires et franchises».
+pub const OVERVIEW: &str = "/mes-paiements/participations-forfaitaires-et-franchises";
+
 /// «Mes paiements»'s side menu.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PaymentsPage {
     /// The list of payments.
     List,
+    /// «Participations forfaitaires et franchises».
+    Overview,
     /// «Payer une créance».
     Pay,
 }
@@ -115,6 +120,11 @@ pub fn PaymentsLayout(current: PaymentsPage, children: Children) -> impl IntoVie
                 <ul>
                     <li>
                         <a href="/mes-paiements" aria-current=here(PaymentsPage::List)>"Mes paiements"</a>
+                    </li>
+                    <li>
+                        <a href=OVERVIEW aria-current=here(PaymentsPage::Overview)>
+                            "Participations forfaitaires et franchises"
+                        </a>
                     </li>
                     <li>
                         <a href=crate::api::pay::STEP_1 aria-current=here(PaymentsPage::Pay)>"Payer une créance"</a>

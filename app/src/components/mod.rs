@@ -5,5 +5,6 @@ pub mod auto_submit;
 pub mod error_summary;
 pub mod layout;
 pub mod nir_field;
+pub mod print_button;
 pub mod reference_boxes;
 pub mod selection;

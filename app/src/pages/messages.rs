@@ -1,11 +1,13 @@
 //! «Ma messagerie»: the list and one message.
 
-use crate::api::messages::{MailboxView, MessagePageView, MessageView, mailbox_page, message_page};
+use crate::api::messages::{DeleteMessage, MailboxView, MessagePageView, MessageView, mailbox_page, message_page};
 use crate::components::layout::{InsuredLayout, Section};
+use crate::components::print_button::PrintButton;
 use crate::pages::with_data;
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The mailbox.
 #[component]
@@ -19,10 +21,15 @@ pub fn MailboxPage() -> impl IntoView {
 
 #[component]
 fn Mailbox(view: MailboxView) -> impl IntoView {
-    let MailboxView { header, messages } = view;
+    let MailboxView { header, messages, deleted } = view;
     view! {
         <InsuredLayout header current=Section::Messages>
             <h1>"Ma messagerie"</h1>
+            {deleted.then(|| view! {
+                <div class="banner banner--success" role="status" tabindex="-1" autofocus>
+                    <p>"Le message a été supprimé."</p>
+                </div>
+            })}
             {if messages.is_empty() {
                 view! { <p class="card">"Vous n'avez aucun message."</p> }.into_any()
             } else {
@@ -56,20 +63,22 @@ fn Mailbox(view: MailboxView) -> impl IntoView {
 #[component]
 pub fn MessagePage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let data = Resource::new(move || params.with(|p| p.get("id").unwrap_or_default()), message_page);
+    let confirm = query.with_untracked(|q| q.get("supprimer").is_some());
     view! {
         <Title text="Message – Ma messagerie – Mon compte ameli" />
-        {with_data(data, |view| view! { <OneMessage view /> })}
+        {with_data(data, move |view| view! { <OneMessage view confirm /> })}
     }
 }
 
 #[component]
-fn OneMessage(view: MessagePageView) -> impl IntoView {
+fn OneMessage(view: MessagePageView, confirm: bool) -> impl IntoView {
     let MessagePageView { header, message } = view;
     view! {
         <InsuredLayout header current=Section::Messages>
             {match message {
-                Some(message) => view! { <MessageBody message /> }.into_any(),
+                Some(message) => view! { <MessageBody message confirm /> }.into_any(),
                 None => view! {
                     <h1>"Message introuvable"</h1>
                     <p><a href="/ma-messagerie">"RETOUR"</a></p>
@@ -81,9 +90,24 @@ fn OneMessage(view: MessagePageView) -> impl IntoView {
 }
 
 #[component]
-fn MessageBody(message: MessageView) -> impl IntoView {
-    let MessageView { subject, sender, sent, delete_after, paragraphs, .. } = message;
+fn MessageBody(message: MessageView, confirm: bool) -> impl IntoView {
+    let MessageView { id, subject, sender, sent, delete_after, paragraphs, .. } = message;
+    let delete = ServerAction::<DeleteMessage>::new();
+    let confirmation = confirm.then(|| {
+        let id = id.clone();
+        view! {
+            <div class="banner banner--warning no-print" role="alert" tabindex="-1" autofocus>
+                <p>"Voulez-vous vraiment supprimer ce message ?"</p>
+                <ActionForm action=delete attr:class="actions">
+                    <input type="hidden" name="id" value=id.clone() />
+                    <button type="submit" class="button">"OUI, SUPPRIMER"</button>
+                    <a class="button button--secondary" href=format!("/ma-messagerie/{id}")>"ANNULER"</a>
+                </ActionForm>
+            </div>
+        }
+    });
     view! {
+        {confirmation}
         <article class="card message" aria-labelledby="message-subject">
             <h1 id="message-subject">{subject}</h1>
             <p class="message__meta">"De : " {sender}</p>
@@ -94,7 +118,13 @@ fn MessageBody(message: MessageView) -> impl IntoView {
             </div>
         </article>
         <div class="actions no-print">
+            <a class="button button--secondary" href=format!("/ma-messagerie/{id}?supprimer")>"SUPPRIMER"</a>
+            <a class="button button--secondary" href=format!("/ma-messagerie/{id}/pdf") download>"TÉLÉCHARGER EN PDF"</a>
+            <PrintButton />
             <a class="button button--secondary" href="/ma-messagerie">"RETOUR"</a>
         </div>
+        <noscript>
+            <p class="no-print">"Pour imprimer ce message, utilisez la commande Imprimer de votre navigateur."</p>
+        </noscript>
     }
 }

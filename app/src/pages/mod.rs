@@ -5,6 +5,7 @@ pub mod demarches;
 pub mod home;
 pub mod messages;
 pub mod not_found;
+pub mod overview;
 pub mod pay;
 pub mod payments;
 pub mod sign_in;

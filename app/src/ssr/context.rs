@@ -67,23 +67,25 @@ pub fn redirect(path: &str) {
     leptos_axum::redirect(path);
 }
 
-fn session_token(state: &AppState) -> Result<Option<String>, AppError> {
-    let parts = parts()?;
-    Ok(parts
-        .headers
+/// The live session of a request with these headers, if any (also for plain
+/// axum handlers, outside Leptos).
+pub async fn session_of(state: &AppState, headers: &http::HeaderMap) -> Result<Option<Session>, sqlx::Error> {
+    let token = headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(|h| session::token_from_cookie_header(h, state.settings.secure_cookies()))
-        .map(str::to_owned))
+        .find_map(|h| session::token_from_cookie_header(h, state.settings.secure_cookies()));
+    match token {
+        Some(token) => {
+            session::find(&state.store, state.clock.now_ms(), state.settings.session_idle_timeout_ms, token).await
+        }
+        None => Ok(None),
+    }
 }
 
 /// The live session of this request, if any.
 pub async fn current_session(state: &AppState) -> Result<Option<Session>, AppError> {
-    let Some(token) = session_token(state)? else { return Ok(None) };
-    session::find(&state.store, state.clock.now_ms(), state.settings.session_idle_timeout_ms, &token)
-        .await
-        .map_err(db_error)
+    session_of(state, &parts()?.headers).await.map_err(db_error)
 }
 
 /// The signed-in person's session, or 401 and a redirect to the sign-in page.

@@ -106,3 +106,48 @@ pub async fn caisse_name_of(store: &Store, reference: &AvisReference) -> anyhow:
         .context("reading an avis' caisse")?;
     Ok(row.try_get("name")?)
 }
+
+/// A payment's share of one créance, for the overview.
+#[derive(Debug, Clone)]
+pub struct Share {
+    /// The créance.
+    pub reference: String,
+    /// The share.
+    pub amount: Euros,
+    /// When it was accepted (received) or applied.
+    pub at: i64,
+    /// The payment's transaction reference.
+    pub transaction_reference: String,
+    /// True once the processing run applied it («pris en compte»).
+    pub applied: bool,
+}
+
+/// Every share of the person's payments on their créances: applied ones as
+/// allocated, received ones as planned.
+pub async fn shares_of(store: &Store, person_id: &str) -> anyhow::Result<Vec<Share>> {
+    let rows = sqlx::query(
+        "SELECT al.avis_reference, al.amount_cents, p.applied_at AS at, t.transaction_reference, CAST(1 AS BIGINT) AS applied \
+         FROM allocations al JOIN payments p ON p.id = al.payment_id JOIN payment_attempts t ON t.id = p.attempt_id \
+         WHERE p.person_id = $1 \
+         UNION ALL \
+         SELECT l.avis_reference, l.planned_cents AS amount_cents, p.accepted_at AS at, t.transaction_reference, CAST(0 AS BIGINT) AS applied \
+         FROM attempt_lines l JOIN payments p ON p.attempt_id = l.attempt_id JOIN payment_attempts t ON t.id = p.attempt_id \
+         WHERE p.person_id = $1 AND p.status = 'received' \
+         ORDER BY at DESC",
+    )
+    .bind(person_id)
+    .fetch_all(store.pool())
+    .await
+    .context("listing payment shares")?;
+    rows.iter()
+        .map(|r| {
+            Ok(Share {
+                reference: r.try_get("avis_reference")?,
+                amount: Euros::from_cents(r.try_get("amount_cents")?),
+                at: r.try_get::<Option<i64>, _>("at")?.unwrap_or_default(),
+                transaction_reference: r.try_get("transaction_reference")?,
+                applied: r.try_get::<i64, _>("applied")? == 1,
+            })
+        })
+        .collect()
+}

@@ -1,7 +1,9 @@
 //! «Ma messagerie»: the acknowledgements of payments.
 
+use super::audit::{self, Actor, Entry};
 use super::db::{Store, new_id};
-use super::time;
+use super::{pdf, time};
+use crate::domain::Euros;
 use anyhow::Context;
 use sqlx::{AnyConnection, Row};
 
@@ -69,6 +71,8 @@ pub struct Message {
     pub delete_after: i64,
     /// When the person first opened it.
     pub read_at: Option<i64>,
+    /// The payment it acknowledges.
+    pub payment_id: Option<String>,
 }
 
 fn message_from_row(row: &sqlx::any::AnyRow) -> Result<Message, sqlx::Error> {
@@ -80,13 +84,14 @@ fn message_from_row(row: &sqlx::any::AnyRow) -> Result<Message, sqlx::Error> {
         sent_at: row.try_get("sent_at")?,
         delete_after: row.try_get("delete_after")?,
         read_at: row.try_get("read_at")?,
+        payment_id: row.try_get("payment_id")?,
     })
 }
 
 /// The person's messages: unread first, then newest first.
 pub async fn list(store: &Store, person_id: &str) -> anyhow::Result<Vec<Message>> {
     let rows = sqlx::query(
-        "SELECT id, sender, subject, body, sent_at, delete_after, read_at FROM messages \
+        "SELECT id, sender, subject, body, sent_at, delete_after, read_at, payment_id FROM messages \
          WHERE person_id = $1 AND deleted_at IS NULL \
          ORDER BY CASE WHEN read_at IS NULL THEN 0 ELSE 1 END, sent_at DESC, id",
     )
@@ -122,7 +127,7 @@ pub async fn open(store: &Store, person_id: &str, id: &str, now: i64) -> anyhow:
     .await
     .context("marking a message read")?;
     let row = sqlx::query(
-        "SELECT id, sender, subject, body, sent_at, delete_after, read_at FROM messages \
+        "SELECT id, sender, subject, body, sent_at, delete_after, read_at, payment_id FROM messages \
          WHERE id = $1 AND person_id = $2 AND deleted_at IS NULL",
     )
     .bind(id)
@@ -131,6 +136,146 @@ pub async fn open(store: &Store, person_id: &str, id: &str, now: i64) -> anyhow:
     .await
     .context("reading a message")?;
     Ok(row.as_ref().map(message_from_row).transpose()?)
+}
+
+/// Removes the person's message `id` from their mailbox. The record stays (with
+/// `deleted_at`) for the audit trail. Returns false when the person has no such
+/// message.
+pub async fn delete(store: &Store, person_id: &str, id: &str, now: i64) -> anyhow::Result<bool> {
+    let mut tx = store.write().await.context("starting the deletion")?;
+    let caisse: Option<String> = sqlx::query(
+        "SELECT p.caisse_code FROM messages m JOIN persons p ON p.id = m.person_id \
+         WHERE m.id = $1 AND m.person_id = $2 AND m.deleted_at IS NULL",
+    )
+    .bind(id)
+    .bind(person_id)
+    .fetch_optional(tx.conn())
+    .await
+    .context("finding the message")?
+    .map(|r| r.try_get("caisse_code"))
+    .transpose()?;
+    let Some(caisse) = caisse else { return Ok(false) };
+    sqlx::query("UPDATE messages SET deleted_at = $1 WHERE id = $2").bind(now).bind(id).execute(tx.conn()).await?;
+    audit::record(
+        tx.conn(),
+        now,
+        Entry {
+            actor: Actor::Person(person_id),
+            caisse_code: Some(&caisse),
+            entity_kind: "message",
+            entity_id: id,
+            action: "deleted",
+            detail: serde_json::json!({}),
+        },
+    )
+    .await?;
+    tx.commit().await.context("committing the deletion")?;
+    Ok(true)
+}
+
+/// A payment as its acknowledgement describes it.
+#[derive(Debug, Clone)]
+pub struct PaymentDetails {
+    /// «PCLCB…».
+    pub transaction_reference: String,
+    /// «Numéro d'autorisation».
+    pub authorisation_id: Option<String>,
+    /// Amount.
+    pub amount: Euros,
+    /// True once the processing run applied it.
+    pub applied: bool,
+    /// Per créance: applied shares once applied, planned shares before.
+    pub lines: Vec<(String, Euros)>,
+}
+
+/// The details of `payment_id`.
+pub async fn payment_details(store: &Store, payment_id: &str) -> anyhow::Result<Option<PaymentDetails>> {
+    let row = sqlx::query(
+        "SELECT t.transaction_reference, t.authorisation_id, p.amount_cents, p.status, p.attempt_id \
+         FROM payments p JOIN payment_attempts t ON t.id = p.attempt_id WHERE p.id = $1",
+    )
+    .bind(payment_id)
+    .fetch_optional(store.pool())
+    .await
+    .context("reading a payment")?;
+    let Some(row) = row else { return Ok(None) };
+    let applied = row.try_get::<String, _>("status")? == "applied";
+    let attempt_id: String = row.try_get("attempt_id")?;
+    let lines_sql = if applied {
+        "SELECT avis_reference, amount_cents FROM allocations WHERE payment_id = $1 ORDER BY avis_reference"
+    } else {
+        "SELECT avis_reference, planned_cents AS amount_cents FROM attempt_lines WHERE attempt_id = $1 ORDER BY avis_reference"
+    };
+    let key = if applied { payment_id } else { attempt_id.as_str() };
+    let lines = sqlx::query(lines_sql)
+        .bind(key)
+        .fetch_all(store.pool())
+        .await
+        .context("reading the payment's shares")?
+        .iter()
+        .map(|r| Ok((r.try_get("avis_reference")?, Euros::from_cents(r.try_get("amount_cents")?))))
+        .collect::<Result<_, sqlx::Error>>()?;
+    Ok(Some(PaymentDetails {
+        transaction_reference: row.try_get("transaction_reference")?,
+        authorisation_id: row.try_get("authorisation_id")?,
+        amount: Euros::from_cents(row.try_get("amount_cents")?),
+        applied,
+        lines,
+    }))
+}
+
+/// The PDF of the person's message `id`: (file name, bytes); `None` when the
+/// person has no such message.
+pub async fn pdf_of(store: &Store, person_id: &str, id: &str) -> anyhow::Result<Option<(String, Vec<u8>)>> {
+    let row = sqlx::query(
+        "SELECT id, sender, subject, body, sent_at, delete_after, read_at, payment_id FROM messages \
+         WHERE id = $1 AND person_id = $2 AND deleted_at IS NULL",
+    )
+    .bind(id)
+    .bind(person_id)
+    .fetch_optional(store.pool())
+    .await
+    .context("reading a message")?;
+    let Some(message) = row.as_ref().map(message_from_row).transpose()? else { return Ok(None) };
+    let details = match &message.payment_id {
+        Some(payment_id) => payment_details(store, payment_id).await?,
+        None => None,
+    };
+    let paragraphs: Vec<String> = message.body.split("\n\n").map(str::to_owned).collect();
+    let mut payment = Vec::new();
+    let mut lines = Vec::new();
+    let mut title = "Répartition sur vos créances";
+    if let Some(details) = &details {
+        payment.push(("Référence de la transaction".to_owned(), details.transaction_reference.clone()));
+        if let Some(authorisation) = &details.authorisation_id {
+            payment.push(("Numéro d'autorisation".to_owned(), authorisation.clone()));
+        }
+        payment.push(("Montant".to_owned(), details.amount.to_string()));
+        payment.push((
+            "État".to_owned(),
+            if details.applied { "pris en compte" } else { "en cours de traitement" }.to_owned(),
+        ));
+        if !details.applied {
+            title = "Répartition prévue sur vos créances";
+        }
+        lines = details.lines.iter().map(|(reference, amount)| (reference.clone(), amount.to_string())).collect();
+    }
+    let sent = format!("{} {}", time::date_fr(message.sent_at), time::time_fr(message.sent_at));
+    let delete_after = time::date_fr(message.delete_after);
+    let bytes = pdf::acknowledgement(&pdf::Acknowledgement {
+        subject: &message.subject,
+        sender: &message.sender,
+        sent: &sent,
+        delete_after: &delete_after,
+        paragraphs: &paragraphs,
+        payment: &payment,
+        allocation: (title, &lines),
+    })?;
+    let name = match &details {
+        Some(details) => format!("accuse-reception-{}.pdf", details.transaction_reference),
+        None => "message.pdf".to_owned(),
+    };
+    Ok(Some((name, bytes)))
 }
 
 #[cfg(test)]

@@ -84,11 +84,6 @@ impl AttemptStatus {
         use AttemptStatus::*;
         matches!((self, next), (Pending, Accepted | Refused | Cancelled | Expired) | (Expired, Accepted))
     }
-
-    /// True once nothing but a late authorisation can change it.
-    pub fn is_terminal(self) -> bool {
-        self != AttemptStatus::Pending
-    }
 }
 
 /// Why a payment could not be started.

@@ -169,6 +169,8 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
     env.insert("LEPTOS_SITE_ADDR", "127.0.0.1:0".into());
     env.insert("KIOSK_ADDR", "127.0.0.1:0".into());
     env.insert("DATABASE_MAX_CONNECTIONS", "5".into());
+    // Tests run the processing run themselves, when they choose.
+    env.insert("PROCESSING_INTERVAL_SECONDS", "86400".into());
     let settings = Settings::from_lookup(|key| env.get(key).cloned()).expect("test settings");
     let clock = Clock::fixed(jiff::Timestamp::now());
     let application = Application::build(settings, clock).await.expect("application builds");

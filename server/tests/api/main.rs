@@ -4,5 +4,6 @@
 mod helpers;
 mod messages;
 mod payment;
+mod processing;
 mod reference;
 mod sign_in;

@@ -1,0 +1,76 @@
+//! «Participations forfaitaires et franchises».
+
+use crate::api::overview::{OverviewView, overview_page};
+use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
+use crate::pages::{CreanceColumns, with_data};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The person's créances with their payments.
+#[component]
+pub fn OverviewPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| overview_page());
+    view! {
+        <Title text="Participations forfaitaires et franchises – Mon compte ameli" />
+        {with_data(data, |view| view! { <Overview view /> })}
+    }
+}
+
+#[component]
+fn Overview(view: OverviewView) -> impl IntoView {
+    let OverviewView { header, creances, total_restant } = view;
+    view! {
+        <InsuredLayout header current=Section::Payments>
+            <PaymentsLayout current=PaymentsPage::Overview>
+                <h1>"Participations forfaitaires et franchises"</h1>
+                <p class="card">"Total restant dû : " <strong>{total_restant.to_string()}</strong></p>
+                <div class="table-scroll">
+                    <table class="table">
+                        <caption class="visually-hidden">"Mes participations forfaitaires et franchises"</caption>
+                        <thead>
+                            <tr>
+                                <CreanceColumns />
+                                <th scope="col">"Paiements"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {creances
+                                .into_iter()
+                                .map(|c| {
+                                    view! {
+                                        <tr>
+                                            <td class="mono">{c.line.reference.to_string()}</td>
+                                            <td>{c.line.issued_on.to_string()}</td>
+                                            <td class="num">{c.line.initial.to_string()}</td>
+                                            <td class="num">{c.line.restant.to_string()}</td>
+                                            <td>
+                                                {if c.payments.is_empty() {
+                                                    view! { <span class="muted">"Aucun"</span> }.into_any()
+                                                } else {
+                                                    view! {
+                                                        <ul class="plain-list">
+                                                            {c.payments
+                                                                .into_iter()
+                                                                .map(|p| view! {
+                                                                    <li>
+                                                                        {p.date} " : " {p.amount.to_string()} " (" {p.status} ")"
+                                                                        <span class="visually-hidden">{format!(", transaction {}", p.transaction_reference)}</span>
+                                                                    </li>
+                                                                })
+                                                                .collect_view()}
+                                                        </ul>
+                                                    }
+                                                        .into_any()
+                                                }}
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </PaymentsLayout>
+        </InsuredLayout>
+    }
+}
