@@ -1,5 +1,9 @@
 //! The HTML shell and the routes.
 
+use crate::pages::agent::avis::AgentNewAvisPage;
+use crate::pages::agent::payments::{AgentJournalPage, AgentPaymentPage, AgentPaymentsPage, AgentTropPercusPage};
+use crate::pages::agent::search::AgentSearchPage;
+use crate::pages::agent::sign_in::AgentSignInPage;
 use crate::pages::demarches::DemarchesPage;
 use crate::pages::messages::{MailboxPage, MessagePage};
 use crate::pages::overview::OverviewPage;
@@ -74,6 +78,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/ma-messagerie") view=MailboxPage ssr=SsrMode::Async />
                 <Route path=path!("/ma-messagerie/:id") view=MessagePage ssr=SsrMode::Async />
                 <Route path=path!("/mes-demarches") view=DemarchesPage ssr=SsrMode::Async />
+                <Route path=path!("/agent/connexion") view=AgentSignInPage ssr=SsrMode::Async />
+                <Route path=path!("/agent") view=AgentPaymentsPage ssr=SsrMode::Async />
+                <Route path=path!("/agent/paiements/:transaction") view=AgentPaymentPage ssr=SsrMode::Async />
+                <Route path=path!("/agent/recherche") view=AgentSearchPage ssr=SsrMode::Async />
+                <Route path=path!("/agent/trop-percus") view=AgentTropPercusPage ssr=SsrMode::Async />
+                <Route path=path!("/agent/avis/nouveau") view=AgentNewAvisPage ssr=SsrMode::Async />
+                <Route path=path!("/agent/journal") view=AgentJournalPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

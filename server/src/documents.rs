@@ -1,10 +1,11 @@
-//! Files the person downloads: the acknowledgement as PDF.
+//! Files to download: a person's acknowledgement as PDF, an agent's
+//! reconciliation export as CSV.
 
 use crate::http_policy::error_page;
 use app::ssr::context::session_of;
 use app::ssr::session::Owner;
 use app::ssr::{AppState, messages};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 
@@ -46,4 +47,56 @@ fn unavailable() -> Response {
         "Le service est momentanément indisponible. Veuillez réessayer dans quelques minutes.",
     )
     .into_response()
+}
+
+/// The filters of the export.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ExportFilters {
+    du: Option<String>,
+    au: Option<String>,
+}
+
+/// `GET /agent/export.csv?du=…&au=…`: the agent's caisse's accepted payments
+/// of the period, for reconciliation (columns: `app::ssr::agents::CSV_COLUMNS`).
+pub async fn payments_csv(
+    State(state): State<AppState>,
+    Query(filters): Query<ExportFilters>,
+    headers: HeaderMap,
+) -> Response {
+    let agent_id = match session_of(&state, &headers).await {
+        Ok(Some(session)) => match session.owner {
+            Owner::Agent(agent) => agent,
+            _ => return Redirect::to("/agent/connexion").into_response(),
+        },
+        Ok(None) => return Redirect::to("/agent/connexion").into_response(),
+        Err(error) => {
+            tracing::warn!(%error, "session lookup failed");
+            return unavailable();
+        }
+    };
+    let (from, to, from_ms, to_ms) =
+        app::api::agent::date_range(filters.du.as_deref(), filters.au.as_deref(), state.clock.now_ms());
+    let export = async {
+        let agent = app::ssr::agents::agent(&state.store, &agent_id).await?;
+        let lines = app::ssr::agents::export(&state.store, &agent.caisse_code, from_ms, to_ms).await?;
+        Ok::<_, anyhow::Error>((agent.caisse_code, app::ssr::agents::to_csv(&lines)?))
+    };
+    match export.await {
+        Ok((caisse, bytes)) => {
+            let mut response = bytes.into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+            if let Ok(disposition) =
+                HeaderValue::from_str(&format!("attachment; filename=\"paiements-{caisse}-{from}-{to}.csv\""))
+            {
+                headers.insert(header::CONTENT_DISPOSITION, disposition);
+            }
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+            response
+        }
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "making the export failed");
+            unavailable()
+        }
+    }
 }

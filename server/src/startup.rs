@@ -178,6 +178,7 @@ fn router(state: ServerState) -> Router {
         .route("/paiement/retour", post(answers::normal_return))
         .route("/paiement/reponse-automatique", post(answers::automatic_response))
         .route("/ma-messagerie/{id}/pdf", get(documents::message_pdf))
+        .route("/agent/export.csv", get(documents::payments_csv))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos.clone()))
         .fallback(file_and_error_handler_with_context::<ServerState, _>(context, shell))
         .layer(axum::middleware::from_fn_with_state(state.app.clone(), http_policy::enforce))

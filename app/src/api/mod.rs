@@ -1,6 +1,7 @@
 //! Server functions: thin — parse the arguments, call a service, map the error.
 //! Their argument names are the `name`s of the form fields that post to them.
 
+pub mod agent;
 pub mod auth;
 mod error;
 pub mod home;

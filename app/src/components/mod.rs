@@ -3,6 +3,7 @@
 
 pub mod auto_submit;
 pub mod error_summary;
+pub mod field;
 pub mod layout;
 pub mod nir_field;
 pub mod print_button;

@@ -20,6 +20,9 @@ pub struct IssueDate {
 pub struct DateError;
 
 impl IssueDate {
+    /// 1 January 1970.
+    pub const EPOCH: IssueDate = IssueDate { year: 1970, month: 1, day: 1 };
+
     /// A date from its parts, if it exists in the calendar.
     pub fn new(year: u16, month: u8, day: u8) -> Result<Self, DateError> {
         let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);

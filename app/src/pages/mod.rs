@@ -1,6 +1,7 @@
 //! One module per screen. Pages are rendered on the server; their data comes
 //! from server functions read through resources.
 
+pub mod agent;
 pub mod demarches;
 pub mod home;
 pub mod messages;

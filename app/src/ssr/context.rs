@@ -99,6 +99,20 @@ pub async fn require_person(state: &AppState) -> Result<(String, Session), AppEr
     }
 }
 
+/// The signed-in agent, or 401 and a redirect to the agents' sign-in page.
+pub async fn require_agent(state: &AppState) -> Result<(super::agents::Agent, Session), AppError> {
+    match current_session(state).await? {
+        Some(session) => match &session.owner {
+            Owner::Agent(id) => {
+                let agent = super::agents::agent(&state.store, id).await.map_err(unexpected)?;
+                Ok((agent, session))
+            }
+            _ => Err(not_signed_in("/agent/connexion")),
+        },
+        None => Err(not_signed_in("/agent/connexion")),
+    }
+}
+
 /// A redirect to `sign_in_path` for a page or a plain form; 401 for a fetch.
 pub fn not_signed_in(sign_in_path: &str) -> AppError {
     redirect(sign_in_path);

@@ -126,6 +126,11 @@ pub async fn open(store: &Store, person_id: &str, id: &str, now: i64) -> anyhow:
     .execute(store.pool())
     .await
     .context("marking a message read")?;
+    find(store, person_id, id).await
+}
+
+/// The person's message `id`, if they have it.
+async fn find(store: &Store, person_id: &str, id: &str) -> anyhow::Result<Option<Message>> {
     let row = sqlx::query(
         "SELECT id, sender, subject, body, sent_at, delete_after, read_at, payment_id FROM messages \
          WHERE id = $1 AND person_id = $2 AND deleted_at IS NULL",
@@ -227,16 +232,7 @@ pub async fn payment_details(store: &Store, payment_id: &str) -> anyhow::Result<
 /// The PDF of the person's message `id`: (file name, bytes); `None` when the
 /// person has no such message.
 pub async fn pdf_of(store: &Store, person_id: &str, id: &str) -> anyhow::Result<Option<(String, Vec<u8>)>> {
-    let row = sqlx::query(
-        "SELECT id, sender, subject, body, sent_at, delete_after, read_at, payment_id FROM messages \
-         WHERE id = $1 AND person_id = $2 AND deleted_at IS NULL",
-    )
-    .bind(id)
-    .bind(person_id)
-    .fetch_optional(store.pool())
-    .await
-    .context("reading a message")?;
-    let Some(message) = row.as_ref().map(message_from_row).transpose()? else { return Ok(None) };
+    let Some(message) = find(store, person_id, id).await? else { return Ok(None) };
     let details = match &message.payment_id {
         Some(payment_id) => payment_details(store, payment_id).await?,
         None => None,

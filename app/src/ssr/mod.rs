@@ -5,6 +5,7 @@
 //! built with `.context("…")`. The `api` layer logs unexpected errors with their
 //! cause chain and answers a generic French message with a 5xx status.
 
+pub mod agents;
 pub mod audit;
 pub mod clock;
 pub mod context;

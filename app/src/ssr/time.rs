@@ -31,6 +31,43 @@ pub fn year_and_day(ms: i64) -> (i16, i16) {
     (z.year(), z.day_of_year())
 }
 
+/// The Paris calendar date of an instant.
+pub fn paris_date(ms: i64) -> crate::domain::IssueDate {
+    let z = zoned(ms);
+    let (year, month, day) = (u16::try_from(z.year()), u8::try_from(z.month()), u8::try_from(z.day()));
+    match (year, month, day) {
+        (Ok(y), Ok(m), Ok(d)) => crate::domain::IssueDate::new(y, m, d).unwrap_or(crate::domain::IssueDate::EPOCH),
+        _ => crate::domain::IssueDate::EPOCH,
+    }
+}
+
+/// Unix milliseconds of midnight, Paris time, on `date`.
+pub fn start_of_day(date: crate::domain::IssueDate) -> i64 {
+    paris_ms(
+        i16::try_from(date.year()).unwrap_or(1970),
+        i8::try_from(date.month()).unwrap_or(1),
+        i8::try_from(date.day()).unwrap_or(1),
+        0,
+        0,
+    )
+}
+
+/// Unix milliseconds of the midnight, Paris time, that ends `date` (23 or 25
+/// hours after its start on the days the clocks change).
+pub fn end_of_day(date: crate::domain::IssueDate) -> i64 {
+    let civil = jiff::civil::Date::new(
+        i16::try_from(date.year()).unwrap_or(1970),
+        i8::try_from(date.month()).unwrap_or(1),
+        i8::try_from(date.day()).unwrap_or(1),
+    );
+    civil
+        .ok()
+        .and_then(|d| d.tomorrow().ok())
+        .and_then(|d| d.to_zoned(paris()).ok())
+        .map(|z| z.timestamp().as_millisecond())
+        .unwrap_or_else(|| start_of_day(date) + 24 * 3600 * 1000)
+}
+
 /// Unix milliseconds of a Paris wall-clock time, for fixtures.
 pub fn paris_ms(year: i16, month: i8, day: i8, hour: i8, minute: i8) -> i64 {
     jiff::civil::date(year, month, day)
@@ -74,6 +111,16 @@ mod tests {
         assert_eq!(year_and_day(paris_ms(2017, 9, 11, 10, 0)), (2017, 254));
         // 00:30 in Paris on 1 January is still 31 December in UTC.
         assert_eq!(year_and_day(paris_ms(2018, 1, 1, 0, 30)), (2018, 1));
+    }
+
+    #[test]
+    fn calendar_days_in_paris() {
+        let late_evening = paris_ms(2019, 3, 15, 23, 30);
+        assert_eq!(paris_date(late_evening).to_string(), "15/03/2019");
+        assert_eq!(start_of_day(paris_date(late_evening)), paris_ms(2019, 3, 15, 0, 0));
+        // 31 March 2019 lasted 23 hours in Paris.
+        let change = paris_date(paris_ms(2019, 3, 31, 12, 0));
+        assert_eq!(end_of_day(change) - start_of_day(change), 23 * 3600 * 1000);
     }
 
     #[test]

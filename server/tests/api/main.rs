@@ -1,6 +1,7 @@
 //! Integration tests: the real server on a free port, a fresh database per test,
 //! every test run on SQLite and on PostgreSQL.
 
+mod agents;
 mod helpers;
 mod messages;
 mod payment;

@@ -1,0 +1,46 @@
+//! «Émettre un avis de sommes à payer».
+
+use super::{AgentLayout, AgentSection};
+use crate::api::agent::{IssueAvis, NewAvisView, agent_new_avis_page};
+use crate::components::error_summary::ErrorSummary;
+use crate::components::field::TextField;
+use crate::pages::with_data;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The form.
+#[component]
+pub fn AgentNewAvisPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| agent_new_avis_page());
+    view! {
+        <Title text="Émettre un avis – Espace agents" />
+        {with_data(data, |view| view! { <NewAvis view /> })}
+    }
+}
+
+#[component]
+fn NewAvis(view: NewAvisView) -> impl IntoView {
+    let NewAvisView { header, form, today, bounds } = view;
+    let action = ServerAction::<IssueAvis>::new();
+    let errors: Vec<(String, String)> =
+        ["nir", "date", "montant"].into_iter().filter_map(|f| form.error(f).map(|m| (f.to_owned(), m))).collect();
+    let date = if form.value("date").is_empty() { today } else { form.value("date") };
+    view! {
+        <AgentLayout header current=AgentSection::NewAvis>
+            <h1>"Émettre un avis de sommes à payer"</h1>
+            <p>
+                "Participations forfaitaires et franchises. L'avis est ouvert au paiement en ligne si le solde de l'assuré, "
+                "avec cet avis, est compris entre " {bounds.0.to_string()} " et " {bounds.1.to_string()} "."
+            </p>
+            <ErrorSummary errors />
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <p class="required-note">"Tous les champs sont obligatoires."</p>
+                <TextField name="nir" label="Numéro de sécurité sociale de l'assuré" hint="13 chiffres, ou 15 avec la clé." value=form.value("nir") error=form.error("nir") />
+                <TextField name="date" label="Date d'émission" kind="date" value=date error=form.error("date") />
+                <TextField name="montant" label="Montant (€)" hint="Par exemple 42,50" value=form.value("montant") error=form.error("montant") />
+                <button type="submit" class="button">"Émettre l'avis"</button>
+            </ActionForm>
+        </AgentLayout>
+    }
+}

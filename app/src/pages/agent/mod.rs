@@ -1,0 +1,115 @@
+//! The back office of a caisse's agents (no islands: plain server pages).
+
+pub mod avis;
+pub mod payments;
+pub mod search;
+pub mod sign_in;
+
+use crate::api::agent::{AgentHeader, AgentSignOut, PaymentItem};
+use crate::components::layout::Footer;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+/// A section of the back office's menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgentSection {
+    /// Payments.
+    Payments,
+    /// Search.
+    Search,
+    /// Trop-perçus.
+    TropPercus,
+    /// New avis.
+    NewAvis,
+    /// Journal.
+    Journal,
+}
+
+const MENU: [(AgentSection, &str, &str); 5] = [
+    (AgentSection::Payments, "Paiements reçus", "/agent"),
+    (AgentSection::Search, "Recherche", "/agent/recherche"),
+    (AgentSection::TropPercus, "Trop-perçus", "/agent/trop-percus"),
+    (AgentSection::NewAvis, "Émettre un avis", "/agent/avis/nouveau"),
+    (AgentSection::Journal, "Journal", "/agent/journal"),
+];
+
+/// A back-office page: header, menu, `children`.
+#[component]
+pub fn AgentLayout(header: AgentHeader, current: AgentSection, children: Children) -> impl IntoView {
+    let sign_out = ServerAction::<AgentSignOut>::new();
+    view! {
+        <a class="skip-link" href="#contenu">"Aller au contenu"</a>
+        <header class="site-header site-header--agent">
+            <div class="site-header__bar">
+                <a class="brand" href="/agent">
+                    <span class="brand__name">"l'Assurance Maladie"</span>
+                    <span class="brand__product">"Espace agents — " {header.caisse}</span>
+                </a>
+                <div class="site-header__account">
+                    <span class="site-header__person">{header.name}</span>
+                    <ActionForm action=sign_out attr:class="inline-form">
+                        <button type="submit" class="button button--link">"Se déconnecter"</button>
+                    </ActionForm>
+                </div>
+            </div>
+            <nav class="main-menu" aria-label="Menu de l'espace agents">
+                <ul>
+                    {MENU
+                        .iter()
+                        .map(|(section, label, href)| {
+                            let here = (*section == current).then_some("page");
+                            view! { <li><a href=*href aria-current=here>{*label}</a></li> }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+        </header>
+        <main id="contenu" class="page" tabindex="-1">{children()}</main>
+        <Footer />
+    }
+}
+
+/// A table of payment attempts.
+#[component]
+pub fn PaymentItems(payments: Vec<PaymentItem>, caption: &'static str) -> impl IntoView {
+    if payments.is_empty() {
+        return view! { <p>"Aucun paiement."</p> }.into_any();
+    }
+    view! {
+        <div class="table-scroll">
+            <table class="table">
+                <caption class="visually-hidden">{caption}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Date"</th>
+                        <th scope="col">"Référence de la transaction"</th>
+                        <th scope="col">"Assuré"</th>
+                        <th scope="col" class="num">"Montant"</th>
+                        <th scope="col">"État"</th>
+                        <th scope="col" class="num">"Trop-perçu"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {payments
+                        .into_iter()
+                        .map(|p| {
+                            view! {
+                                <tr>
+                                    <td>{p.date}</td>
+                                    <td class="mono">
+                                        <a href=format!("/agent/paiements/{}", p.transaction_reference)>{p.transaction_reference.clone()}</a>
+                                    </td>
+                                    <td>{p.person} <span class="muted mono">" " {p.nir}</span></td>
+                                    <td class="num">{p.amount.to_string()}</td>
+                                    <td>{p.status}</td>
+                                    <td class="num">{(!p.excess.is_zero()).then(|| p.excess.to_string())}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,72 @@
+//! Search by NIR, avis reference or transaction reference.
+
+use super::{AgentLayout, AgentSection, PaymentItems};
+use crate::api::agent::{SearchView, agent_search_page};
+use crate::pages::with_data;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// «Recherche».
+#[component]
+pub fn AgentSearchPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(move || query.with(|q| q.get("q")), agent_search_page);
+    view! {
+        <Title text="Recherche – Espace agents" />
+        {with_data(data, |view| view! { <Search view /> })}
+    }
+}
+
+#[component]
+fn Search(view: SearchView) -> impl IntoView {
+    let SearchView { header, query, person, notice } = view;
+    let searched = !query.is_empty();
+    view! {
+        <AgentLayout header current=AgentSection::Search>
+            <h1>"Recherche"</h1>
+            {notice.map(|n| view! { <div class="banner banner--success" role="status"><p>{n}</p></div> })}
+            <form method="get" action="/agent/recherche" class="form filters" role="search">
+                <div class="field">
+                    <label class="field__label" for="q">"NIR, référence d'avis ou référence de transaction"</label>
+                    <input class="input" id="q" name="q" type="search" value=query />
+                </div>
+                <button type="submit" class="button">"Rechercher"</button>
+            </form>
+            {match person {
+                Some(person) => view! {
+                    <section class="card" aria-labelledby="person-title">
+                        <h2 id="person-title">{person.name} " — " <span class="mono">{person.nir}</span></h2>
+                        <div class="table-scroll">
+                            <table class="table">
+                                <caption class="table-caption">"Avis de sommes à payer"</caption>
+                                <thead>
+                                    <tr>
+                                        <crate::pages::CreanceColumns />
+                                        <th scope="col">"Paiement en ligne"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {person.avis.into_iter().map(|(reference, issued, initial, restant, open)| view! {
+                                        <tr>
+                                            <td class="mono">{reference}</td>
+                                            <td>{issued}</td>
+                                            <td class="num">{initial.to_string()}</td>
+                                            <td class="num">{restant.to_string()}</td>
+                                            <td>{if open { "ouvert" } else { "non ouvert" }}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <h3>"Paiements"</h3>
+                        <PaymentItems payments=person.payments caption="Paiements de l'assuré" />
+                    </section>
+                }
+                .into_any(),
+                None if searched => view! { <p role="status">"Aucun résultat dans votre caisse."</p> }.into_any(),
+                None => ().into_any(),
+            }}
+        </AgentLayout>
+    }
+}

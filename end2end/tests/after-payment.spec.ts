@@ -1,0 +1,105 @@
+import { test, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { SignInPage } from './fixtures/pages';
+import { newPerson, runProcessing } from './fixtures/server';
+import { Kiosk, ReferenceStep, SelectionStep, THANKS } from './fixtures/payment';
+import { expectAccessible } from './fixtures/axe';
+
+async function payTwentyEuros(page: Page, reference: string) {
+  await new ReferenceStep(page).find(reference);
+  await new SelectionStep(page).payAmount('20');
+  const kiosk = new Kiosk(page);
+  await kiosk.payWith('4100 0000 0000 0000');
+  await kiosk.continue();
+  await expect(page.getByRole('status')).toHaveText(THANKS);
+}
+
+test('pay, read the acknowledgement, download its PDF, then see the payment applied', async ({ page }) => {
+  const pierre = newPerson('pierre');
+  await new SignInPage(page).signIn(pierre);
+  await payTwentyEuros(page, pierre.references[0]);
+  await expect(page.getByRole('table', { name: 'Mes derniers paiements' })).toContainText('en cours de traitement');
+
+  await page.getByRole('link', { name: /Ma messagerie/ }).click();
+  await page.getByRole('link', { name: /Accusé de réception/ }).click();
+  await expectAccessible(page);
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'TÉLÉCHARGER EN PDF' }).click();
+  const file = await (await download).path();
+  const pdf = readFileSync(file);
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  await expect(page.getByRole('button', { name: 'IMPRIMER' })).toBeVisible();
+
+  // The entered créance: 87,09 € − 20,00 € in progress.
+  await page.goto('/mes-paiements/participations-forfaitaires-et-franchises');
+  const row = page.getByRole('row', { name: new RegExp(pierre.references[0]) });
+  await expect(row).toContainText('67,09');
+  await expect(row).toContainText('en cours de traitement');
+
+  const report = runProcessing();
+  expect(report.applied).toBeGreaterThanOrEqual(1);
+  await page.reload();
+  await expect(row).toContainText('67,09');
+  await expect(row).toContainText('pris en compte');
+  await expectAccessible(page);
+  await page.goto(`/mes-paiements/payer-une-creance/${pierre.references[0]}`);
+  await expect(page.getByText('Montant restant dû : 67,09 €')).toBeVisible();
+  await page.goto('/accueil');
+  await expect(page.getByRole('table', { name: 'Mes derniers paiements' })).toContainText('pris en compte');
+});
+
+test('a message can be deleted after confirmation', async ({ page }) => {
+  const pierre = newPerson('pierre');
+  await new SignInPage(page).signIn(pierre);
+  await payTwentyEuros(page, pierre.references[0]);
+  await page.getByRole('link', { name: /Ma messagerie/ }).click();
+  await page.getByRole('link', { name: /Accusé de réception/ }).click();
+  await page.getByRole('link', { name: 'SUPPRIMER' }).click();
+  await expect(page.getByText('Voulez-vous vraiment supprimer ce message ?')).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'OUI, SUPPRIMER' }).click();
+  await expect(page.getByText('Le message a été supprimé.')).toBeVisible();
+  await expect(page.getByText("Vous n'avez aucun message.")).toBeVisible();
+});
+
+test('an agent finds a payment by reference and exports the CSV', async ({ page, browser }) => {
+  const pierre = newPerson('pierre');
+  const person = await browser.newPage();
+  await new SignInPage(person).signIn(pierre);
+  await payTwentyEuros(person, pierre.references[0]);
+  const transaction = (await person.getByRole('table', { name: 'Mes derniers paiements' }).getByRole('cell').nth(1).textContent())?.trim() ?? '';
+  expect(transaction).toMatch(/^PCLCB\d{12}$/);
+  await person.close();
+
+  await page.goto('/agent/connexion');
+  await expectAccessible(page);
+  await page.getByLabel('Identifiant').fill('agent.isere');
+  await page.getByLabel('Mot de passe').fill('Agent-381');
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(page.getByRole('heading', { name: 'Paiements reçus' })).toBeVisible();
+  await expectAccessible(page);
+
+  await page.getByRole('link', { name: 'Recherche' }).click();
+  await page.getByLabel("NIR, référence d'avis ou référence de transaction").fill(pierre.references[0]);
+  await page.getByRole('button', { name: 'Rechercher' }).click();
+  await expect(page.getByRole('heading', { name: /PIERRE BELAGE/ })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('link', { name: transaction }).click();
+  await expect(page.getByRole('heading', { name: `Paiement ${transaction}` })).toBeVisible();
+  await expect(page.getByText('4100##########00')).toBeVisible();
+  await expectAccessible(page);
+
+  await page.getByRole('link', { name: 'Paiements reçus' }).click();
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: /Exporter en CSV/ }).click();
+  const csv = readFileSync(await (await download).path(), 'utf8');
+  expect(csv.charCodeAt(0)).toBe(0xfeff);
+  expect(csv).toContain('date_acceptation;reference_transaction;numero_autorisation');
+  expect(csv).toContain(`${transaction};`);
+  expect(csv).toContain(';20,00;');
+
+  for (const link of ['Trop-perçus', 'Émettre un avis', 'Journal']) {
+    await page.getByRole('link', { name: link }).click();
+    await expectAccessible(page);
+  }
+});

@@ -1,0 +1,188 @@
+//! The back office, and the wall between agents and insured persons.
+
+use crate::helpers::*;
+use crate::on_both_engines;
+use reqwest::StatusCode;
+
+const AGENT_LOGIN: &str = "agent.isere";
+const AGENT_PASSWORD: &str = "Agent-381";
+
+impl Browser {
+    pub async fn sign_in_as_agent(&self) {
+        let response =
+            self.post_form("/api/agent-connexion", &[("login", AGENT_LOGIN), ("password", AGENT_PASSWORD)]).await;
+        assert_eq!(location(&response), "/agent");
+    }
+
+    /// Calls a server function as a script would (no HTML accepted).
+    pub async fn call(&self, endpoint: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("Origin", &self.address)
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+}
+
+/// Pierre (caisse 381) pays 20 € accepted; Eva (caisse 631) pays 45 € accepted.
+async fn two_caisses_paid(app: &TestApp) -> (String, String) {
+    app.sign_in_as_pierre().await;
+    let pierre = app.pay("3811907400001234F", &["3811907400001234F"], "20").await;
+    app.automatic(&bank::sealed(&bank::response(&pierre, 2000, "00"), bank::SECRET)).await;
+    let eva_browser = app.new_browser();
+    eva_browser.sign_in(EVA_NIR, EVA_PASSWORD).await;
+    let eva = eva_browser.pay("6311632600000408F", &["6311605000001187F"], "45").await;
+    app.automatic(&bank::sealed(&bank::response(&eva, 4500, "00"), bank::SECRET)).await;
+    (pierre, eva)
+}
+
+on_both_engines! {
+    async fn an_agent_sees_the_payments_of_their_caisse_only(app) {
+        let (pierre, eva) = two_caisses_paid(&app).await;
+        let agent = app.new_browser();
+        assert_eq!(location(&agent.get_page("/agent").await), "/agent/connexion");
+        let refused = agent.post_form("/api/agent-connexion", &[("login", AGENT_LOGIN), ("password", "wrong")]).await;
+        assert_eq!(location(&refused), "/agent/connexion");
+        assert!(text_of(&agent.page_html("/agent/connexion").await).contains("Identifiant ou mot de passe incorrect."));
+        agent.sign_in_as_agent().await;
+        let list = text_of(&agent.page_html("/agent").await);
+        assert!(list.contains(&pierre) && list.contains("PIERRE BELAGE") && list.contains("En cours de traitement"));
+        assert!(!list.contains(&eva) && !list.contains("DUPONT"), "another caisse's payments do not exist here");
+        let detail = text_of(&agent.page_html(&format!("/agent/paiements/{pierre}")).await);
+        for text in ["Numéro d'autorisation", "761208", "4100##########00", "Répartition prévue", "3811907400001234F", "Historique", "Banque (réponse scellée)"] {
+            assert!(detail.contains(text), "{text}");
+        }
+        let hidden = agent.get_page(&format!("/agent/paiements/{eva}")).await;
+        assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
+        assert!(!text_of(&hidden.text().await.expect("body")).contains("DUPONT"));
+        // Filters.
+        let applied = text_of(&agent.page_html("/agent?statut=pris-en-compte").await);
+        assert!(!applied.contains(&pierre));
+        let long_ago = text_of(&agent.page_html("/agent?du=2001-01-01&au=2001-12-31").await);
+        assert!(long_ago.contains("Aucun paiement."));
+    }
+
+    async fn search_by_nir_reference_or_transaction(app) {
+        let (pierre, eva) = two_caisses_paid(&app).await;
+        let agent = app.new_browser();
+        agent.sign_in_as_agent().await;
+        for query in ["1830201053123%2092", "3811701200010075F"] {
+            let page = text_of(&agent.page_html(&format!("/agent/recherche?q={query}")).await);
+            assert!(page.contains("PIERRE BELAGE") && page.contains("1 83 02 01 053 123 92") && page.contains(&pierre), "{query}");
+        }
+        let response = agent.get_page(&format!("/agent/recherche?q={pierre}")).await;
+        assert_eq!(location(&response), format!("/agent/paiements/{pierre}"));
+        for query in ["2901063113045%2020", "6311605000001187F"] {
+            let page = text_of(&agent.page_html(&format!("/agent/recherche?q={query}")).await);
+            assert!(page.contains("Aucun résultat dans votre caisse.") && !page.contains("DUPONT"), "{query}");
+        }
+        let response = agent.get_page(&format!("/agent/recherche?q={eva}")).await;
+        assert_eq!(response.status(), StatusCode::FOUND);
+        assert_eq!(agent.get_page(&format!("/agent/paiements/{eva}")).await.status(), StatusCode::NOT_FOUND);
+    }
+
+    async fn the_reconciliation_export_opens_in_a_french_spreadsheet(app) {
+        let (pierre, eva) = two_caisses_paid(&app).await;
+        app::ssr::processing::run(&app.state.store, app.state.clock.now_ms()).await.expect("run");
+        let agent = app.new_browser();
+        agent.sign_in_as_agent().await;
+        let response = agent.get_page("/agent/export.csv").await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+        let bytes = response.bytes().await.expect("body");
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a byte-order mark for spreadsheets");
+        let text = String::from_utf8(bytes[3..].to_vec()).expect("UTF-8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "date_acceptation;reference_transaction;numero_autorisation;nir;nom;prenom;montant;trop_percu;statut;date_prise_en_compte;repartition");
+        assert_eq!(lines.len(), 2, "one payment of the caisse: {text}");
+        let fields: Vec<&str> = lines[1].split(';').collect();
+        assert_eq!(fields[1], pierre);
+        assert_eq!(fields[2], "761208");
+        assert_eq!((fields[3], fields[4], fields[5]), ("1830201053123", "BELAGE", "Pierre"));
+        assert_eq!((fields[6], fields[7], fields[8]), ("20,00", "0,00", "Pris en compte"));
+        assert_eq!(fields[10], "3811907400001234F=20,00");
+        assert!(!text.contains(&eva));
+        let today = app::ssr::time::date_fr(app.state.clock.now_ms());
+        assert!(fields[0].starts_with(&today));
+    }
+
+    async fn an_agent_issues_an_avis_whose_eligibility_follows_the_policy(app) {
+        let agent = app.new_browser();
+        agent.sign_in_as_agent().await;
+        let page = text_of(&agent.page_html("/agent/avis/nouveau").await);
+        assert!(page.contains("entre 100,00\u{a0}€ et 150,00\u{a0}€"));
+        // Pierre owes 145,45 €: with 4,00 € more he is within the bounds; with 10 € more, not.
+        let open = agent.post_form("/api/agent-emettre-avis", &[("nir", "1830201053123"), ("date", "2026-11-20"), ("montant", "4")]).await;
+        assert!(location(&open).starts_with("/agent/recherche?q=381"));
+        let notice = text_of(&agent.page_html(&location(&open)).await);
+        assert!(notice.contains("ouvert au paiement en ligne") && !notice.contains("non ouvert au paiement"), "{notice}");
+        let closed = agent.post_form("/api/agent-emettre-avis", &[("nir", "1830201053123"), ("date", "2026-11-20"), ("montant", "10")]).await;
+        let notice = text_of(&agent.page_html(&location(&closed)).await);
+        assert!(notice.contains("non ouvert au paiement en ligne"));
+        assert_eq!(app.count("SELECT COUNT(*) FROM avis WHERE issued_on = '2026-11-20'").await, 2);
+        // Another caisse's person, bad inputs.
+        for (nir, date, amount, message) in [
+            ("2901063113045", "2026-11-20", "4", "Aucun assuré de votre caisse ne correspond à ce numéro de sécurité sociale."),
+            ("123", "2026-11-20", "4", "13 chiffres, ou 15 avec la clé."),
+            ("1830201053123", "2026-13-40", "4", "Choisissez une date d'émission valide."),
+            ("1830201053123", "2026-11-20", "abc", "Saisissez un montant en euros, par exemple 20,50."),
+        ] {
+            let response = agent.post_form("/api/agent-emettre-avis", &[("nir", nir), ("date", date), ("montant", amount)]).await;
+            assert_eq!(location(&response), "/agent/avis/nouveau");
+            let page = text_of(&agent.page_html("/agent/avis/nouveau").await);
+            assert!(page.contains(message), "{message}");
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM avis").await, 15);
+        let journal = text_of(&agent.page_html("/agent/journal").await);
+        assert!(journal.contains("issued") && journal.contains("Agent"));
+        // Pierre sees the open one on step 1.
+        app.sign_in_as_pierre().await;
+        use sqlx::Row;
+        let reference: String = sqlx::query("SELECT reference FROM avis WHERE issued_on = '2026-11-20' AND online_payable = 1")
+            .fetch_one(app.state.store.pool()).await.expect("row").try_get(0).expect("reference");
+        assert_eq!(location(&app.find_reference(&reference).await), format!("/mes-paiements/payer-une-creance/{reference}"));
+    }
+
+    async fn agents_and_insured_persons_cannot_use_each_others_functions(app) {
+        let (pierre, _) = two_caisses_paid(&app).await;
+        let agent = app.new_browser();
+        agent.sign_in_as_agent().await;
+        let person_functions: &[(&str, &[(&str, &str)])] = &[
+            ("page-accueil", &[]),
+            ("page-payer-reference", &[]),
+            ("rechercher-reference", &[("reference[]", "3811907400001234F")]),
+            ("page-payer-selection", &[("reference", "3811907400001234F")]),
+            ("payer", &[("reference", "3811907400001234F"), ("selected[]", "3811907400001234F"), ("amount", "20")]),
+            ("page-payer-redirection", &[("transaction", &pierre)]),
+            ("page-messagerie", &[]),
+            ("page-message", &[("id", "x")]),
+            ("supprimer-message", &[("id", "x")]),
+            ("page-mes-paiements", &[]),
+            ("page-entete", &[]),
+            ("page-participations", &[]),
+        ];
+        for (endpoint, fields) in person_functions {
+            assert_eq!(agent.call(endpoint, fields).await.status(), StatusCode::UNAUTHORIZED, "agent → {endpoint}");
+        }
+        let agent_functions: &[(&str, &[(&str, &str)])] = &[
+            ("agent-page-paiements", &[]),
+            ("agent-page-paiement", &[("transaction", &pierre)]),
+            ("agent-page-recherche", &[("q", "1830201053123")]),
+            ("agent-page-trop-percus", &[]),
+            ("agent-page-nouvel-avis", &[]),
+            ("agent-emettre-avis", &[("nir", "1830201053123"), ("date", "2026-11-20"), ("montant", "4")]),
+            ("agent-page-journal", &[]),
+        ];
+        for (endpoint, fields) in agent_functions {
+            assert_eq!(app.call(endpoint, fields).await.status(), StatusCode::UNAUTHORIZED, "person → {endpoint}");
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM avis").await, 13, "nothing written");
+        // Pages and files send each to their own sign-in.
+        assert_eq!(location(&agent.get_page("/accueil").await), "/connexion");
+        assert_eq!(location(&app.get_page("/agent").await), "/agent/connexion");
+        assert_eq!(location(&app.get_page("/agent/export.csv").await), "/agent/connexion");
+        assert_eq!(location(&agent.get_page("/ma-messagerie/x/pdf").await), "/connexion");
+    }
+}
