@@ -36,3 +36,31 @@ pub async fn demo_person(settings: &Settings, template: &str) -> anyhow::Result<
     }
     Ok(())
 }
+
+/// Adds `count` synthetic persons (5 créances each) after the ones already
+/// generated, and prints how long it took.
+pub async fn dataset(settings: &Settings, count: u64) -> anyhow::Result<()> {
+    use sqlx::Row;
+    let store = Store::connect(&settings.database_url, 2).await?;
+    store.migrate().await?;
+    if settings.demo_data {
+        demo::load_if_empty(&store, &settings.eligibility, Clock::system().now_ms()).await?;
+    }
+    let existing: i64 = sqlx::query("SELECT COUNT(*) AS n FROM persons WHERE id LIKE 'bench-%'")
+        .fetch_one(store.pool())
+        .await?
+        .try_get("n")?;
+    let from = u64::try_from(existing)?;
+    let took = crate::dataset::generate(&store, from, count).await?;
+    store.close().await;
+    #[expect(clippy::print_stdout, reason = "the command's output is its report")]
+    {
+        println!(
+            "{{\"persons_added\":{count},\"persons_total\":{},\"creances_added\":{},\"seconds\":{:.1}}}",
+            from + count,
+            count * crate::dataset::CREANCES,
+            took.as_secs_f64()
+        );
+    }
+    Ok(())
+}

@@ -15,6 +15,7 @@
 //! | `PROCESSING_INTERVAL_SECONDS` | `60` (up to 86400): how often accepted payments are applied |
 //! | `DATABASE_MAX_CONNECTIONS` | `10` |
 //! | `DEMO_DATA` | `true`: load the demonstration data into an empty database |
+//! | `BENCH_BASELINE` | `false`: serve `/bench/baseline`, the benchmark's bare query handler |
 
 use anyhow::{Context, bail};
 use app::domain::{EligibilityPolicy, Euros};
@@ -70,6 +71,8 @@ pub struct Settings {
     pub processing_interval_seconds: u64,
     /// Load the demonstration data into an empty database.
     pub demo_data: bool,
+    /// Serve the benchmark's baseline handler.
+    pub bench_baseline: bool,
 }
 
 impl Settings {
@@ -136,6 +139,7 @@ impl Settings {
             session_idle_minutes,
             processing_interval_seconds: u64::try_from(processing_interval_seconds).unwrap_or(60),
             demo_data: lookup("DEMO_DATA").is_none_or(|v| !matches!(v.as_str(), "0" | "false" | "no")),
+            bench_baseline: lookup("BENCH_BASELINE").is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes")),
         })
     }
 }

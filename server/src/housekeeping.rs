@@ -2,7 +2,7 @@
 //! remove expired sessions (every minute); and the processing run (every
 //! `PROCESSING_INTERVAL_SECONDS`).
 
-use app::ssr::{AppState, payments, processing, session};
+use app::ssr::{AppState, payments, processing, session, throttle};
 use std::time::Duration;
 
 /// Runs the chores once.
@@ -13,6 +13,7 @@ pub async fn run_once(state: &AppState) -> anyhow::Result<()> {
         tracing::info!(expired, "unanswered payment attempts expired");
     }
     session::purge_expired(&state.store, now).await?;
+    throttle::purge(&state.store, now).await?;
     Ok(())
 }
 

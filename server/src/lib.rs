@@ -2,8 +2,10 @@
 //! that are not Leptos pages.
 
 pub mod answers;
+pub mod baseline;
 pub mod commands;
 pub mod config;
+pub mod dataset;
 pub mod documents;
 pub mod housekeeping;
 pub mod http_policy;

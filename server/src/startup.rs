@@ -125,7 +125,10 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(address)
             .build();
-        let router = router(ServerState { leptos, app: state.clone() });
+        let mut router = router(ServerState { leptos, app: state.clone() });
+        if settings.bench_baseline {
+            router = router.merge(crate::baseline::router(state.clone()));
+        }
         tracing::info!(%address, public_url = %state.settings.public_url, "listening");
         Ok(Application {
             listener,

@@ -67,10 +67,10 @@ pub async fn agent_sign_in_page() -> Result<FormState, AppError> {
 #[server(prefix = "/api", endpoint = "agent-connexion")]
 pub async fn agent_sign_in(login: String, password: String) -> Result<(), AppError> {
     use crate::ssr::context::{
-        current_session, db_error, leave_flash, redirect, set_session_cookie, state, unexpected,
+        client_address, current_session, db_error, fail, leave_flash, redirect, set_session_cookie, state, unexpected,
     };
     use crate::ssr::session::{self, Flash, Owner};
-    use crate::ssr::{agents, password as passwords};
+    use crate::ssr::{agents, password as passwords, throttle};
     let state = state()?;
     let previous = current_session(&state).await?;
     let login = login.trim().to_owned();
@@ -89,20 +89,29 @@ pub async fn agent_sign_in(login: String, password: String) -> Result<(), AppErr
         redirect("/agent/connexion");
         return Ok(());
     }
+    let now = state.clock.now_ms();
+    let subjects = throttle::subjects(&format!("agent:{login}"), client_address().as_deref());
+    if throttle::is_blocked(&state.store, &subjects, now).await.map_err(unexpected)? {
+        tracing::warn!("agent sign-in throttled");
+        leave_flash(&state, previous.as_ref(), &flash.error("password", throttle::TOO_MANY)).await?;
+        redirect("/agent/connexion");
+        return Err(fail(AppError::TooManyRequests));
+    }
     let credentials = agents::credentials(&state.store, &login).await.map_err(db_error)?;
     let matches =
         passwords::verify(password, credentials.as_ref().map(|c| c.password_hash.clone())).await.map_err(unexpected)?;
     let Some(agent) = credentials.filter(|_| matches) else {
         tracing::info!("agent sign-in refused");
+        throttle::record_failure(&state.store, &subjects, now).await.map_err(unexpected)?;
         leave_flash(&state, previous.as_ref(), &flash.error("password", "Identifiant ou mot de passe incorrect."))
             .await?;
         redirect("/agent/connexion");
         return Ok(());
     };
+    throttle::clear_account(&state.store, &format!("agent:{login}")).await.map_err(unexpected)?;
     if let Some(previous) = &previous {
         session::delete(&state.store, &previous.id_hash).await.map_err(db_error)?;
     }
-    let now = state.clock.now_ms();
     let token = session::create(
         &state.store,
         now,

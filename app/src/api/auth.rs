@@ -25,10 +25,10 @@ pub async fn sign_in_page() -> Result<FormState, AppError> {
 pub async fn sign_in(nir: String, password: String) -> Result<(), AppError> {
     use crate::domain::Nir;
     use crate::ssr::context::{
-        current_session, db_error, leave_flash, redirect, set_session_cookie, state, unexpected,
+        client_address, current_session, db_error, fail, leave_flash, redirect, set_session_cookie, state, unexpected,
     };
     use crate::ssr::session::{self, Flash, Owner};
-    use crate::ssr::{password as passwords, persons};
+    use crate::ssr::{password as passwords, persons, throttle};
 
     let state = state()?;
     let previous = current_session(&state).await?;
@@ -49,21 +49,30 @@ pub async fn sign_in(nir: String, password: String) -> Result<(), AppError> {
         }
     };
 
+    let now = state.clock.now_ms();
+    let subjects = throttle::subjects(nir.as_str(), client_address().as_deref());
+    if throttle::is_blocked(&state.store, &subjects, now).await.map_err(unexpected)? {
+        tracing::warn!("sign-in throttled");
+        leave_flash(&state, previous.as_ref(), &flash.error("password", throttle::TOO_MANY)).await?;
+        redirect("/connexion");
+        return Err(fail(AppError::TooManyRequests));
+    }
     let credentials = persons::credentials(&state.store, &nir).await.map_err(db_error)?;
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
     let matches = passwords::verify(password, stored).await.map_err(unexpected)?;
     let Some(person) = credentials.filter(|_| matches) else {
         tracing::info!("sign-in refused");
+        throttle::record_failure(&state.store, &subjects, now).await.map_err(unexpected)?;
         leave_flash(&state, previous.as_ref(), &flash.error("password", WRONG_CREDENTIALS)).await?;
         redirect("/connexion");
         return Ok(());
     };
+    throttle::clear_account(&state.store, nir.as_str()).await.map_err(unexpected)?;
 
     // A new session id at every sign-in; the one before (if any) ends.
     if let Some(previous) = &previous {
         session::delete(&state.store, &previous.id_hash).await.map_err(db_error)?;
     }
-    let now = state.clock.now_ms();
     let token = session::create(
         &state.store,
         now,

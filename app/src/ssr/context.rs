@@ -83,6 +83,13 @@ pub async fn session_of(state: &AppState, headers: &http::HeaderMap) -> Result<O
     }
 }
 
+/// The client's address, as the server saw the connection.
+pub fn client_address() -> Option<String> {
+    use_context::<Parts>().and_then(|parts| {
+        parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string())
+    })
+}
+
 /// The live session of this request, if any.
 pub async fn current_session(state: &AppState) -> Result<Option<Session>, AppError> {
     session_of(state, &parts()?.headers).await.map_err(db_error)

@@ -99,11 +99,10 @@ pub async fn load_if_empty(store: &Store, policy: &EligibilityPolicy, now_ms: i6
     }
     let passwords: Vec<&'static str> =
         PERSONS.iter().map(|p| p.password).chain(std::iter::once(AGENT.password)).collect();
-    let hashes = tokio::task::spawn_blocking(move || {
-        passwords.into_iter().map(password::hash_blocking).collect::<anyhow::Result<Vec<String>>>()
-    })
-    .await
-    .context("joining the hashing task")??;
+    let mut hashes = Vec::with_capacity(passwords.len());
+    for secret in passwords {
+        hashes.push(password::hash(secret.to_owned()).await?);
+    }
 
     let mut tx = store.write().await.context("starting the demo transaction")?;
     for (code, name) in CAISSES {

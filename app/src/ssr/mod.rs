@@ -22,6 +22,7 @@ pub mod secret;
 pub mod security;
 pub mod session;
 pub mod sips;
+pub mod throttle;
 pub mod time;
 
 use crate::domain::EligibilityPolicy;

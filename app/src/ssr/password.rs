@@ -1,19 +1,61 @@
 //! Password hashing with Argon2id (the crate's defaults: 19 MiB, 2 passes).
 //!
-//! Hashing is CPU-heavy, so it runs on the blocking thread pool, never on the
-//! async runtime.
+//! Hashing is CPU- and memory-heavy, so it runs on a small pool of dedicated
+//! threads (one per core), never on the async runtime: at most that many
+//! hashes run at once, whatever the number of sign-ins, which bounds both the
+//! CPU they take and the memory the allocator keeps (each thread's allocator
+//! arena holds on to the 19 MiB it last used; with the blocking pool's hundreds
+//! of threads that grew to gigabytes).
 
 use anyhow::Context;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
-use std::sync::OnceLock;
+use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, Mutex, OnceLock};
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Runs `work` on the hashing pool and waits for it without blocking the runtime.
+async fn on_pool<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
+    static POOL: OnceLock<Mutex<Sender<Job>>> = OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        let (sender, receiver) = channel::<Job>();
+        let receiver = Arc::new(Mutex::new(receiver));
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        for i in 0..threads {
+            let receiver = receiver.clone();
+            let _ = std::thread::Builder::new().name(format!("argon2-{i}")).spawn(move || {
+                loop {
+                    let job = match receiver.lock() {
+                        Ok(receiver) => receiver.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                }
+            });
+        }
+        Mutex::new(sender)
+    });
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = reply.send(work());
+    });
+    pool.lock()
+        .map_err(|_| anyhow::anyhow!("the hashing pool is poisoned"))?
+        .send(job)
+        .map_err(|_| anyhow::anyhow!("the hashing pool has stopped"))?;
+    answer.await.context("waiting for a hash")
+}
 
 /// Hashes `password` into a PHC string (`$argon2id$…`).
 pub async fn hash(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password)).await.context("joining the hashing task")?
+    on_pool(move || hash_blocking(&password)).await?
 }
 
-/// Hashes on the current thread (demo data loading runs it on the blocking pool).
+/// Hashes on the current thread.
 pub fn hash_blocking(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -25,7 +67,7 @@ pub fn hash_blocking(password: &str) -> anyhow::Result<String> {
 /// Checks `password` against `stored`. With no stored hash (unknown account) a
 /// dummy hash is checked anyway, so both cases take the same time.
 pub async fn verify(password: String, stored: Option<String>) -> anyhow::Result<bool> {
-    tokio::task::spawn_blocking(move || {
+    on_pool(move || {
         let known = stored.is_some();
         let phc = match stored {
             Some(phc) => phc,
@@ -35,8 +77,7 @@ pub async fn verify(password: String, stored: Option<String>) -> anyhow::Result<
         let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
         Ok(known && matches)
     })
-    .await
-    .context("joining the verification task")?
+    .await?
 }
 
 fn dummy_hash() -> anyhow::Result<&'static String> {

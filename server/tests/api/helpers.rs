@@ -80,7 +80,12 @@ pub struct Browser {
 
 enum TestDatabase {
     Sqlite(std::path::PathBuf),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// Owned by the test itself.
+    Nothing,
 }
 
 pub const PIERRE_NIR: &str = "1830201053123 92";
@@ -129,6 +134,11 @@ async fn sweep_old_pg_databases(admin: &mut sqlx::AnyConnection) {
 
 /// Starts the application on a fresh database.
 pub async fn spawn_app(engine: Engine) -> TestApp {
+    spawn_app_with(engine, &[]).await
+}
+
+/// A fresh database of `engine`: its URL and what to remove afterwards.
+async fn fresh_database(engine: Engine) -> (String, TestDatabase) {
     static INIT: Once = Once::new();
     INIT.call_once(|| {
         if std::env::var("TEST_LOG").is_ok() {
@@ -136,7 +146,7 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
         }
         sqlx::any::install_default_drivers();
     });
-    let (database_url, database) = match engine {
+    match engine {
         Engine::Sqlite => {
             let dir = std::env::temp_dir().join("payer-creance-tests");
             std::fs::create_dir_all(&dir).expect("temporary folder");
@@ -163,7 +173,37 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
             let _ = admin.close().await;
             (with_database(&admin_url, &name), TestDatabase::Postgres { admin_url, name })
         }
-    };
+    }
+}
+
+/// Starts the application on a fresh database, with some settings overridden.
+pub async fn spawn_app_with(engine: Engine, overrides: &[(&'static str, String)]) -> TestApp {
+    let (database_url, database) = fresh_database(engine).await;
+    spawn_on(database_url, database, overrides).await
+}
+
+/// A fresh database of `engine` for a test that starts servers itself; returns
+/// its URL and a guard that removes it.
+pub async fn scratch_database(engine: Engine) -> (String, DatabaseGuard) {
+    let (url, database) = fresh_database(engine).await;
+    (url, DatabaseGuard(database))
+}
+
+/// Removes a scratch database when asked.
+pub struct DatabaseGuard(TestDatabase);
+
+impl DatabaseGuard {
+    pub async fn remove(self) {
+        self.0.remove().await;
+    }
+}
+
+/// Starts the application on a database the caller owns (and removes).
+pub async fn spawn_on_url(database_url: String) -> TestApp {
+    spawn_on(database_url, TestDatabase::Nothing, &[("DATABASE_MAX_CONNECTIONS", "2".to_owned())]).await
+}
+
+async fn spawn_on(database_url: String, database: TestDatabase, overrides: &[(&'static str, String)]) -> TestApp {
     let mut env: HashMap<&str, String> = HashMap::new();
     env.insert("DATABASE_URL", database_url);
     env.insert("LEPTOS_SITE_ADDR", "127.0.0.1:0".into());
@@ -171,6 +211,9 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
     env.insert("DATABASE_MAX_CONNECTIONS", "5".into());
     // Tests run the processing run themselves, when they choose.
     env.insert("PROCESSING_INTERVAL_SECONDS", "86400".into());
+    for (key, value) in overrides {
+        env.insert(key, value.clone());
+    }
     let settings = Settings::from_lookup(|key| env.get(key).cloned()).expect("test settings");
     let clock = Clock::fixed(jiff::Timestamp::now());
     let application = Application::build(settings, clock).await.expect("application builds");
@@ -196,7 +239,13 @@ impl TestApp {
     /// Removes the test's database.
     pub async fn cleanup(self) {
         self.state.store.close().await;
-        match &self.database {
+        self.database.remove().await;
+    }
+}
+
+impl TestDatabase {
+    async fn remove(&self) {
+        match self {
             TestDatabase::Sqlite(path) => {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
@@ -208,9 +257,12 @@ impl TestApp {
                     let _ = admin.close().await;
                 }
             }
+            TestDatabase::Nothing => {}
         }
     }
+}
 
+impl TestApp {
     /// Another browser, with no cookies yet.
     pub fn new_browser(&self) -> Browser {
         Browser { address: self.browser.address.clone(), client: client() }
@@ -218,6 +270,11 @@ impl TestApp {
 }
 
 impl Browser {
+    /// A browser with no cookies, pointed at `address`.
+    pub fn new(address: String) -> Browser {
+        Browser { address, client: client() }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

@@ -2,9 +2,12 @@
 //! every test run on SQLite and on PostgreSQL.
 
 mod agents;
+mod crash;
+mod hardening;
 mod helpers;
 mod messages;
 mod payment;
 mod processing;
 mod reference;
+mod scale_out;
 mod sign_in;

@@ -1,0 +1,36 @@
+//! The benchmark's baseline (`BENCH_BASELINE=true` only): a bare axum handler
+//! doing the same indexed point query as the reference lookup, with no
+//! session, no Leptos, no server-function machinery — what the hardware and
+//! the database allow.
+
+use app::ssr::AppState;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use http::StatusCode;
+use sqlx::Row;
+
+#[derive(serde::Deserialize)]
+struct Lookup {
+    reference: String,
+    person: String,
+}
+
+async fn lookup(State(state): State<AppState>, Query(q): Query<Lookup>) -> impl IntoResponse {
+    let row = sqlx::query("SELECT online_payable, closed_at, kind FROM avis WHERE reference = $1 AND person_id = $2")
+        .bind(&q.reference)
+        .bind(&q.person)
+        .fetch_optional(state.store.pool())
+        .await;
+    match row {
+        Ok(Some(row)) => (StatusCode::OK, format!("{}", row.try_get::<i64, _>("online_payable").unwrap_or_default())),
+        Ok(None) => (StatusCode::NOT_FOUND, String::new()),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, String::new()),
+    }
+}
+
+/// `/bench/baseline?reference=…&person=…`.
+pub fn router(state: AppState) -> Router {
+    Router::new().route("/bench/baseline", get(lookup)).with_state(state)
+}

@@ -1,0 +1,218 @@
+//! Hardening: throttling, cookies, cross-site requests, tampering, answers
+//! under concurrency, a database that goes away. (Crash tests: `crash.rs`.)
+
+use crate::helpers::*;
+use crate::on_both_engines;
+use reqwest::StatusCode;
+use std::sync::Arc;
+
+const ENTERED: &str = "3811907400001234F";
+
+on_both_engines! {
+    async fn five_failed_sign_ins_lock_the_account_for_15_minutes(app) {
+        for _ in 0..5 {
+            assert_eq!(location(&app.sign_in(PIERRE_NIR, "wrong").await), "/connexion");
+        }
+        let blocked = app.sign_in(PIERRE_NIR, PIERRE_PASSWORD).await;
+        assert_eq!(location(&blocked), "/connexion", "even the right password waits");
+        let page = text_of(&app.page_html("/connexion").await);
+        assert!(page.contains("Trop de tentatives de connexion. Pour votre sécurité, veuillez réessayer dans 15 minutes."));
+        let direct = app.call("connexion", &[("nir", PIERRE_NIR), ("password", PIERRE_PASSWORD)]).await;
+        assert_eq!(direct.status(), StatusCode::TOO_MANY_REQUESTS);
+        app.state.clock.advance(15 * 60 * 1000 + 1);
+        assert_eq!(location(&app.sign_in(PIERRE_NIR, PIERRE_PASSWORD).await), "/accueil");
+    }
+
+    async fn five_failures_from_one_address_lock_that_address(app) {
+        for nir in ["1 99 01 75 123 456", "1 99 01 75 123 457", "1 99 01 75 123 458", "1 99 01 75 123 459", "1 99 01 75 123 460"] {
+            app.sign_in(nir, "guess").await;
+        }
+        let eva = app.new_browser();
+        assert_eq!(location(&eva.sign_in(EVA_NIR, EVA_PASSWORD).await), "/connexion");
+        assert!(text_of(&eva.page_html("/connexion").await).contains("Trop de tentatives de connexion."));
+        // The agents' sign-in is throttled too.
+        let agent = app.new_browser();
+        agent.post_form("/api/agent-connexion", &[("login", "agent.isere"), ("password", "Agent-381")]).await;
+        assert!(text_of(&agent.page_html("/agent/connexion").await).contains("Trop de tentatives de connexion."));
+    }
+
+    async fn every_state_change_from_another_site_is_refused(app) {
+        app.sign_in_as_pierre().await;
+        for endpoint in ["connexion", "deconnexion", "rechercher-reference", "payer", "supprimer-message",
+            "agent-connexion", "agent-deconnexion", "agent-emettre-avis", "page-accueil"] {
+            let response = app.client.post(app.url(&format!("/api/{endpoint}"))).header("Origin", "https://attaquant.example")
+                .form(&[("reference", ENTERED), ("selected[]", ENTERED), ("amount", "20")]).send().await.expect("POST");
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{endpoint}");
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM payment_attempts").await, 0);
+        // The kiosk's sealed answers are cross-site by nature and are accepted on their seal.
+        let reference = app.pay(ENTERED, &[ENTERED], "20").await;
+        let response = reqwest::Client::new().post(app.url("/paiement/reponse-automatique")).header("Origin", "https://kiosque.example")
+            .form(&bank::sealed(&bank::response(&reference, 2000, "00"), bank::SECRET)).send().await.expect("POST");
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    async fn tampered_payments_are_refused_with_the_french_reason_and_nothing_written(app) {
+        app.sign_in_as_pierre().await;
+        // A line held by a pending attempt, and a fully paid one.
+        app.pay(ENTERED, &["3811708600079999F", "3811701200010075F"], "16").await;
+        sqlx::query("UPDATE avis SET restant_cents = 0 WHERE reference = '3811702400012980F'").execute(app.state.store.pool()).await.expect("paid");
+        let before = app.count("SELECT COUNT(*) FROM payment_attempts").await;
+        for (selected, amount, message) in [
+            (vec![ENTERED], "15,99", "Le montant du paiement doit être compris entre 16 € et 50 €."),
+            (vec![ENTERED], "50,01", "Le montant du paiement doit être compris entre 16 € et 50 €."),
+            (vec![ENTERED], "-1", "Saisissez un montant en euros, par exemple 20,50."),
+            (vec![ENTERED], "0", "Le montant du paiement doit être compris entre 16 € et 50 €."),
+            (vec![ENTERED], "abc", "Saisissez un montant en euros, par exemple 20,50."),
+            (vec![ENTERED], "1e9", "Saisissez un montant en euros, par exemple 20,50."),
+            (vec![ENTERED], "20,001", "Saisissez un montant en euros, par exemple 20,50."),
+            (vec![ENTERED], "1000000000", "Le montant du paiement doit être compris entre 16 € et 50 €."),
+            (vec!["6311605000001187F"], "20", "Cette référence de courrier est inconnue."),
+            (vec![ENTERED, ENTERED], "20", "Chaque référence de courrier ne peut être sélectionnée qu'une fois."),
+            (vec!["3811702400012980F"], "20", "Cette créance est déjà entièrement réglée."),
+            (vec!["3811708600079999F"], "20", "Un paiement est déjà en cours pour cette créance."),
+            (vec!["3811810100004242F"], "20", "Cette référence de courrier est inconnue."),
+            (vec![], "20", "Sélectionnez au moins une référence de courrier."),
+        ] {
+            let mut fields: Vec<(&str, &str)> = vec![("reference", ENTERED), ("amount", amount)];
+            fields.extend(selected.iter().map(|s| ("selected[]", *s)));
+            let response = app.call("payer", &fields).await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{selected:?} {amount}");
+            let body = response.text().await.expect("body");
+            assert!(body.contains(message), "{selected:?} {amount} → {message} in {body}");
+        }
+        // Malformed requests are 400s.
+        for body in ["reference=3811907400001234F", "amount=20", "%%%", "reference=x&amount=20&selected[a][b][c][d][e][f]=1"] {
+            let response = app.client.post(app.url("/api/payer")).header("Origin", &app.address)
+                .header("Content-Type", "application/x-www-form-urlencoded").body(body).send().await.expect("POST");
+            assert!(response.status().is_client_error(), "{body}: {}", response.status());
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM payment_attempts").await, before, "nothing written");
+    }
+
+    async fn the_same_automatic_response_twenty_times_at_once_applies_once(app) {
+        app.sign_in_as_pierre().await;
+        let reference = app.pay(ENTERED, &[ENTERED], "20").await;
+        let fields = Arc::new(bank::sealed(&bank::response(&reference, 2000, "00"), bank::SECRET));
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..20 {
+            let url = app.url("/paiement/reponse-automatique");
+            let fields = fields.clone();
+            tasks.spawn(async move { reqwest::Client::new().post(url).form(&*fields).send().await.map(|r| r.status()) });
+        }
+        while let Some(status) = tasks.join_next().await {
+            assert_eq!(status.expect("task").expect("response"), StatusCode::OK);
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM payments").await, 1);
+        assert_eq!(app.count("SELECT COUNT(*) FROM messages").await, 1);
+        assert_eq!(app.count("SELECT COUNT(*) FROM kiosk_answers WHERE outcome = 'applied'").await, 1);
+        assert_eq!(app.count("SELECT COUNT(*) FROM kiosk_answers WHERE outcome = 'duplicate'").await, 19);
+    }
+
+    async fn a_hundred_payers_then_a_hundred_answers_on_the_same_lines(app) {
+        app.sign_in_as_pierre().await;
+        let lines = ["3811708600076602F", "3811702400012980F"];
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..100 {
+            let client = app.client.clone();
+            let url = app.url("/api/payer");
+            let origin = app.address.clone();
+            tasks.spawn(async move {
+                client.post(url).header("Origin", origin).header("Accept", "text/html")
+                    .form(&[("reference", ENTERED), ("selected[]", lines[0]), ("selected[]", lines[1]), ("amount", "35,50")])
+                    .send().await.map(|r| r.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned())
+            });
+        }
+        let mut started = Vec::new();
+        while let Some(result) = tasks.join_next().await {
+            let to = result.expect("task").expect("response");
+            if let Some(reference) = to.strip_prefix("/mes-paiements/payer-une-creance/paiement/") {
+                started.push(reference.to_owned());
+            }
+        }
+        assert_eq!(started.len(), 1, "the lines are held by the first attempt only");
+        let fields = Arc::new(bank::sealed(&bank::response(&started[0], 3550, "00"), bank::SECRET));
+        let mut answers = tokio::task::JoinSet::new();
+        for _ in 0..100 {
+            let url = app.url("/paiement/reponse-automatique");
+            let fields = fields.clone();
+            answers.spawn(async move { reqwest::Client::new().post(url).form(&*fields).send().await.map(|r| r.status()) });
+        }
+        while let Some(status) = answers.join_next().await {
+            assert_eq!(status.expect("task").expect("response"), StatusCode::OK);
+        }
+        app::ssr::processing::run(&app.state.store, app.state.clock.now_ms()).await.expect("run");
+        assert_eq!(app.count("SELECT COUNT(*) FROM payments").await, 1);
+        assert_eq!(app.count("SELECT COUNT(*) FROM messages").await, 1);
+        assert_eq!(app.count("SELECT MIN(restant_cents) FROM avis").await, 0);
+        assert_eq!(app.count("SELECT CAST(SUM(amount_cents) AS BIGINT) FROM allocations").await, 3550);
+        assert_eq!(app.count("SELECT CAST(SUM(restant_cents) AS BIGINT) FROM avis WHERE reference IN ('3811708600076602F', '3811702400012980F')").await, 0);
+    }
+
+    async fn late_acceptances_piling_on_one_line_never_go_below_zero(app) {
+        app.sign_in_as_pierre().await;
+        // Ten attempts on the 28,90 € line, each abandoned (expired) in turn.
+        let mut references = Vec::new();
+        for _ in 0..10 {
+            references.push(app.pay(ENTERED, &["3811708600076602F"], "20").await);
+            app.state.clock.advance(20 * 60 * 1000 + 1);
+            server::housekeeping::run_once(&app.state).await.expect("chores");
+        }
+        app.sign_in_as_pierre().await;
+        // Then the bank accepts all of them, at once.
+        let mut answers = tokio::task::JoinSet::new();
+        for reference in &references {
+            let url = app.url("/paiement/reponse-automatique");
+            let fields = bank::sealed(&bank::response(reference, 2000, "00"), bank::SECRET);
+            answers.spawn(async move { reqwest::Client::new().post(url).form(&fields).send().await.map(|r| r.status()) });
+        }
+        while let Some(status) = answers.join_next().await {
+            assert_eq!(status.expect("task").expect("response"), StatusCode::OK);
+        }
+        let now = app.state.clock.now_ms();
+        let (a, b) = tokio::join!(app::ssr::processing::run(&app.state.store, now), app::ssr::processing::run(&app.state.store, now));
+        assert_eq!(a.expect("run").applied + b.expect("run").applied, 10);
+        assert_eq!(app.count("SELECT COUNT(*) FROM messages").await, 10, "one message per payment");
+        assert_eq!(app.count("SELECT MIN(restant_cents) FROM avis").await, 0);
+        let allocated = app.count("SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM allocations").await;
+        let excess = app.count("SELECT CAST(SUM(excess_cents) AS BIGINT) FROM payments").await;
+        assert_eq!(allocated, 2890, "the line is settled exactly");
+        assert_eq!(allocated + excess, 10 * 2000, "nothing lost: the rest is trop-perçu");
+    }
+
+    async fn secure_cookies_over_tls(app) {
+        let _ = &app;
+        let tls = spawn_app_with(app_engine(&app), &[("PUBLIC_URL", "https://payer.example.fr".to_owned())]).await;
+        let response = tls.client.post(tls.url("/api/connexion")).header("Accept", "text/html")
+            .header("Origin", "https://payer.example.fr").form(&[("nir", PIERRE_NIR), ("password", PIERRE_PASSWORD)]).send().await.expect("POST");
+        let cookie = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        assert!(cookie.starts_with("__Host-pc_session=") && cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        tls.cleanup().await;
+    }
+
+    async fn every_page_carries_the_security_headers(app) {
+        app.sign_in_as_pierre().await;
+        for path in ["/connexion", "/accueil", "/mes-paiements/payer-une-creance", "/agent/connexion", "/nulle-part"] {
+            let response = app.get_page(path).await;
+            let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+            let csp = header("content-security-policy");
+            assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'") && !csp.contains("unsafe-inline"), "{path}: {csp}");
+            assert_eq!(header("x-content-type-options"), "nosniff");
+            assert_eq!(header("referrer-policy"), "same-origin");
+            assert_eq!(header("x-frame-options"), "DENY");
+            let html = response.text().await.expect("body");
+            if let Some(nonce) = csp.split("'nonce-").nth(1).and_then(|n| n.split('\'').next()) {
+                assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{path}: the inline loader carries this response's nonce");
+            }
+        }
+        let kiosk = reqwest::Client::new().get(format!("{}/kiosque.css", app.kiosk_url)).send().await.expect("GET");
+        assert!(kiosk.headers()["content-security-policy"].to_str().expect("ascii").contains("frame-ancestors 'none'"));
+    }
+}
+
+fn app_engine(app: &TestApp) -> Engine {
+    match app.state.store.engine() {
+        app::ssr::db::Engine::Sqlite => Engine::Sqlite,
+        app::ssr::db::Engine::Postgres => Engine::Postgres,
+    }
+}
