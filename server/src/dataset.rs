@@ -121,6 +121,9 @@ pub async fn generate(store: &Store, from: u64, count: u64) -> anyhow::Result<st
         next = batch_end;
     }
     tx.commit().await.context("committing the last batch")?;
+    // Fresh statistics for the planner, as the database's own maintenance would
+    // eventually gather them.
+    sqlx::query("ANALYZE").execute(store.pool()).await.context("analysing the tables")?;
     Ok(started.elapsed())
 }
 

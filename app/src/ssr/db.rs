@@ -78,12 +78,20 @@ impl Store {
             .acquire_timeout(Duration::from_secs(5))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
-                    if engine == Engine::Sqlite {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
-                        )
-                        .await?;
+                    match engine {
+                        Engine::Sqlite => {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                            )
+                            .await?;
+                        }
+                        // Point queries only: JIT compilation would cost more than it
+                        // saves (measured: 318 ms of JIT for a 0.3 ms query when the
+                        // planner's estimates were off after a bulk load).
+                        Engine::Postgres => {
+                            conn.execute("SET jit = off").await?;
+                        }
                     }
                     Ok(())
                 })

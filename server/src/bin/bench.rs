@@ -244,8 +244,8 @@ fn step2_call(ctx: &Ctx, persons: Arc<Vec<Person>>) -> Call {
 }
 
 /// Starts a 16 € payment on line `n / persons` of person `n % persons`;
-/// records the transaction reference.
-fn pay_call(ctx: &Ctx, persons: Arc<Vec<Person>>, started: Arc<Mutex<Vec<String>>>) -> Call {
+/// records the transaction reference and who made it.
+fn pay_call(ctx: &Ctx, persons: Arc<Vec<Person>>, started: Arc<Mutex<Vec<(String, Person)>>>) -> Call {
     let ctx = ctx.clone();
     Arc::new(move |n| {
         let ctx = ctx.clone();
@@ -268,7 +268,7 @@ fn pay_call(ctx: &Ctx, persons: Arc<Vec<Person>>, started: Arc<Mutex<Vec<String>
             let transaction = to.rsplit('/').next().filter(|t| t.starts_with("PCLCB")).map(str::to_owned);
             match transaction {
                 Some(t) => {
-                    started.lock().await.push(t);
+                    started.lock().await.push((t, person));
                     Ok(())
                 }
                 None => bail!("payment not started: {} {to}", response.status()),
@@ -385,7 +385,8 @@ async fn run(ctx: Ctx, persons_total: u64, seconds: u64) -> anyhow::Result<()> {
     let capacity = u64::try_from(signed.len()).unwrap_or(0) * server::dataset::CREANCES;
     let outcome = saturate(pay_call(&ctx, signed.clone(), started.clone()), 16, duration, Some(capacity)).await;
     report("start payment", "saturation (16)", &outcome, &ctx);
-    let transactions: Arc<Vec<String>> = Arc::new(started.lock().await.clone());
+    let paid: Vec<(String, Person)> = started.lock().await.clone();
+    let transactions: Arc<Vec<String>> = Arc::new(paid.iter().map(|(t, _)| t.clone()).collect());
     let count = u64::try_from(transactions.len()).unwrap_or(0);
     anyhow::ensure!(count > 0, "no payment started");
     let outcome = saturate(
@@ -398,11 +399,7 @@ async fn run(ctx: Ctx, persons_total: u64, seconds: u64) -> anyhow::Result<()> {
     report("apply answer", "saturation (16)", &outcome, &ctx);
     // Accepted → visible on the person's page: the last 50 attempts.
     let mut visible = new_histogram();
-    for transaction in transactions.iter().skip(usize::try_from(count.saturating_sub(50)).unwrap_or(0)) {
-        let person = {
-            let position = transactions.iter().position(|x| x == transaction).unwrap_or(0);
-            signed[position % signed.len()].clone()
-        };
+    for (transaction, person) in paid.iter().skip(usize::try_from(count.saturating_sub(50)).unwrap_or(0)) {
         let t = Instant::now();
         ctx.http
             .post(format!("{}/paiement/reponse-automatique", ctx.url))
@@ -461,7 +458,7 @@ async fn soak(ctx: Ctx, persons_total: u64, seconds: u64) -> anyhow::Result<()> 
                     lookup_call(&ctx, persons.clone())(0).await?;
                     let started = Arc::new(Mutex::new(Vec::new()));
                     pay_call(&ctx, persons, started.clone())(0).await?;
-                    let transactions = Arc::new(started.lock().await.clone());
+                    let transactions = Arc::new(started.lock().await.iter().map(|(t, _)| t.clone()).collect());
                     answer_call(&ctx, transactions)(0).await
                 };
                 match journey.await {
