@@ -11,6 +11,7 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use http::header::{self, HeaderValue};
 use http::{Method, StatusCode};
+use std::time::Duration;
 
 /// Applies the policy around every request.
 pub async fn enforce(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -23,7 +24,7 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
         add_security_headers(&mut response, &state);
         return response;
     }
-    let mut response = next.run(request).await;
+    let mut response = if is_page(&request) { render_page(request, next).await } else { next.run(request).await };
     if is_api {
         let handled = response.headers_mut().remove(HANDLED_HEADER).is_some();
         if response.status() == StatusCode::INTERNAL_SERVER_ERROR && !handled {
@@ -37,6 +38,46 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
     }
     add_security_headers(&mut response, &state);
     response
+}
+
+/// How long a page may take to render before it is rendered again.
+const RENDER_LIMIT: Duration = Duration::from_secs(8);
+
+/// A page (`GET`/`HEAD`, not a server function, a file or a download).
+fn is_page(request: &Request) -> bool {
+    let path = request.uri().path();
+    (request.method() == Method::GET || request.method() == Method::HEAD)
+        && !path.starts_with("/api/")
+        && !path.starts_with("/pkg/")
+        && !path.ends_with("/pdf")
+        && !path.rsplit('/').next().unwrap_or_default().contains('.')
+}
+
+/// Renders a page; a render still unfinished after `RENDER_LIMIT` is dropped
+/// and the page rendered once more, then a French 503.
+///
+/// Pages are rendered whole before their first byte is sent (`SsrMode::Async`),
+/// and reading a page changes nothing, so a second render is safe. This guards
+/// against a page request that never ends: seen twice in several hundred runs
+/// of the test suite (a `GET /accueil` with no database wait involved: the
+/// pool and SQLite give up after 5 s), never under a 60,000-request load, so
+/// most likely a lost wake-up in the rendering of the page's `<Suspense>` on a
+/// multi-threaded runtime. The person gets their page, not a page that never
+/// finishes loading.
+async fn render_page(request: Request, next: Next) -> Response {
+    render_within(request, next, RENDER_LIMIT).await
+}
+
+async fn render_within(request: Request, next: Next, limit: Duration) -> Response {
+    let (parts, _empty_body) = request.into_parts();
+    for attempt in 1..=2 {
+        let request = Request::from_parts(parts.clone(), Body::empty());
+        match tokio::time::timeout(limit, next.clone().run(request)).await {
+            Ok(response) => return response,
+            Err(_) => tracing::warn!(path = parts.uri.path(), attempt, "page render did not finish in time"),
+        }
+    }
+    error_page(StatusCode::SERVICE_UNAVAILABLE, message_for(StatusCode::SERVICE_UNAVAILABLE)).into_response()
 }
 
 fn accepts_html(request: &Request) -> bool {
@@ -100,4 +141,72 @@ fn response_is_dynamic(headers: &http::HeaderMap) -> bool {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("text/html") || t.starts_with("application/json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::Router;
+    use axum::routing::get;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tower::ServiceExt;
+
+    /// A page whose first `hangs` renders never finish.
+    fn page(hangs: usize, renders: Arc<AtomicUsize>) -> Router {
+        Router::new()
+            .route(
+                "/accueil",
+                get(move || {
+                    let renders = renders.clone();
+                    async move {
+                        if renders.fetch_add(1, Ordering::SeqCst) < hangs {
+                            std::future::pending::<()>().await;
+                        }
+                        "rendered"
+                    }
+                }),
+            )
+            .layer(axum::middleware::from_fn(|request: Request, next: Next| {
+                render_within(request, next, Duration::from_millis(50))
+            }))
+    }
+
+    async fn get_home(router: Router) -> (StatusCode, String) {
+        let request = Request::get("/accueil").body(Body::empty()).expect("request");
+        let response = router.oneshot(request).await.expect("response");
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("body");
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn a_render_that_never_ends_is_rendered_again() {
+        let renders = Arc::new(AtomicUsize::new(0));
+        assert_eq!(get_home(page(1, renders.clone())).await, (StatusCode::OK, "rendered".to_owned()));
+        assert_eq!(renders.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn two_renders_that_never_end_give_a_french_503() {
+        let renders = Arc::new(AtomicUsize::new(0));
+        let (status, body) = get_home(page(2, renders.clone())).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(body.contains("Le service est momentanément indisponible"));
+        assert_eq!(renders.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn only_pages_are_rendered_again() {
+        let is = |method: Method, path: &str| {
+            is_page(&Request::builder().method(method).uri(path).body(Body::empty()).expect("request"))
+        };
+        assert!(is(Method::GET, "/accueil"));
+        assert!(is(Method::GET, "/mes-paiements/payer-une-creance/3811907400001234F"));
+        assert!(!is(Method::POST, "/accueil"));
+        assert!(!is(Method::GET, "/api/payer"));
+        assert!(!is(Method::GET, "/pkg/payer-creance.wasm"));
+        assert!(!is(Method::GET, "/agent/export.csv"));
+        assert!(!is(Method::GET, "/ma-messagerie/42/pdf"));
+    }
 }

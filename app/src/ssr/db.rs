@@ -89,8 +89,16 @@ impl Store {
                         // Point queries only: JIT compilation would cost more than it
                         // saves (measured: 318 ms of JIT for a 0.3 ms query when the
                         // planner's estimates were off after a bulk load).
+                        // No request waits forever: a lock held too long becomes an
+                        // error (a French 503, and the bank retries its answer), the
+                        // same 5 s as SQLite's busy timeout; a transaction left idle
+                        // by a broken connection frees its locks after a minute.
                         Engine::Postgres => {
-                            conn.execute("SET jit = off").await?;
+                            conn.execute(
+                                "SET jit = off; SET lock_timeout = '5s'; SET statement_timeout = '60s'; \
+                                 SET idle_in_transaction_session_timeout = '60s'",
+                            )
+                            .await?;
                         }
                     }
                     Ok(())

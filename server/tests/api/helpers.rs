@@ -231,8 +231,17 @@ async fn spawn_on(database_url: String, database: TestDatabase, overrides: &[(&'
 }
 
 /// A client that keeps cookies and does not follow redirects (tests look at them).
+/// A request that hangs fails on its own, naming its URL, well within the
+/// test's two minutes.
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 fn client() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(REQUEST_TIMEOUT)
+        .build()
+        .expect("client")
 }
 
 impl TestApp {
@@ -405,7 +414,10 @@ pub mod bank {
 impl TestApp {
     /// Posts a sealed answer to the automatic-response endpoint, as the bank does.
     pub async fn automatic(&self, fields: &[(String, String)]) -> Response {
-        reqwest::Client::new()
+        reqwest::Client::builder()
+            .timeout(REQUEST_TIMEOUT)
+            .build()
+            .expect("client")
             .post(self.url("/paiement/reponse-automatique"))
             .form(fields)
             .send()

@@ -233,3 +233,25 @@ on_both_engines! {
         assert!(response.text().await.expect("html").contains("Le sceau de la demande de paiement est incorrect."));
     }
 }
+
+/// A row lock held too long (here by another transaction on the attempt) makes
+/// the answer fail with a 503 instead of waiting forever; the bank's next try
+/// applies it. PostgreSQL only: SQLite has one writer and its busy timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lock_held_too_long_gives_a_503_and_the_retry_applies_the_answer() {
+    let app = spawn_app(Engine::Postgres).await;
+    let reference = started(&app).await;
+    let mut blocker = app.state.store.pool().begin().await.expect("a transaction");
+    sqlx::query("SELECT id FROM payment_attempts WHERE transaction_reference = $1 FOR UPDATE")
+        .bind(&reference)
+        .fetch_one(&mut *blocker)
+        .await
+        .expect("locking the attempt");
+    assert_eq!(app.automatic(&accepted(&reference)).await.status(), StatusCode::SERVICE_UNAVAILABLE);
+    blocker.rollback().await.expect("rollback");
+    assert_eq!(app.attempt_status(&reference).await, "pending");
+    assert_eq!(app.automatic(&accepted(&reference)).await.status(), StatusCode::OK);
+    assert_eq!(app.attempt_status(&reference).await, "accepted");
+    assert_eq!(app.count("SELECT COUNT(*) FROM payments").await, 1);
+    app.cleanup().await;
+}
