@@ -10,17 +10,25 @@
 //! Several runs at once (several server instances, or the periodic run and the
 //! `server process` command) never apply a payment twice: on PostgreSQL each
 //! run claims its batch with `FOR UPDATE SKIP LOCKED` and locks the avis rows it
-//! changes; on SQLite the store has one writer at a time. Either way the payment
-//! is updated with `WHERE status = 'received'`.
+//! changes; on SQLite the store has one writer at a time. Either way the payments
+//! are updated with `WHERE status = 'received'`.
+//!
+//! A batch (up to 200 payments) costs one claim, one read of its créances and
+//! five multi-row writes, whatever its size: the run is bound by the database's
+//! write throughput, not by round trips.
 
 use super::audit::{self, Actor, Entry};
-use super::db::{Engine, Store, WriteTx};
-use crate::domain::{AvisReference, CreanceLine, Euros, IssueDate, allocate};
+use super::db::{Engine, Store, WriteTx, new_id};
+use crate::domain::{Allocation, AvisReference, CreanceLine, Euros, IssueDate, allocate};
 use anyhow::Context;
 use sqlx::Row;
+use std::collections::{BTreeMap, HashMap};
 
 /// Payments claimed per transaction.
 const BATCH: i64 = 200;
+
+/// Rows per multi-row statement.
+const ROWS: usize = 1_000;
 
 /// What a run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -82,117 +90,181 @@ async fn apply_batch(store: &Store, now: i64) -> anyhow::Result<(usize, i64)> {
             })
         })
         .collect::<Result<_, sqlx::Error>>()?;
-    if store.engine() == Engine::Postgres && !claimed.is_empty() {
-        // Every avis the batch touches, locked at once in one order, so two runs
-        // never wait on each other in a cycle.
-        let ids: Vec<&str> = claimed.iter().map(|c| c.attempt_id.as_str()).collect();
-        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "SELECT reference FROM avis WHERE reference IN \
-             (SELECT avis_reference FROM attempt_lines WHERE attempt_id IN ({})) ORDER BY reference FOR UPDATE",
-            placeholders.join(", ")
-        );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for id in ids {
-            query = query.bind(id);
-        }
-        query.fetch_all(tx.conn()).await.context("locking the batch's créances")?;
+    if claimed.is_empty() {
+        tx.commit().await.context("committing an empty batch")?;
+        return Ok((0, 0));
     }
-    let mut applied = 0;
-    let mut excess_total = 0;
-    for payment in &claimed {
-        if let Some(excess) = apply_one(&mut tx, payment, now).await? {
-            applied += 1;
-            excess_total += excess;
-        }
-    }
+    let lines = read_lines(&mut tx, store.engine(), &claimed).await?;
+    let plan = plan_batch(&claimed, &lines)?;
+    write_batch(&mut tx, &claimed, &plan, now).await?;
     tx.commit().await.context("committing the processing batch")?;
-    if applied > 0 {
-        tracing::info!(applied, excess_cents = excess_total, "payments applied to the créances");
+    let excess_total: i64 = plan.excess.iter().sum();
+    tracing::info!(applied = claimed.len(), excess_cents = excess_total, "payments applied to the créances");
+    if excess_total > 0 {
+        tracing::warn!(excess_cents = excess_total, "trop-perçu recorded");
     }
-    Ok((applied, excess_total))
+    Ok((claimed.len(), excess_total))
 }
 
-/// Applies one payment; `None` when another run got there first.
-async fn apply_one(tx: &mut WriteTx, payment: &Claimed, now: i64) -> anyhow::Result<Option<i64>> {
-    let lines: Vec<CreanceLine> = sqlx::query(
-        "SELECT a.reference, a.issued_on, a.initial_cents, a.restant_cents FROM attempt_lines l \
-         JOIN avis a ON a.reference = l.avis_reference WHERE l.attempt_id = $1 ORDER BY a.reference",
-    )
-    .bind(&payment.attempt_id)
-    .fetch_all(tx.conn())
-    .await
-    .context("reading the payment's créances")?
-    .iter()
-    .map(|r| -> anyhow::Result<CreanceLine> {
-        Ok(CreanceLine {
-            reference: AvisReference::parse(&r.try_get::<String, _>("reference")?)?,
-            issued_on: IssueDate::parse_iso(&r.try_get::<String, _>("issued_on")?)?,
-            initial: Euros::from_cents(r.try_get("initial_cents")?),
-            restant: Euros::from_cents(r.try_get("restant_cents")?),
-            payment_in_progress: false,
-        })
-    })
-    .collect::<anyhow::Result<_>>()?;
-    let amount = Euros::from_cents(payment.amount_cents);
-    let shares = allocate(amount, &lines.iter().collect::<Vec<_>>());
-    let allocated = Euros::sum(shares.iter().map(|s| s.amount)).context("summing the allocation")?;
-    let excess = amount.saturating_sub(allocated).cents();
+/// `$1, $2, …, $n` from `first`.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
 
-    let updated = sqlx::query(
-        "UPDATE payments SET status = 'applied', applied_at = $1, excess_cents = $2 WHERE id = $3 AND status = 'received'",
-    )
-    .bind(now)
-    .bind(excess)
-    .bind(&payment.id)
-    .execute(tx.conn())
-    .await
-    .context("marking the payment applied")?;
-    if updated.rows_affected() != 1 {
-        return Ok(None);
+/// The créances of the batch's attempts, read (and on PostgreSQL locked, in
+/// one order, so two runs never wait on each other in a cycle) at once:
+/// attempt id → its lines.
+async fn read_lines(
+    tx: &mut WriteTx,
+    engine: Engine,
+    claimed: &[Claimed],
+) -> anyhow::Result<HashMap<String, Vec<CreanceLine>>> {
+    let lock = if engine == Engine::Postgres { " FOR UPDATE OF a" } else { "" };
+    let sql = format!(
+        "SELECT l.attempt_id, a.reference, a.issued_on, a.initial_cents, a.restant_cents FROM attempt_lines l \
+         JOIN avis a ON a.reference = l.avis_reference WHERE l.attempt_id IN ({}) ORDER BY a.reference{lock}",
+        placeholders(1, claimed.len())
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for payment in claimed {
+        query = query.bind(&payment.attempt_id);
     }
-    for share in &shares {
-        sqlx::query("INSERT INTO allocations (payment_id, avis_reference, amount_cents) VALUES ($1, $2, $3)")
-            .bind(&payment.id)
-            .bind(share.reference.as_str())
-            .bind(share.amount.cents())
-            .execute(tx.conn())
-            .await
-            .context("recording an allocation")?;
-        let changed = sqlx::query(
-            "UPDATE avis SET restant_cents = restant_cents - $1 WHERE reference = $2 AND restant_cents >= $1",
-        )
-        .bind(share.amount.cents())
-        .bind(share.reference.as_str())
-        .execute(tx.conn())
-        .await
-        .context("lowering a restant dû")?;
-        anyhow::ensure!(changed.rows_affected() == 1, "the restant dû of {} changed under the run", share.reference);
+    let mut lines: HashMap<String, Vec<CreanceLine>> = HashMap::new();
+    for row in query.fetch_all(tx.conn()).await.context("reading the batch's créances")? {
+        let attempt: String = row.try_get("attempt_id")?;
+        lines.entry(attempt).or_default().push(CreanceLine {
+            reference: AvisReference::parse(&row.try_get::<String, _>("reference")?)?,
+            issued_on: IssueDate::parse_iso(&row.try_get::<String, _>("issued_on")?)?,
+            initial: Euros::from_cents(row.try_get("initial_cents")?),
+            restant: Euros::from_cents(row.try_get("restant_cents")?),
+            payment_in_progress: false,
+        });
     }
-    audit::record(
-        tx.conn(),
-        now,
-        Entry {
-            actor: Actor::System,
-            caisse_code: Some(&payment.caisse),
-            entity_kind: "payment",
-            entity_id: &payment.id,
-            action: "applied",
-            detail: serde_json::json!({
-                "amount_cents": payment.amount_cents,
-                "excess_cents": excess,
-                "allocations": shares.iter()
-                    .map(|s| serde_json::json!({ "reference": s.reference.as_str(), "amount_cents": s.amount.cents() }))
-                    .collect::<Vec<_>>(),
-            }),
-        },
-    )
-    .await
-    .context("auditing the application")?;
-    if excess > 0 {
-        tracing::warn!(payment = %payment.id, excess_cents = excess, "trop-perçu recorded");
+    Ok(lines)
+}
+
+/// What a batch changes.
+struct Plan {
+    /// Per payment (in claim order): its shares.
+    shares: Vec<Vec<Allocation>>,
+    /// Per payment: its trop-perçu, in cents.
+    excess: Vec<i64>,
+    /// Per avis: what the batch takes off its restant dû, in cents.
+    lowered: BTreeMap<String, i64>,
+}
+
+/// Shares each payment among its lines oldest first, in claim order, each
+/// seeing the restant dû the payments before it left.
+fn plan_batch(claimed: &[Claimed], lines: &HashMap<String, Vec<CreanceLine>>) -> anyhow::Result<Plan> {
+    let mut restant: HashMap<String, Euros> = HashMap::new();
+    let mut plan = Plan { shares: Vec::new(), excess: Vec::new(), lowered: BTreeMap::new() };
+    for payment in claimed {
+        let current: Vec<CreanceLine> = lines
+            .get(&payment.attempt_id)
+            .map(|ls| {
+                ls.iter()
+                    .map(|l| CreanceLine {
+                        restant: *restant.entry(l.reference.to_string()).or_insert(l.restant),
+                        ..l.clone()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let amount = Euros::from_cents(payment.amount_cents);
+        let shares = allocate(amount, &current.iter().collect::<Vec<_>>());
+        for share in &shares {
+            let left = restant.entry(share.reference.to_string()).or_insert(share.amount);
+            *left = left.saturating_sub(share.amount);
+            *plan.lowered.entry(share.reference.to_string()).or_default() += share.amount.cents();
+        }
+        let allocated = Euros::sum(shares.iter().map(|s| s.amount)).context("summing the allocation")?;
+        plan.excess.push(amount.saturating_sub(allocated).cents());
+        plan.shares.push(shares);
     }
-    Ok(Some(excess))
+    Ok(plan)
+}
+
+/// Writes a batch's changes in a few multi-row statements: the payments become
+/// «pris en compte», their allocations, the lowered restant dû, the audit rows.
+async fn write_batch(tx: &mut WriteTx, claimed: &[Claimed], plan: &Plan, now: i64) -> anyhow::Result<()> {
+    // Payments: the claimed rows are ours (locked, or the only writer); the
+    // status condition still guards against applying one twice.
+    let sql = format!(
+        "UPDATE payments SET status = 'applied', applied_at = $1, excess_cents = v.column2 \
+         FROM (VALUES {}) AS v WHERE payments.id = v.column1 AND payments.status = 'received'",
+        (0..claimed.len()).map(|i| format!("(${}, ${})", 2 + 2 * i, 3 + 2 * i)).collect::<Vec<_>>().join(", ")
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now);
+    for (payment, excess) in claimed.iter().zip(&plan.excess) {
+        query = query.bind(&payment.id).bind(*excess);
+    }
+    let updated = query.execute(tx.conn()).await.context("marking the payments applied")?;
+    anyhow::ensure!(updated.rows_affected() == claimed.len() as u64, "a payment of the batch was applied elsewhere");
+
+    let allocations: Vec<(&str, &Allocation)> = claimed
+        .iter()
+        .zip(&plan.shares)
+        .flat_map(|(payment, shares)| shares.iter().map(move |s| (payment.id.as_str(), s)))
+        .collect();
+    // In statements of at most `ROWS` rows: well within both engines' limits on
+    // bound parameters, however many lines a payment pays.
+    for chunk in allocations.chunks(ROWS) {
+        let sql = format!(
+            "INSERT INTO allocations (payment_id, avis_reference, amount_cents) VALUES {}",
+            (0..chunk.len())
+                .map(|i| format!("(${}, ${}, ${})", 1 + 3 * i, 2 + 3 * i, 3 + 3 * i))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (payment, share) in chunk {
+            query = query.bind(*payment).bind(share.reference.as_str()).bind(share.amount.cents());
+        }
+        query.execute(tx.conn()).await.context("recording the allocations")?;
+    }
+
+    // The restant dû can never go below zero: the schema's CHECK refuses it and
+    // the whole batch with it.
+    let lowered: Vec<(&String, &i64)> = plan.lowered.iter().collect();
+    for chunk in lowered.chunks(ROWS) {
+        let sql = format!(
+            "UPDATE avis SET restant_cents = restant_cents - v.column2 FROM (VALUES {}) AS v WHERE avis.reference = v.column1",
+            (0..chunk.len()).map(|i| format!("(${}, ${})", 1 + 2 * i, 2 + 2 * i)).collect::<Vec<_>>().join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (reference, cents) in chunk {
+            query = query.bind(reference.as_str()).bind(**cents);
+        }
+        let changed = query.execute(tx.conn()).await.context("lowering the restant dû")?;
+        anyhow::ensure!(changed.rows_affected() == chunk.len() as u64, "a créance of the batch is missing");
+    }
+
+    let sql = format!(
+        "INSERT INTO audit_log (id, at, actor_kind, actor_id, caisse_code, entity_kind, entity_id, action, detail) VALUES {}",
+        (0..claimed.len())
+            .map(|i| format!(
+                "(${}, $1, 'system', NULL, ${}, 'payment', ${}, 'applied', ${})",
+                2 + 4 * i,
+                3 + 4 * i,
+                4 + 4 * i,
+                5 + 4 * i
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now);
+    for ((payment, shares), excess) in claimed.iter().zip(&plan.shares).zip(&plan.excess) {
+        let detail = serde_json::json!({
+            "amount_cents": payment.amount_cents,
+            "excess_cents": excess,
+            "allocations": shares.iter()
+                .map(|s| serde_json::json!({ "reference": s.reference.as_str(), "amount_cents": s.amount.cents() }))
+                .collect::<Vec<_>>(),
+        });
+        query = query.bind(new_id()).bind(&payment.caisse).bind(&payment.id).bind(detail.to_string());
+    }
+    query.execute(tx.conn()).await.context("auditing the batch")?;
+    Ok(())
 }
 
 /// Deletes the messages past their retention date; returns how many.
