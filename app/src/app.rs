@@ -17,8 +17,6 @@ use leptos_router::{SsrMode, path};
 
 /// The document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="fr">
@@ -87,21 +85,5 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/agent/journal") view=AgentJournalPage ssr=SsrMode::Async />
             </Routes>
         </Router>
-    }
-}
-
-/// Sends this page's Content-Security-Policy: scripts only from the app, or inline
-/// with this response's nonce (the islands' loader); WebAssembly allowed.
-#[cfg(feature = "ssr")]
-fn content_security_policy() {
-    use leptos::nonce::use_nonce;
-    let (Some(nonce), Some(response), Some(state)) =
-        (use_nonce(), use_context::<leptos_axum::ResponseOptions>(), use_context::<crate::ssr::AppState>())
-    else {
-        return;
-    };
-    let policy = crate::ssr::security::content_security_policy(&state.settings, Some(nonce.as_inner()));
-    if let Ok(value) = http::HeaderValue::from_str(&policy) {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }

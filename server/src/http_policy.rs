@@ -11,6 +11,7 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use http::header::{self, HeaderValue};
 use http::{Method, StatusCode};
+use leptos::nonce::Nonce;
 use std::time::Duration;
 
 /// Applies the policy around every request.
@@ -21,10 +22,18 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
     {
         tracing::warn!(path = request.uri().path(), "cross-site request refused");
         let mut response = error_page(StatusCode::FORBIDDEN, "Cette demande a été refusée.").into_response();
-        add_security_headers(&mut response, &state);
+        add_security_headers(&mut response, &state, None);
         return response;
     }
-    let mut response = if is_page(&request) { render_page(request, next).await } else { next.run(request).await };
+    // A page's nonce is chosen here, handed to the renderer (see `startup`),
+    // and sent in this response's Content-Security-Policy.
+    let page = is_page(&request);
+    let nonce = page.then(Nonce::new);
+    let mut request = request;
+    if let Some(nonce) = &nonce {
+        request.extensions_mut().insert(nonce.clone());
+    }
+    let mut response = if page { render_page(request, next).await } else { next.run(request).await };
     if is_api {
         let handled = response.headers_mut().remove(HANDLED_HEADER).is_some();
         if response.status() == StatusCode::INTERNAL_SERVER_ERROR && !handled {
@@ -36,7 +45,7 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
             response = error_page(response.status(), message_for(response.status())).into_response();
         }
     }
-    add_security_headers(&mut response, &state);
+    add_security_headers(&mut response, &state, nonce.as_ref());
     response
 }
 
@@ -121,12 +130,26 @@ pub fn error_page(status: StatusCode, message: &str) -> (StatusCode, Html<String
     (status, Html(body))
 }
 
-fn add_security_headers(response: &mut Response<Body>, state: &AppState) {
+fn add_security_headers(response: &mut Response<Body>, state: &AppState, nonce: Option<&Nonce>) {
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
     let headers = response.headers_mut();
-    if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
-        && let Ok(csp) = HeaderValue::from_str(&content_security_policy(&state.settings, None))
-    {
-        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    match nonce.filter(|_| is_html) {
+        Some(nonce) => {
+            if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&state.settings, Some(nonce.as_inner()))) {
+                headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+            }
+        }
+        None => {
+            if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
+                && let Ok(csp) = HeaderValue::from_str(&content_security_policy(&state.settings, None))
+            {
+                headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+            }
+        }
     }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));

@@ -9,6 +9,7 @@ use app::{App, shell};
 use axum::Router;
 use axum::extract::FromRef;
 use axum::routing::{get, post};
+use leptos::nonce::Nonce;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use std::collections::HashMap;
@@ -175,7 +176,14 @@ impl Application {
 fn router(state: ServerState) -> Router {
     let routes = generate_route_list(App);
     let app_state = state.app.clone();
-    let context = move || provide_context(app_state.clone());
+    let context = move || {
+        provide_context(app_state.clone());
+        // The nonce the HTTP policy chose for this page and sends in its
+        // Content-Security-Policy: the renderer puts it on its inline scripts.
+        if let Some(nonce) = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<Nonce>().cloned()) {
+            provide_context(nonce);
+        }
+    };
     let leptos = state.leptos.clone();
     Router::new()
         .route("/paiement/retour", post(answers::normal_return))
