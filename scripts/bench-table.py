@@ -13,7 +13,7 @@ for r in rows:
         figure = (f'{r["page"]}: JS+WASM {r["js_wasm_gzip"]/1000:.1f} KB gzip ({r["js_wasm_raw"]/1000:.1f} KB raw), '
                   f'CSS {r["css_gzip"]/1000:.1f} KB gzip, HTML {r["html_gzip"]/1000:.1f} KB gzip')
     elif scenario == "processing run":
-        figure = f'{r["applied"]:,} payments in {float(r["seconds"]):.1f} s = {r["per_minute"]:,} /min'
+        figure = f'{r["applied"]:,} payments in {float(r["seconds"]):.3f} s = {r["per_minute"]:,} /min'
     elif scenario == "accepted → visible":
         figure = f'p50 {r["p50_ms"]} ms, p99 {r["p99_ms"]} ms ({r["samples"]} samples)'
     elif scenario == "accepted payments waiting for processing":

@@ -22,7 +22,7 @@ use app::domain::{EligibilityPolicy, Euros};
 use app::ssr::Secret;
 use std::net::SocketAddr;
 
-/// Worldline's public simulation merchant (SPEC §4).
+/// Worldline's public simulation merchant.
 pub const SIMULATION_MERCHANT_ID: &str = "002001000000001";
 /// Worldline's public simulation secret key.
 pub const SIMULATION_SECRET_KEY: &str = "002001000000001_KEY1";

@@ -122,8 +122,19 @@ pub async fn generate(store: &Store, from: u64, count: u64) -> anyhow::Result<st
     }
     tx.commit().await.context("committing the last batch")?;
     // Fresh statistics for the planner, as the database's own maintenance would
-    // eventually gather them.
-    sqlx::query("ANALYZE").execute(store.pool()).await.context("analysing the tables")?;
+    // eventually gather them. On PostgreSQL, VACUUM as well: otherwise the
+    // autovacuum of millions of freshly inserted rows starts a little later and
+    // takes a core away from whatever is measured next.
+    // (No statement time limit for it: on millions of rows it may take minutes.
+    // One statement per call: VACUUM refuses to run in a multi-statement string.)
+    let maintenance: &[&str] = match store.engine() {
+        app::ssr::db::Engine::Postgres => &["SET statement_timeout = 0", "VACUUM (ANALYZE)", "RESET statement_timeout"],
+        app::ssr::db::Engine::Sqlite => &["ANALYZE"],
+    };
+    let mut conn = store.pool().acquire().await.context("a connection for the maintenance")?;
+    for statement in maintenance {
+        sqlx::Executor::execute(&mut *conn, *statement).await.context("vacuuming and analysing the tables")?;
+    }
     Ok(started.elapsed())
 }
 

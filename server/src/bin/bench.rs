@@ -9,6 +9,11 @@
 //!
 //! `bench soak URL PID PERSONS SECONDS` runs the sign-in → lookup → pay →
 //! answer mix and samples the RSS every 10 seconds.
+//!
+//! `bench applied URL PID PERSONS SECONDS` measures, against a server running
+//! its periodic processing run, the time from an accepted automatic response
+//! to «pris en compte» on the person's home page: one payment started every
+//! 5 s for SECONDS (a new person each), each followed until it is applied.
 
 use anyhow::{Context, bail};
 use app::ssr::Secret;
@@ -406,14 +411,7 @@ async fn run(ctx: Ctx, persons_total: u64, seconds: u64) -> anyhow::Result<()> {
             .form(&sealed_answer(transaction)?)
             .send()
             .await?;
-        let page = ctx
-            .http
-            .get(format!("{}/accueil?paiement={transaction}", ctx.url))
-            .header(COOKIE, &person.cookie)
-            .send()
-            .await?
-            .text()
-            .await?;
+        let page = home_page(&ctx, transaction, person).await?;
         anyhow::ensure!(page.contains("Nous vous remercions"), "the payment is not visible");
         visible.saturating_record(u64::try_from(t.elapsed().as_micros()).unwrap_or(u64::MAX));
     }
@@ -480,11 +478,57 @@ async fn soak(ctx: Ctx, persons_total: u64, seconds: u64) -> anyhow::Result<()> 
     Ok(())
 }
 
+/// The person's «Accueil» after coming back from the kiosk with `transaction`.
+async fn home_page(ctx: &Ctx, transaction: &str, person: &Person) -> anyhow::Result<String> {
+    let response = ctx
+        .http
+        .get(format!("{}/accueil?paiement={transaction}", ctx.url))
+        .header(COOKIE, &person.cookie)
+        .send()
+        .await?;
+    Ok(response.text().await?)
+}
+
+async fn applied(ctx: Ctx, persons_total: u64, seconds: u64) -> anyhow::Result<()> {
+    let samples = (seconds / 5).max(1);
+    let mut followed = tokio::task::JoinSet::new();
+    for i in 0..samples {
+        let ctx = ctx.clone();
+        followed.spawn(async move {
+            tokio::time::sleep(Duration::from_secs(5 * i)).await;
+            let person = sign_in(&ctx, persons_total - 1 - i).await?;
+            let started = Arc::new(Mutex::new(Vec::new()));
+            pay_call(&ctx, Arc::new(vec![person.clone()]), started.clone())(0).await?;
+            let transaction = started.lock().await.first().map(|(t, _)| t.clone()).context("no attempt")?;
+            answer_call(&ctx, Arc::new(vec![transaction.clone()]))(0).await?;
+            let accepted = Instant::now();
+            loop {
+                if home_page(&ctx, &transaction, &person).await?.contains("pris en compte") {
+                    return anyhow::Ok(accepted.elapsed());
+                }
+                anyhow::ensure!(accepted.elapsed() < Duration::from_secs(600), "not applied after 10 minutes");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        });
+    }
+    let mut waits = Vec::new();
+    while let Some(result) = followed.join_next().await {
+        waits.push(result??.as_secs_f64());
+    }
+    waits.sort_by(f64::total_cmp);
+    emit(serde_json::json!({
+        "scenario": "accepted → pris en compte", "samples": waits.len(),
+        "min_s": waits.first(), "median_s": waits.get(waits.len() / 2), "max_s": waits.last(),
+        "mean_s": waits.iter().sum::<f64>() / waits.len().max(1) as f64,
+    }));
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [mode, url, pid, persons, seconds] = args.as_slice() else {
-        bail!("usage: bench run|soak URL SERVER_PID PERSONS SECONDS");
+        bail!("usage: bench run|soak|applied URL SERVER_PID PERSONS SECONDS");
     };
     anyhow::ensure!(url.starts_with("http://127.0.0.1:"), "loopback only");
     let ctx = Ctx {
@@ -498,6 +542,7 @@ async fn main() -> anyhow::Result<()> {
     match mode.as_str() {
         "run" => run(ctx, persons.parse()?, seconds.parse()?).await,
         "soak" => soak(ctx, persons.parse()?, seconds.parse()?).await,
+        "applied" => applied(ctx, persons.parse()?, seconds.parse()?).await,
         _ => bail!("unknown mode {mode}"),
     }
 }
