@@ -125,16 +125,14 @@ pub async fn generate(store: &Store, from: u64, count: u64) -> anyhow::Result<st
     // eventually gather them. On PostgreSQL, VACUUM as well: otherwise the
     // autovacuum of millions of freshly inserted rows starts a little later and
     // takes a core away from whatever is measured next.
-    // (No statement time limit for it: on millions of rows it may take minutes.
-    // One statement per call: VACUUM refuses to run in a multi-statement string.)
-    let maintenance: &[&str] = match store.engine() {
-        app::ssr::db::Engine::Postgres => &["SET statement_timeout = 0", "VACUUM (ANALYZE)", "RESET statement_timeout"],
-        app::ssr::db::Engine::Sqlite => &["ANALYZE"],
+    let maintenance = match store.engine() {
+        app::ssr::db::Engine::Postgres => "VACUUM (ANALYZE)",
+        app::ssr::db::Engine::Sqlite => "ANALYZE",
     };
-    let mut conn = store.pool().acquire().await.context("a connection for the maintenance")?;
-    for statement in maintenance {
-        sqlx::Executor::execute(&mut *conn, *statement).await.context("vacuuming and analysing the tables")?;
-    }
+    let mut conn = store.maintenance_connection().await.context("a connection for the maintenance")?;
+    let done = sqlx::Executor::execute(&mut conn, maintenance).await.context("vacuuming and analysing the tables");
+    let _ = sqlx::Connection::close(conn).await;
+    done?;
     Ok(started.elapsed())
 }
 

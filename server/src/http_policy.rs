@@ -67,12 +67,12 @@ fn is_page(request: &Request) -> bool {
 ///
 /// Pages are rendered whole before their first byte is sent (`SsrMode::Async`),
 /// and reading a page changes nothing, so a second render is safe. This guards
-/// against a page request that never ends: seen twice in several hundred runs
-/// of the test suite (a `GET /accueil` with no database wait involved: the
-/// pool and SQLite give up after 5 s), never under a 60,000-request load, so
-/// most likely a lost wake-up in the rendering of the page's `<Suspense>` on a
-/// multi-threaded runtime. The person gets their page, not a page that never
-/// finishes loading.
+/// against a page request that never ends: seen twice in about ten runs of the
+/// integration suite (once a `GET /accueil` with no database wait involved:
+/// the pool and SQLite give up after 5 s), never under a 60,000-request load.
+/// The cause was not found; the suspect is a lost wake-up in the rendering of
+/// the page's `<Suspense>` on a multi-threaded runtime. Either way the person
+/// gets their page, not a page that never finishes loading.
 async fn render_page(request: Request, next: Next) -> Response {
     render_within(request, next, RENDER_LIMIT).await
 }

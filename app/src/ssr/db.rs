@@ -14,7 +14,7 @@
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -112,7 +112,21 @@ impl Store {
 
     /// Applies the migrations that have not run yet.
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        MIGRATOR.run(&self.pool).await.context("running the database migrations")
+        let mut conn = self.maintenance_connection().await.context("a connection for the migrations")?;
+        let migrated = MIGRATOR.run(&mut conn).await.context("running the database migrations");
+        let _ = conn.close().await;
+        migrated
+    }
+
+    /// A connection of its own (never returned to the pool) without the
+    /// statement time limit, for work that may take minutes on millions of
+    /// rows: migrations, `VACUUM`.
+    pub async fn maintenance_connection(&self) -> Result<AnyConnection, sqlx::Error> {
+        let mut conn = self.pool.acquire().await?.detach();
+        if self.engine == Engine::Postgres {
+            conn.execute("SET statement_timeout = 0").await?;
+        }
+        Ok(conn)
     }
 
     /// The pool, for reads.
