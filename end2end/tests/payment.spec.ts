@@ -55,6 +55,23 @@ test('Pierre pays 20,00 € with 4100 0000 0000 0000: success banner and one mes
   expect(problems).toEqual([]);
 });
 
+test('a double press on PAYER sends one payment', async ({ page }) => {
+  const pierre = newPerson('pierre');
+  await signIn(page, pierre);
+  await new ReferenceStep(page).find(pierre.references[0]);
+  const step2 = new SelectionStep(page);
+  await expect(step2.line(pierre.references[0])).toBeChecked();
+  await islandsReady(page);
+  let posts = 0;
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && request.url().endsWith('/api/payer')) posts += 1;
+  });
+  await step2.amount.fill('20');
+  await step2.pay.dblclick();
+  await new Kiosk(page).expectAmount('20,00 €');
+  expect(posts).toBe(1);
+});
+
 test('4000 0000 0000 0002 is refused: failure banner, no message', async ({ page }) => {
   const pierre = newPerson('pierre');
   await signIn(page, pierre);
