@@ -66,11 +66,10 @@ pub async fn agent_sign_in_page() -> Result<FormState, AppError> {
 /// Signs an agent in with their identifier and password.
 #[server(prefix = "/api", endpoint = "agent-connexion")]
 pub async fn agent_sign_in(login: String, password: String) -> Result<(), AppError> {
-    use crate::ssr::context::{
-        client_address, current_session, db_error, fail, leave_flash, redirect, set_session_cookie, state, unexpected,
-    };
-    use crate::ssr::session::{self, Flash, Owner};
-    use crate::ssr::{agents, password as passwords, throttle};
+    use crate::ssr::agents;
+    use crate::ssr::context::{current_session, leave_flash, redirect, state};
+    use crate::ssr::session::{Flash, Owner};
+    use crate::ssr::sign_in::{Account, Form, open_session};
     let state = state()?;
     let previous = current_session(&state).await?;
     let login = login.trim().to_owned();
@@ -89,56 +88,24 @@ pub async fn agent_sign_in(login: String, password: String) -> Result<(), AppErr
         redirect("/agent/connexion");
         return Ok(());
     }
-    let now = state.clock.now_ms();
-    let subjects = throttle::subjects(&format!("agent:{login}"), client_address().as_deref());
-    if throttle::is_blocked(&state.store, &subjects, now).await.map_err(unexpected)? {
-        tracing::warn!("agent sign-in throttled");
-        leave_flash(&state, previous.as_ref(), &flash.error("password", throttle::TOO_MANY)).await?;
-        redirect("/agent/connexion");
-        return Err(fail(AppError::TooManyRequests));
-    }
-    let credentials = agents::credentials(&state.store, &login).await.map_err(db_error)?;
-    let matches =
-        passwords::verify(password, credentials.as_ref().map(|c| c.password_hash.clone())).await.map_err(unexpected)?;
-    let Some(agent) = credentials.filter(|_| matches) else {
-        tracing::info!("agent sign-in refused");
-        throttle::record_failure(&state.store, &subjects, now).await.map_err(unexpected)?;
-        leave_flash(&state, previous.as_ref(), &flash.error("password", "Identifiant ou mot de passe incorrect."))
-            .await?;
-        redirect("/agent/connexion");
-        return Ok(());
+    let throttled_as = format!("agent:{login}");
+    let form =
+        Form { page: "/agent/connexion", account: &throttled_as, refused: "Identifiant ou mot de passe incorrect." };
+    let account = Account {
+        lookup: agents::credentials(&state.store, &login),
+        owner: Owner::Agent,
+        record_sign_in: async |id: String, now: i64| agents::record_sign_in(&state.store, &id, now).await,
     };
-    throttle::clear_account(&state.store, &format!("agent:{login}")).await.map_err(unexpected)?;
-    if let Some(previous) = &previous {
-        session::delete(&state.store, &previous.id_hash).await.map_err(db_error)?;
+    if open_session(&state, previous.as_ref(), flash, form, password, account).await? {
+        redirect("/agent");
     }
-    let token = session::create(
-        &state.store,
-        now,
-        state.settings.session_idle_timeout_ms,
-        &Owner::Agent(agent.id.clone()),
-        agent.last_sign_in_at,
-        None,
-    )
-    .await
-    .map_err(db_error)?;
-    agents::record_sign_in(&state.store, &agent.id, now).await.map_err(db_error)?;
-    set_session_cookie(&state, &token);
-    redirect("/agent");
     Ok(())
 }
 
 /// Ends the agent's session.
 #[server(prefix = "/api", endpoint = "agent-deconnexion")]
 pub async fn agent_sign_out() -> Result<(), AppError> {
-    use crate::ssr::context::{clear_session_cookie, current_session, db_error, redirect, state};
-    let state = state()?;
-    if let Some(session) = current_session(&state).await? {
-        crate::ssr::session::delete(&state.store, &session.id_hash).await.map_err(db_error)?;
-    }
-    clear_session_cookie(&state);
-    redirect("/agent/connexion");
-    Ok(())
+    crate::ssr::sign_in::end_session("/agent/connexion").await
 }
 
 /// The payments page: filters as typed, and one page of results.

@@ -24,11 +24,10 @@ pub async fn sign_in_page() -> Result<FormState, AppError> {
 #[server(prefix = "/api", endpoint = "connexion")]
 pub async fn sign_in(nir: String, password: String) -> Result<(), AppError> {
     use crate::domain::Nir;
-    use crate::ssr::context::{
-        client_address, current_session, db_error, fail, leave_flash, redirect, set_session_cookie, state, unexpected,
-    };
-    use crate::ssr::session::{self, Flash, Owner};
-    use crate::ssr::{password as passwords, persons, throttle};
+    use crate::ssr::context::{current_session, leave_flash, redirect, state};
+    use crate::ssr::persons;
+    use crate::ssr::session::{Flash, Owner};
+    use crate::ssr::sign_in::{Account, Form, open_session};
 
     let state = state()?;
     let previous = current_session(&state).await?;
@@ -49,56 +48,20 @@ pub async fn sign_in(nir: String, password: String) -> Result<(), AppError> {
         }
     };
 
-    let now = state.clock.now_ms();
-    let subjects = throttle::subjects(nir.as_str(), client_address().as_deref());
-    if throttle::is_blocked(&state.store, &subjects, now).await.map_err(unexpected)? {
-        tracing::warn!("sign-in throttled");
-        leave_flash(&state, previous.as_ref(), &flash.error("password", throttle::TOO_MANY)).await?;
-        redirect("/connexion");
-        return Err(fail(AppError::TooManyRequests));
-    }
-    let credentials = persons::credentials(&state.store, &nir).await.map_err(db_error)?;
-    let stored = credentials.as_ref().map(|c| c.password_hash.clone());
-    let matches = passwords::verify(password, stored).await.map_err(unexpected)?;
-    let Some(person) = credentials.filter(|_| matches) else {
-        tracing::info!("sign-in refused");
-        throttle::record_failure(&state.store, &subjects, now).await.map_err(unexpected)?;
-        leave_flash(&state, previous.as_ref(), &flash.error("password", WRONG_CREDENTIALS)).await?;
-        redirect("/connexion");
-        return Ok(());
+    let form = Form { page: "/connexion", account: nir.as_str(), refused: WRONG_CREDENTIALS };
+    let account = Account {
+        lookup: persons::credentials(&state.store, &nir),
+        owner: Owner::Person,
+        record_sign_in: async |id: String, now: i64| persons::record_sign_in(&state.store, &id, now).await,
     };
-    throttle::clear_account(&state.store, nir.as_str()).await.map_err(unexpected)?;
-
-    // A new session id at every sign-in; the one before (if any) ends.
-    if let Some(previous) = &previous {
-        session::delete(&state.store, &previous.id_hash).await.map_err(db_error)?;
+    if open_session(&state, previous.as_ref(), flash, form, password, account).await? {
+        redirect("/accueil");
     }
-    let token = session::create(
-        &state.store,
-        now,
-        state.settings.session_idle_timeout_ms,
-        &Owner::Person(person.id.clone()),
-        person.last_sign_in_at,
-        None,
-    )
-    .await
-    .map_err(db_error)?;
-    persons::record_sign_in(&state.store, &person.id, now).await.map_err(db_error)?;
-    set_session_cookie(&state, &token);
-    tracing::info!("person signed in");
-    redirect("/accueil");
     Ok(())
 }
 
 /// Ends the session on the server and forgets the cookie.
 #[server(prefix = "/api", endpoint = "deconnexion")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::ssr::context::{clear_session_cookie, current_session, db_error, redirect, state};
-    let state = state()?;
-    if let Some(session) = current_session(&state).await? {
-        crate::ssr::session::delete(&state.store, &session.id_hash).await.map_err(db_error)?;
-    }
-    clear_session_cookie(&state);
-    redirect("/connexion");
-    Ok(())
+    crate::ssr::sign_in::end_session("/connexion").await
 }

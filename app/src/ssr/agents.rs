@@ -4,31 +4,21 @@
 
 use super::audit::{self, Actor, Entry};
 use super::db::Store;
+use super::persons::Credentials;
 use super::time;
 use crate::domain::{AvisReference, EligibilityPolicy, Euros, IssueDate, Nir};
 use anyhow::Context;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-/// What signing in needs to know of an agent.
-#[derive(Debug, Clone)]
-pub struct AgentCredentials {
-    /// The agent's id.
-    pub id: String,
-    /// Argon2id hash.
-    pub password_hash: String,
-    /// Their previous sign-in.
-    pub last_sign_in_at: Option<i64>,
-}
-
 /// The agent `login`, if any.
-pub async fn credentials(store: &Store, login: &str) -> Result<Option<AgentCredentials>, sqlx::Error> {
+pub async fn credentials(store: &Store, login: &str) -> Result<Option<Credentials>, sqlx::Error> {
     let row = sqlx::query("SELECT id, password_hash, last_sign_in_at FROM agents WHERE login = $1")
         .bind(login)
         .fetch_optional(store.pool())
         .await?;
     row.map(|r| {
-        Ok(AgentCredentials {
+        Ok(Credentials {
             id: r.try_get("id")?,
             password_hash: r.try_get("password_hash")?,
             last_sign_in_at: r.try_get("last_sign_in_at")?,

@@ -21,6 +21,7 @@ pub mod processing;
 pub mod secret;
 pub mod security;
 pub mod session;
+pub mod sign_in;
 pub mod sips;
 pub mod throttle;
 pub mod time;

@@ -4,7 +4,7 @@ use super::db::Store;
 use crate::domain::{IssueDate, Nir};
 use sqlx::Row;
 
-/// What signing in needs to know of a person.
+/// What signing in needs to know of an account (a person or an agent).
 #[derive(Debug, Clone)]
 pub struct Credentials {
     /// The person's id.
