@@ -79,7 +79,7 @@ pub async fn home_page(paiement: Option<String>) -> Result<HomeView, AppError> {
     let recent = payments::attempts_of(&state.store, &person_id, now, 3).await.map_err(unexpected)?;
     let born = if identity.female { "Née le" } else { "Né le" };
     Ok(HomeView {
-        header: super::header_for(&state, &person_id).await?,
+        header: super::header_with(&state, &person_id, &identity).await?,
         banner,
         recent_payments: recent.into_iter().map(PaymentRow::from).collect(),
         full_name: format!("{} {}", identity.first_name, identity.last_name).to_uppercase(),

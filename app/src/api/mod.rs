@@ -57,6 +57,17 @@ pub struct HeaderView {
 pub async fn header_for(state: &crate::ssr::AppState, person_id: &str) -> Result<HeaderView, AppError> {
     use crate::ssr::context::unexpected;
     let identity = crate::ssr::persons::identity(&state.store, person_id).await.map_err(unexpected)?;
+    header_with(state, person_id, &identity).await
+}
+
+/// The header, for a page that has read the person's identity already.
+#[cfg(feature = "ssr")]
+pub async fn header_with(
+    state: &crate::ssr::AppState,
+    person_id: &str,
+    identity: &crate::ssr::persons::Identity,
+) -> Result<HeaderView, AppError> {
+    use crate::ssr::context::unexpected;
     let unread_messages = crate::ssr::messages::unread_count(&state.store, person_id).await.map_err(unexpected)?;
     Ok(HeaderView { full_name: format!("{} {}", identity.first_name, identity.last_name), unread_messages })
 }
