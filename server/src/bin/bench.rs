@@ -189,11 +189,16 @@ async fn at_rate(call: Call, rate: u64, duration: Duration) -> Outcome {
     Outcome { done: latencies.len(), latencies, errors: errors.load(Ordering::SeqCst), elapsed: started.elapsed() }
 }
 
+/// The `n`-th request's item: each in turn.
+fn in_turn<T>(items: &[T], n: u64) -> &T {
+    &items[usize::try_from(n).unwrap_or(0) % items.len()]
+}
+
 fn lookup_call(ctx: &Ctx, persons: Arc<Vec<Person>>) -> Call {
     let ctx = ctx.clone();
     Arc::new(move |n| {
         let ctx = ctx.clone();
-        let person = persons[usize::try_from(n).unwrap_or(0) % persons.len()].clone();
+        let person = in_turn(&persons, n).clone();
         Box::pin(async move {
             let response = ctx
                 .http
@@ -213,7 +218,7 @@ fn baseline_call(ctx: &Ctx, persons: Arc<Vec<Person>>) -> Call {
     let ctx = ctx.clone();
     Arc::new(move |n| {
         let ctx = ctx.clone();
-        let index = persons[usize::try_from(n).unwrap_or(0) % persons.len()].index;
+        let index = in_turn(&persons, n).index;
         Box::pin(async move {
             let response = ctx
                 .http
@@ -231,7 +236,7 @@ fn step2_call(ctx: &Ctx, persons: Arc<Vec<Person>>) -> Call {
     let ctx = ctx.clone();
     Arc::new(move |n| {
         let ctx = ctx.clone();
-        let person = persons[usize::try_from(n).unwrap_or(0) % persons.len()].clone();
+        let person = in_turn(&persons, n).clone();
         Box::pin(async move {
             let response = ctx
                 .http
@@ -310,7 +315,7 @@ fn answer_call(ctx: &Ctx, transactions: Arc<Vec<String>>) -> Call {
     let ctx = ctx.clone();
     Arc::new(move |n| {
         let ctx = ctx.clone();
-        let transaction = transactions[usize::try_from(n).unwrap_or(0) % transactions.len()].clone();
+        let transaction = in_turn(&transactions, n).clone();
         Box::pin(async move {
             let response = ctx
                 .http
