@@ -12,10 +12,13 @@
 pub mod api;
 mod app;
 pub mod components;
-pub mod domain;
+pub mod error;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+
+/// The business's types and rules (the `domain` crate), shared with the browser.
+pub use ::domain;
 
 pub use app::{App, shell};
 

@@ -6,10 +6,9 @@
 #![cfg(feature = "ssr")]
 
 use app::domain::{AvisReference, Euros, Nir, validate_payment};
-use app::ssr::Secret;
-use app::ssr::sips::{DataFields, PaymentRequest, PaymentResponse, SealedForm};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
+use sips::{DataFields, PaymentRequest, PaymentResponse, SealedForm, Secret};
 
 fn runner() -> TestRunner {
     let cases = std::env::var("FUZZ_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(2_000);
@@ -81,7 +80,7 @@ fn fuzz_sips_data() {
                 };
                 let _ = form.open(&key);
                 // A correctly sealed message of arbitrary content opens without panicking.
-                let sealed = SealedForm { seal: app::ssr::sips::seal(&key, &data), ..form };
+                let sealed = SealedForm { seal: sips::seal(&key, &data), ..form };
                 let _ = sealed.open(&key);
                 Ok(())
             },
@@ -112,7 +111,8 @@ fn fuzz_payment_rules() {
 /// The server functions' arguments as the framework decodes a form body.
 #[test]
 fn fuzz_server_function_arguments() {
-    use app::api::agent::{AgentSignIn, IssueAvis};
+    use app::api::agent::avis::IssueAvis;
+    use app::api::agent::sign_in::AgentSignIn;
     use app::api::auth::SignIn;
     use app::api::pay::{FindReference, StartPayment};
     let decode = serde_qs::Config::new(5, false);

@@ -5,11 +5,11 @@
 use crate::http_policy::error_page;
 use app::ssr::AppState;
 use app::ssr::payments::{self, AnswerError, Channel};
-use app::ssr::sips::SealedForm;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use http::StatusCode;
+use sips::SealedForm;
 
 fn status_of(error: &AnswerError) -> StatusCode {
     match error {

@@ -22,12 +22,6 @@ use app::domain::{EligibilityPolicy, Euros};
 use app::ssr::Secret;
 use std::net::SocketAddr;
 
-/// Worldline's public simulation merchant.
-pub const SIMULATION_MERCHANT_ID: &str = "002001000000001";
-/// Worldline's public simulation secret key.
-pub const SIMULATION_SECRET_KEY: &str = "002001000000001_KEY1";
-/// Its key version.
-pub const SIMULATION_KEY_VERSION: &str = "1";
 /// The interface version sent with Paypage POST requests.
 pub const DEFAULT_INTERFACE_VERSION: &str = "HP_2.20";
 

@@ -9,7 +9,8 @@
 
 use anyhow::Context;
 use app::domain::Nir;
-use app::ssr::{Store, password};
+use app::ssr::Store;
+use app::ssr::infra::password;
 use std::time::Instant;
 
 /// The password of every generated person.
@@ -43,9 +44,9 @@ pub async fn generate(store: &Store, from: u64, count: u64) -> anyhow::Result<st
     let hash = password::hash(PASSWORD.to_owned()).await?;
     // SQLite looks `$N` parameters up by name, in linear time: with thousands of
     // them per statement that dominates; `?N` is numbered directly.
-    let sign = if store.engine() == app::ssr::db::Engine::Sqlite { '?' } else { '$' };
+    let sign = if store.engine() == app::ssr::infra::db::Engine::Sqlite { '?' } else { '$' };
     let p = |n: u64| format!("{sign}{n}");
-    let batch = if store.engine() == app::ssr::db::Engine::Sqlite { BATCH_SQLITE } else { BATCH_POSTGRES };
+    let batch = if store.engine() == app::ssr::infra::db::Engine::Sqlite { BATCH_SQLITE } else { BATCH_POSTGRES };
     let mut next = from;
     let end = from + count;
     let mut tx = store.write().await.context("starting a batch")?;
@@ -126,8 +127,8 @@ pub async fn generate(store: &Store, from: u64, count: u64) -> anyhow::Result<st
     // autovacuum of millions of freshly inserted rows starts a little later and
     // takes a core away from whatever is measured next.
     let maintenance = match store.engine() {
-        app::ssr::db::Engine::Postgres => "VACUUM (ANALYZE)",
-        app::ssr::db::Engine::Sqlite => "ANALYZE",
+        app::ssr::infra::db::Engine::Postgres => "VACUUM (ANALYZE)",
+        app::ssr::infra::db::Engine::Sqlite => "ANALYZE",
     };
     let mut conn = store.maintenance_connection().await.context("a connection for the maintenance")?;
     let done = sqlx::Executor::execute(&mut conn, maintenance).await.context("vacuuming and analysing the tables");

@@ -2,8 +2,8 @@
 //! reconciliation export as CSV.
 
 use crate::http_policy::error_page;
-use app::ssr::context::session_of;
-use app::ssr::session::Owner;
+use app::ssr::infra::context::session_of;
+use app::ssr::infra::session::Owner;
 use app::ssr::{AppState, messages};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -57,7 +57,7 @@ pub struct ExportFilters {
 }
 
 /// `GET /agent/export.csv?du=…&au=…`: the agent's caisse's accepted payments
-/// of the period, for reconciliation (columns: `app::ssr::agents::CSV_COLUMNS`).
+/// of the period, for reconciliation (columns: `app::ssr::agents::export::CSV_COLUMNS`).
 pub async fn payments_csv(
     State(state): State<AppState>,
     Query(filters): Query<ExportFilters>,
@@ -75,11 +75,11 @@ pub async fn payments_csv(
         }
     };
     let (from, to, from_ms, to_ms) =
-        app::api::agent::date_range(filters.du.as_deref(), filters.au.as_deref(), state.clock.now_ms());
+        app::ssr::agents::payments::date_range(filters.du.as_deref(), filters.au.as_deref(), state.clock.now_ms());
     let export = async {
         let agent = app::ssr::agents::agent(&state.store, &agent_id).await?;
-        let lines = app::ssr::agents::export(&state.store, &agent.caisse_code, from_ms, to_ms).await?;
-        Ok::<_, anyhow::Error>((agent.caisse_code, app::ssr::agents::to_csv(&lines)?))
+        let lines = app::ssr::agents::export::export(&state.store, &agent.caisse_code, from_ms, to_ms).await?;
+        Ok::<_, anyhow::Error>((agent.caisse_code, app::ssr::agents::export::to_csv(&lines)?))
     };
     match export.await {
         Ok((caisse, bytes)) => {

@@ -2,7 +2,10 @@
 //! remove expired sessions (every minute); and the processing run (every
 //! `PROCESSING_INTERVAL_SECONDS`).
 
-use app::ssr::{AppState, payments, processing, session, throttle};
+use app::ssr::AppState;
+use app::ssr::infra::session;
+use app::ssr::sign_in::throttle;
+use app::ssr::{payments, processing};
 use std::time::Duration;
 
 /// Runs the chores once.

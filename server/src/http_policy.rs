@@ -3,8 +3,8 @@
 //! statuses and French pages.
 
 use app::ssr::AppState;
-use app::ssr::context::HANDLED_HEADER;
-use app::ssr::security::{content_security_policy, origin_of};
+use app::ssr::infra::context::HANDLED_HEADER;
+use app::ssr::infra::security::{content_security_policy, origin_of};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;

@@ -9,7 +9,6 @@ pub mod dataset;
 pub mod documents;
 pub mod housekeeping;
 pub mod http_policy;
-pub mod kiosk;
 pub mod startup;
 pub mod telemetry;
 

@@ -1,7 +1,6 @@
 //! Building and running the application.
 
-use crate::config::{self, Settings};
-use crate::kiosk::{self, KioskHandle, Merchant};
+use crate::config::Settings;
 use crate::{answers, documents, housekeeping, http_policy};
 use anyhow::Context;
 use app::ssr::{AppSettings, AppState, Clock, KioskSettings, Secret, Store, demo};
@@ -9,9 +8,11 @@ use app::{App, shell};
 use axum::Router;
 use axum::extract::FromRef;
 use axum::routing::{get, post};
+use kiosk::{KioskHandle, Merchant};
 use leptos::nonce::Nonce;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use sips::simulation;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -86,23 +87,23 @@ impl Application {
                     .await
                     .with_context(|| format!("binding the kiosk simulator on {}", settings.kiosk_addr))?;
                 let kiosk_address = listener.local_addr()?;
-                let secret_key = Secret::new(config::SIMULATION_SECRET_KEY.to_owned());
+                let secret_key = Secret::new(simulation::SECRET_KEY.to_owned());
                 let merchant = Merchant {
                     secret_key: secret_key.clone(),
-                    key_version: config::SIMULATION_KEY_VERSION.to_owned(),
+                    key_version: simulation::KEY_VERSION.to_owned(),
                     label: "Assurance Maladie (SIMULATION)".to_owned(),
                 };
                 let kiosk_clock = clock.clone();
                 let (router, handle) = kiosk::router(
-                    HashMap::from([(config::SIMULATION_MERCHANT_ID.to_owned(), merchant)]),
+                    HashMap::from([(simulation::MERCHANT_ID.to_owned(), merchant)]),
                     std::sync::Arc::new(move || kiosk_clock.now_ms()),
                 );
                 tracing::info!(address = %kiosk_address, "kiosk simulator listening");
                 (
                     KioskSettings {
                         paypage_url: format!("http://{kiosk_address}/paiement"),
-                        merchant_id: config::SIMULATION_MERCHANT_ID.to_owned(),
-                        key_version: config::SIMULATION_KEY_VERSION.to_owned(),
+                        merchant_id: simulation::MERCHANT_ID.to_owned(),
+                        key_version: simulation::KEY_VERSION.to_owned(),
                         secret_key,
                         interface_version: settings.interface_version.clone(),
                     },

@@ -13,7 +13,7 @@ pub const PASSWORD_MISSING: &str = "Saisissez votre mot de passe.";
 /// failed attempt.
 #[server(prefix = "/api", endpoint = "page-connexion")]
 pub async fn sign_in_page() -> Result<FormState, AppError> {
-    use crate::ssr::context::{current_session, state, take_flash};
+    use crate::ssr::infra::context::{current_session, state, take_flash};
     let state = state()?;
     let session = current_session(&state).await?;
     Ok(take_flash(&state, session.as_ref(), "connexion").await?.map(FormState::from).unwrap_or_default())
@@ -24,9 +24,9 @@ pub async fn sign_in_page() -> Result<FormState, AppError> {
 #[server(prefix = "/api", endpoint = "connexion")]
 pub async fn sign_in(nir: String, password: String) -> Result<(), AppError> {
     use crate::domain::Nir;
-    use crate::ssr::context::{current_session, leave_flash, redirect, state};
-    use crate::ssr::persons;
-    use crate::ssr::session::{Flash, Owner};
+    use crate::ssr::infra::context::{current_session, leave_flash, redirect, state};
+    use crate::ssr::infra::session::{Flash, Owner};
+    use crate::ssr::insured::persons;
     use crate::ssr::sign_in::{Account, Form, open_session};
 
     let state = state()?;

@@ -56,9 +56,10 @@ pub struct HomeView {
 /// it, and only if it is theirs).
 #[server(prefix = "/api", endpoint = "page-accueil")]
 pub async fn home_page(paiement: Option<String>) -> Result<HomeView, AppError> {
-    use crate::ssr::context::{require_person, state, unexpected};
+    use crate::ssr::infra::context::{require_person, state, unexpected};
+    use crate::ssr::infra::time;
+    use crate::ssr::insured::{creances, persons};
     use crate::ssr::payments::{self, AttemptStatus};
-    use crate::ssr::{creances, persons, time};
 
     let state = state()?;
     let (person_id, session) = require_person(&state).await?;

@@ -26,7 +26,7 @@ pub struct MessageView {
 #[cfg(feature = "ssr")]
 impl From<crate::ssr::messages::Message> for MessageView {
     fn from(message: crate::ssr::messages::Message) -> Self {
-        use crate::ssr::time;
+        use crate::ssr::infra::time;
         MessageView {
             id: message.id,
             sender: message.sender,
@@ -53,7 +53,7 @@ pub struct MailboxView {
 /// The person's mailbox.
 #[server(prefix = "/api", endpoint = "page-messagerie")]
 pub async fn mailbox_page() -> Result<MailboxView, AppError> {
-    use crate::ssr::context::{require_person, state, take_flash, unexpected};
+    use crate::ssr::infra::context::{require_person, state, take_flash, unexpected};
     let state = state()?;
     let (person_id, session) = require_person(&state).await?;
     let messages = crate::ssr::messages::list(&state.store, &person_id).await.map_err(unexpected)?;
@@ -77,7 +77,7 @@ pub struct MessagePageView {
 /// Opens the person's message `id` and marks it read.
 #[server(prefix = "/api", endpoint = "page-message")]
 pub async fn message_page(id: String) -> Result<MessagePageView, AppError> {
-    use crate::ssr::context::{not_found, require_person, state, unexpected};
+    use crate::ssr::infra::context::{not_found, require_person, state, unexpected};
     let state = state()?;
     let (person_id, _) = require_person(&state).await?;
     let message =
@@ -95,8 +95,8 @@ pub async fn message_page(id: String) -> Result<MessagePageView, AppError> {
 /// the audit trail), then back to the mailbox.
 #[server(prefix = "/api", endpoint = "supprimer-message")]
 pub async fn delete_message(id: String) -> Result<(), AppError> {
-    use crate::ssr::context::{fail, leave_flash, redirect, require_person, state, unexpected};
-    use crate::ssr::session::Flash;
+    use crate::ssr::infra::context::{fail, leave_flash, redirect, require_person, state, unexpected};
+    use crate::ssr::infra::session::Flash;
     let state = state()?;
     let (person_id, session) = require_person(&state).await?;
     let deleted =

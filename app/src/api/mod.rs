@@ -3,14 +3,13 @@
 
 pub mod agent;
 pub mod auth;
-mod error;
 pub mod home;
 pub mod messages;
 pub mod overview;
 pub mod pay;
 pub mod payments;
 
-pub use error::AppError;
+pub use crate::error::AppError;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -37,8 +36,8 @@ impl FormState {
 }
 
 #[cfg(feature = "ssr")]
-impl From<crate::ssr::session::Flash> for FormState {
-    fn from(flash: crate::ssr::session::Flash) -> Self {
+impl From<crate::ssr::infra::session::Flash> for FormState {
+    fn from(flash: crate::ssr::infra::session::Flash) -> Self {
         FormState { values: flash.values, errors: flash.errors }
     }
 }
@@ -55,8 +54,8 @@ pub struct HeaderView {
 /// The header of the signed-in person's pages.
 #[cfg(feature = "ssr")]
 pub async fn header_for(state: &crate::ssr::AppState, person_id: &str) -> Result<HeaderView, AppError> {
-    use crate::ssr::context::unexpected;
-    let identity = crate::ssr::persons::identity(&state.store, person_id).await.map_err(unexpected)?;
+    use crate::ssr::infra::context::unexpected;
+    let identity = crate::ssr::insured::persons::identity(&state.store, person_id).await.map_err(unexpected)?;
     header_with(state, person_id, &identity).await
 }
 
@@ -65,9 +64,9 @@ pub async fn header_for(state: &crate::ssr::AppState, person_id: &str) -> Result
 pub async fn header_with(
     state: &crate::ssr::AppState,
     person_id: &str,
-    identity: &crate::ssr::persons::Identity,
+    identity: &crate::ssr::insured::persons::Identity,
 ) -> Result<HeaderView, AppError> {
-    use crate::ssr::context::unexpected;
+    use crate::ssr::infra::context::unexpected;
     let unread_messages = crate::ssr::messages::unread_count(&state.store, person_id).await.map_err(unexpected)?;
     Ok(HeaderView { full_name: format!("{} {}", identity.first_name, identity.last_name), unread_messages })
 }

@@ -42,8 +42,9 @@ pub struct OverviewView {
 /// The person's créances and payments.
 #[server(prefix = "/api", endpoint = "page-participations")]
 pub async fn overview_page() -> Result<OverviewView, AppError> {
-    use crate::ssr::context::{require_person, state, unexpected};
-    use crate::ssr::{creances, time};
+    use crate::ssr::infra::context::{require_person, state, unexpected};
+    use crate::ssr::infra::time;
+    use crate::ssr::insured::creances;
     let state = state()?;
     let (person_id, _) = require_person(&state).await?;
     let lines = creances::list_for_person(&state.store, &person_id).await.map_err(unexpected)?;

@@ -39,7 +39,7 @@ pub struct ReferenceView {
 /// Step 1's data.
 #[server(prefix = "/api", endpoint = "page-payer-reference")]
 pub async fn reference_page() -> Result<ReferenceView, AppError> {
-    use crate::ssr::context::{require_person, state, take_flash};
+    use crate::ssr::infra::context::{require_person, state, take_flash};
     let state = state()?;
     let (person_id, session) = require_person(&state).await?;
     let form = take_flash(&state, Some(&session), "reference").await?.map(FormState::from).unwrap_or_default();
@@ -51,9 +51,9 @@ pub async fn reference_page() -> Result<ReferenceView, AppError> {
 /// characters in order (or the whole reference in the first box).
 #[server(prefix = "/api", endpoint = "rechercher-reference")]
 pub async fn find_reference(#[server(default)] reference: Vec<String>) -> Result<(), AppError> {
-    use crate::ssr::context::{fail, leave_flash, redirect, require_person, state, unexpected};
-    use crate::ssr::creances::{self, Lookup};
-    use crate::ssr::session::Flash;
+    use crate::ssr::infra::context::{fail, leave_flash, redirect, require_person, state, unexpected};
+    use crate::ssr::infra::session::Flash;
+    use crate::ssr::insured::creances::{self, Lookup};
 
     let state = state()?;
     let (person_id, session) = require_person(&state).await?;
@@ -112,9 +112,11 @@ impl SelectionView {
 /// online payment; otherwise back to step 1).
 #[server(prefix = "/api", endpoint = "page-payer-selection")]
 pub async fn selection_page(reference: String) -> Result<SelectionView, AppError> {
-    use crate::ssr::context::{db_error, fail, leave_flash, redirect, require_person, state, take_flash, unexpected};
-    use crate::ssr::creances::{self, Lookup};
-    use crate::ssr::session::Flash;
+    use crate::ssr::infra::context::{
+        db_error, fail, leave_flash, redirect, require_person, state, take_flash, unexpected,
+    };
+    use crate::ssr::infra::session::Flash;
+    use crate::ssr::insured::creances::{self, Lookup};
 
     let state = state()?;
     let (person_id, session) = require_person(&state).await?;
@@ -186,9 +188,9 @@ pub async fn start_payment(
     #[server(default)] selected: Vec<String>,
     amount: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::context::{fail, leave_flash, redirect, require_person, state, unexpected};
+    use crate::ssr::infra::context::{fail, leave_flash, redirect, require_person, state, unexpected};
+    use crate::ssr::infra::session::Flash;
     use crate::ssr::payments::{self, StartError};
-    use crate::ssr::session::Flash;
 
     let state = state()?;
     let (person_id, session) = require_person(&state).await?;
@@ -225,19 +227,12 @@ pub async fn start_payment(
     }
 }
 
-/// The sealed form that takes the browser to the bank kiosk (Sips 2.0 Paypage POST).
+/// The page that takes the browser to the bank kiosk: the sealed Paypage POST
+/// form, and what the page says about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PaypageForm {
-    /// The kiosk's URL.
-    pub url: String,
-    /// `Data`.
-    pub data: String,
-    /// `InterfaceVersion`.
-    pub interface_version: String,
-    /// `Seal`.
-    pub seal: String,
-    /// `SealAlgorithm`.
-    pub seal_algorithm: String,
+pub struct KioskRedirectView {
+    /// The sealed form.
+    pub form: sips::PaypageForm,
     /// The amount.
     pub amount: Euros,
     /// The attempt.
@@ -247,9 +242,10 @@ pub struct PaypageForm {
 /// The kiosk form of the person's pending attempt `transaction`; `None` when it
 /// is not (or no longer) waiting for the kiosk.
 #[server(prefix = "/api", endpoint = "page-payer-redirection")]
-pub async fn kiosk_redirect_page(transaction: String) -> Result<Option<PaypageForm>, AppError> {
-    use crate::ssr::context::{require_person, state, unexpected};
+pub async fn kiosk_redirect_page(transaction: String) -> Result<Option<KioskRedirectView>, AppError> {
+    use crate::ssr::infra::context::{require_person, state, unexpected};
     let state = state()?;
     let (person_id, _) = require_person(&state).await?;
-    crate::ssr::payments::paypage_form(&state, &person_id, &transaction).await.map_err(unexpected)
+    let pending = crate::ssr::payments::paypage_form(&state, &person_id, &transaction).await.map_err(unexpected)?;
+    Ok(pending.map(|p| KioskRedirectView { form: p.form, amount: p.amount, transaction_reference: transaction }))
 }

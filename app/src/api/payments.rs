@@ -29,7 +29,7 @@ impl From<crate::ssr::payments::AttemptSummary> for PaymentRow {
             _ => "échoué",
         };
         PaymentRow {
-            date: crate::ssr::time::date_fr(attempt.created_at),
+            date: crate::ssr::infra::time::date_fr(attempt.created_at),
             transaction_reference: attempt.transaction_reference,
             amount: attempt.amount,
             status: status.to_owned(),
@@ -49,7 +49,7 @@ pub struct PaymentsView {
 /// The person's payments.
 #[server(prefix = "/api", endpoint = "page-mes-paiements")]
 pub async fn payments_page() -> Result<PaymentsView, AppError> {
-    use crate::ssr::context::{require_person, state, unexpected};
+    use crate::ssr::infra::context::{require_person, state, unexpected};
     let state = state()?;
     let (person_id, _) = require_person(&state).await?;
     let attempts = crate::ssr::payments::attempts_of(&state.store, &person_id, state.clock.now_ms(), 200)
@@ -64,7 +64,7 @@ pub async fn payments_page() -> Result<PaymentsView, AppError> {
 /// The header alone, for pages with no data of their own («Mes démarches»).
 #[server(prefix = "/api", endpoint = "page-entete")]
 pub async fn header_page() -> Result<HeaderView, AppError> {
-    use crate::ssr::context::{require_person, state};
+    use crate::ssr::infra::context::{require_person, state};
     let state = state()?;
     let (person_id, _) = require_person(&state).await?;
     super::header_for(&state, &person_id).await

@@ -1,10 +1,10 @@
 //! The demonstration data of the specification, loaded into an empty database.
 
-use super::audit::{self, Actor, Entry};
-use super::db::{Store, new_id};
-use super::password;
-use super::time::paris_ms;
 use crate::domain::{EligibilityPolicy, Euros};
+use crate::ssr::infra::audit::{self, Actor, Entry};
+use crate::ssr::infra::db::{Store, WriteTx, new_id};
+use crate::ssr::infra::password;
+use crate::ssr::infra::time::paris_ms;
 use anyhow::Context;
 use sqlx::Row;
 
@@ -239,7 +239,7 @@ pub async fn add_person_like(
 
 /// Inserts the avis of `person` under `references` (one per template avis).
 async fn insert_avis(
-    tx: &mut super::db::WriteTx,
+    tx: &mut WriteTx,
     person: &DemoPerson,
     person_id: &str,
     references: &[String],

@@ -1,37 +1,39 @@
-//! Server-only code: services, storage, sessions, the Sips protocol codec.
+//! Server-only code: the services behind the server functions and the
+//! server's own routes.
+//!
+//! - [`infra`]: database, clock, time, audit trail, sessions and request
+//!   context, passwords, security headers;
+//! - [`sign_in`]: signing in and out (persons and agents), the throttle;
+//! - [`insured`]: persons and their créances;
+//! - [`payments`]: payment attempts, from «PAYER» to the kiosk's answers;
+//! - [`messages`]: «Ma messagerie» and the PDF acknowledgement;
+//! - [`processing`]: the run that applies accepted payments;
+//! - [`agents`]: the caisse's back office;
+//! - [`demo`]: the demonstration data.
+//!
+//! A module may use those listed before it, never one after it.
 //!
 //! Error policy: each service returns its own `thiserror` enum whose user-facing
 //! variants carry the French message; everything else is `Unexpected(anyhow::Error)`
 //! built with `.context("…")`. The `api` layer logs unexpected errors with their
-//! cause chain and answers a generic French message with a 5xx status.
+//! cause chain and answers a generic French message with a 5xx status
+//! ([`crate::error::AppError`]).
 
 pub mod agents;
-pub mod audit;
-pub mod clock;
-pub mod context;
-pub mod creances;
-pub mod db;
 pub mod demo;
+pub mod infra;
+pub mod insured;
 pub mod messages;
-pub mod password;
 pub mod payments;
-pub mod pdf;
-pub mod persons;
 pub mod processing;
-pub mod secret;
-pub mod security;
-pub mod session;
 pub mod sign_in;
-pub mod sips;
-pub mod throttle;
-pub mod time;
 
 use crate::domain::EligibilityPolicy;
 use std::sync::Arc;
 
-pub use clock::Clock;
-pub use db::Store;
-pub use secret::Secret;
+pub use infra::clock::Clock;
+pub use infra::db::Store;
+pub use sips::Secret;
 
 /// How the app reaches the bank kiosk (Worldline Sips 2.0 Paypage POST).
 #[derive(Debug, Clone)]

@@ -17,9 +17,9 @@
 //! five multi-row writes, whatever its size: the run is bound by the database's
 //! write throughput, not by round trips.
 
-use super::audit::{self, Actor, Entry};
-use super::db::{Engine, Store, WriteTx, new_id};
 use crate::domain::{Allocation, AvisReference, CreanceLine, Euros, IssueDate, allocate};
+use crate::ssr::infra::audit::{self, Actor, Entry};
+use crate::ssr::infra::db::{Engine, Store, WriteTx, new_id};
 use anyhow::Context;
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};

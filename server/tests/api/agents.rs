@@ -104,7 +104,7 @@ on_both_engines! {
         assert_eq!((fields[6], fields[7], fields[8]), ("20,00", "0,00", "Pris en compte"));
         assert_eq!(fields[10], "3811907400001234F=20,00");
         assert!(!text.contains(&eva));
-        let today = app::ssr::time::date_fr(app.state.clock.now_ms());
+        let today = app::ssr::infra::time::date_fr(app.state.clock.now_ms());
         assert!(fields[0].starts_with(&today));
     }
 

@@ -174,8 +174,8 @@ mod fixtures {
 
 fn engine_of(app: &TestApp) -> Engine {
     match app.state.store.engine() {
-        app::ssr::db::Engine::Sqlite => Engine::Sqlite,
-        app::ssr::db::Engine::Postgres => Engine::Postgres,
+        app::ssr::infra::db::Engine::Sqlite => Engine::Sqlite,
+        app::ssr::infra::db::Engine::Postgres => Engine::Postgres,
     }
 }
 

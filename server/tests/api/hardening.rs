@@ -212,7 +212,7 @@ on_both_engines! {
 
 fn app_engine(app: &TestApp) -> Engine {
     match app.state.store.engine() {
-        app::ssr::db::Engine::Sqlite => Engine::Sqlite,
-        app::ssr::db::Engine::Postgres => Engine::Postgres,
+        app::ssr::infra::db::Engine::Sqlite => Engine::Sqlite,
+        app::ssr::infra::db::Engine::Postgres => Engine::Postgres,
     }
 }

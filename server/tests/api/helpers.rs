@@ -60,7 +60,7 @@ pub struct TestApp {
     pub browser: Browser,
     pub state: AppState,
     pub kiosk_url: String,
-    pub kiosk: server::kiosk::KioskHandle,
+    pub kiosk: kiosk::KioskHandle,
     database: TestDatabase,
 }
 
@@ -377,8 +377,7 @@ pub fn hidden_fields(html: &str) -> HashMap<String, String> {
 /// The bank's side of the protocol, for tests: sealed answers with the
 /// simulation key.
 pub mod bank {
-    use app::ssr::Secret;
-    use app::ssr::sips::{self, PaymentResponse};
+    use sips::{Encoding, PaymentResponse, SealedForm, Secret};
 
     pub const SECRET: &str = "002001000000001_KEY1";
 
@@ -400,14 +399,9 @@ pub mod bank {
 
     /// The form fields of a sealed answer.
     pub fn sealed(response: &PaymentResponse, secret: &str) -> Vec<(String, String)> {
-        let data = response.to_data().expect("encodes");
-        let seal = sips::seal(&Secret::new(secret.to_owned()), &data);
-        vec![
-            ("Data".into(), data),
-            ("Encode".into(), String::new()),
-            ("InterfaceVersion".into(), "HP_2.20".into()),
-            ("Seal".into(), seal),
-        ]
+        SealedForm::seal_response(response, &Secret::new(secret.to_owned()), "HP_2.20", Encoding::Plain)
+            .expect("seals")
+            .fields()
     }
 }
 

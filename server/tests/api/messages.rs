@@ -16,8 +16,8 @@ on_both_engines! {
         assert!(mailbox.contains("Non lu : "));
         let id = mailbox.split("href=\"/ma-messagerie/").nth(1).and_then(|s| s.split('"').next()).expect("a link").to_owned();
         let message = text_of(&app.page_html(&format!("/ma-messagerie/{id}")).await);
-        let today = app::ssr::time::date_fr(app.state.clock.now_ms());
-        let in_six_months = app::ssr::time::date_fr(app::ssr::time::add_months(app.state.clock.now_ms(), 6));
+        let today = app::ssr::infra::time::date_fr(app.state.clock.now_ms());
+        let in_six_months = app::ssr::infra::time::date_fr(app::ssr::infra::time::add_months(app.state.clock.now_ms(), 6));
         for text in ["De : Assurance Maladie", "Bonjour,", &format!("Nous accusons réception de votre paiement de créance du {today}."),
             "Pour tout renseignement complémentaire concernant votre démarche, vous pouvez nous contacter dans la rubrique \"Ma Messagerie / Ecrire un message\" (*).",
             "Avec toute notre attention,", "Votre caisse d'Assurance Maladie.",

@@ -147,7 +147,7 @@ on_both_engines! {
         accepted_payment(&app, &[ENTERED], "20", 2000).await;
         // Six calendar months are 181 to 184 days: the day before, nothing goes.
         let sent = app.state.clock.now_ms();
-        let limit = app::ssr::time::add_months(sent, 6);
+        let limit = app::ssr::infra::time::add_months(sent, 6);
         app.state.clock.advance(limit - sent - 24 * 3600 * 1000);
         let early = processing::run(&app.state.store, app.state.clock.now_ms()).await.expect("run");
         assert_eq!(early.purged_messages, 0);

@@ -171,8 +171,8 @@ on_both_engines! {
         let data = form.get("Data").expect("Data").clone();
         assert_eq!(form.get("SealAlgorithm").map(String::as_str), Some("HMAC-SHA-256"));
         assert!(form.get("InterfaceVersion").is_some_and(|v| v.starts_with("HP_2.")));
-        let secret = app::ssr::Secret::new(bank::SECRET.to_owned());
-        assert!(app::ssr::sips::verify_seal(&secret, &data, form.get("Seal").expect("Seal")));
+        let secret = sips::Secret::new(bank::SECRET.to_owned());
+        assert!(sips::verify_seal(&secret, &data, form.get("Seal").expect("Seal")));
         for field in ["amount=2050", "currencyCode=978", "merchantId=002001000000001", "keyVersion=1",
             &format!("transactionReference={reference}"), "orderChannel=INTERNET",
             &format!("normalReturnUrl={}/paiement/retour", app.address),

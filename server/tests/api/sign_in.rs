@@ -27,7 +27,7 @@ on_both_engines! {
     async fn the_next_sign_in_shows_this_one_as_the_last(app) {
         app.sign_in_as_pierre().await;
         app.state.clock.advance(2 * 24 * 3600 * 1000);
-        let expected = app::ssr::time::date_time_fr(app.state.clock.now_ms() - 2 * 24 * 3600 * 1000);
+        let expected = app::ssr::infra::time::date_time_fr(app.state.clock.now_ms() - 2 * 24 * 3600 * 1000);
         let other = app.new_browser();
         other.sign_in_as_pierre().await;
         let home = text_of(&other.page_html("/accueil").await);

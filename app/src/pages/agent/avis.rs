@@ -1,7 +1,7 @@
 //! «Émettre un avis de sommes à payer».
 
 use super::{AgentLayout, AgentSection};
-use crate::api::agent::{IssueAvis, NewAvisView, agent_new_avis_page};
+use crate::api::agent::avis::{IssueAvis, NewAvisView, agent_new_avis_page};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::field::TextField;
 use crate::pages::with_data;

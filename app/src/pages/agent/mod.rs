@@ -5,7 +5,8 @@ pub mod payments;
 pub mod search;
 pub mod sign_in;
 
-use crate::api::agent::{AgentHeader, AgentSignOut, PaymentItem};
+use crate::api::agent::sign_in::AgentSignOut;
+use crate::api::agent::{AgentHeader, PaymentItem};
 use crate::components::layout::Footer;
 use leptos::form::ActionForm;
 use leptos::prelude::*;

@@ -1,7 +1,7 @@
 //! Payments received, one payment in full, trop-perçus, journal.
 
 use super::{AgentLayout, AgentSection, PaymentItems};
-use crate::api::agent::{
+use crate::api::agent::payments::{
     JournalView, PaymentDetailData, PaymentDetailView, PaymentsView, TropPercusView, agent_journal_page,
     agent_payment_page, agent_payments_page, agent_trop_percus_page,
 };

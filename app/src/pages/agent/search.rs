@@ -1,7 +1,7 @@
 //! Search by NIR, avis reference or transaction reference.
 
 use super::{AgentLayout, AgentSection, PaymentItems};
-use crate::api::agent::{SearchView, agent_search_page};
+use crate::api::agent::search::{SearchView, agent_search_page};
 use crate::pages::with_data;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,6 +1,6 @@
 //! The agents' sign-in: «Identifiant», «Mot de passe».
 
-use crate::api::agent::{AgentSignIn, agent_sign_in_page};
+use crate::api::agent::sign_in::{AgentSignIn, agent_sign_in_page};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::field::TextField;
 use crate::components::layout::{Footer, PlainHeader};

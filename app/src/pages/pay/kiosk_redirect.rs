@@ -1,6 +1,6 @@
 //! Step 3/3: the sealed form that takes the browser to the bank kiosk.
 
-use crate::api::pay::{PaypageForm, STEP_1, kiosk_redirect_page};
+use crate::api::pay::{KioskRedirectView, STEP_1, kiosk_redirect_page};
 use crate::components::auto_submit::AutoSubmitForm;
 use crate::components::layout::{Footer, PlainHeader};
 use crate::pages::with_data;
@@ -32,8 +32,9 @@ pub fn KioskRedirectPage() -> impl IntoView {
 }
 
 #[component]
-fn Redirect(view: PaypageForm) -> impl IntoView {
-    let PaypageForm { url, data, interface_version, seal, seal_algorithm, amount, transaction_reference } = view;
+fn Redirect(view: KioskRedirectView) -> impl IntoView {
+    let KioskRedirectView { form, amount, transaction_reference } = view;
+    let sips::PaypageForm { url, data, interface_version, seal, seal_algorithm } = form;
     view! {
         <main id="contenu" class="page page--narrow">
             <p class="step">"Étape 3 sur 3"</p>

@@ -1,0 +1,94 @@
+//! Issuing an avis de sommes à payer.
+
+use super::AgentHeader;
+#[cfg(feature = "ssr")]
+use super::header_of;
+use crate::api::{AppError, FormState};
+use crate::domain::Euros;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The form to issue an avis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAvisView {
+    /// Header.
+    pub header: AgentHeader,
+    /// Entered values and errors.
+    pub form: FormState,
+    /// Today (ISO), the default date.
+    pub today: String,
+    /// The policy's bounds, for the hint.
+    pub bounds: (Euros, Euros),
+}
+
+/// The «Émettre un avis» page.
+#[server(prefix = "/api", endpoint = "agent-page-nouvel-avis")]
+pub async fn agent_new_avis_page() -> Result<NewAvisView, AppError> {
+    use crate::ssr::infra::context::{state, take_flash};
+    let state = state()?;
+    let (agent, session) = crate::ssr::agents::require_agent(&state).await?;
+    let form = take_flash(&state, Some(&session), "agent-avis").await?.map(FormState::from).unwrap_or_default();
+    let (_, today, _, _) = crate::ssr::agents::payments::date_range(None, None, state.clock.now_ms());
+    let policy = state.settings.eligibility;
+    Ok(NewAvisView { header: header_of(&agent), form, today, bounds: (policy.min_balance, policy.max_balance) })
+}
+
+/// Issues an avis de sommes à payer to a person of the agent's caisse.
+#[server(prefix = "/api", endpoint = "agent-emettre-avis")]
+pub async fn issue_avis(nir: String, date: String, montant: String) -> Result<(), AppError> {
+    use crate::domain::{IssueDate, Nir};
+    use crate::ssr::agents::avis::{self, IssueError};
+    use crate::ssr::infra::context::{fail, leave_flash, redirect, state, unexpected};
+    use crate::ssr::infra::session::Flash;
+    let state = state()?;
+    let (agent, session) = crate::ssr::agents::require_agent(&state).await?;
+    let mut flash =
+        Flash::new("agent-avis").value("nir", nir.trim()).value("date", date.trim()).value("montant", montant.trim());
+    let parsed_nir = Nir::parse(&nir).map_err(|e| e.to_string());
+    let parsed_date =
+        IssueDate::parse_iso(date.trim()).map_err(|_| "Choisissez une date d'émission valide.".to_owned());
+    let parsed_amount = Euros::parse_fr(&montant).map_err(|e| e.to_string()).and_then(|a| {
+        if a.is_zero() || a > Euros::from_euros(100_000) {
+            Err("Le montant doit être compris entre 0,01 € et 100 000 €.".to_owned())
+        } else {
+            Ok(a)
+        }
+    });
+    let (nir, date, amount) = match (parsed_nir, parsed_date, parsed_amount) {
+        (Ok(nir), Ok(date), Ok(amount)) => (nir, date, amount),
+        (nir, date, amount) => {
+            for (field, result) in [("nir", nir.err()), ("date", date.err()), ("montant", amount.err())] {
+                if let Some(message) = result {
+                    flash = flash.error(field, message);
+                }
+            }
+            let messages = flash.errors.values().cloned().collect();
+            leave_flash(&state, Some(&session), &flash).await?;
+            redirect("/agent/avis/nouveau");
+            return Err(fail(AppError::Rejected(messages)));
+        }
+    };
+    match avis::issue_avis(&state.store, &agent, &nir, date, amount, &state.settings.eligibility, state.clock.now_ms())
+        .await
+    {
+        Ok(issued) => {
+            let notice = format!(
+                "Avis {} émis pour {} (solde {}) : {}.",
+                issued.reference,
+                amount,
+                issued.balance,
+                if issued.open_online { "ouvert au paiement en ligne" } else { "non ouvert au paiement en ligne" }
+            );
+            leave_flash(&state, Some(&session), &Flash::new("agent-notice").value("notice", notice)).await?;
+            redirect(&format!("/agent/recherche?q={}", issued.reference));
+            Ok(())
+        }
+        Err(IssueError::UnknownPerson) => {
+            let message = IssueError::UnknownPerson.to_string();
+            leave_flash(&state, Some(&session), &flash.error("nir", message.clone())).await?;
+            redirect("/agent/avis/nouveau");
+            Err(fail(AppError::Rejected(vec![message])))
+        }
+        Err(IssueError::Unexpected(error)) => Err(unexpected(error)),
+    }
+}

@@ -1,0 +1,172 @@
+//! The payments received, one payment in full, the trop-perçus, the journal.
+
+#[cfg(feature = "ssr")]
+use super::header_of;
+use super::{AgentHeader, PaymentItem};
+use crate::api::AppError;
+use crate::domain::Euros;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The payments page: filters as typed, and one page of results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentsView {
+    /// Header.
+    pub header: AgentHeader,
+    /// «Du» (ISO date).
+    pub from: String,
+    /// «Au» (ISO date, included).
+    pub to: String,
+    /// Status filter value.
+    pub status: String,
+    /// Page number, from 1.
+    pub page: i64,
+    /// The page's payments.
+    pub payments: Vec<PaymentItem>,
+    /// Whether a next page exists.
+    pub has_next: bool,
+}
+
+/// Payments per page.
+pub const PAGE_SIZE: i64 = 50;
+
+/// The caisse's payments, filtered by dates (Paris, `to` included) and status.
+#[server(prefix = "/api", endpoint = "agent-page-paiements")]
+pub async fn agent_payments_page(
+    du: Option<String>,
+    au: Option<String>,
+    statut: Option<String>,
+    page: Option<String>,
+) -> Result<PaymentsView, AppError> {
+    use crate::ssr::agents::{self, StatusFilter};
+    use crate::ssr::infra::context::{state, unexpected};
+    let state = state()?;
+    let (agent, _) = crate::ssr::agents::require_agent(&state).await?;
+    let (from, to, from_ms, to_ms) =
+        crate::ssr::agents::payments::date_range(du.as_deref(), au.as_deref(), state.clock.now_ms());
+    let status = StatusFilter::parse(statut.as_deref().unwrap_or("tous"));
+    let page = page.and_then(|p| p.parse::<i64>().ok()).filter(|p| (1..=10_000).contains(p)).unwrap_or(1);
+    let mut payments = agents::payments::payments(
+        &state.store,
+        &agent.caisse_code,
+        from_ms,
+        to_ms,
+        status,
+        PAGE_SIZE + 1,
+        (page - 1) * PAGE_SIZE,
+    )
+    .await
+    .map_err(unexpected)?;
+    let has_next = payments.len() > usize::try_from(PAGE_SIZE).unwrap_or(50);
+    payments.truncate(usize::try_from(PAGE_SIZE).unwrap_or(50));
+    Ok(PaymentsView {
+        header: header_of(&agent),
+        from,
+        to,
+        status: status.value().to_owned(),
+        page,
+        payments: payments.into_iter().map(PaymentItem::from).collect(),
+        has_next,
+    })
+}
+
+/// One payment, in full.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentDetailView {
+    /// Header.
+    pub header: AgentHeader,
+    /// The payment, when it is the caisse's.
+    pub payment: Option<PaymentDetailData>,
+}
+
+/// What the detail page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentDetailData {
+    /// The list line.
+    pub item: PaymentItem,
+    /// Sips answer fields (masked PAN only).
+    pub answer: Vec<(String, String)>,
+    /// Planned shares.
+    pub planned: Vec<(String, Euros)>,
+    /// Applied shares.
+    pub applied: Vec<(String, Euros)>,
+    /// Kiosk answers: (date, channel, code, outcome).
+    pub answers: Vec<(String, String, String, String)>,
+    /// Audit trail: (date, who, what).
+    pub trail: Vec<(String, String, String)>,
+}
+
+/// The caisse's payment `transaction`.
+#[server(prefix = "/api", endpoint = "agent-page-paiement")]
+pub async fn agent_payment_page(transaction: String) -> Result<PaymentDetailView, AppError> {
+    use crate::ssr::infra::context::{not_found, state, unexpected};
+    use crate::ssr::infra::time::date_time_fr;
+    let state = state()?;
+    let (agent, _) = crate::ssr::agents::require_agent(&state).await?;
+    let detail = crate::ssr::agents::payments::payment(&state.store, &agent.caisse_code, &transaction)
+        .await
+        .map_err(unexpected)?;
+    if detail.is_none() {
+        not_found();
+    }
+    Ok(PaymentDetailView {
+        header: header_of(&agent),
+        payment: detail.map(|d| PaymentDetailData {
+            item: d.line.into(),
+            answer: d.answer,
+            planned: d.planned,
+            applied: d.applied,
+            answers: d
+                .answers
+                .into_iter()
+                .map(|(at, channel, code, outcome)| (date_time_fr(at), channel, code, outcome))
+                .collect(),
+            trail: d.trail.into_iter().map(|(at, who, what)| (date_time_fr(at), who, what)).collect(),
+        }),
+    })
+}
+
+/// The caisse's trop-perçus.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TropPercusView {
+    /// Header.
+    pub header: AgentHeader,
+    /// Payments with an excess.
+    pub payments: Vec<PaymentItem>,
+}
+
+/// The caisse's trop-perçus.
+#[server(prefix = "/api", endpoint = "agent-page-trop-percus")]
+pub async fn agent_trop_percus_page() -> Result<TropPercusView, AppError> {
+    use crate::ssr::infra::context::{state, unexpected};
+    let state = state()?;
+    let (agent, _) = crate::ssr::agents::require_agent(&state).await?;
+    let payments =
+        crate::ssr::agents::payments::trop_percus(&state.store, &agent.caisse_code).await.map_err(unexpected)?;
+    Ok(TropPercusView { header: header_of(&agent), payments: payments.into_iter().map(PaymentItem::from).collect() })
+}
+
+/// The caisse's journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalView {
+    /// Header.
+    pub header: AgentHeader,
+    /// (date, who, action, what).
+    pub entries: Vec<(String, String, String, String)>,
+}
+
+/// The caisse's last 200 audit entries.
+#[server(prefix = "/api", endpoint = "agent-page-journal")]
+pub async fn agent_journal_page() -> Result<JournalView, AppError> {
+    use crate::ssr::infra::context::{state, unexpected};
+    let state = state()?;
+    let (agent, _) = crate::ssr::agents::require_agent(&state).await?;
+    let entries = crate::ssr::agents::journal(&state.store, &agent.caisse_code, 200).await.map_err(unexpected)?;
+    Ok(JournalView {
+        header: header_of(&agent),
+        entries: entries
+            .into_iter()
+            .map(|(at, who, action, what)| (crate::ssr::infra::time::date_time_fr(at), who, action, what))
+            .collect(),
+    })
+}

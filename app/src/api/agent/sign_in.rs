@@ -1,0 +1,58 @@
+//! The agents' sign-in and sign-out.
+
+use crate::api::{AppError, FormState};
+use leptos::prelude::*;
+
+/// The agents' sign-in page: what was typed before and the errors.
+#[server(prefix = "/api", endpoint = "agent-page-connexion")]
+pub async fn agent_sign_in_page() -> Result<FormState, AppError> {
+    use crate::ssr::infra::context::{current_session, state, take_flash};
+    let state = state()?;
+    let session = current_session(&state).await?;
+    Ok(take_flash(&state, session.as_ref(), "agent-connexion").await?.map(FormState::from).unwrap_or_default())
+}
+
+/// Signs an agent in with their identifier and password.
+#[server(prefix = "/api", endpoint = "agent-connexion")]
+pub async fn agent_sign_in(login: String, password: String) -> Result<(), AppError> {
+    use crate::ssr::agents;
+    use crate::ssr::infra::context::{current_session, leave_flash, redirect, state};
+    use crate::ssr::infra::session::{Flash, Owner};
+    use crate::ssr::sign_in::{Account, Form, open_session};
+    let state = state()?;
+    let previous = current_session(&state).await?;
+    let login = login.trim().to_owned();
+    let mut flash = Flash::new("agent-connexion").value("login", &login);
+    if login.is_empty() {
+        flash = flash.error("login", "Saisissez votre identifiant.");
+    }
+    if password.is_empty() {
+        flash = flash.error("password", crate::api::auth::PASSWORD_MISSING);
+    }
+    if login.len() > 100 || password.len() > 200 {
+        flash = flash.error("password", "Identifiant ou mot de passe incorrect.");
+    }
+    if !flash.errors.is_empty() {
+        leave_flash(&state, previous.as_ref(), &flash).await?;
+        redirect("/agent/connexion");
+        return Ok(());
+    }
+    let throttled_as = format!("agent:{login}");
+    let form =
+        Form { page: "/agent/connexion", account: &throttled_as, refused: "Identifiant ou mot de passe incorrect." };
+    let account = Account {
+        lookup: agents::credentials(&state.store, &login),
+        owner: Owner::Agent,
+        record_sign_in: async |id: String, now: i64| agents::record_sign_in(&state.store, &id, now).await,
+    };
+    if open_session(&state, previous.as_ref(), flash, form, password, account).await? {
+        redirect("/agent");
+    }
+    Ok(())
+}
+
+/// Ends the agent's session.
+#[server(prefix = "/api", endpoint = "agent-deconnexion")]
+pub async fn agent_sign_out() -> Result<(), AppError> {
+    crate::ssr::sign_in::end_session("/agent/connexion").await
+}

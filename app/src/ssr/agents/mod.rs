@@ -1,0 +1,181 @@
+//! The back office of a caisse: its agents, and everything they see — always
+//! scoped to the agent's own caisse (another caisse's payments, créances and
+//! persons do not exist for them: every query filters on `caisse_code`).
+
+//!
+//! - [`payments`]: the payments received, one payment in full, trop-perçus;
+//! - [`search`]: a person's file by NIR or avis reference;
+//! - [`avis`]: issuing an avis;
+//! - [`export`]: the reconciliation CSV;
+//! - here: the agents themselves, their sign-in, the journal.
+
+pub mod avis;
+pub mod export;
+pub mod payments;
+pub mod search;
+
+use crate::error::AppError;
+use crate::ssr::AppState;
+use crate::ssr::infra::context::{current_session, not_signed_in, unexpected};
+use crate::ssr::infra::db::Store;
+use crate::ssr::infra::session::{Owner, Session};
+use crate::ssr::sign_in::Credentials;
+use anyhow::Context;
+use sqlx::Row;
+
+/// The agent `login`, if any.
+pub async fn credentials(store: &Store, login: &str) -> Result<Option<Credentials>, sqlx::Error> {
+    let row = sqlx::query("SELECT id, password_hash, last_sign_in_at FROM agents WHERE login = $1")
+        .bind(login)
+        .fetch_optional(store.pool())
+        .await?;
+    row.map(|r| {
+        Ok(Credentials {
+            id: r.try_get("id")?,
+            password_hash: r.try_get("password_hash")?,
+            last_sign_in_at: r.try_get("last_sign_in_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// Records an agent's sign-in.
+pub async fn record_sign_in(store: &Store, agent_id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE agents SET last_sign_in_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(agent_id)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+/// An agent and their caisse.
+#[derive(Debug, Clone)]
+pub struct Agent {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Their caisse's code.
+    pub caisse_code: String,
+    /// Their caisse's name.
+    pub caisse_name: String,
+}
+
+/// The agent `id`.
+pub async fn agent(store: &Store, id: &str) -> anyhow::Result<Agent> {
+    let row = sqlx::query(
+        "SELECT a.id, a.display_name, a.caisse_code, c.name FROM agents a JOIN caisses c ON c.code = a.caisse_code WHERE a.id = $1",
+    )
+    .bind(id)
+    .fetch_one(store.pool())
+    .await
+    .context("reading an agent")?;
+    Ok(Agent {
+        id: row.try_get("id")?,
+        name: row.try_get("display_name")?,
+        caisse_code: row.try_get("caisse_code")?,
+        caisse_name: row.try_get("name")?,
+    })
+}
+
+/// The signed-in agent, or 401 and a redirect to the agents' sign-in page.
+pub async fn require_agent(state: &AppState) -> Result<(Agent, Session), AppError> {
+    match current_session(state).await? {
+        Some(session) => match &session.owner {
+            Owner::Agent(id) => {
+                let agent = agent(&state.store, id).await.map_err(unexpected)?;
+                Ok((agent, session))
+            }
+            _ => Err(not_signed_in("/agent/connexion")),
+        },
+        None => Err(not_signed_in("/agent/connexion")),
+    }
+}
+
+/// A status filter of the payments list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// Every attempt.
+    All,
+    /// Waiting for the bank.
+    Pending,
+    /// Accepted, not applied yet.
+    Received,
+    /// Accepted and applied.
+    Applied,
+    /// Refused.
+    Refused,
+    /// Cancelled.
+    Cancelled,
+    /// Expired.
+    Expired,
+}
+
+impl StatusFilter {
+    /// Every filter, with its URL value and French label.
+    pub const ALL: [(StatusFilter, &'static str, &'static str); 7] = [
+        (StatusFilter::All, "tous", "Tous"),
+        (StatusFilter::Pending, "en-attente", "En attente de la banque"),
+        (StatusFilter::Received, "en-cours", "En cours de traitement"),
+        (StatusFilter::Applied, "pris-en-compte", "Pris en compte"),
+        (StatusFilter::Refused, "refuse", "Refusé"),
+        (StatusFilter::Cancelled, "annule", "Annulé"),
+        (StatusFilter::Expired, "expire", "Expiré"),
+    ];
+
+    /// From a URL value (unknown values mean every attempt).
+    pub fn parse(value: &str) -> StatusFilter {
+        Self::ALL.iter().find(|(_, v, _)| *v == value).map_or(StatusFilter::All, |(f, _, _)| *f)
+    }
+
+    /// The URL value.
+    pub fn value(self) -> &'static str {
+        Self::ALL.iter().find(|(f, _, _)| *f == self).map_or("tous", |(_, v, _)| v)
+    }
+}
+
+/// The French label of an attempt with its payment's status.
+pub fn status_label(attempt: &str, payment: Option<&str>) -> &'static str {
+    match (attempt, payment) {
+        ("accepted", Some("applied")) => "Pris en compte",
+        ("accepted", _) => "En cours de traitement",
+        ("pending", _) => "En attente de la banque",
+        ("refused", _) => "Refusé",
+        ("cancelled", _) => "Annulé",
+        ("expired", _) => "Expiré",
+        _ => "Inconnu",
+    }
+}
+
+pub(crate) fn actor_label(kind: &str) -> &'static str {
+    match kind {
+        "person" => "Assuré",
+        "agent" => "Agent",
+        "kiosk" => "Banque (réponse scellée)",
+        _ => "Service",
+    }
+}
+
+/// The caisse's last audit entries: (time, who, what, which).
+pub async fn journal(store: &Store, caisse: &str, limit: i64) -> anyhow::Result<Vec<(i64, String, String, String)>> {
+    Ok(sqlx::query(
+        "SELECT at, actor_kind, action, entity_kind, entity_id FROM audit_log WHERE caisse_code = $1 \
+         ORDER BY at DESC, id DESC LIMIT $2",
+    )
+    .bind(caisse)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await
+    .context("reading the journal")?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get("at")?,
+            actor_label(&r.try_get::<String, _>("actor_kind")?).to_owned(),
+            r.try_get("action")?,
+            format!("{} {}", r.try_get::<String, _>("entity_kind")?, r.try_get::<String, _>("entity_id")?),
+        ))
+    })
+    .collect::<Result<_, sqlx::Error>>()?)
+}

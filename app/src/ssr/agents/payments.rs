@@ -1,0 +1,217 @@
+//! The caisse's payments: the lists (by dates and status, trop-perçus) and
+//! one payment in full.
+
+use super::{StatusFilter, actor_label, status_label};
+use crate::domain::{Euros, IssueDate};
+use crate::ssr::infra::db::Store;
+use crate::ssr::infra::time::{self, end_of_day, paris_date, start_of_day};
+use anyhow::Context;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A payment attempt in the back office's lists.
+#[derive(Debug, Clone)]
+pub struct PaymentLine {
+    /// «PCLCB…».
+    pub transaction_reference: String,
+    /// When the attempt was made.
+    pub created_at: i64,
+    /// Amount.
+    pub amount: Euros,
+    /// The French status label.
+    pub status: String,
+    /// «PRÉNOM NOM».
+    pub person: String,
+    /// The person's NIR (13 characters).
+    pub nir: String,
+    /// Trop-perçu.
+    pub excess: Euros,
+}
+
+pub(super) const PAYMENT_COLUMNS: &str = "t.transaction_reference, t.created_at, t.amount_cents, t.status, \
+     p.status AS payment_status, COALESCE(p.excess_cents, 0) AS excess_cents, pe.first_name, pe.last_name, pe.nir";
+
+pub(super) fn payment_line(row: &AnyRow) -> anyhow::Result<PaymentLine> {
+    let status: String = row.try_get("status")?;
+    let payment: Option<String> = row.try_get("payment_status")?;
+    Ok(PaymentLine {
+        transaction_reference: row.try_get("transaction_reference")?,
+        created_at: row.try_get("created_at")?,
+        amount: Euros::from_cents(row.try_get("amount_cents")?),
+        status: status_label(&status, payment.as_deref()).to_owned(),
+        person: format!("{} {}", row.try_get::<String, _>("first_name")?, row.try_get::<String, _>("last_name")?)
+            .to_uppercase(),
+        nir: row.try_get("nir")?,
+        excess: Euros::from_cents(row.try_get("excess_cents")?),
+    })
+}
+
+/// The caisse's payment attempts made in `[from, to)`, newest first, one page.
+pub async fn payments(
+    store: &Store,
+    caisse: &str,
+    from: i64,
+    to: i64,
+    status: StatusFilter,
+    limit: i64,
+    offset: i64,
+) -> anyhow::Result<Vec<PaymentLine>> {
+    let sql = format!(
+        "SELECT {PAYMENT_COLUMNS} FROM payment_attempts t JOIN persons pe ON pe.id = t.person_id \
+         LEFT JOIN payments p ON p.attempt_id = t.id \
+         WHERE t.caisse_code = $1 AND t.created_at >= $2 AND t.created_at < $3 AND ($4 = 'tous' \
+           OR ($4 = 'en-attente' AND t.status = 'pending') OR ($4 = 'en-cours' AND p.status = 'received') \
+           OR ($4 = 'pris-en-compte' AND p.status = 'applied') OR ($4 = 'refuse' AND t.status = 'refused') \
+           OR ($4 = 'annule' AND t.status = 'cancelled') OR ($4 = 'expire' AND t.status = 'expired')) \
+         ORDER BY t.created_at DESC, t.transaction_reference DESC LIMIT $5 OFFSET $6"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(caisse)
+        .bind(from)
+        .bind(to)
+        .bind(status.value())
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(store.pool())
+        .await
+        .context("listing payments")?;
+    rows.iter().map(payment_line).collect()
+}
+
+/// The caisse's payments with a trop-perçu.
+pub async fn trop_percus(store: &Store, caisse: &str) -> anyhow::Result<Vec<PaymentLine>> {
+    let sql = format!(
+        "SELECT {PAYMENT_COLUMNS} FROM payments p JOIN payment_attempts t ON t.id = p.attempt_id \
+         JOIN persons pe ON pe.id = t.person_id WHERE p.caisse_code = $1 AND p.excess_cents > 0 \
+         ORDER BY p.accepted_at DESC"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(caisse)
+        .fetch_all(store.pool())
+        .await
+        .context("listing trop-perçus")?;
+    rows.iter().map(payment_line).collect()
+}
+
+/// Reads `du`/`au` (ISO dates; defaults: the last 30 days to today) into ISO
+/// strings and the Paris-time bounds `[from 00:00, to + 1 day 00:00)`.
+pub fn date_range(du: Option<&str>, au: Option<&str>, now: i64) -> (String, String, i64, i64) {
+    let to = au.and_then(|d| IssueDate::parse_iso(d).ok()).unwrap_or_else(|| paris_date(now));
+    let from = du.and_then(|d| IssueDate::parse_iso(d).ok()).unwrap_or_else(|| paris_date(now - 30 * 24 * 3600 * 1000));
+    (from.to_iso(), to.to_iso(), start_of_day(from), end_of_day(to))
+}
+
+/// Everything about one payment attempt.
+#[derive(Debug, Clone)]
+pub struct PaymentDetail {
+    /// The list line.
+    pub line: PaymentLine,
+    /// Sips answer fields as (label, value), masked PAN only.
+    pub answer: Vec<(String, String)>,
+    /// Planned shares (reference, amount).
+    pub planned: Vec<(String, Euros)>,
+    /// Applied shares (reference, amount).
+    pub applied: Vec<(String, Euros)>,
+    /// Every answer the kiosk sent: (time, channel, code, outcome).
+    pub answers: Vec<(i64, String, String, String)>,
+    /// The audit trail: (time, who, what).
+    pub trail: Vec<(i64, String, String)>,
+}
+
+/// The caisse's attempt `transaction_reference`, if it is the caisse's.
+pub async fn payment(
+    store: &Store,
+    caisse: &str,
+    transaction_reference: &str,
+) -> anyhow::Result<Option<PaymentDetail>> {
+    let sql = format!(
+        "SELECT {PAYMENT_COLUMNS}, t.id AS attempt_id, p.id AS payment_id, t.response_code, t.acquirer_response_code, \
+         t.authorisation_id, t.masked_pan, t.payment_mean_brand, t.holder_authent_status, t.transaction_date_time, \
+         t.answer_channel, t.answered_at FROM payment_attempts t JOIN persons pe ON pe.id = t.person_id \
+         LEFT JOIN payments p ON p.attempt_id = t.id WHERE t.caisse_code = $1 AND t.transaction_reference = $2"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(caisse)
+        .bind(transaction_reference)
+        .fetch_optional(store.pool())
+        .await
+        .context("reading a payment")?;
+    let Some(row) = row else { return Ok(None) };
+    let line = payment_line(&row)?;
+    let attempt_id: String = row.try_get("attempt_id")?;
+    let payment_id: Option<String> = row.try_get("payment_id")?;
+    let mut answer = Vec::new();
+    for (label, column) in [
+        ("Code réponse (responseCode)", "response_code"),
+        ("Code réponse de l'acquéreur", "acquirer_response_code"),
+        ("Numéro d'autorisation", "authorisation_id"),
+        ("Numéro de carte (masqué)", "masked_pan"),
+        ("Moyen de paiement", "payment_mean_brand"),
+        ("Authentification 3-D Secure", "holder_authent_status"),
+        ("Date de la transaction (banque)", "transaction_date_time"),
+        ("Réponse reçue par", "answer_channel"),
+    ] {
+        if let Some(value) = row.try_get::<Option<String>, _>(column)? {
+            answer.push((label.to_owned(), value));
+        }
+    }
+    if let Some(at) = row.try_get::<Option<i64>, _>("answered_at")? {
+        answer.push(("Réponse enregistrée le".to_owned(), time::date_time_fr(at)));
+    }
+    let shares = |sql: &'static str, key: String| async move {
+        sqlx::query(sql)
+            .bind(key)
+            .fetch_all(store.pool())
+            .await
+            .context("reading shares")?
+            .iter()
+            .map(|r| Ok((r.try_get("avis_reference")?, Euros::from_cents(r.try_get("cents")?))))
+            .collect::<anyhow::Result<Vec<(String, Euros)>>>()
+    };
+    let planned = shares(
+        "SELECT avis_reference, planned_cents AS cents FROM attempt_lines WHERE attempt_id = $1 ORDER BY avis_reference",
+        attempt_id,
+    )
+    .await?;
+    let applied = match &payment_id {
+        Some(id) => {
+            shares(
+                "SELECT avis_reference, amount_cents AS cents FROM allocations WHERE payment_id = $1 ORDER BY avis_reference",
+                id.clone(),
+            )
+            .await?
+        }
+        None => Vec::new(),
+    };
+    let answers = sqlx::query(
+        "SELECT received_at, channel, COALESCE(response_code, '') AS code, outcome FROM kiosk_answers \
+         WHERE transaction_reference = $1 ORDER BY received_at, id",
+    )
+    .bind(transaction_reference)
+    .fetch_all(store.pool())
+    .await
+    .context("reading kiosk answers")?
+    .iter()
+    .map(|r| Ok((r.try_get("received_at")?, r.try_get("channel")?, r.try_get("code")?, r.try_get("outcome")?)))
+    .collect::<Result<_, sqlx::Error>>()?;
+    let trail = sqlx::query(
+        "SELECT at, actor_kind, action, detail FROM audit_log WHERE caisse_code = $1 AND \
+         ((entity_kind = 'attempt' AND entity_id = $2) OR (entity_kind = 'payment' AND entity_id = $3)) ORDER BY at, id",
+    )
+    .bind(caisse)
+    .bind(transaction_reference)
+    .bind(payment_id.unwrap_or_default())
+    .fetch_all(store.pool())
+    .await
+    .context("reading the audit trail")?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get("at")?,
+            actor_label(&r.try_get::<String, _>("actor_kind")?).to_owned(),
+            format!("{} {}", r.try_get::<String, _>("action")?, r.try_get::<String, _>("detail")?),
+        ))
+    })
+    .collect::<Result<_, sqlx::Error>>()?;
+    Ok(Some(PaymentDetail { line, answer, planned, applied, answers, trail }))
+}

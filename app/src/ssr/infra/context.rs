@@ -1,0 +1,161 @@
+//! What a server function finds in Leptos' context: the app state, the request,
+//! the session; and how it answers: statuses, cookies, redirects.
+
+use super::session::{self, Flash, Owner, Session};
+use crate::error::AppError;
+use crate::ssr::AppState;
+use http::header::{COOKIE, SET_COOKIE};
+use http::request::Parts;
+use http::{HeaderName, HeaderValue, StatusCode};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+/// Header marking a response whose status the app set itself; the server uses it
+/// to tell framework-level decoding failures (a 400) from the app's own errors.
+pub const HANDLED_HEADER: &str = "x-pc-handled";
+
+/// The app state.
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| unexpected(anyhow::anyhow!("AppState missing from the context")))
+}
+
+fn parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or_else(|| unexpected(anyhow::anyhow!("request parts missing from the context")))
+}
+
+/// Logs an unexpected failure with its cause chain and turns it into a 503.
+pub fn unexpected(error: anyhow::Error) -> AppError {
+    tracing::error!(error = format!("{error:#}"), "unexpected failure");
+    fail(AppError::Unavailable)
+}
+
+/// Sets the response status of `error` and returns it. A redirect already
+/// decided for this response (a form post or a page sent elsewhere) stands: the
+/// browser follows it and the next page shows the messages.
+pub fn fail(error: AppError) -> AppError {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        let redirecting =
+            response.0.read().map(|parts| parts.status.is_some_and(|s| s.is_redirection())).unwrap_or(false);
+        if !redirecting {
+            response.set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+        }
+        response.insert_header(HeaderName::from_static(HANDLED_HEADER), HeaderValue::from_static("1"));
+    }
+    error
+}
+
+/// Answers 404 (the page still renders its «introuvable» text).
+pub fn not_found() {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.set_status(StatusCode::NOT_FOUND);
+        response.insert_header(HeaderName::from_static(HANDLED_HEADER), HeaderValue::from_static("1"));
+    }
+}
+
+/// Maps a database error: unreachable → 503 without noise; else logged.
+pub fn db_error(error: sqlx::Error) -> AppError {
+    if super::db::is_unavailable(&error) {
+        tracing::warn!(error = %error, "database unavailable");
+        fail(AppError::Unavailable)
+    } else {
+        unexpected(anyhow::Error::new(error))
+    }
+}
+
+/// Sends the browser to `path` after this request.
+pub fn redirect(path: &str) {
+    leptos_axum::redirect(path);
+}
+
+/// The live session of a request with these headers, if any (also for plain
+/// axum handlers, outside Leptos).
+pub async fn session_of(state: &AppState, headers: &http::HeaderMap) -> Result<Option<Session>, sqlx::Error> {
+    let token = headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|h| session::token_from_cookie_header(h, state.settings.secure_cookies()));
+    match token {
+        Some(token) => {
+            session::find(&state.store, state.clock.now_ms(), state.settings.session_idle_timeout_ms, token).await
+        }
+        None => Ok(None),
+    }
+}
+
+/// The client's address, as the server saw the connection.
+pub fn client_address() -> Option<String> {
+    use_context::<Parts>().and_then(|parts| {
+        parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string())
+    })
+}
+
+/// The live session of this request, if any.
+pub async fn current_session(state: &AppState) -> Result<Option<Session>, AppError> {
+    session_of(state, &parts()?.headers).await.map_err(db_error)
+}
+
+/// The signed-in person's session, or 401 and a redirect to the sign-in page.
+pub async fn require_person(state: &AppState) -> Result<(String, Session), AppError> {
+    match current_session(state).await? {
+        Some(session) => match &session.owner {
+            Owner::Person(id) => Ok((id.clone(), session)),
+            _ => Err(not_signed_in("/connexion")),
+        },
+        None => Err(not_signed_in("/connexion")),
+    }
+}
+
+/// A redirect to `sign_in_path` for a page or a plain form; 401 for a fetch.
+pub fn not_signed_in(sign_in_path: &str) -> AppError {
+    redirect(sign_in_path);
+    fail(AppError::NotSignedIn)
+}
+
+/// Gives the browser a new session cookie.
+pub fn set_session_cookie(state: &AppState, token: &str) {
+    if let Some(response) = use_context::<ResponseOptions>()
+        && let Ok(value) = HeaderValue::from_str(&session::set_cookie_header(token, state.settings.secure_cookies()))
+    {
+        response.append_header(SET_COOKIE, value);
+    }
+}
+
+/// Tells the browser to forget its session cookie.
+pub fn clear_session_cookie(state: &AppState) {
+    if let Some(response) = use_context::<ResponseOptions>()
+        && let Ok(value) = HeaderValue::from_str(&session::clear_cookie_header(state.settings.secure_cookies()))
+    {
+        response.append_header(SET_COOKIE, value);
+    }
+}
+
+/// Leaves `flash` for the next page: on the current session, or on a new
+/// anonymous one.
+pub async fn leave_flash(state: &AppState, session: Option<&Session>, flash: &Flash) -> Result<(), AppError> {
+    match session {
+        Some(session) => session::put_flash(&state.store, &session.id_hash, flash).await.map_err(db_error),
+        None => {
+            let token = session::create(
+                &state.store,
+                state.clock.now_ms(),
+                state.settings.session_idle_timeout_ms,
+                &Owner::Anonymous,
+                None,
+                Some(flash),
+            )
+            .await
+            .map_err(db_error)?;
+            set_session_cookie(state, &token);
+            Ok(())
+        }
+    }
+}
+
+/// Takes the flash `form` left on this request's session, if any.
+pub async fn take_flash(state: &AppState, session: Option<&Session>, form: &str) -> Result<Option<Flash>, AppError> {
+    match session {
+        Some(session) => session::take_flash(&state.store, session, form).await.map_err(db_error),
+        None => Ok(None),
+    }
+}

@@ -1,0 +1,13 @@
+//! What every service stands on: the database, the clock and Paris time, the
+//! audit trail, sessions and the request context of a server function,
+//! password hashing, the Content-Security-Policy. Nothing here knows a
+//! service above it.
+
+pub mod audit;
+pub mod clock;
+pub mod context;
+pub mod db;
+pub mod password;
+pub mod security;
+pub mod session;
+pub mod time;

@@ -1,0 +1,153 @@
+//! The créances (avis de sommes à payer) of a person, as the payment steps see
+//! them.
+//!
+//! The restant dû shown and checked is the stored one minus what accepted
+//! payments not yet applied by the processing run will settle: a person never
+//! sees as due what they have just paid.
+
+use crate::domain::{AvisReference, CreanceLine, Euros, IssueDate};
+use crate::ssr::infra::db::Store;
+use anyhow::Context;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+/// Every créance of the person, newest first, with the up-to-date restant dû.
+pub async fn list_for_person(store: &Store, person_id: &str) -> anyhow::Result<Vec<CreanceLine>> {
+    let mut conn = store.pool().acquire().await.context("acquiring a connection")?;
+    let lines = lines_for_person(&mut conn, person_id, None).await?;
+    Ok(lines.into_iter().map(|(line, _)| line).collect())
+}
+
+/// Where a créance stands for online payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Openness {
+    /// Decided at issue by the eligibility policy, and not closed by the caisse.
+    pub open_online: bool,
+}
+
+/// The person's créances with the up-to-date restant dû and whether a payment
+/// attempt holds them at `now_ms` (when given). Newest first.
+pub async fn lines_for_person(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    now_ms: Option<i64>,
+) -> anyhow::Result<Vec<(CreanceLine, Openness)>> {
+    // pending_cents: what accepted payments not yet applied will settle;
+    // holds: live holds of pending attempts.
+    let rows = sqlx::query(
+        "SELECT a.reference, a.issued_on, a.initial_cents, a.restant_cents, a.online_payable, a.closed_at, \
+                CAST(COALESCE((SELECT SUM(al.planned_cents) FROM attempt_lines al \
+                          JOIN payments p ON p.attempt_id = al.attempt_id \
+                          WHERE al.avis_reference = a.reference AND p.status = 'received'), 0) AS BIGINT) \
+                  AS pending_cents, \
+                (SELECT COUNT(*) FROM line_holds h JOIN payment_attempts t ON t.id = h.attempt_id \
+                  WHERE h.avis_reference = a.reference AND h.held_until > $2 AND t.status = 'pending') AS holds \
+         FROM avis a WHERE a.person_id = $1 ORDER BY a.issued_on DESC, a.reference",
+    )
+    .bind(person_id)
+    .bind(now_ms.unwrap_or(i64::MAX))
+    .fetch_all(&mut *conn)
+    .await
+    .context("listing a person's créances")?;
+    rows.iter().map(line_from_row).collect()
+}
+
+fn line_from_row(row: &AnyRow) -> anyhow::Result<(CreanceLine, Openness)> {
+    let reference: String = row.try_get("reference")?;
+    let issued_on: String = row.try_get("issued_on")?;
+    let restant: i64 = row.try_get("restant_cents")?;
+    let pending: i64 = row.try_get("pending_cents")?;
+    let holds: i64 = row.try_get("holds")?;
+    let online_payable: i64 = row.try_get("online_payable")?;
+    let closed_at: Option<i64> = row.try_get("closed_at")?;
+    let line = CreanceLine {
+        reference: AvisReference::parse(&reference).with_context(|| format!("stored reference {reference}"))?,
+        issued_on: IssueDate::parse_iso(&issued_on)?,
+        initial: Euros::from_cents(row.try_get("initial_cents")?),
+        restant: Euros::from_cents((restant - pending).max(0)),
+        payment_in_progress: holds > 0,
+    };
+    Ok((line, Openness { open_online: online_payable == 1 && closed_at.is_none() }))
+}
+
+/// What a reference typed on step 1 leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// The person's avis, open to online payment.
+    Open,
+    /// The person's avis, not open to online payment (policy or caisse).
+    NotOpen,
+    /// No such avis for this person (unknown, or another person's: the same
+    /// answer, from the same single query).
+    Unknown,
+}
+
+/// Looks `reference` up among the person's avis.
+pub async fn lookup(store: &Store, person_id: &str, reference: &AvisReference) -> anyhow::Result<Lookup> {
+    let row = sqlx::query("SELECT online_payable, closed_at, kind FROM avis WHERE reference = $1 AND person_id = $2")
+        .bind(reference.as_str())
+        .bind(person_id)
+        .fetch_optional(store.pool())
+        .await
+        .context("looking up an avis")?;
+    let Some(row) = row else { return Ok(Lookup::Unknown) };
+    let online_payable: i64 = row.try_get("online_payable")?;
+    let closed_at: Option<i64> = row.try_get("closed_at")?;
+    let kind: String = row.try_get("kind")?;
+    Ok(if online_payable == 1 && closed_at.is_none() && kind == "PF_FR" { Lookup::Open } else { Lookup::NotOpen })
+}
+
+/// The caisse managing an avis, for the créance block of step 2.
+pub async fn caisse_name_of(store: &Store, reference: &AvisReference) -> anyhow::Result<String> {
+    let row = sqlx::query("SELECT c.name FROM avis a JOIN caisses c ON c.code = a.caisse_code WHERE a.reference = $1")
+        .bind(reference.as_str())
+        .fetch_one(store.pool())
+        .await
+        .context("reading an avis' caisse")?;
+    Ok(row.try_get("name")?)
+}
+
+/// A payment's share of one créance, for the overview.
+#[derive(Debug, Clone)]
+pub struct Share {
+    /// The créance.
+    pub reference: String,
+    /// The share.
+    pub amount: Euros,
+    /// When it was accepted (received) or applied.
+    pub at: i64,
+    /// The payment's transaction reference.
+    pub transaction_reference: String,
+    /// True once the processing run applied it («pris en compte»).
+    pub applied: bool,
+}
+
+/// Every share of the person's payments on their créances: applied ones as
+/// allocated, received ones as planned.
+pub async fn shares_of(store: &Store, person_id: &str) -> anyhow::Result<Vec<Share>> {
+    let rows = sqlx::query(
+        "SELECT al.avis_reference, al.amount_cents, p.applied_at AS at, t.transaction_reference, CAST(1 AS BIGINT) AS applied \
+         FROM allocations al JOIN payments p ON p.id = al.payment_id JOIN payment_attempts t ON t.id = p.attempt_id \
+         WHERE p.person_id = $1 \
+         UNION ALL \
+         SELECT l.avis_reference, l.planned_cents AS amount_cents, p.accepted_at AS at, t.transaction_reference, CAST(0 AS BIGINT) AS applied \
+         FROM attempt_lines l JOIN payments p ON p.attempt_id = l.attempt_id JOIN payment_attempts t ON t.id = p.attempt_id \
+         WHERE p.person_id = $1 AND p.status = 'received' \
+         ORDER BY at DESC",
+    )
+    .bind(person_id)
+    .fetch_all(store.pool())
+    .await
+    .context("listing payment shares")?;
+    rows.iter()
+        .map(|r| {
+            Ok(Share {
+                reference: r.try_get("avis_reference")?,
+                amount: Euros::from_cents(r.try_get("amount_cents")?),
+                at: r.try_get::<Option<i64>, _>("at")?.unwrap_or_default(),
+                transaction_reference: r.try_get("transaction_reference")?,
+                applied: r.try_get::<i64, _>("applied")? == 1,
+            })
+        })
+        .collect()
+}

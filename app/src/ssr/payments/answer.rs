@@ -1,0 +1,256 @@
+//! A kiosk answer: verified (seal, key version, merchant, amount, reference)
+//! and applied exactly once.
+
+use super::{AttemptStatus, Channel};
+use crate::ssr::infra::audit::{self, Actor, Entry};
+use crate::ssr::infra::db::new_id;
+use crate::ssr::messages;
+use crate::ssr::{AppState, KioskSettings};
+use anyhow::Context;
+use sips::{DataFields, PaymentResponse, SealedForm, SipsError};
+use sqlx::{AnyConnection, Row};
+
+/// Why an answer was not applied.
+#[derive(Debug, thiserror::Error)]
+pub enum AnswerError {
+    /// The seal, key version or merchant does not match ours: nothing changes (403).
+    #[error("answer refused: {0}")]
+    Untrusted(&'static str),
+    /// The sealed data is not a Sips response (400).
+    #[error("malformed answer: {0}")]
+    Malformed(SipsError),
+    /// No attempt has this transaction reference (404).
+    #[error("unknown transaction reference")]
+    UnknownReference,
+    /// The amount is not the attempt's (400).
+    #[error("amount does not match the attempt")]
+    AmountMismatch,
+    /// Anything else (500).
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+/// What an answer did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// The attempt.
+    pub transaction_reference: String,
+    /// Its status now.
+    pub status: AttemptStatus,
+    /// True when this answer changed it; false for a repeated or late one.
+    pub changed: bool,
+}
+
+/// Verifies and applies a kiosk answer, exactly once.
+#[tracing::instrument(skip_all, fields(channel = channel.as_str(), transaction_reference))]
+pub async fn apply_answer(state: &AppState, channel: Channel, form: &SealedForm) -> Result<Applied, AnswerError> {
+    let kiosk = &state.settings.kiosk;
+    let fields = form.open(&kiosk.secret_key).map_err(|error| match error {
+        SipsError::BadSeal => {
+            tracing::warn!("kiosk answer with a bad seal refused");
+            AnswerError::Untrusted("seal")
+        }
+        other => {
+            tracing::warn!(error = %other, "malformed kiosk answer refused");
+            AnswerError::Malformed(other)
+        }
+    })?;
+    let response = read_response(&fields, kiosk)?;
+    tracing::Span::current().record("transaction_reference", response.transaction_reference.as_str());
+    // A concurrent answer may move the attempt between our read and our update:
+    // then read again (the conditional update guarantees one winner).
+    for _ in 0..3 {
+        if let Some(applied) = try_apply(state, channel, &response).await? {
+            return Ok(applied);
+        }
+    }
+    Err(AnswerError::Unexpected(anyhow::anyhow!("the attempt kept changing under the answer")))
+}
+
+fn read_response(fields: &DataFields, kiosk: &KioskSettings) -> Result<PaymentResponse, AnswerError> {
+    let response = PaymentResponse::from_fields(fields).map_err(|error| {
+        tracing::warn!(error = %error, "malformed kiosk answer refused");
+        AnswerError::Malformed(error)
+    })?;
+    if response.key_version.as_deref().is_some_and(|v| v != kiosk.key_version) {
+        tracing::warn!("kiosk answer sealed with another key version refused");
+        return Err(AnswerError::Untrusted("keyVersion"));
+    }
+    if response.merchant_id.as_deref().is_some_and(|m| m != kiosk.merchant_id) {
+        tracing::warn!("kiosk answer for another merchant refused");
+        return Err(AnswerError::Untrusted("merchantId"));
+    }
+    Ok(response)
+}
+
+async fn record_answer(
+    conn: &mut AnyConnection,
+    now: i64,
+    channel: Channel,
+    response: &PaymentResponse,
+    outcome: &str,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO kiosk_answers (id, received_at, channel, transaction_reference, response_code, outcome) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(new_id())
+    .bind(now)
+    .bind(channel.as_str())
+    .bind(&response.transaction_reference)
+    .bind(&response.response_code)
+    .bind(outcome)
+    .execute(conn)
+    .await
+    .context("recording a kiosk answer")?;
+    Ok(())
+}
+
+/// One try; `None` when the attempt changed under us.
+async fn try_apply(
+    state: &AppState,
+    channel: Channel,
+    response: &PaymentResponse,
+) -> Result<Option<Applied>, AnswerError> {
+    let now = state.clock.now_ms();
+    let mut tx = state.store.write().await.context("starting the answer transaction")?;
+    let row = sqlx::query(
+        "SELECT id, person_id, caisse_code, amount_cents, status FROM payment_attempts WHERE transaction_reference = $1",
+    )
+    .bind(&response.transaction_reference)
+    .fetch_optional(tx.conn())
+    .await
+    .context("reading the attempt")?;
+    let Some(row) = row else {
+        record_answer(tx.conn(), now, channel, response, "unknown_reference").await?;
+        tx.commit().await.context("committing")?;
+        tracing::warn!("kiosk answer for an unknown transaction reference refused");
+        return Err(AnswerError::UnknownReference);
+    };
+    let attempt_id: String = row.try_get("id").context("id")?;
+    let person_id: String = row.try_get("person_id").context("person_id")?;
+    let caisse: String = row.try_get("caisse_code").context("caisse_code")?;
+    let amount_cents: i64 = row.try_get("amount_cents").context("amount_cents")?;
+    let current = AttemptStatus::parse(&row.try_get::<String, _>("status").context("status")?)?;
+    if amount_cents != response.amount_cents {
+        record_answer(tx.conn(), now, channel, response, "amount_mismatch").await?;
+        tx.commit().await.context("committing")?;
+        tracing::warn!(
+            expected = amount_cents,
+            received = response.amount_cents,
+            "kiosk answer amount mismatch refused"
+        );
+        return Err(AnswerError::AmountMismatch);
+    }
+    let target = AttemptStatus::from_outcome(response.outcome());
+    let reference = response.transaction_reference.clone();
+    if !current.can_become(target) {
+        let outcome = if current == target { "duplicate" } else { "ignored" };
+        record_answer(tx.conn(), now, channel, response, outcome).await?;
+        tx.commit().await.context("committing")?;
+        if current != target {
+            tracing::warn!(
+                current = current.as_str(),
+                answer = target.as_str(),
+                "kiosk answer contradicts the attempt"
+            );
+        }
+        return Ok(Some(Applied { transaction_reference: reference, status: current, changed: false }));
+    }
+    let updated = sqlx::query(
+        "UPDATE payment_attempts SET status = $1, answered_at = $2, answer_channel = $3, response_code = $4, \
+         acquirer_response_code = $5, authorisation_id = $6, masked_pan = $7, payment_mean_brand = $8, \
+         holder_authent_status = $9, transaction_date_time = $10 WHERE id = $11 AND status = $12",
+    )
+    .bind(target.as_str())
+    .bind(now)
+    .bind(channel.as_str())
+    .bind(&response.response_code)
+    .bind(&response.acquirer_response_code)
+    .bind(&response.authorisation_id)
+    .bind(&response.masked_pan)
+    .bind(&response.payment_mean_brand)
+    .bind(&response.holder_authent_status)
+    .bind(&response.transaction_date_time)
+    .bind(&attempt_id)
+    .bind(current.as_str())
+    .execute(tx.conn())
+    .await
+    .context("updating the attempt")?;
+    if updated.rows_affected() != 1 {
+        return Ok(None);
+    }
+    sqlx::query("DELETE FROM line_holds WHERE attempt_id = $1")
+        .bind(&attempt_id)
+        .execute(tx.conn())
+        .await
+        .context("releasing the holds")?;
+    audit::record(
+        tx.conn(),
+        now,
+        Entry {
+            actor: Actor::Kiosk,
+            caisse_code: Some(&caisse),
+            entity_kind: "attempt",
+            entity_id: &reference,
+            action: target.as_str(),
+            detail: serde_json::json!({
+                "from": current.as_str(),
+                "channel": channel.as_str(),
+                "response_code": response.response_code,
+                "authorisation_id": response.authorisation_id,
+            }),
+        },
+    )
+    .await
+    .context("auditing the answer")?;
+    if target == AttemptStatus::Accepted {
+        record_payment(tx.conn(), now, &attempt_id, &person_id, &caisse, amount_cents, &reference).await?;
+    }
+    record_answer(tx.conn(), now, channel, response, "applied").await?;
+    tx.commit().await.context("committing the answer")?;
+    tracing::info!(status = target.as_str(), "kiosk answer applied");
+    Ok(Some(Applied { transaction_reference: reference, status: target, changed: true }))
+}
+
+/// An accepted attempt becomes a payment «en cours de traitement», and the
+/// person gets the acknowledgement in «Ma messagerie».
+async fn record_payment(
+    conn: &mut AnyConnection,
+    now: i64,
+    attempt_id: &str,
+    person_id: &str,
+    caisse: &str,
+    amount_cents: i64,
+    transaction_reference: &str,
+) -> anyhow::Result<()> {
+    let payment_id = new_id();
+    sqlx::query(
+        "INSERT INTO payments (id, attempt_id, person_id, caisse_code, amount_cents, accepted_at, status) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'received')",
+    )
+    .bind(&payment_id)
+    .bind(attempt_id)
+    .bind(person_id)
+    .bind(caisse)
+    .bind(amount_cents)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .context("recording the payment")?;
+    audit::record(
+        conn,
+        now,
+        Entry {
+            actor: Actor::Kiosk,
+            caisse_code: Some(caisse),
+            entity_kind: "payment",
+            entity_id: &payment_id,
+            action: "received",
+            detail: serde_json::json!({ "transaction_reference": transaction_reference, "amount_cents": amount_cents }),
+        },
+    )
+    .await
+    .context("auditing the payment")?;
+    messages::acknowledge_payment(conn, now, person_id, &payment_id).await
+}

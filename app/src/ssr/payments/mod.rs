@@ -1,0 +1,39 @@
+//! Payment attempts: a state machine, every transition written in one database
+//! transaction with its audit row, every kiosk answer applied exactly once.
+//!
+//! ```text
+//!             ┌──────────► accepted ◄────────┐
+//!   pending ──┼──────────► refused           │ (late authorisation: the bank
+//!             ├──────────► cancelled         │  took the money after we gave
+//!             └──────────► expired ──────────┘  up waiting; it is recorded)
+//! ```
+//!
+//! Exactly once: the transition is a conditional `UPDATE … WHERE status = <the
+//! status read>`; a second answer finds the new status and is recorded as a
+//! duplicate. The acknowledgement message and the payment row have unique keys on
+//! the attempt.
+//!
+//! - [`status`]: the states, the transition table, the answer channels;
+//! - [`start`]: a new attempt, its lines held, its transaction reference;
+//! - [`paypage`]: the sealed form that takes the browser to the kiosk;
+//! - [`answer`]: a kiosk answer verified and applied;
+//! - [`expiry`]: attempts the kiosk never answered;
+//! - [`read`]: attempts as the person's pages show them.
+
+pub mod answer;
+pub mod expiry;
+pub mod paypage;
+pub mod read;
+pub mod start;
+pub mod status;
+
+pub use answer::{AnswerError, Applied, apply_answer};
+pub use expiry::expire_stale;
+pub use paypage::paypage_form;
+pub use read::{AttemptSummary, attempt_of, attempts_of};
+pub use start::{StartError, StartedAttempt, start};
+pub use status::{AttemptStatus, Channel};
+
+/// A pending attempt gives up after this long (the kiosk itself answers 97 after
+/// 15 minutes).
+pub const ATTEMPT_LIFETIME_MS: i64 = 20 * 60 * 1000;

@@ -1,0 +1,72 @@
+//! Attempts as the person's pages show them.
+
+use super::AttemptStatus;
+use crate::domain::Euros;
+use crate::ssr::infra::db::Store;
+use anyhow::Context;
+use sqlx::Row;
+
+/// An attempt as the person's pages show it.
+#[derive(Debug, Clone)]
+pub struct AttemptSummary {
+    /// Its reference.
+    pub transaction_reference: String,
+    /// Its status (a pending attempt past its limit counts as expired).
+    pub status: AttemptStatus,
+    /// The payment's processing status, when accepted: `received` or `applied`.
+    pub payment_status: Option<String>,
+    /// Amount.
+    pub amount: Euros,
+    /// When it was created.
+    pub created_at: i64,
+}
+
+fn summary_from_row(row: &sqlx::any::AnyRow, now: i64) -> anyhow::Result<AttemptSummary> {
+    let mut status = AttemptStatus::parse(&row.try_get::<String, _>("status")?)?;
+    let expires_at: i64 = row.try_get("expires_at")?;
+    if status == AttemptStatus::Pending && expires_at <= now {
+        status = AttemptStatus::Expired;
+    }
+    Ok(AttemptSummary {
+        transaction_reference: row.try_get("transaction_reference")?,
+        status,
+        payment_status: row.try_get("payment_status")?,
+        amount: Euros::from_cents(row.try_get("amount_cents")?),
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// The person's attempt `transaction_reference` (for the banner after the kiosk).
+pub async fn attempt_of(
+    store: &Store,
+    person_id: &str,
+    transaction_reference: &str,
+    now: i64,
+) -> anyhow::Result<Option<AttemptSummary>> {
+    let row = sqlx::query(
+        "SELECT t.transaction_reference, t.status, t.expires_at, t.amount_cents, t.created_at, p.status AS payment_status \
+         FROM payment_attempts t LEFT JOIN payments p ON p.attempt_id = t.id \
+         WHERE t.transaction_reference = $1 AND t.person_id = $2",
+    )
+    .bind(transaction_reference)
+    .bind(person_id)
+    .fetch_optional(store.pool())
+    .await
+    .context("reading an attempt")?;
+    row.map(|r| summary_from_row(&r, now)).transpose()
+}
+
+/// The person's attempts, newest first (at most `limit`).
+pub async fn attempts_of(store: &Store, person_id: &str, now: i64, limit: i64) -> anyhow::Result<Vec<AttemptSummary>> {
+    let rows = sqlx::query(
+        "SELECT t.transaction_reference, t.status, t.expires_at, t.amount_cents, t.created_at, p.status AS payment_status \
+         FROM payment_attempts t LEFT JOIN payments p ON p.attempt_id = t.id \
+         WHERE t.person_id = $1 ORDER BY t.created_at DESC, t.transaction_reference DESC LIMIT $2",
+    )
+    .bind(person_id)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await
+    .context("listing attempts")?;
+    rows.iter().map(|r| summary_from_row(r, now)).collect()
+}

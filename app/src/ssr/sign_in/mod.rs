@@ -1,0 +1,115 @@
+//! What signing in and out share between insured persons and agents, once a
+//! form's own fields are valid: the throttle (per account and per address),
+//! the password check (an unknown account costs the same time), a new session
+//! in place of the one before, its cookie; and ending a session.
+
+use crate::error::AppError;
+use crate::ssr::AppState;
+use crate::ssr::infra::context::{
+    clear_session_cookie, client_address, current_session, db_error, fail, leave_flash, redirect, set_session_cookie,
+    state, unexpected,
+};
+use crate::ssr::infra::password;
+use crate::ssr::infra::session::{self, Flash, Owner, Session};
+use std::future::Future;
+
+pub mod throttle;
+
+/// What signing in needs to know of an account (a person or an agent).
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    /// The account's id.
+    pub id: String,
+    /// The Argon2id hash of their password.
+    pub password_hash: String,
+    /// Their sign-in before this one.
+    pub last_sign_in_at: Option<i64>,
+}
+
+/// The sign-in form a request came from.
+pub struct Form<'a> {
+    /// Its page, where a refusal sends the browser back.
+    pub page: &'a str,
+    /// The account as the throttle counts it (`agent:` + login, or the NIR).
+    pub account: &'a str,
+    /// The message for a wrong identifier/password pair.
+    pub refused: &'a str,
+}
+
+/// The account kind's own parts of signing in.
+pub struct Account<L, O, R> {
+    /// Finds the account (awaited only when the throttle lets the attempt through).
+    pub lookup: L,
+    /// The session owner for the account's id.
+    pub owner: O,
+    /// Records the sign-in time on the account (its next «Dernière connexion»).
+    pub record_sign_in: R,
+}
+
+/// Checks `password` against the account, and on success opens a new session
+/// for it, records the sign-in and sets the cookie. Returns `false` when the
+/// browser was sent back to the form with the error.
+pub async fn open_session<L, O, R>(
+    state: &AppState,
+    previous: Option<&Session>,
+    flash: Flash,
+    form: Form<'_>,
+    password: String,
+    account: Account<L, O, R>,
+) -> Result<bool, AppError>
+where
+    L: Future<Output = Result<Option<Credentials>, sqlx::Error>>,
+    O: FnOnce(String) -> Owner,
+    R: AsyncFnOnce(String, i64) -> Result<(), sqlx::Error>,
+{
+    let Account { lookup, owner, record_sign_in } = account;
+    let now = state.clock.now_ms();
+    let subjects = throttle::subjects(form.account, client_address().as_deref());
+    if throttle::is_blocked(&state.store, &subjects, now).await.map_err(unexpected)? {
+        tracing::warn!(form = form.page, "sign-in throttled");
+        leave_flash(state, previous, &flash.error("password", throttle::TOO_MANY)).await?;
+        redirect(form.page);
+        return Err(fail(AppError::TooManyRequests));
+    }
+    let credentials = lookup.await.map_err(db_error)?;
+    let stored = credentials.as_ref().map(|c| c.password_hash.clone());
+    let matches = password::verify(password, stored).await.map_err(unexpected)?;
+    let Some(account) = credentials.filter(|_| matches) else {
+        tracing::info!(form = form.page, "sign-in refused");
+        throttle::record_failure(&state.store, &subjects, now).await.map_err(unexpected)?;
+        leave_flash(state, previous, &flash.error("password", form.refused)).await?;
+        redirect(form.page);
+        return Ok(false);
+    };
+    throttle::clear_account(&state.store, form.account).await.map_err(unexpected)?;
+    // A new session id at every sign-in; the one before (if any) ends.
+    if let Some(previous) = previous {
+        session::delete(&state.store, &previous.id_hash).await.map_err(db_error)?;
+    }
+    let token = session::create(
+        &state.store,
+        now,
+        state.settings.session_idle_timeout_ms,
+        &owner(account.id.clone()),
+        account.last_sign_in_at,
+        None,
+    )
+    .await
+    .map_err(db_error)?;
+    record_sign_in(account.id, now).await.map_err(db_error)?;
+    set_session_cookie(state, &token);
+    tracing::info!(form = form.page, "signed in");
+    Ok(true)
+}
+
+/// Ends this request's session on the server, forgets the cookie and sends the
+/// browser to `page`.
+pub async fn end_session(page: &str) -> Result<(), AppError> {
+    let state = state()?;
+    if let Some(session) = current_session(&state).await? {
+        session::delete(&state.store, &session.id_hash).await.map_err(db_error)?;
+    }
+    clear_session_cookie(&state);
+    redirect(page);
+    Ok(())
+}

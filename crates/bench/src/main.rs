@@ -1,0 +1,46 @@
+//! The benchmark client (loopback only, bounded in time). Driven by
+//! `scripts/bench`, which starts the server on a generated dataset.
+//!
+//! `bench run URL PID PERSONS SECONDS` measures, at fixed rates and at
+//! saturation, the reference lookup (signed in), the bare-query baseline, the
+//! step-2 page, starting a payment, applying a kiosk answer, the time from an
+//! accepted answer to the payment visible on the person's page, the server's
+//! RSS, and each page's transfer size. It prints one JSON object per line.
+//!
+//! `bench soak URL PID PERSONS SECONDS` runs the sign-in → lookup → pay →
+//! answer mix and samples the RSS every 10 seconds.
+//!
+//! `bench applied URL PID PERSONS SECONDS` measures, against a server running
+//! its periodic processing run, the time from an accepted automatic response
+//! to «pris en compte» on the person's home page: one payment started every
+//! 5 s for SECONDS (a new person each), each followed until it is applied.
+
+mod client;
+mod load;
+mod scenarios;
+
+use anyhow::bail;
+use client::Ctx;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [mode, url, pid, persons, seconds] = args.as_slice() else {
+        bail!("usage: bench run|soak|applied URL SERVER_PID PERSONS SECONDS");
+    };
+    anyhow::ensure!(url.starts_with("http://127.0.0.1:"), "loopback only");
+    let ctx = Ctx {
+        url: url.clone(),
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(256)
+            .build()?,
+        pid: pid.parse()?,
+    };
+    match mode.as_str() {
+        "run" => scenarios::run(ctx, persons.parse()?, seconds.parse()?).await,
+        "soak" => scenarios::soak(ctx, persons.parse()?, seconds.parse()?).await,
+        "applied" => scenarios::applied(ctx, persons.parse()?, seconds.parse()?).await,
+        _ => bail!("unknown mode {mode}"),
+    }
+}

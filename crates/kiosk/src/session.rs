@@ -1,0 +1,176 @@
+//! A payment session, from the merchant's request to the kiosk's sealed
+//! answers: server to server (retried until the merchant takes it) and
+//! through the browser.
+
+use crate::cards;
+use crate::pages;
+use crate::{Merchant, Now};
+use rand::Rng;
+use sips::{Encoding, PaymentRequest, PaymentResponse, SealedForm};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A session left unfinished this long answers 97.
+pub const SESSION_TIMEOUT_MS: i64 = 15 * 60 * 1000;
+
+/// The simulator's state: its merchants and their sessions.
+#[derive(Clone)]
+pub(crate) struct Kiosk {
+    pub(crate) merchants: Arc<HashMap<String, Merchant>>,
+    sessions: Arc<Mutex<HashMap<String, Session>>>,
+    http: reqwest::Client,
+    pub(crate) now: Now,
+}
+
+/// One payment, from the request to the answer.
+#[derive(Clone)]
+pub(crate) struct Session {
+    pub(crate) request: PaymentRequest,
+    pub(crate) interface_version: String,
+    pub(crate) merchant_label: String,
+    pub(crate) created_at: i64,
+    pub(crate) stage: Stage,
+}
+
+#[derive(Clone)]
+pub(crate) enum Stage {
+    /// Waiting for the card.
+    Card,
+    /// Waiting for the 3-D Secure confirmation of this card.
+    ThreeDs { digits: String },
+    /// Answered.
+    Done { response: Box<PaymentResponse> },
+}
+
+impl Session {
+    /// What every page of the session shows.
+    pub(crate) fn summary(&self) -> pages::Summary {
+        pages::Summary {
+            merchant_label: self.merchant_label.clone(),
+            merchant_id: self.request.merchant_id.clone(),
+            amount_cents: self.request.amount_cents,
+            transaction_reference: self.request.transaction_reference.clone(),
+        }
+    }
+}
+
+impl Kiosk {
+    pub(crate) fn new(merchants: HashMap<String, Merchant>, now: Now) -> Kiosk {
+        Kiosk {
+            merchants: Arc::new(merchants),
+            sessions: Arc::new(Mutex::new(HashMap::new())),
+            http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_default(),
+            now,
+        }
+    }
+
+    /// Opens a session; returns its id.
+    pub(crate) fn open(&self, session: Session) -> String {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        if let Ok(mut sessions) = self.sessions.lock() {
+            sessions.insert(id.clone(), session);
+        }
+        id
+    }
+
+    pub(crate) fn session(&self, id: &str) -> Option<Session> {
+        self.sessions.lock().ok().and_then(|s| s.get(id).cloned())
+    }
+
+    pub(crate) fn set_stage(&self, id: &str, stage: Stage) {
+        if let Ok(mut sessions) = self.sessions.lock()
+            && let Some(session) = sessions.get_mut(id)
+        {
+            session.stage = stage;
+        }
+    }
+
+    /// Answers 97 for every session unfinished for 15 minutes; returns how many.
+    pub(crate) fn expire_unfinished(&self) -> usize {
+        let now = (self.now)();
+        let stale: Vec<String> = self
+            .sessions
+            .lock()
+            .map(|s| {
+                s.iter()
+                    .filter(|(_, session)| {
+                        !matches!(session.stage, Stage::Done { .. }) && now - session.created_at >= SESSION_TIMEOUT_MS
+                    })
+                    .map(|(id, _)| id.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for id in &stale {
+            self.finish(id, "97", None);
+        }
+        stale.len()
+    }
+
+    /// Answers the session with `code`, once (a second call returns the first
+    /// answer), and sends the automatic response.
+    pub(crate) fn finish(&self, id: &str, code: &str, card: Option<(&str, &str)>) -> Option<PaymentResponse> {
+        let (response, merchant, session) = {
+            let mut sessions = self.sessions.lock().ok()?;
+            let session = sessions.get_mut(id)?;
+            if let Stage::Done { response } = &session.stage {
+                return Some((**response).clone());
+            }
+            let merchant = self.merchants.get(&session.request.merchant_id)?.clone();
+            let accepted = code == "00";
+            let (masked_pan, brand, authent) = match card {
+                Some((digits, authent)) => {
+                    (Some(cards::mask(digits)), Some(cards::brand(digits).to_owned()), Some(authent.to_owned()))
+                }
+                None => (None, None, None),
+            };
+            let response = PaymentResponse {
+                response_code: code.to_owned(),
+                acquirer_response_code: Some(if accepted { "00" } else { code }.to_owned()),
+                authorisation_id: accepted.then(|| format!("{:06}", rand::thread_rng().gen_range(0..1_000_000))),
+                amount_cents: session.request.amount_cents,
+                transaction_date_time: Some(pages::iso_date_time((self.now)())),
+                transaction_reference: session.request.transaction_reference.clone(),
+                masked_pan,
+                payment_mean_brand: brand,
+                holder_authent_status: authent,
+                key_version: Some(merchant.key_version.clone()),
+                merchant_id: Some(session.request.merchant_id.clone()),
+            };
+            session.stage = Stage::Done { response: Box::new(response.clone()) };
+            (response, merchant, session.clone())
+        };
+        let sealed =
+            SealedForm::seal_response(&response, &merchant.secret_key, &session.interface_version, Encoding::Plain)
+                .ok()?;
+        let url = session.request.automatic_response_url.clone();
+        let http = self.http.clone();
+        tokio::spawn(async move { deliver(http, url, sealed.fields()).await });
+        Some(response)
+    }
+
+    /// The sealed normal return, for the «Continuer» form: base64 `Data`.
+    pub(crate) fn normal_return(&self, session: &Session, response: &PaymentResponse) -> Option<SealedForm> {
+        let merchant = self.merchants.get(&session.request.merchant_id)?;
+        SealedForm::seal_response(response, &merchant.secret_key, &session.interface_version, Encoding::Base64).ok()
+    }
+}
+
+/// Posts the automatic response, retrying a few times when the merchant does
+/// not answer 2xx.
+async fn deliver(http: reqwest::Client, url: String, fields: Vec<(String, String)>) {
+    let mut wait = Duration::from_millis(500);
+    for attempt in 1..=6 {
+        match http.post(&url).form(&fields).send().await {
+            Ok(response) if response.status().is_success() => return,
+            Ok(response) if response.status().is_client_error() => {
+                tracing::warn!(status = %response.status(), "kiosk: automatic response refused by the merchant");
+                return;
+            }
+            Ok(response) => tracing::warn!(attempt, status = %response.status(), "kiosk: automatic response failed"),
+            Err(error) => tracing::warn!(attempt, error = %error, "kiosk: automatic response not delivered"),
+        }
+        tokio::time::sleep(wait).await;
+        wait *= 2;
+    }
+}
