@@ -10,6 +10,7 @@ use crate::pages::overview::OverviewPage;
 use crate::pages::pay::{kiosk_redirect::KioskRedirectPage, reference::ReferencePage, selection::SelectionPage};
 use crate::pages::payments::MyPaymentsPage;
 use crate::pages::{home::HomePage, not_found::NotFound, sign_in::SignInPage};
+use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
@@ -24,7 +25,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
-                <link rel="stylesheet" href="/pkg/payer-creance.css" />
+                <link rel="stylesheet" href=routes::STYLESHEET />
                 <link rel="icon" href="/favicon.ico" />
                 {page_has_islands().then(|| view! { <HydrationScripts options islands=true /> })}
                 <MetaTags />
@@ -43,7 +44,7 @@ fn page_has_islands() -> bool {
     {
         let Some(parts) = use_context::<http::request::Parts>() else { return true };
         let path = parts.uri.path();
-        path == "/connexion" || path.starts_with(crate::api::pay::STEP_1) || path.starts_with("/ma-messagerie/")
+        path == routes::SIGN_IN || path.starts_with(routes::PAY) || path.starts_with(&format!("{}/", routes::MAILBOX))
     }
     #[cfg(not(feature = "ssr"))]
     true
@@ -57,7 +58,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/") view=|| view! { <Redirect path="/accueil" /> } />
+                <Route path=path!("/") view=|| view! { <Redirect path=routes::HOME /> } />
                 <Route path=path!("/connexion") view=SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/accueil") view=HomePage ssr=SsrMode::Async />
                 <Route path=path!("/mes-paiements") view=MyPaymentsPage ssr=SsrMode::Async />
@@ -85,5 +86,23 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/agent/journal") view=AgentJournalPage ssr=SsrMode::Async />
             </Routes>
         </Router>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use crate::routes::PAGE_PATTERNS;
+
+    #[test]
+    fn the_router_serves_exactly_the_pages_of_the_routes_module() {
+        let mut served: Vec<String> = leptos_axum::generate_route_list(super::App)
+            .iter()
+            .map(|r| r.path().replace('{', ":").replace('}', ""))
+            .collect();
+        served.sort();
+        served.dedup();
+        let mut listed: Vec<String> = PAGE_PATTERNS.iter().map(|p| (*p).to_owned()).collect();
+        listed.sort();
+        assert_eq!(served, listed);
     }
 }

@@ -14,6 +14,7 @@ mod app;
 pub mod components;
 pub mod error;
 pub mod pages;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

@@ -3,8 +3,10 @@
 //! and applied by the same service, exactly once.
 
 use crate::http_policy::error_page;
+use app::routes;
 use app::ssr::AppState;
-use app::ssr::payments::{self, AnswerError, Channel};
+use app::ssr::lifecycle::Channel;
+use app::ssr::payments::{self, AnswerError};
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -31,7 +33,7 @@ fn log_unexpected(error: &AnswerError) {
 /// browser goes to «Accueil», whose banner reads the attempt from the database.
 pub async fn normal_return(State(state): State<AppState>, Form(form): Form<SealedForm>) -> Response {
     match payments::apply_answer(&state, Channel::Return, &form).await {
-        Ok(applied) => Redirect::to(&format!("/accueil?paiement={}", applied.transaction_reference)).into_response(),
+        Ok(applied) => Redirect::to(&routes::home_after_payment(&applied.transaction_reference)).into_response(),
         Err(error) => {
             log_unexpected(&error);
             let message = match error {

@@ -2,6 +2,7 @@
 //! reconciliation export as CSV.
 
 use crate::http_policy::error_page;
+use app::routes;
 use app::ssr::infra::context::session_of;
 use app::ssr::infra::session::Owner;
 use app::ssr::{AppState, messages};
@@ -14,9 +15,9 @@ pub async fn message_pdf(State(state): State<AppState>, Path(id): Path<String>, 
     let person = match session_of(&state, &headers).await {
         Ok(Some(session)) => match session.owner {
             Owner::Person(person) => person,
-            _ => return Redirect::to("/connexion").into_response(),
+            _ => return Redirect::to(routes::SIGN_IN).into_response(),
         },
-        Ok(None) => return Redirect::to("/connexion").into_response(),
+        Ok(None) => return Redirect::to(routes::SIGN_IN).into_response(),
         Err(error) => {
             tracing::warn!(%error, "session lookup failed");
             return unavailable();
@@ -66,9 +67,9 @@ pub async fn payments_csv(
     let agent_id = match session_of(&state, &headers).await {
         Ok(Some(session)) => match session.owner {
             Owner::Agent(agent) => agent,
-            _ => return Redirect::to("/agent/connexion").into_response(),
+            _ => return Redirect::to(routes::AGENT_SIGN_IN).into_response(),
         },
-        Ok(None) => return Redirect::to("/agent/connexion").into_response(),
+        Ok(None) => return Redirect::to(routes::AGENT_SIGN_IN).into_response(),
         Err(error) => {
             tracing::warn!(%error, "session lookup failed");
             return unavailable();

@@ -2,6 +2,7 @@
 //! request check, and the mapping of server-function failures to proper
 //! statuses and French pages.
 
+use app::routes;
 use app::ssr::AppState;
 use app::ssr::infra::context::HANDLED_HEADER;
 use app::ssr::infra::security::{content_security_policy, origin_of};
@@ -122,10 +123,12 @@ pub fn error_page(status: StatusCode, message: &str) -> (StatusCode, Html<String
     let body = format!(
         "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Erreur – Mon compte ameli</title><link rel=\"stylesheet\" href=\"/pkg/payer-creance.css\"></head>\
+         <title>Erreur – Mon compte ameli</title><link rel=\"stylesheet\" href=\"{stylesheet}\"></head>\
          <body><main id=\"contenu\" class=\"page\"><h1>Une erreur est survenue</h1>\
          <div class=\"banner banner--error\" role=\"alert\"><p>{message}</p></div>\
-         <p><a href=\"/accueil\">Retour à l'accueil</a></p></main></body></html>"
+         <p><a href=\"{home}\">Retour à l'accueil</a></p></main></body></html>",
+        stylesheet = routes::STYLESHEET,
+        home = routes::HOME,
     );
     (status, Html(body))
 }

@@ -4,7 +4,7 @@ use crate::config::Settings;
 use crate::{answers, documents, housekeeping, http_policy};
 use anyhow::Context;
 use app::ssr::{AppSettings, AppState, Clock, KioskSettings, Secret, Store, demo};
-use app::{App, shell};
+use app::{App, routes, shell};
 use axum::Router;
 use axum::extract::FromRef;
 use axum::routing::{get, post};
@@ -187,10 +187,10 @@ fn router(state: ServerState) -> Router {
     };
     let leptos = state.leptos.clone();
     Router::new()
-        .route("/paiement/retour", post(answers::normal_return))
-        .route("/paiement/reponse-automatique", post(answers::automatic_response))
-        .route("/ma-messagerie/{id}/pdf", get(documents::message_pdf))
-        .route("/agent/export.csv", get(documents::payments_csv))
+        .route(routes::KIOSK_RETURN, post(answers::normal_return))
+        .route(routes::KIOSK_AUTOMATIC_RESPONSE, post(answers::automatic_response))
+        .route(routes::MESSAGE_PDF_PATTERN, get(documents::message_pdf))
+        .route(routes::AGENT_EXPORT_CSV, get(documents::payments_csv))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos.clone()))
         .fallback(file_and_error_handler_with_context::<ServerState, _>(context, shell))
         .layer(axum::middleware::from_fn_with_state(state.app.clone(), http_policy::enforce))

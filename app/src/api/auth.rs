@@ -43,19 +43,19 @@ pub async fn sign_in(nir: String, password: String) -> Result<(), AppError> {
         Ok(nir) if flash.errors.is_empty() => nir,
         _ => {
             leave_flash(&state, previous.as_ref(), &flash).await?;
-            redirect("/connexion");
+            redirect(crate::routes::SIGN_IN);
             return Ok(());
         }
     };
 
-    let form = Form { page: "/connexion", account: nir.as_str(), refused: WRONG_CREDENTIALS };
+    let form = Form { page: crate::routes::SIGN_IN, account: nir.as_str(), refused: WRONG_CREDENTIALS };
     let account = Account {
         lookup: persons::credentials(&state.store, &nir),
         owner: Owner::Person,
         record_sign_in: async |id: String, now: i64| persons::record_sign_in(&state.store, &id, now).await,
     };
     if open_session(&state, previous.as_ref(), flash, form, password, account).await? {
-        redirect("/accueil");
+        redirect(crate::routes::HOME);
     }
     Ok(())
 }
@@ -63,5 +63,5 @@ pub async fn sign_in(nir: String, password: String) -> Result<(), AppError> {
 /// Ends the session on the server and forgets the cookie.
 #[server(prefix = "/api", endpoint = "deconnexion")]
 pub async fn sign_out() -> Result<(), AppError> {
-    crate::ssr::sign_in::end_session("/connexion").await
+    crate::ssr::sign_in::end_session(crate::routes::SIGN_IN).await
 }

@@ -59,14 +59,15 @@ pub async fn home_page(paiement: Option<String>) -> Result<HomeView, AppError> {
     use crate::ssr::infra::context::{require_person, state, unexpected};
     use crate::ssr::infra::time;
     use crate::ssr::insured::{creances, persons};
-    use crate::ssr::payments::{self, AttemptStatus};
+    use crate::ssr::lifecycle::AttemptStatus;
+    use crate::ssr::payments;
 
     let state = state()?;
     let (person_id, session) = require_person(&state).await?;
     let now = state.clock.now_ms();
     let identity = persons::identity(&state.store, &person_id).await.map_err(unexpected)?;
     let creances = creances::list_for_person(&state.store, &person_id).await.map_err(unexpected)?;
-    let banner = match paiement.filter(|p| p.len() <= 32) {
+    let banner = match paiement.and_then(|p| crate::domain::TransactionReference::parse(&p).ok()) {
         Some(reference) => payments::attempt_of(&state.store, &person_id, &reference, now)
             .await
             .map_err(unexpected)?

@@ -105,6 +105,6 @@ pub async fn delete_message(id: String) -> Result<(), AppError> {
         return Err(fail(AppError::Rejected(vec!["Ce message n'existe pas.".to_owned()])));
     }
     leave_flash(&state, Some(&session), &Flash::new("message-deleted")).await?;
-    redirect("/ma-messagerie");
+    redirect(crate::routes::MAILBOX);
     Ok(())
 }

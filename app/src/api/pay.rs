@@ -2,22 +2,11 @@
 //! (the sealed form that takes the browser to the bank kiosk).
 
 use super::{AppError, FormState, HeaderView};
-use crate::domain::{AvisReference, CreanceLine, Euros};
+use crate::domain::{AvisReference, CreanceLine, Euros, TransactionReference};
+#[cfg(feature = "ssr")]
+use crate::routes;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-/// Step 1's address.
-pub const STEP_1: &str = "/mes-paiements/payer-une-creance";
-
-/// Step 2's address for `reference`.
-pub fn step_2(reference: &AvisReference) -> String {
-    format!("{STEP_1}/{reference}")
-}
-
-/// The address of the page that sends the browser to the kiosk.
-pub fn kiosk_redirect(transaction_reference: &str) -> String {
-    format!("{STEP_1}/paiement/{transaction_reference}")
-}
 
 /// «Cette référence de courrier est inconnue.»
 pub const UNKNOWN_REFERENCE: &str = "Cette référence de courrier est inconnue.";
@@ -66,7 +55,7 @@ pub async fn find_reference(#[server(default)] reference: Vec<String>) -> Result
         Err(error) => error.to_string(),
         Ok(avis) => match creances::lookup(&state.store, &person_id, &avis).await.map_err(unexpected)? {
             Lookup::Open => {
-                redirect(&step_2(&avis));
+                redirect(&routes::pay_step_2(&avis));
                 return Ok(());
             }
             Lookup::NotOpen => NOT_OPEN.to_owned(),
@@ -74,7 +63,7 @@ pub async fn find_reference(#[server(default)] reference: Vec<String>) -> Result
         },
     };
     leave_flash(&state, Some(&session), &flash.error("reference", message.clone())).await?;
-    redirect(STEP_1);
+    redirect(routes::PAY);
     Err(fail(AppError::Rejected(vec![message])))
 }
 
@@ -127,12 +116,12 @@ pub async fn selection_page(reference: String) -> Result<SelectionView, AppError
                 let message = if other == Lookup::NotOpen { NOT_OPEN } else { UNKNOWN_REFERENCE };
                 let flash = Flash::new("reference").value("reference", avis.as_str()).error("reference", message);
                 leave_flash(&state, Some(&session), &flash).await?;
-                redirect(STEP_1);
+                redirect(routes::PAY);
                 return Err(fail(AppError::Rejected(vec![message.to_owned()])));
             }
         },
         Err(error) => {
-            redirect(STEP_1);
+            redirect(routes::PAY);
             return Err(fail(AppError::Rejected(vec![error.to_string()])));
         }
     };
@@ -195,7 +184,7 @@ pub async fn start_payment(
     let state = state()?;
     let (person_id, session) = require_person(&state).await?;
     let Ok(entered) = AvisReference::parse(&reference) else {
-        redirect(STEP_1);
+        redirect(routes::PAY);
         return Err(fail(AppError::BadRequest));
     };
     if selected.len() > 100 || amount.len() > 64 {
@@ -203,7 +192,7 @@ pub async fn start_payment(
     }
     match payments::start(&state, &person_id, &selected, &amount).await {
         Ok(started) => {
-            redirect(&kiosk_redirect(&started.transaction_reference));
+            redirect(&routes::pay_kiosk_redirect(&started.transaction_reference));
             Ok(())
         }
         Err(StartError::Invalid(errors)) => {
@@ -220,7 +209,7 @@ pub async fn start_payment(
                 flash = flash.error("amount", error.to_string());
             }
             leave_flash(&state, Some(&session), &flash).await?;
-            redirect(&step_2(&entered));
+            redirect(&routes::pay_step_2(&entered));
             Err(fail(AppError::Rejected(messages)))
         }
         Err(StartError::Unexpected(error)) => Err(unexpected(error)),
@@ -236,7 +225,7 @@ pub struct KioskRedirectView {
     /// The amount.
     pub amount: Euros,
     /// The attempt.
-    pub transaction_reference: String,
+    pub transaction_reference: TransactionReference,
 }
 
 /// The kiosk form of the person's pending attempt `transaction`; `None` when it
@@ -246,6 +235,8 @@ pub async fn kiosk_redirect_page(transaction: String) -> Result<Option<KioskRedi
     use crate::ssr::infra::context::{require_person, state, unexpected};
     let state = state()?;
     let (person_id, _) = require_person(&state).await?;
+    // Not a transaction reference: no such attempt.
+    let Ok(transaction) = TransactionReference::parse(&transaction) else { return Ok(None) };
     let pending = crate::ssr::payments::paypage_form(&state, &person_id, &transaction).await.map_err(unexpected)?;
     Ok(pending.map(|p| KioskRedirectView { form: p.form, amount: p.amount, transaction_reference: transaction }))
 }

@@ -1,7 +1,7 @@
 //! «Mes paiements»: the person's payments and where each stands.
 
 use super::{AppError, HeaderView};
-use crate::domain::Euros;
+use crate::domain::{Euros, TransactionReference};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +11,7 @@ pub struct PaymentRow {
     /// «11/09/2017».
     pub date: String,
     /// «PCLCB172540000004».
-    pub transaction_reference: String,
+    pub transaction_reference: TransactionReference,
     /// Amount.
     pub amount: Euros,
     /// «en cours de traitement», «pris en compte», «échoué» or «en attente de la banque».
@@ -21,9 +21,9 @@ pub struct PaymentRow {
 #[cfg(feature = "ssr")]
 impl From<crate::ssr::payments::AttemptSummary> for PaymentRow {
     fn from(attempt: crate::ssr::payments::AttemptSummary) -> Self {
-        use crate::ssr::payments::AttemptStatus;
-        let status = match (attempt.status, attempt.payment_status.as_deref()) {
-            (AttemptStatus::Accepted, Some("applied")) => "pris en compte",
+        use crate::ssr::lifecycle::{AttemptStatus, PaymentStatus};
+        let status = match (attempt.status, attempt.payment_status) {
+            (AttemptStatus::Accepted, Some(PaymentStatus::Applied)) => "pris en compte",
             (AttemptStatus::Accepted, _) => "en cours de traitement",
             (AttemptStatus::Pending, _) => "en attente de la banque",
             _ => "échoué",

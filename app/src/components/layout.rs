@@ -3,6 +3,7 @@
 
 use crate::api::HeaderView;
 use crate::api::auth::SignOut;
+use crate::routes;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -20,17 +21,17 @@ pub enum Section {
 }
 
 const MENU: [(Section, &str, &str); 4] = [
-    (Section::Home, "Accueil", "/accueil"),
-    (Section::Payments, "Mes paiements", "/mes-paiements"),
-    (Section::Messages, "Ma messagerie", "/ma-messagerie"),
-    (Section::Demarches, "Mes démarches", "/mes-demarches"),
+    (Section::Home, "Accueil", routes::HOME),
+    (Section::Payments, "Mes paiements", routes::MY_PAYMENTS),
+    (Section::Messages, "Ma messagerie", routes::MAILBOX),
+    (Section::Demarches, "Mes démarches", routes::DEMARCHES),
 ];
 
 /// The brand line, on every page.
 #[component]
 pub fn Brand() -> impl IntoView {
     view! {
-        <a class="brand" href="/accueil">
+        <a class="brand" href=routes::HOME>
             <span class="brand__name">"l'Assurance Maladie"</span>
             <span class="brand__product">"Mon compte"</span>
         </a>
@@ -95,9 +96,6 @@ pub fn InsuredLayout(header: HeaderView, current: Section, children: Children) -
     }
 }
 
-/// The address of «Participations forfaitaires et franchises».
-pub const OVERVIEW: &str = "/mes-paiements/participations-forfaitaires-et-franchises";
-
 /// «Mes paiements»'s side menu.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PaymentsPage {
@@ -119,15 +117,15 @@ pub fn PaymentsLayout(current: PaymentsPage, children: Children) -> impl IntoVie
                 <h2 id="side-menu-title">"MES PAIEMENTS"</h2>
                 <ul>
                     <li>
-                        <a href="/mes-paiements" aria-current=here(PaymentsPage::List)>"Mes paiements"</a>
+                        <a href=routes::MY_PAYMENTS aria-current=here(PaymentsPage::List)>"Mes paiements"</a>
                     </li>
                     <li>
-                        <a href=OVERVIEW aria-current=here(PaymentsPage::Overview)>
+                        <a href=routes::OVERVIEW aria-current=here(PaymentsPage::Overview)>
                             "Participations forfaitaires et franchises"
                         </a>
                     </li>
                     <li>
-                        <a href=crate::api::pay::STEP_1 aria-current=here(PaymentsPage::Pay)>"Payer une créance"</a>
+                        <a href=routes::PAY aria-current=here(PaymentsPage::Pay)>"Payer une créance"</a>
                     </li>
                 </ul>
             </nav>

@@ -18,7 +18,7 @@ pub fn DemarchesPage() -> impl IntoView {
                 <section class="card" aria-labelledby="effectuer-title">
                     <h2 id="effectuer-title">"Effectuer une démarche"</h2>
                     <ul class="link-list">
-                        <li><a href=crate::api::pay::STEP_1>"Payer une créance"</a></li>
+                        <li><a href=crate::routes::PAY>"Payer une créance"</a></li>
                     </ul>
                 </section>
             </InsuredLayout>

@@ -47,7 +47,7 @@ fn Home(home: HomeView) -> impl IntoView {
                 <section class="card" aria-labelledby="demarches-title">
                     <h2 id="demarches-title" class="card__title">"MES DÉMARCHES EN 2 CLICS"</h2>
                     <ul class="link-list">
-                        <li><a href=crate::api::pay::STEP_1>"Payer une créance"</a></li>
+                        <li><a href=crate::routes::PAY>"Payer une créance"</a></li>
                     </ul>
                 </section>
                 <section class="card identity" aria-labelledby="identity-title">

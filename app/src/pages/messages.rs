@@ -4,6 +4,7 @@ use crate::api::messages::{DeleteMessage, MailboxView, MessagePageView, MessageV
 use crate::components::layout::{InsuredLayout, Section};
 use crate::components::print_button::PrintButton;
 use crate::pages::with_data;
+use crate::routes;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -40,7 +41,7 @@ fn Mailbox(view: MailboxView) -> impl IntoView {
                             .map(|m| {
                                 view! {
                                     <li class="mailbox__item" class:mailbox__item--unread=m.unread>
-                                        <a href=format!("/ma-messagerie/{}", m.id)>
+                                        <a href=routes::message(&m.id)>
                                             <span class="mailbox__subject">
                                                 {m.unread.then(|| view! { <span class="visually-hidden">"Non lu : "</span> })}
                                                 {m.subject}
@@ -81,7 +82,7 @@ fn OneMessage(view: MessagePageView, confirm: bool) -> impl IntoView {
                 Some(message) => view! { <MessageBody message confirm /> }.into_any(),
                 None => view! {
                     <h1>"Message introuvable"</h1>
-                    <p><a href="/ma-messagerie">"RETOUR"</a></p>
+                    <p><a href=routes::MAILBOX>"RETOUR"</a></p>
                 }
                 .into_any(),
             }}
@@ -101,7 +102,7 @@ fn MessageBody(message: MessageView, confirm: bool) -> impl IntoView {
                 <ActionForm action=delete attr:class="actions">
                     <input type="hidden" name="id" value=id.clone() />
                     <button type="submit" class="button">"OUI, SUPPRIMER"</button>
-                    <a class="button button--secondary" href=format!("/ma-messagerie/{id}")>"ANNULER"</a>
+                    <a class="button button--secondary" href=routes::message(&id)>"ANNULER"</a>
                 </ActionForm>
             </div>
         }
@@ -118,10 +119,10 @@ fn MessageBody(message: MessageView, confirm: bool) -> impl IntoView {
             </div>
         </article>
         <div class="actions no-print">
-            <a class="button button--secondary" href=format!("/ma-messagerie/{id}?supprimer")>"SUPPRIMER"</a>
-            <a class="button button--secondary" href=format!("/ma-messagerie/{id}/pdf") download>"TÉLÉCHARGER EN PDF"</a>
+            <a class="button button--secondary" href=routes::message_delete(&id)>"SUPPRIMER"</a>
+            <a class="button button--secondary" href=routes::message_pdf(&id) download>"TÉLÉCHARGER EN PDF"</a>
             <PrintButton />
-            <a class="button button--secondary" href="/ma-messagerie">"RETOUR"</a>
+            <a class="button button--secondary" href=routes::MAILBOX>"RETOUR"</a>
         </div>
         <noscript>
             <p class="no-print">"Pour imprimer ce message, utilisez la commande Imprimer de votre navigateur."</p>

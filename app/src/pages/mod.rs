@@ -46,7 +46,7 @@ pub fn LoadError(error: AppError) -> impl IntoView {
             <main id="contenu" class="page">
                 <p>
                     "Votre session a expiré. "
-                    <a href="/connexion">"Se connecter"</a>
+                    <a href=crate::routes::SIGN_IN>"Se connecter"</a>
                 </p>
             </main>
         }

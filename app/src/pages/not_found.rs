@@ -18,7 +18,7 @@ pub fn NotFound() -> impl IntoView {
             <h1>"Page introuvable"</h1>
             <p>"L'adresse demandée n'existe pas."</p>
             <p>
-                <a href="/accueil">"Retour à l'accueil"</a>
+                <a href=crate::routes::HOME>"Retour à l'accueil"</a>
             </p>
         </main>
         <Footer />

@@ -54,7 +54,7 @@ pub fn PaymentTable(payments: Vec<PaymentRow>, caption: &'static str) -> impl In
                             view! {
                                 <tr>
                                     <td>{p.date}</td>
-                                    <td class="mono">{p.transaction_reference}</td>
+                                    <td class="mono">{p.transaction_reference.to_string()}</td>
                                     <td class="num">{p.amount.to_string()}</td>
                                     <td>{p.status}</td>
                                 </tr>

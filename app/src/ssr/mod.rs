@@ -3,6 +3,8 @@
 //!
 //! - [`infra`]: database, clock, time, audit trail, sessions and request
 //!   context, passwords, security headers;
+//! - [`lifecycle`]: a payment's states and transitions, as every service
+//!   reads and writes them;
 //! - [`sign_in`]: signing in and out (persons and agents), the throttle;
 //! - [`insured`]: persons and their créances;
 //! - [`payments`]: payment attempts, from «PAYER» to the kiosk's answers;
@@ -23,6 +25,7 @@ pub mod agents;
 pub mod demo;
 pub mod infra;
 pub mod insured;
+pub mod lifecycle;
 pub mod messages;
 pub mod payments;
 pub mod processing;

@@ -20,6 +20,7 @@
 use crate::domain::{Allocation, AvisReference, CreanceLine, Euros, IssueDate, allocate};
 use crate::ssr::infra::audit::{self, Actor, Entry};
 use crate::ssr::infra::db::{Engine, Store, WriteTx, new_id};
+use crate::ssr::lifecycle::PaymentStatus;
 use anyhow::Context;
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
@@ -67,16 +68,17 @@ async fn apply_batch(store: &Store, now: i64) -> anyhow::Result<(usize, i64)> {
     let mut tx = store.write().await.context("starting the processing transaction")?;
     let claim = match store.engine() {
         Engine::Postgres => {
-            "SELECT id, attempt_id, caisse_code, amount_cents FROM payments WHERE status = 'received' \
+            "SELECT id, attempt_id, caisse_code, amount_cents FROM payments WHERE status = $2 \
              ORDER BY accepted_at, id LIMIT $1 FOR UPDATE SKIP LOCKED"
         }
         Engine::Sqlite => {
-            "SELECT id, attempt_id, caisse_code, amount_cents FROM payments WHERE status = 'received' \
+            "SELECT id, attempt_id, caisse_code, amount_cents FROM payments WHERE status = $2 \
              ORDER BY accepted_at, id LIMIT $1"
         }
     };
     let claimed: Vec<Claimed> = sqlx::query(claim)
         .bind(BATCH)
+        .bind(PaymentStatus::Received)
         .fetch_all(tx.conn())
         .await
         .context("claiming received payments")?
@@ -190,11 +192,12 @@ async fn write_batch(tx: &mut WriteTx, claimed: &[Claimed], plan: &Plan, now: i6
     // Payments: the claimed rows are ours (locked, or the only writer); the
     // status condition still guards against applying one twice.
     let sql = format!(
-        "UPDATE payments SET status = 'applied', applied_at = $1, excess_cents = v.column2 \
-         FROM (VALUES {}) AS v WHERE payments.id = v.column1 AND payments.status = 'received'",
-        (0..claimed.len()).map(|i| format!("(${}, ${})", 2 + 2 * i, 3 + 2 * i)).collect::<Vec<_>>().join(", ")
+        "UPDATE payments SET status = $2, applied_at = $1, excess_cents = v.column2 \
+         FROM (VALUES {}) AS v WHERE payments.id = v.column1 AND payments.status = $3",
+        (0..claimed.len()).map(|i| format!("(${}, ${})", 4 + 2 * i, 5 + 2 * i)).collect::<Vec<_>>().join(", ")
     );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now);
+    let mut query =
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now).bind(PaymentStatus::Applied).bind(PaymentStatus::Received);
     for (payment, excess) in claimed.iter().zip(&plan.excess) {
         query = query.bind(&payment.id).bind(*excess);
     }

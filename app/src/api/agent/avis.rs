@@ -64,7 +64,7 @@ pub async fn issue_avis(nir: String, date: String, montant: String) -> Result<()
             }
             let messages = flash.errors.values().cloned().collect();
             leave_flash(&state, Some(&session), &flash).await?;
-            redirect("/agent/avis/nouveau");
+            redirect(crate::routes::AGENT_NEW_AVIS);
             return Err(fail(AppError::Rejected(messages)));
         }
     };
@@ -80,13 +80,13 @@ pub async fn issue_avis(nir: String, date: String, montant: String) -> Result<()
                 if issued.open_online { "ouvert au paiement en ligne" } else { "non ouvert au paiement en ligne" }
             );
             leave_flash(&state, Some(&session), &Flash::new("agent-notice").value("notice", notice)).await?;
-            redirect(&format!("/agent/recherche?q={}", issued.reference));
+            redirect(&crate::routes::agent_search(issued.reference.as_str()));
             Ok(())
         }
         Err(IssueError::UnknownPerson) => {
             let message = IssueError::UnknownPerson.to_string();
             leave_flash(&state, Some(&session), &flash.error("nir", message.clone())).await?;
-            redirect("/agent/avis/nouveau");
+            redirect(crate::routes::AGENT_NEW_AVIS);
             Err(fail(AppError::Rejected(vec![message])))
         }
         Err(IssueError::Unexpected(error)) => Err(unexpected(error)),

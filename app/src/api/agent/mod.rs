@@ -7,7 +7,7 @@ pub mod payments;
 pub mod search;
 pub mod sign_in;
 
-use crate::domain::Euros;
+use crate::domain::{Euros, TransactionReference};
 use serde::{Deserialize, Serialize};
 
 /// The back office's header.
@@ -28,7 +28,7 @@ pub(crate) fn header_of(agent: &crate::ssr::agents::Agent) -> AgentHeader {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentItem {
     /// «PCLCB…».
-    pub transaction_reference: String,
+    pub transaction_reference: TransactionReference,
     /// «11/09/2017 à 15:54».
     pub date: String,
     /// Amount.

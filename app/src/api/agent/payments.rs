@@ -103,9 +103,12 @@ pub async fn agent_payment_page(transaction: String) -> Result<PaymentDetailView
     use crate::ssr::infra::time::date_time_fr;
     let state = state()?;
     let (agent, _) = crate::ssr::agents::require_agent(&state).await?;
-    let detail = crate::ssr::agents::payments::payment(&state.store, &agent.caisse_code, &transaction)
-        .await
-        .map_err(unexpected)?;
+    let detail = match crate::domain::TransactionReference::parse(&transaction) {
+        Ok(transaction) => crate::ssr::agents::payments::payment(&state.store, &agent.caisse_code, &transaction)
+            .await
+            .map_err(unexpected)?,
+        Err(_) => None,
+    };
     if detail.is_none() {
         not_found();
     }

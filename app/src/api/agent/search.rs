@@ -42,9 +42,8 @@ pub async fn agent_search_page(q: Option<String>) -> Result<SearchView, AppError
     let state = state()?;
     let (agent, session) = crate::ssr::agents::require_agent(&state).await?;
     let query = q.unwrap_or_default().trim().to_owned();
-    let compact: String = query.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
-    if compact.starts_with("PCLCB") && compact.len() == 17 {
-        redirect(&format!("/agent/paiements/{compact}"));
+    if let Ok(transaction) = crate::domain::TransactionReference::parse(&query) {
+        redirect(&crate::routes::agent_payment(&transaction));
     }
     let person = if query.is_empty() || query.len() > 40 {
         None

@@ -34,19 +34,22 @@ pub async fn agent_sign_in(login: String, password: String) -> Result<(), AppErr
     }
     if !flash.errors.is_empty() {
         leave_flash(&state, previous.as_ref(), &flash).await?;
-        redirect("/agent/connexion");
+        redirect(crate::routes::AGENT_SIGN_IN);
         return Ok(());
     }
     let throttled_as = format!("agent:{login}");
-    let form =
-        Form { page: "/agent/connexion", account: &throttled_as, refused: "Identifiant ou mot de passe incorrect." };
+    let form = Form {
+        page: crate::routes::AGENT_SIGN_IN,
+        account: &throttled_as,
+        refused: "Identifiant ou mot de passe incorrect.",
+    };
     let account = Account {
         lookup: agents::credentials(&state.store, &login),
         owner: Owner::Agent,
         record_sign_in: async |id: String, now: i64| agents::record_sign_in(&state.store, &id, now).await,
     };
     if open_session(&state, previous.as_ref(), flash, form, password, account).await? {
-        redirect("/agent");
+        redirect(crate::routes::AGENT_HOME);
     }
     Ok(())
 }
@@ -54,5 +57,5 @@ pub async fn agent_sign_in(login: String, password: String) -> Result<(), AppErr
 /// Ends the agent's session.
 #[server(prefix = "/api", endpoint = "agent-deconnexion")]
 pub async fn agent_sign_out() -> Result<(), AppError> {
-    crate::ssr::sign_in::end_session("/agent/connexion").await
+    crate::ssr::sign_in::end_session(crate::routes::AGENT_SIGN_IN).await
 }

@@ -8,6 +8,7 @@ pub mod sign_in;
 use crate::api::agent::sign_in::AgentSignOut;
 use crate::api::agent::{AgentHeader, PaymentItem};
 use crate::components::layout::Footer;
+use crate::routes;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -27,11 +28,11 @@ pub enum AgentSection {
 }
 
 const MENU: [(AgentSection, &str, &str); 5] = [
-    (AgentSection::Payments, "Paiements reçus", "/agent"),
-    (AgentSection::Search, "Recherche", "/agent/recherche"),
-    (AgentSection::TropPercus, "Trop-perçus", "/agent/trop-percus"),
-    (AgentSection::NewAvis, "Émettre un avis", "/agent/avis/nouveau"),
-    (AgentSection::Journal, "Journal", "/agent/journal"),
+    (AgentSection::Payments, "Paiements reçus", routes::AGENT_HOME),
+    (AgentSection::Search, "Recherche", routes::AGENT_SEARCH),
+    (AgentSection::TropPercus, "Trop-perçus", routes::AGENT_TROP_PERCUS),
+    (AgentSection::NewAvis, "Émettre un avis", routes::AGENT_NEW_AVIS),
+    (AgentSection::Journal, "Journal", routes::AGENT_JOURNAL),
 ];
 
 /// A back-office page: header, menu, `children`.
@@ -42,7 +43,7 @@ pub fn AgentLayout(header: AgentHeader, current: AgentSection, children: Childre
         <a class="skip-link" href="#contenu">"Aller au contenu"</a>
         <header class="site-header site-header--agent">
             <div class="site-header__bar">
-                <a class="brand" href="/agent">
+                <a class="brand" href=routes::AGENT_HOME>
                     <span class="brand__name">"l'Assurance Maladie"</span>
                     <span class="brand__product">"Espace agents — " {header.caisse}</span>
                 </a>
@@ -98,7 +99,7 @@ pub fn PaymentItems(payments: Vec<PaymentItem>, caption: &'static str) -> impl I
                                 <tr>
                                     <td>{p.date}</td>
                                     <td class="mono">
-                                        <a href=format!("/agent/paiements/{}", p.transaction_reference)>{p.transaction_reference.clone()}</a>
+                                        <a href=routes::agent_payment(&p.transaction_reference)>{p.transaction_reference.to_string()}</a>
                                     </td>
                                     <td>{p.person} <span class="muted mono">" " {p.nir}</span></td>
                                     <td class="num">{p.amount.to_string()}</td>

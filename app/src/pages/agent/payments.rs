@@ -6,6 +6,7 @@ use crate::api::agent::payments::{
     agent_payment_page, agent_payments_page, agent_trop_percus_page,
 };
 use crate::pages::with_data;
+use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -38,13 +39,13 @@ pub fn AgentPaymentsPage() -> impl IntoView {
 fn Payments(view: PaymentsView) -> impl IntoView {
     let PaymentsView { header, from, to, status, page, payments, has_next } = view;
     let filters = format!("du={from}&au={to}&statut={status}");
-    let export = format!("/agent/export.csv?du={from}&au={to}");
-    let previous = (page > 1).then(|| format!("/agent?{filters}&page={}", page - 1));
-    let next = has_next.then(|| format!("/agent?{filters}&page={}", page + 1));
+    let export = format!("{}?du={from}&au={to}", routes::AGENT_EXPORT_CSV);
+    let previous = (page > 1).then(|| format!("{}?{filters}&page={}", routes::AGENT_HOME, page - 1));
+    let next = has_next.then(|| format!("{}?{filters}&page={}", routes::AGENT_HOME, page + 1));
     view! {
         <AgentLayout header current=AgentSection::Payments>
             <h1>"Paiements reçus"</h1>
-            <form method="get" action="/agent" class="form filters">
+            <form method="get" action=routes::AGENT_HOME class="form filters">
                 <div class="field">
                     <label class="field__label" for="du">"Du"</label>
                     <input class="input" type="date" id="du" name="du" value=from />
@@ -118,7 +119,7 @@ fn pairs_table(caption: &'static str, rows: Vec<(String, String)>) -> impl IntoV
 fn PaymentData(payment: PaymentDetailData) -> impl IntoView {
     let PaymentDetailData { item, answer, planned, applied, answers, trail } = payment;
     let summary = vec![
-        ("Référence de la transaction".to_owned(), item.transaction_reference.clone()),
+        ("Référence de la transaction".to_owned(), item.transaction_reference.to_string()),
         ("Date".to_owned(), item.date.clone()),
         ("Assuré".to_owned(), format!("{} ({})", item.person, item.nir)),
         ("Montant".to_owned(), item.amount.to_string()),
@@ -129,7 +130,7 @@ fn PaymentData(payment: PaymentDetailData) -> impl IntoView {
         rows.into_iter().map(|(r, a)| (r, a.to_string())).collect::<Vec<_>>()
     };
     view! {
-        <h1>"Paiement " <span class="mono">{item.transaction_reference.clone()}</span></h1>
+        <h1>"Paiement " <span class="mono">{item.transaction_reference.to_string()}</span></h1>
         <section class="card">{pairs_table("Paiement", summary)}</section>
         <section class="card">{pairs_table("Réponse de la banque (Sips)", answer)}</section>
         <section class="card">{pairs_table("Répartition prévue", money(planned))}</section>

@@ -26,7 +26,7 @@ fn Search(view: SearchView) -> impl IntoView {
         <AgentLayout header current=AgentSection::Search>
             <h1>"Recherche"</h1>
             {notice.map(|n| view! { <div class="banner banner--success" role="status"><p>{n}</p></div> })}
-            <form method="get" action="/agent/recherche" class="form filters" role="search">
+            <form method="get" action=crate::routes::AGENT_SEARCH class="form filters" role="search">
                 <div class="field">
                     <label class="field__label" for="q">"NIR, référence d'avis ou référence de transaction"</label>
                     <input class="input" id="q" name="q" type="search" value=query />

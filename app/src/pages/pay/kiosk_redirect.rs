@@ -1,9 +1,10 @@
 //! Step 3/3: the sealed form that takes the browser to the bank kiosk.
 
-use crate::api::pay::{KioskRedirectView, STEP_1, kiosk_redirect_page};
+use crate::api::pay::{KioskRedirectView, kiosk_redirect_page};
 use crate::components::auto_submit::AutoSubmitForm;
 use crate::components::layout::{Footer, PlainHeader};
 use crate::pages::with_data;
+use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -22,7 +23,7 @@ pub fn KioskRedirectPage() -> impl IntoView {
                 <main id="contenu" class="page page--narrow">
                     <h1>"Ce paiement n'est plus en attente"</h1>
                     <p>"Ce paiement a déjà reçu une réponse de la banque, ou il a expiré."</p>
-                    <p><a href="/mes-paiements">"Voir mes paiements"</a>" · "<a href=STEP_1>"Payer une créance"</a></p>
+                    <p><a href=routes::MY_PAYMENTS>"Voir mes paiements"</a>" · "<a href=routes::PAY>"Payer une créance"</a></p>
                 </main>
             }
             .into_any(),
@@ -43,7 +44,7 @@ fn Redirect(view: KioskRedirectView) -> impl IntoView {
                 "Vous allez être redirigé vers le kiosque de paiement de la banque pour payer "
                 <strong>{amount.to_string()}</strong> "."
             </p>
-            <p>"Référence de la transaction : " <span class="mono">{transaction_reference}</span></p>
+            <p>"Référence de la transaction : " <span class="mono">{transaction_reference.to_string()}</span></p>
             <AutoSubmitForm action=url>
                 <input type="hidden" name="Data" value=data />
                 <input type="hidden" name="InterfaceVersion" value=interface_version />

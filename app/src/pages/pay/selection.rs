@@ -1,6 +1,6 @@
 //! Step 2/3: the créance, the lines to pay and the amount.
 
-use crate::api::pay::{BELOW_MINIMUM, STEP_1, SelectionView, selection_page};
+use crate::api::pay::{BELOW_MINIMUM, SelectionView, selection_page};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
 use crate::components::selection::{LINE_FIELD, SelectionForm, SelectionFormData};
@@ -58,7 +58,7 @@ fn Selection(view: SelectionView) -> impl IntoView {
                     </dl>
                 </section>
                 <SelectionForm data>{table}</SelectionForm>
-                <form id="abandon-form" method="get" action=STEP_1 class="visually-hidden" aria-hidden="true"></form>
+                <form id="abandon-form" method="get" action=crate::routes::PAY class="visually-hidden" aria-hidden="true"></form>
             </PaymentsLayout>
         </InsuredLayout>
     }

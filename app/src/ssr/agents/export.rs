@@ -4,6 +4,7 @@ use super::status_label;
 use crate::domain::Euros;
 use crate::ssr::infra::db::Store;
 use crate::ssr::infra::time;
+use crate::ssr::lifecycle::{AttemptStatus, PaymentStatus};
 use anyhow::Context;
 use sqlx::Row;
 
@@ -50,8 +51,8 @@ pub async fn export(store: &Store, caisse: &str, from: i64, to: i64) -> anyhow::
     .context("reading the export")?;
     let mut lines = Vec::with_capacity(rows.len());
     for row in &rows {
-        let status: String = row.try_get("status")?;
-        let (sql, key): (&str, String) = if status == "applied" {
+        let status: PaymentStatus = row.try_get("status")?;
+        let (sql, key): (&str, String) = if status == PaymentStatus::Applied {
             (
                 "SELECT avis_reference, amount_cents AS cents FROM allocations WHERE payment_id = $1 ORDER BY avis_reference",
                 row.try_get("id")?,
@@ -84,7 +85,7 @@ pub async fn export(store: &Store, caisse: &str, from: i64, to: i64) -> anyhow::
             first_name: row.try_get("first_name")?,
             amount: Euros::from_cents(row.try_get("amount_cents")?),
             excess: Euros::from_cents(row.try_get("excess_cents")?),
-            status: status_label("accepted", Some(&status)).to_owned(),
+            status: status_label(AttemptStatus::Accepted, Some(status)).to_owned(),
             applied_at: row.try_get("applied_at")?,
             shares: shares.join(" "),
         });

@@ -19,6 +19,7 @@ use crate::ssr::AppState;
 use crate::ssr::infra::context::{current_session, not_signed_in, unexpected};
 use crate::ssr::infra::db::Store;
 use crate::ssr::infra::session::{Owner, Session};
+use crate::ssr::lifecycle::{AttemptStatus, PaymentStatus};
 use crate::ssr::sign_in::Credentials;
 use anyhow::Context;
 use sqlx::Row;
@@ -87,9 +88,9 @@ pub async fn require_agent(state: &AppState) -> Result<(Agent, Session), AppErro
                 let agent = agent(&state.store, id).await.map_err(unexpected)?;
                 Ok((agent, session))
             }
-            _ => Err(not_signed_in("/agent/connexion")),
+            _ => Err(not_signed_in(crate::routes::AGENT_SIGN_IN)),
         },
-        None => Err(not_signed_in("/agent/connexion")),
+        None => Err(not_signed_in(crate::routes::AGENT_SIGN_IN)),
     }
 }
 
@@ -133,18 +134,31 @@ impl StatusFilter {
     pub fn value(self) -> &'static str {
         Self::ALL.iter().find(|(f, _, _)| *f == self).map_or("tous", |(_, v, _)| v)
     }
+
+    /// The attempt status and the payment status a line must have (`None`:
+    /// any).
+    pub fn statuses(self) -> (Option<AttemptStatus>, Option<PaymentStatus>) {
+        match self {
+            StatusFilter::All => (None, None),
+            StatusFilter::Pending => (Some(AttemptStatus::Pending), None),
+            StatusFilter::Received => (None, Some(PaymentStatus::Received)),
+            StatusFilter::Applied => (None, Some(PaymentStatus::Applied)),
+            StatusFilter::Refused => (Some(AttemptStatus::Refused), None),
+            StatusFilter::Cancelled => (Some(AttemptStatus::Cancelled), None),
+            StatusFilter::Expired => (Some(AttemptStatus::Expired), None),
+        }
+    }
 }
 
 /// The French label of an attempt with its payment's status.
-pub fn status_label(attempt: &str, payment: Option<&str>) -> &'static str {
+pub fn status_label(attempt: AttemptStatus, payment: Option<PaymentStatus>) -> &'static str {
     match (attempt, payment) {
-        ("accepted", Some("applied")) => "Pris en compte",
-        ("accepted", _) => "En cours de traitement",
-        ("pending", _) => "En attente de la banque",
-        ("refused", _) => "Refusé",
-        ("cancelled", _) => "Annulé",
-        ("expired", _) => "Expiré",
-        _ => "Inconnu",
+        (AttemptStatus::Accepted, Some(PaymentStatus::Applied)) => "Pris en compte",
+        (AttemptStatus::Accepted, _) => "En cours de traitement",
+        (AttemptStatus::Pending, _) => "En attente de la banque",
+        (AttemptStatus::Refused, _) => "Refusé",
+        (AttemptStatus::Cancelled, _) => "Annulé",
+        (AttemptStatus::Expired, _) => "Expiré",
     }
 }
 

@@ -2,9 +2,11 @@
 //! one payment in full.
 
 use super::{StatusFilter, actor_label, status_label};
-use crate::domain::{Euros, IssueDate};
+use crate::domain::{Euros, IssueDate, TransactionReference};
 use crate::ssr::infra::db::Store;
 use crate::ssr::infra::time::{self, end_of_day, paris_date, start_of_day};
+use crate::ssr::lifecycle::{AttemptStatus, PaymentStatus};
+use crate::ssr::payments::transaction_reference_of;
 use anyhow::Context;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -13,7 +15,7 @@ use sqlx::any::AnyRow;
 #[derive(Debug, Clone)]
 pub struct PaymentLine {
     /// «PCLCB…».
-    pub transaction_reference: String,
+    pub transaction_reference: TransactionReference,
     /// When the attempt was made.
     pub created_at: i64,
     /// Amount.
@@ -32,13 +34,13 @@ pub(super) const PAYMENT_COLUMNS: &str = "t.transaction_reference, t.created_at,
      p.status AS payment_status, COALESCE(p.excess_cents, 0) AS excess_cents, pe.first_name, pe.last_name, pe.nir";
 
 pub(super) fn payment_line(row: &AnyRow) -> anyhow::Result<PaymentLine> {
-    let status: String = row.try_get("status")?;
-    let payment: Option<String> = row.try_get("payment_status")?;
+    let status: AttemptStatus = row.try_get("status")?;
+    let payment: Option<PaymentStatus> = row.try_get("payment_status")?;
     Ok(PaymentLine {
-        transaction_reference: row.try_get("transaction_reference")?,
+        transaction_reference: transaction_reference_of(row)?,
         created_at: row.try_get("created_at")?,
         amount: Euros::from_cents(row.try_get("amount_cents")?),
-        status: status_label(&status, payment.as_deref()).to_owned(),
+        status: status_label(status, payment).to_owned(),
         person: format!("{} {}", row.try_get::<String, _>("first_name")?, row.try_get::<String, _>("last_name")?)
             .to_uppercase(),
         nir: row.try_get("nir")?,
@@ -56,20 +58,20 @@ pub async fn payments(
     limit: i64,
     offset: i64,
 ) -> anyhow::Result<Vec<PaymentLine>> {
+    let (attempt_status, payment_status) = status.statuses();
     let sql = format!(
         "SELECT {PAYMENT_COLUMNS} FROM payment_attempts t JOIN persons pe ON pe.id = t.person_id \
          LEFT JOIN payments p ON p.attempt_id = t.id \
-         WHERE t.caisse_code = $1 AND t.created_at >= $2 AND t.created_at < $3 AND ($4 = 'tous' \
-           OR ($4 = 'en-attente' AND t.status = 'pending') OR ($4 = 'en-cours' AND p.status = 'received') \
-           OR ($4 = 'pris-en-compte' AND p.status = 'applied') OR ($4 = 'refuse' AND t.status = 'refused') \
-           OR ($4 = 'annule' AND t.status = 'cancelled') OR ($4 = 'expire' AND t.status = 'expired')) \
-         ORDER BY t.created_at DESC, t.transaction_reference DESC LIMIT $5 OFFSET $6"
+         WHERE t.caisse_code = $1 AND t.created_at >= $2 AND t.created_at < $3 \
+           AND ($4 = '' OR t.status = $4) AND ($5 = '' OR p.status = $5) \
+         ORDER BY t.created_at DESC, t.transaction_reference DESC LIMIT $6 OFFSET $7"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(caisse)
         .bind(from)
         .bind(to)
-        .bind(status.value())
+        .bind(attempt_status.map_or("", AttemptStatus::as_str))
+        .bind(payment_status.map_or("", PaymentStatus::as_str))
         .bind(limit)
         .bind(offset)
         .fetch_all(store.pool())
@@ -122,7 +124,7 @@ pub struct PaymentDetail {
 pub async fn payment(
     store: &Store,
     caisse: &str,
-    transaction_reference: &str,
+    transaction_reference: &TransactionReference,
 ) -> anyhow::Result<Option<PaymentDetail>> {
     let sql = format!(
         "SELECT {PAYMENT_COLUMNS}, t.id AS attempt_id, p.id AS payment_id, t.response_code, t.acquirer_response_code, \
@@ -132,7 +134,7 @@ pub async fn payment(
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(caisse)
-        .bind(transaction_reference)
+        .bind(transaction_reference.as_str())
         .fetch_optional(store.pool())
         .await
         .context("reading a payment")?;
@@ -187,7 +189,7 @@ pub async fn payment(
         "SELECT received_at, channel, COALESCE(response_code, '') AS code, outcome FROM kiosk_answers \
          WHERE transaction_reference = $1 ORDER BY received_at, id",
     )
-    .bind(transaction_reference)
+    .bind(transaction_reference.as_str())
     .fetch_all(store.pool())
     .await
     .context("reading kiosk answers")?
@@ -199,7 +201,7 @@ pub async fn payment(
          ((entity_kind = 'attempt' AND entity_id = $2) OR (entity_kind = 'payment' AND entity_id = $3)) ORDER BY at, id",
     )
     .bind(caisse)
-    .bind(transaction_reference)
+    .bind(transaction_reference.as_str())
     .bind(payment_id.unwrap_or_default())
     .fetch_all(store.pool())
     .await

@@ -100,9 +100,9 @@ pub async fn require_person(state: &AppState) -> Result<(String, Session), AppEr
     match current_session(state).await? {
         Some(session) => match &session.owner {
             Owner::Person(id) => Ok((id.clone(), session)),
-            _ => Err(not_signed_in("/connexion")),
+            _ => Err(not_signed_in(crate::routes::SIGN_IN)),
         },
-        None => Err(not_signed_in("/connexion")),
+        None => Err(not_signed_in(crate::routes::SIGN_IN)),
     }
 }
 

@@ -185,6 +185,62 @@ pub fn is_unavailable(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_))
 }
 
+/// Stores a closed set of values as TEXT on both engines: gives the type
+/// `ALL`, `as_str`, `parse` and the sqlx `Any` mapping, so it is bound and read
+/// as itself (`.bind(status)`, `row.try_get::<Status, _>("status")`); a stored
+/// text that is none of the values is a decoding error.
+///
+/// ```text
+/// text_column!(Status { Pending => "pending", Done => "done" });
+/// ```
+#[macro_export]
+macro_rules! text_column {
+    ($ty:ident { $($variant:ident $(($($inner:tt)*))? => $text:literal),+ $(,)? }) => {
+        impl $ty {
+            /// Every value, in declaration order.
+            pub const ALL: [$ty; [$($text),+].len()] = [$($ty::$variant $(($($inner)*))?),+];
+
+            /// As stored.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant $(($($inner)*))? => $text,)+
+                }
+            }
+
+            /// From storage.
+            pub fn parse(text: &str) -> anyhow::Result<Self> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|value| value.as_str() == text)
+                    .ok_or_else(|| anyhow::anyhow!("{text:?} is not a stored {}", stringify!($ty)))
+            }
+        }
+
+        impl sqlx::Type<sqlx::Any> for $ty {
+            fn type_info() -> sqlx::any::AnyTypeInfo {
+                <str as sqlx::Type<sqlx::Any>>::type_info()
+            }
+        }
+
+        impl sqlx::Encode<'_, sqlx::Any> for $ty {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <&str as sqlx::Encode<sqlx::Any>>::encode(self.as_str(), buf)
+            }
+        }
+
+        impl<'r> sqlx::Decode<'r, sqlx::Any> for $ty {
+            fn decode(value: <sqlx::Any as sqlx::Database>::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                let text = <&str as sqlx::Decode<sqlx::Any>>::decode(value)?;
+                Ok($ty::parse(text)?)
+            }
+        }
+    };
+}
+
 /// A fresh random identifier.
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()

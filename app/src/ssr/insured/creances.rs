@@ -7,6 +7,7 @@
 
 use crate::domain::{AvisReference, CreanceLine, Euros, IssueDate};
 use crate::ssr::infra::db::Store;
+use crate::ssr::lifecycle::{AttemptStatus, PaymentStatus};
 use anyhow::Context;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -38,14 +39,16 @@ pub async fn lines_for_person(
         "SELECT a.reference, a.issued_on, a.initial_cents, a.restant_cents, a.online_payable, a.closed_at, \
                 CAST(COALESCE((SELECT SUM(al.planned_cents) FROM attempt_lines al \
                           JOIN payments p ON p.attempt_id = al.attempt_id \
-                          WHERE al.avis_reference = a.reference AND p.status = 'received'), 0) AS BIGINT) \
+                          WHERE al.avis_reference = a.reference AND p.status = $3), 0) AS BIGINT) \
                   AS pending_cents, \
                 (SELECT COUNT(*) FROM line_holds h JOIN payment_attempts t ON t.id = h.attempt_id \
-                  WHERE h.avis_reference = a.reference AND h.held_until > $2 AND t.status = 'pending') AS holds \
+                  WHERE h.avis_reference = a.reference AND h.held_until > $2 AND t.status = $4) AS holds \
          FROM avis a WHERE a.person_id = $1 ORDER BY a.issued_on DESC, a.reference",
     )
     .bind(person_id)
     .bind(now_ms.unwrap_or(i64::MAX))
+    .bind(PaymentStatus::Received)
+    .bind(AttemptStatus::Pending)
     .fetch_all(&mut *conn)
     .await
     .context("listing a person's créances")?;
@@ -132,10 +135,11 @@ pub async fn shares_of(store: &Store, person_id: &str) -> anyhow::Result<Vec<Sha
          UNION ALL \
          SELECT l.avis_reference, l.planned_cents AS amount_cents, p.accepted_at AS at, t.transaction_reference, CAST(0 AS BIGINT) AS applied \
          FROM attempt_lines l JOIN payments p ON p.attempt_id = l.attempt_id JOIN payment_attempts t ON t.id = p.attempt_id \
-         WHERE p.person_id = $1 AND p.status = 'received' \
+         WHERE p.person_id = $1 AND p.status = $2 \
          ORDER BY at DESC",
     )
     .bind(person_id)
+    .bind(PaymentStatus::Received)
     .fetch_all(store.pool())
     .await
     .context("listing payment shares")?;

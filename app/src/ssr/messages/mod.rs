@@ -6,6 +6,7 @@ use crate::domain::Euros;
 use crate::ssr::infra::audit::{self, Actor, Entry};
 use crate::ssr::infra::db::{Store, new_id};
 use crate::ssr::infra::time;
+use crate::ssr::lifecycle::PaymentStatus;
 use anyhow::Context;
 use sqlx::{AnyConnection, Row};
 
@@ -206,7 +207,7 @@ pub async fn payment_details(store: &Store, payment_id: &str) -> anyhow::Result<
     .await
     .context("reading a payment")?;
     let Some(row) = row else { return Ok(None) };
-    let applied = row.try_get::<String, _>("status")? == "applied";
+    let applied = row.try_get::<PaymentStatus, _>("status")? == PaymentStatus::Applied;
     let attempt_id: String = row.try_get("attempt_id")?;
     let lines_sql = if applied {
         "SELECT avis_reference, amount_cents FROM allocations WHERE payment_id = $1 ORDER BY avis_reference"

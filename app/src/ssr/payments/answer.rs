@@ -1,9 +1,10 @@
 //! A kiosk answer: verified (seal, key version, merchant, amount, reference)
 //! and applied exactly once.
 
-use super::{AttemptStatus, Channel};
+use crate::domain::TransactionReference;
 use crate::ssr::infra::audit::{self, Actor, Entry};
 use crate::ssr::infra::db::new_id;
+use crate::ssr::lifecycle::{AnswerOutcome, AttemptStatus, Channel, PaymentStatus, Settlement};
 use crate::ssr::messages;
 use crate::ssr::{AppState, KioskSettings};
 use anyhow::Context;
@@ -34,7 +35,7 @@ pub enum AnswerError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Applied {
     /// The attempt.
-    pub transaction_reference: String,
+    pub transaction_reference: TransactionReference,
     /// Its status now.
     pub status: AttemptStatus,
     /// True when this answer changed it; false for a repeated or late one.
@@ -88,7 +89,7 @@ async fn record_answer(
     now: i64,
     channel: Channel,
     response: &PaymentResponse,
-    outcome: &str,
+    outcome: AnswerOutcome,
 ) -> anyhow::Result<()> {
     sqlx::query(
         "INSERT INTO kiosk_answers (id, received_at, channel, transaction_reference, response_code, outcome) \
@@ -96,7 +97,7 @@ async fn record_answer(
     )
     .bind(new_id())
     .bind(now)
-    .bind(channel.as_str())
+    .bind(channel)
     .bind(&response.transaction_reference)
     .bind(&response.response_code)
     .bind(outcome)
@@ -114,15 +115,20 @@ async fn try_apply(
 ) -> Result<Option<Applied>, AnswerError> {
     let now = state.clock.now_ms();
     let mut tx = state.store.write().await.context("starting the answer transaction")?;
-    let row = sqlx::query(
-        "SELECT id, person_id, caisse_code, amount_cents, status FROM payment_attempts WHERE transaction_reference = $1",
-    )
-    .bind(&response.transaction_reference)
-    .fetch_optional(tx.conn())
-    .await
-    .context("reading the attempt")?;
-    let Some(row) = row else {
-        record_answer(tx.conn(), now, channel, response, "unknown_reference").await?;
+    let reference = TransactionReference::parse(&response.transaction_reference).ok();
+    let row = match &reference {
+        Some(reference) => sqlx::query(
+            "SELECT id, person_id, caisse_code, amount_cents, status FROM payment_attempts \
+             WHERE transaction_reference = $1",
+        )
+        .bind(reference.as_str())
+        .fetch_optional(tx.conn())
+        .await
+        .context("reading the attempt")?,
+        None => None,
+    };
+    let (Some(row), Some(reference)) = (row, reference) else {
+        record_answer(tx.conn(), now, channel, response, AnswerOutcome::UnknownReference).await?;
         tx.commit().await.context("committing")?;
         tracing::warn!("kiosk answer for an unknown transaction reference refused");
         return Err(AnswerError::UnknownReference);
@@ -131,9 +137,9 @@ async fn try_apply(
     let person_id: String = row.try_get("person_id").context("person_id")?;
     let caisse: String = row.try_get("caisse_code").context("caisse_code")?;
     let amount_cents: i64 = row.try_get("amount_cents").context("amount_cents")?;
-    let current = AttemptStatus::parse(&row.try_get::<String, _>("status").context("status")?)?;
+    let current: AttemptStatus = row.try_get("status").context("status")?;
     if amount_cents != response.amount_cents {
-        record_answer(tx.conn(), now, channel, response, "amount_mismatch").await?;
+        record_answer(tx.conn(), now, channel, response, AnswerOutcome::AmountMismatch).await?;
         tx.commit().await.context("committing")?;
         tracing::warn!(
             expected = amount_cents,
@@ -143,9 +149,8 @@ async fn try_apply(
         return Err(AnswerError::AmountMismatch);
     }
     let target = AttemptStatus::from_outcome(response.outcome());
-    let reference = response.transaction_reference.clone();
     if !current.can_become(target) {
-        let outcome = if current == target { "duplicate" } else { "ignored" };
+        let outcome = if current == target { AnswerOutcome::Duplicate } else { AnswerOutcome::Ignored };
         record_answer(tx.conn(), now, channel, response, outcome).await?;
         tx.commit().await.context("committing")?;
         if current != target {
@@ -162,9 +167,9 @@ async fn try_apply(
          acquirer_response_code = $5, authorisation_id = $6, masked_pan = $7, payment_mean_brand = $8, \
          holder_authent_status = $9, transaction_date_time = $10 WHERE id = $11 AND status = $12",
     )
-    .bind(target.as_str())
+    .bind(target)
     .bind(now)
-    .bind(channel.as_str())
+    .bind(Settlement::Answer(channel))
     .bind(&response.response_code)
     .bind(&response.acquirer_response_code)
     .bind(&response.authorisation_id)
@@ -173,7 +178,7 @@ async fn try_apply(
     .bind(&response.holder_authent_status)
     .bind(&response.transaction_date_time)
     .bind(&attempt_id)
-    .bind(current.as_str())
+    .bind(current)
     .execute(tx.conn())
     .await
     .context("updating the attempt")?;
@@ -192,7 +197,7 @@ async fn try_apply(
             actor: Actor::Kiosk,
             caisse_code: Some(&caisse),
             entity_kind: "attempt",
-            entity_id: &reference,
+            entity_id: reference.as_str(),
             action: target.as_str(),
             detail: serde_json::json!({
                 "from": current.as_str(),
@@ -207,7 +212,7 @@ async fn try_apply(
     if target == AttemptStatus::Accepted {
         record_payment(tx.conn(), now, &attempt_id, &person_id, &caisse, amount_cents, &reference).await?;
     }
-    record_answer(tx.conn(), now, channel, response, "applied").await?;
+    record_answer(tx.conn(), now, channel, response, AnswerOutcome::Applied).await?;
     tx.commit().await.context("committing the answer")?;
     tracing::info!(status = target.as_str(), "kiosk answer applied");
     Ok(Some(Applied { transaction_reference: reference, status: target, changed: true }))
@@ -222,12 +227,12 @@ async fn record_payment(
     person_id: &str,
     caisse: &str,
     amount_cents: i64,
-    transaction_reference: &str,
+    transaction_reference: &TransactionReference,
 ) -> anyhow::Result<()> {
     let payment_id = new_id();
     sqlx::query(
         "INSERT INTO payments (id, attempt_id, person_id, caisse_code, amount_cents, accepted_at, status) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'received')",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&payment_id)
     .bind(attempt_id)
@@ -235,6 +240,7 @@ async fn record_payment(
     .bind(caisse)
     .bind(amount_cents)
     .bind(now)
+    .bind(PaymentStatus::Received)
     .execute(&mut *conn)
     .await
     .context("recording the payment")?;
@@ -246,8 +252,8 @@ async fn record_payment(
             caisse_code: Some(caisse),
             entity_kind: "payment",
             entity_id: &payment_id,
-            action: "received",
-            detail: serde_json::json!({ "transaction_reference": transaction_reference, "amount_cents": amount_cents }),
+            action: PaymentStatus::Received.as_str(),
+            detail: serde_json::json!({ "transaction_reference": transaction_reference.as_str(), "amount_cents": amount_cents }),
         },
     )
     .await

@@ -2,6 +2,7 @@
 
 use crate::ssr::infra::audit::{self, Actor, Entry};
 use crate::ssr::infra::db::Store;
+use crate::ssr::lifecycle::{AttemptStatus, Settlement};
 use anyhow::Context;
 use sqlx::Row;
 
@@ -10,9 +11,10 @@ use sqlx::Row;
 pub async fn expire_stale(store: &Store, now: i64) -> anyhow::Result<usize> {
     let stale: Vec<(String, String, String)> = sqlx::query(
         "SELECT id, transaction_reference, caisse_code FROM payment_attempts \
-         WHERE status = 'pending' AND expires_at <= $1 ORDER BY expires_at LIMIT 500",
+         WHERE status = $2 AND expires_at <= $1 ORDER BY expires_at LIMIT 500",
     )
     .bind(now)
+    .bind(AttemptStatus::Pending)
     .fetch_all(store.pool())
     .await
     .context("listing stale attempts")?
@@ -23,11 +25,14 @@ pub async fn expire_stale(store: &Store, now: i64) -> anyhow::Result<usize> {
     for (id, reference, caisse) in stale {
         let mut tx = store.write().await.context("starting the expiry transaction")?;
         let updated = sqlx::query(
-            "UPDATE payment_attempts SET status = 'expired', answered_at = $1, answer_channel = 'expiry' \
-             WHERE id = $2 AND status = 'pending'",
+            "UPDATE payment_attempts SET status = $3, answered_at = $1, answer_channel = $4 \
+             WHERE id = $2 AND status = $5",
         )
         .bind(now)
         .bind(&id)
+        .bind(AttemptStatus::Expired)
+        .bind(Settlement::Expiry)
+        .bind(AttemptStatus::Pending)
         .execute(tx.conn())
         .await
         .context("expiring an attempt")?;
@@ -41,8 +46,11 @@ pub async fn expire_stale(store: &Store, now: i64) -> anyhow::Result<usize> {
                     caisse_code: Some(&caisse),
                     entity_kind: "attempt",
                     entity_id: &reference,
-                    action: "expired",
-                    detail: serde_json::json!({ "from": "pending", "reason": "no answer within 20 minutes" }),
+                    action: AttemptStatus::Expired.as_str(),
+                    detail: serde_json::json!({
+                        "from": AttemptStatus::Pending.as_str(),
+                        "reason": "no answer within 20 minutes",
+                    }),
                 },
             )
             .await?;

@@ -13,7 +13,6 @@
 //! duplicate. The acknowledgement message and the payment row have unique keys on
 //! the attempt.
 //!
-//! - [`status`]: the states, the transition table, the answer channels;
 //! - [`start`]: a new attempt, its lines held, its transaction reference;
 //! - [`paypage`]: the sealed form that takes the browser to the kiosk;
 //! - [`answer`]: a kiosk answer verified and applied;
@@ -25,14 +24,12 @@ pub mod expiry;
 pub mod paypage;
 pub mod read;
 pub mod start;
-pub mod status;
 
 pub use answer::{AnswerError, Applied, apply_answer};
 pub use expiry::expire_stale;
 pub use paypage::paypage_form;
-pub use read::{AttemptSummary, attempt_of, attempts_of};
+pub use read::{AttemptSummary, attempt_of, attempts_of, transaction_reference_of};
 pub use start::{StartError, StartedAttempt, start};
-pub use status::{AttemptStatus, Channel};
 
 /// A pending attempt gives up after this long (the kiosk itself answers 97 after
 /// 15 minutes).

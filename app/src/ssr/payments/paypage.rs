@@ -1,7 +1,8 @@
 //! The sealed Paypage POST form of a pending attempt.
 
-use super::AttemptStatus;
-use crate::domain::Euros;
+use crate::domain::{Euros, TransactionReference};
+use crate::routes;
+use crate::ssr::lifecycle::AttemptStatus;
 use crate::ssr::{AppState, KioskSettings};
 use anyhow::Context;
 use sips::{PaymentRequest, PaypageForm};
@@ -21,19 +22,19 @@ pub struct PendingPaypage {
 pub async fn paypage_form(
     state: &AppState,
     person_id: &str,
-    transaction_reference: &str,
+    transaction_reference: &TransactionReference,
 ) -> anyhow::Result<Option<PendingPaypage>> {
     let row = sqlx::query(
         "SELECT amount_cents, status, expires_at FROM payment_attempts \
          WHERE transaction_reference = $1 AND person_id = $2",
     )
-    .bind(transaction_reference)
+    .bind(transaction_reference.as_str())
     .bind(person_id)
     .fetch_optional(state.store.pool())
     .await
     .context("reading an attempt")?;
     let Some(row) = row else { return Ok(None) };
-    let status = AttemptStatus::parse(&row.try_get::<String, _>("status")?)?;
+    let status: AttemptStatus = row.try_get("status")?;
     let expires_at: i64 = row.try_get("expires_at")?;
     if status != AttemptStatus::Pending || expires_at <= state.clock.now_ms() {
         return Ok(None);
@@ -47,17 +48,17 @@ pub async fn paypage_form(
 fn build_paypage_form(
     kiosk: &KioskSettings,
     public_url: &str,
-    transaction_reference: &str,
+    transaction_reference: &TransactionReference,
     amount_cents: i64,
 ) -> anyhow::Result<PaypageForm> {
     let request = PaymentRequest {
         amount_cents,
         merchant_id: kiosk.merchant_id.clone(),
         key_version: kiosk.key_version.clone(),
-        normal_return_url: format!("{public_url}/paiement/retour"),
-        automatic_response_url: format!("{public_url}/paiement/reponse-automatique"),
-        transaction_reference: transaction_reference.to_owned(),
-        order_id: transaction_reference.to_owned(),
+        normal_return_url: format!("{public_url}{}", routes::KIOSK_RETURN),
+        automatic_response_url: format!("{public_url}{}", routes::KIOSK_AUTOMATIC_RESPONSE),
+        transaction_reference: transaction_reference.to_string(),
+        order_id: transaction_reference.to_string(),
     };
     request
         .seal(&kiosk.paypage_url, &kiosk.secret_key, &kiosk.interface_version)

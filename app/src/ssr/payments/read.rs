@@ -1,8 +1,8 @@
 //! Attempts as the person's pages show them.
 
-use super::AttemptStatus;
-use crate::domain::Euros;
+use crate::domain::{Euros, TransactionReference};
 use crate::ssr::infra::db::Store;
+use crate::ssr::lifecycle::{AttemptStatus, PaymentStatus};
 use anyhow::Context;
 use sqlx::Row;
 
@@ -10,25 +10,31 @@ use sqlx::Row;
 #[derive(Debug, Clone)]
 pub struct AttemptSummary {
     /// Its reference.
-    pub transaction_reference: String,
+    pub transaction_reference: TransactionReference,
     /// Its status (a pending attempt past its limit counts as expired).
     pub status: AttemptStatus,
-    /// The payment's processing status, when accepted: `received` or `applied`.
-    pub payment_status: Option<String>,
+    /// The payment's processing status, when accepted.
+    pub payment_status: Option<PaymentStatus>,
     /// Amount.
     pub amount: Euros,
     /// When it was created.
     pub created_at: i64,
 }
 
+/// The `transaction_reference` column of a row, as the type it is.
+pub fn transaction_reference_of(row: &sqlx::any::AnyRow) -> anyhow::Result<TransactionReference> {
+    let text: String = row.try_get("transaction_reference")?;
+    TransactionReference::parse(&text).with_context(|| format!("a stored transaction reference {text:?}"))
+}
+
 fn summary_from_row(row: &sqlx::any::AnyRow, now: i64) -> anyhow::Result<AttemptSummary> {
-    let mut status = AttemptStatus::parse(&row.try_get::<String, _>("status")?)?;
+    let mut status: AttemptStatus = row.try_get("status")?;
     let expires_at: i64 = row.try_get("expires_at")?;
     if status == AttemptStatus::Pending && expires_at <= now {
         status = AttemptStatus::Expired;
     }
     Ok(AttemptSummary {
-        transaction_reference: row.try_get("transaction_reference")?,
+        transaction_reference: transaction_reference_of(row)?,
         status,
         payment_status: row.try_get("payment_status")?,
         amount: Euros::from_cents(row.try_get("amount_cents")?),
@@ -40,7 +46,7 @@ fn summary_from_row(row: &sqlx::any::AnyRow, now: i64) -> anyhow::Result<Attempt
 pub async fn attempt_of(
     store: &Store,
     person_id: &str,
-    transaction_reference: &str,
+    transaction_reference: &TransactionReference,
     now: i64,
 ) -> anyhow::Result<Option<AttemptSummary>> {
     let row = sqlx::query(
@@ -48,7 +54,7 @@ pub async fn attempt_of(
          FROM payment_attempts t LEFT JOIN payments p ON p.attempt_id = t.id \
          WHERE t.transaction_reference = $1 AND t.person_id = $2",
     )
-    .bind(transaction_reference)
+    .bind(transaction_reference.as_str())
     .bind(person_id)
     .fetch_optional(store.pool())
     .await

@@ -3,12 +3,13 @@
 
 use super::ATTEMPT_LIFETIME_MS;
 use crate::domain::selection::{PaymentErrors, validate_payment};
-use crate::domain::{AvisReference, PaymentError, ValidPayment};
+use crate::domain::{AvisReference, PaymentError, TransactionReference, ValidPayment};
 use crate::ssr::AppState;
 use crate::ssr::infra::audit::{self, Actor, Entry};
 use crate::ssr::infra::db::{WriteTx, is_unique_violation, new_id};
 use crate::ssr::infra::time;
 use crate::ssr::insured::creances;
+use crate::ssr::lifecycle::AttemptStatus;
 use anyhow::Context;
 use sqlx::{AnyConnection, Row};
 
@@ -27,7 +28,7 @@ pub enum StartError {
 #[derive(Debug, Clone)]
 pub struct StartedAttempt {
     /// Its transaction reference.
-    pub transaction_reference: String,
+    pub transaction_reference: TransactionReference,
     /// What it pays and how.
     pub payment: ValidPayment,
 }
@@ -61,13 +62,14 @@ pub async fn start(
     let attempt_id = new_id();
     sqlx::query(
         "INSERT INTO payment_attempts (id, transaction_reference, person_id, caisse_code, amount_cents, status, \
-         created_at, expires_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7)",
+         created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&attempt_id)
-    .bind(&transaction_reference)
+    .bind(transaction_reference.as_str())
     .bind(person_id)
     .bind(&caisse)
     .bind(payment.amount.cents())
+    .bind(AttemptStatus::Pending)
     .bind(now)
     .bind(now + ATTEMPT_LIFETIME_MS)
     .execute(tx.conn())
@@ -90,10 +92,10 @@ pub async fn start(
             actor: Actor::Person(person_id),
             caisse_code: Some(&caisse),
             entity_kind: "attempt",
-            entity_id: &transaction_reference,
+            entity_id: transaction_reference.as_str(),
             action: "created",
             detail: serde_json::json!({
-                "status": "pending",
+                "status": AttemptStatus::Pending.as_str(),
                 "amount_cents": payment.amount.cents(),
                 "lines": payment.allocations.iter()
                     .map(|a| serde_json::json!({ "reference": a.reference.as_str(), "planned_cents": a.amount.cents() }))
@@ -133,7 +135,7 @@ async fn hold_line(tx: &mut WriteTx, reference: &AvisReference, attempt_id: &str
 }
 
 /// «PCLCB» + YY + day of the year (Paris) + a 7-digit sequence of the day.
-async fn next_transaction_reference(conn: &mut AnyConnection, now: i64) -> anyhow::Result<String> {
+async fn next_transaction_reference(conn: &mut AnyConnection, now: i64) -> anyhow::Result<TransactionReference> {
     let (year, day) = time::year_and_day(now);
     let key = format!("txref-{:02}{day:03}", year % 100);
     let value: i64 = sqlx::query(
@@ -145,6 +147,7 @@ async fn next_transaction_reference(conn: &mut AnyConnection, now: i64) -> anyho
     .await
     .context("taking the next transaction sequence")?
     .try_get("value")?;
-    anyhow::ensure!(value < 10_000_000, "the day's 9,999,999 transaction references are used up");
-    Ok(format!("PCLCB{:02}{day:03}{value:07}", year % 100))
+    let sequence = u32::try_from(value).context("the day's sequence")?;
+    TransactionReference::new(year.into(), u16::try_from(day).context("the day of the year")?, sequence)
+        .context("the day's 9,999,999 transaction references are used up")
 }
