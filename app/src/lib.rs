@@ -1,11 +1,16 @@
-//! «Payer une créance»: the pages, the interactive islands, the shared domain
-//! types and the server functions of the service.
+//! «Payer une créance»: the pages, the interactive islands, the server
+//! functions and the services behind them.
 //!
 //! Compiled twice: with feature `ssr` for the server (every page is rendered
 //! there; forms post to server functions and work without JavaScript), and with
 //! feature `hydrate` for the browser, where only the `#[island]` components ship
 //! as WebAssembly (live checks, reference boxes, totals), calling the very same
 //! `domain` code the server trusts.
+//!
+//! Layers, each using only those after it (checked by `tests/architecture.rs`):
+//! [`pages`] (one module per screen) → [`components`] (widgets, islands) →
+//! [`api`] (server functions) → [`ssr`] (services, server only) → [`routes`],
+//! [`error`] and the `domain` and `sips` crates.
 
 #![recursion_limit = "256"]
 

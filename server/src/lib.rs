@@ -1,5 +1,8 @@
-//! The server of «Payer une créance»: configuration, start-up, the HTTP routes
-//! that are not Leptos pages.
+//! The server of «Payer une créance»: configuration, start-up, the HTTP policy
+//! every exchange goes through, and the HTTP routes that are not Leptos pages
+//! (the kiosk's answers, the PDF acknowledgement, the CSV export). The embedded
+//! kiosk simulator is the `kiosk` crate, wired in by [`startup`] when no real
+//! bank is configured.
 
 pub mod answers;
 pub mod baseline;

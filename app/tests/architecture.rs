@@ -1,0 +1,208 @@
+//! The architecture, checked: which crate of the workspace may depend on which,
+//! and which module of the app may use which. A new dependency that breaks a
+//! rule fails here, with the offending crate or file named.
+//!
+//! Crates (from `cargo metadata`): `domain` and `sips` depend on no crate of the
+//! workspace; `kiosk` on `sips` alone (it cannot reach the app's store or
+//! services); `app` on `domain` and `sips`; `server` on `app`, `sips` and
+//! `kiosk`; `bench` on `server` and `sips`.
+//!
+//! Modules of `app` (from the `crate::…` and `super::…` paths in its sources):
+//! `error` and `routes` use no other module; `ssr` uses neither `api`,
+//! `components` nor `pages`; `api` uses neither `components` nor `pages`;
+//! `components` do not use `pages`; nothing but `api` uses `ssr` from above it.
+//! Inside `ssr`, the folders form a ladder (see `SSR_ORDER`): each uses only
+//! those before it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The workspace crates each crate may depend on.
+const CRATE_RULES: [(&str, &[&str]); 6] = [
+    ("domain", &[]),
+    ("sips", &[]),
+    ("kiosk", &["sips"]),
+    ("app", &["domain", "sips"]),
+    ("server", &["app", "sips", "kiosk"]),
+    ("bench", &["server", "sips"]),
+];
+
+/// The app's top-level modules each module may use (besides itself and the
+/// `domain` crate).
+const MODULE_RULES: [(&str, &[&str]); 7] = [
+    ("error", &[]),
+    ("routes", &[]),
+    ("ssr", &["error", "routes"]),
+    ("api", &["ssr", "error", "routes"]),
+    ("components", &["api", "error", "routes"]),
+    ("pages", &["components", "api", "error", "routes"]),
+    ("app", &["pages", "routes"]),
+];
+
+/// The folders of `ssr`, bottom first: each may use those before it.
+const SSR_ORDER: [&str; 9] =
+    ["infra", "lifecycle", "sign_in", "insured", "messages", "payments", "processing", "agents", "demo"];
+
+fn workspace_dependencies() -> BTreeMap<String, BTreeSet<String>> {
+    let output = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata runs");
+    assert!(output.status.success(), "cargo metadata: {}", String::from_utf8_lossy(&output.stderr));
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).expect("cargo metadata is JSON");
+    let packages = metadata["packages"].as_array().expect("packages");
+    let members: BTreeSet<String> = packages.iter().filter_map(|p| p["name"].as_str()).map(str::to_owned).collect();
+    packages
+        .iter()
+        .map(|package| {
+            let name = package["name"].as_str().expect("a name").to_owned();
+            let uses = package["dependencies"]
+                .as_array()
+                .expect("dependencies")
+                .iter()
+                .filter(|d| d["kind"].is_null())
+                .filter_map(|d| d["name"].as_str())
+                .filter(|d| members.contains(*d))
+                .map(str::to_owned)
+                .collect();
+            (name, uses)
+        })
+        .collect()
+}
+
+#[test]
+fn each_crate_depends_only_on_the_workspace_crates_its_rule_allows() {
+    let dependencies = workspace_dependencies();
+    let ruled: BTreeSet<&str> = CRATE_RULES.iter().map(|(name, _)| *name).collect();
+    let members: BTreeSet<&str> = dependencies.keys().map(String::as_str).collect();
+    assert_eq!(members, ruled, "every workspace crate has a rule");
+    for (name, allowed) in CRATE_RULES {
+        let broken: Vec<&String> = dependencies[name].iter().filter(|d| !allowed.contains(&d.as_str())).collect();
+        assert!(broken.is_empty(), "{name} depends on {broken:?}, outside its rule {allowed:?}");
+    }
+}
+
+/// Every `.rs` file under `dir`.
+fn sources(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("a readable folder") {
+        let path = entry.expect("an entry").path();
+        if path.is_dir() {
+            files.extend(sources(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The module path of a source file: `src/ssr/payments/start.rs` → `["ssr",
+/// "payments", "start"]`.
+fn module_of(src: &Path, file: &Path) -> Vec<String> {
+    let relative = file.strip_prefix(src).expect("under src");
+    let mut parts: Vec<String> = relative.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let last = parts.pop().expect("a file name");
+    let stem = last.trim_end_matches(".rs");
+    if stem != "mod" && stem != "lib" {
+        parts.push(stem.to_owned());
+    }
+    parts
+}
+
+/// The absolute module paths a file names: `crate::a::b` as is, `super::x` from
+/// the file's own module.
+fn paths_named(module: &[String], text: &str) -> Vec<Vec<String>> {
+    // The path's segments, up to the first character that is not part of one.
+    let words = |rest: &str| -> Vec<String> {
+        let mut segments = Vec::new();
+        for segment in rest.split("::") {
+            let word: String = segment.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let whole = word.len() == segment.len();
+            if !word.is_empty() {
+                segments.push(word);
+            }
+            if !whole || segments.is_empty() {
+                break;
+            }
+        }
+        segments
+    };
+    let mut named = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.starts_with("//")) {
+        for (i, _) in line.match_indices("crate::") {
+            named.push(words(&line[i + "crate::".len()..]));
+        }
+        for (i, _) in line.match_indices("super::") {
+            if line[..i].ends_with("::") {
+                continue;
+            }
+            // `super` of module `a::b` (`a/b.rs` or `a/b/mod.rs`) is `a`.
+            let mut path: Vec<String> = module[..module.len().saturating_sub(1)].to_vec();
+            path.extend(words(&line[i + "super::".len()..]));
+            named.push(path);
+        }
+    }
+    named
+}
+
+#[test]
+fn each_app_module_uses_only_the_modules_its_layer_allows() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut broken = Vec::new();
+    for file in sources(&src) {
+        let module = module_of(&src, &file);
+        let Some(top) = module.first().cloned() else { continue };
+        let text = std::fs::read_to_string(&file).expect("a readable source");
+        let Some((_, allowed)) = MODULE_RULES.iter().find(|(name, _)| *name == top) else {
+            panic!("{} is in no layer of MODULE_RULES", file.display());
+        };
+        for path in paths_named(&module, &text) {
+            let Some(used) = path.first() else { continue };
+            let is_module = MODULE_RULES.iter().any(|(name, _)| name == used);
+            if is_module && *used != top && !allowed.contains(&used.as_str()) {
+                broken.push(format!("{} uses {}", file.display(), path.join("::")));
+            }
+            if top == "ssr" && used == "ssr" && module.len() > 1 {
+                let from = SSR_ORDER.iter().position(|f| *f == module[1]);
+                let to = path.get(1).and_then(|p| SSR_ORDER.iter().position(|f| f == p));
+                if let (Some(from), Some(to)) = (from, to)
+                    && to > from
+                {
+                    broken.push(format!("{} (ssr::{}) uses {}", file.display(), module[1], path.join("::")));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "layering broken:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn every_ssr_folder_has_its_place_in_the_ladder() {
+    let ssr = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ssr");
+    let mut found: Vec<String> = std::fs::read_dir(&ssr)
+        .expect("src/ssr")
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| p.file_name().is_some_and(|n| n != "mod.rs"))
+        .map(|p| p.file_stem().expect("a name").to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    let mut ordered: Vec<String> = SSR_ORDER.iter().map(|s| (*s).to_owned()).collect();
+    ordered.sort();
+    assert_eq!(found, ordered);
+}
+
+#[test]
+fn the_checker_sees_a_use_that_climbs_the_ladder() {
+    let module = vec!["ssr".to_owned(), "infra".to_owned(), "context".to_owned()];
+    let named = paths_named(&module, "use crate::ssr::payments::start;\nuse super::db::Store; let _ = crate::x;");
+    assert_eq!(
+        named,
+        vec![
+            vec!["ssr".to_owned(), "payments".to_owned(), "start".to_owned()],
+            vec!["x".to_owned()],
+            vec!["ssr".to_owned(), "infra".to_owned(), "db".to_owned(), "Store".to_owned()],
+        ]
+    );
+}
