@@ -2,7 +2,7 @@
 //! --persons N` adds N insured persons with 5 créances each (references,
 //! dates and amounts of the real shape), in large multi-row inserts.
 //!
-//! Person `i` has the NIR `1` + `i` on 12 digits (key computed), the password
+//! Person `i` has a NIR made from `i` (`nir_of`, valid parts and key), the password
 //! `Bench-2026` (one Argon2id hash shared by all: hashing a million passwords
 //! would take hours and measures nothing), and créances whose balance keeps
 //! them open to online payment.
@@ -25,9 +25,12 @@ const BATCH_POSTGRES: u64 = 1_000;
 const BATCH_SQLITE: u64 = 40;
 const STATEMENTS_PER_TRANSACTION: u64 = 25;
 
-/// The NIR (with key) of generated person `i`.
+/// The NIR (with key) of generated person `i`: a man born in January of
+/// year `i / 10^8`, department `i / 10^6`, commune and rank from the rest, so
+/// every number up to 10^10 gets a NIR of its own with valid parts.
 pub fn nir_of(i: u64) -> String {
-    let body = format!("1{:012}", i % 1_000_000_000_000);
+    let i = i % 10_000_000_000;
+    let body = format!("1{:02}01{:02}{:06}", i / 100_000_000, (i / 1_000_000) % 100, i % 1_000_000);
     let nir = Nir::parse(&body).map(|n| n.key()).unwrap_or_default();
     format!("{body}{nir:02}")
 }
@@ -143,8 +146,11 @@ mod tests {
 
     #[test]
     fn generated_identifiers_are_well_formed() {
-        assert!(Nir::parse(&nir_of(0)).is_ok());
-        assert!(Nir::parse(&nir_of(999_999)).is_ok());
+        for i in [0, 1, 999_999, 1_000_000, 123_456_789, 9_999_999_999] {
+            assert!(Nir::parse(&nir_of(i)).is_ok(), "person {i}: {}", nir_of(i));
+        }
+        let nirs: std::collections::HashSet<String> = (0..3_000_000).step_by(997).map(nir_of).collect();
+        assert_eq!(nirs.len(), (0..3_000_000).step_by(997).count(), "one NIR each");
         assert!(app::domain::AvisReference::parse(&reference_of(123_456, 4)).is_ok());
         assert_ne!(reference_of(1, 0), reference_of(1, 1));
     }

@@ -199,7 +199,9 @@ pub async fn add_person_like(
     };
     let (nir, references) = {
         let mut rng = rand::thread_rng();
-        let body = format!("{}{:012}", &person.nir[..1], rng.gen_range(0..1_000_000_000_000u64));
+        // Sex, year and month of the template (valid parts), then a random
+        // department, commune and rank.
+        let body = format!("{}{:08}", &person.nir[..5], rng.gen_range(0..100_000_000u64));
         let references: Vec<String> = person
             .avis
             .iter()

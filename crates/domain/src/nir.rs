@@ -3,6 +3,11 @@
 //! 13 characters, optionally followed by the 2-digit key; spaces allowed. The key is
 //! 97 − (NIR mod 97), where the Corsican department codes 2A and 2B count as 19 and
 //! 18.
+//!
+//! The parts are checked as the Assurance Maladie's own validator
+//! (`assurance-maladie-digital/nir-validation`, `NirValidator::check`) checks
+//! them: the sex is 1 or 2, the month 01 to 12, the department two digits or
+//! 2A/2B, the commune and the rank three digits each, the key 00 to 97.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -13,6 +18,11 @@ pub enum NirError {
     /// Neither 13 nor 15 characters of the right kind.
     #[error("Le numéro de sécurité sociale doit comporter 13 chiffres, ou 15 avec la clé.")]
     Format,
+    /// The right length, but a part that no NIR has (sex, month, department).
+    #[error(
+        "Ce numéro de sécurité sociale n'existe pas : vérifiez le premier chiffre (1 ou 2) et le mois de naissance."
+    )]
+    Parts,
     /// 15 characters whose last two are not the key of the first 13.
     #[error("La clé de votre numéro de sécurité sociale est incorrecte : vérifiez les 2 derniers chiffres.")]
     Key,
@@ -33,6 +43,9 @@ impl Nir {
         }
         let (body, key) = compact.split_at(13);
         let number = numeric_value(body).ok_or(NirError::Format)?;
+        if !has_valid_parts(body) {
+            return Err(NirError::Parts);
+        }
         if !key.is_empty() {
             let key: u64 = match key.bytes().all(|b| b.is_ascii_digit()) {
                 true => key.parse().map_err(|_| NirError::Format)?,
@@ -62,6 +75,16 @@ impl Nir {
         let s = &self.0;
         format!("{} {} {} {} {} {} {:02}", &s[0..1], &s[1..3], &s[3..5], &s[5..7], &s[7..10], &s[10..13], self.key())
     }
+}
+
+/// The sex (1 or 2) and the month (01 to 12); the department is two digits or
+/// 2A/2B, the rest digits, which [`numeric_value`] has checked already.
+fn has_valid_parts(body: &str) -> bool {
+    let bytes = body.as_bytes();
+    let month = &body[3..5];
+    matches!(bytes[0], b'1' | b'2')
+        && matches!(month.parse::<u8>(), Ok(1..=12))
+        && month.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The number the key is computed from: the 13 characters, with 2A → 19 and
@@ -139,12 +162,39 @@ mod tests {
             ("18302010531A3", NirError::Format),
             ("1830201053123 9A", NirError::Format),
             ("1830A01053123", NirError::Format),
+            ("183A201053123", NirError::Format),
+            ("18302A1053123", NirError::Format),
+            ("1830201A53123", NirError::Format),
             ("1830201053123 93", NirError::Key),
             ("1830201053123 00", NirError::Key),
             ("١٨٣٠٢٠١٠٥٣١٢٣", NirError::Format),
         ] {
             assert_eq!(Nir::parse(input), Err(error), "{input:?}");
         }
+    }
+
+    #[test]
+    fn refuses_the_parts_no_nir_has_as_the_cnam_validator_does() {
+        // The Assurance Maladie validator's own refusal: sex 8 with a right key.
+        assert_eq!(Nir::parse("8 84 05 88 321 025 23"), Err(NirError::Parts));
+        for body in
+            ["0830201053123", "3830201053123", "8830201053123", "1830001053123", "1831301053123", "1839901053123"]
+        {
+            assert_eq!(Nir::parse(body), Err(NirError::Parts), "{body:?}");
+            let with_key = format!("{body}{:02}", 97 - body.parse::<u64>().expect("digits") % 97);
+            assert_eq!(Nir::parse(&with_key), Err(NirError::Parts), "{with_key:?}");
+        }
+        // And its accepted examples.
+        for input in [
+            "2840588321025",
+            "255081416802538",
+            "2 84 05 88 321 025 32",
+            "2 84 05 2A 321 025 52",
+            "2 84 05 2B 321 025 79",
+        ] {
+            assert!(Nir::parse(input).is_ok(), "{input:?}");
+        }
+        assert_eq!(Nir::parse("2 55 08 14 168 025 00"), Err(NirError::Key));
     }
 
     #[test]
@@ -155,7 +205,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn a_computed_key_is_always_accepted(body in "[12][0-9]{12}") {
+        fn a_computed_key_is_always_accepted(body in "[12][0-9]{2}(0[1-9]|1[0-2])([0-9]{2}|2A|2B)[0-9]{6}") {
             let nir = Nir::parse(&body).expect("13 digits");
             let with_key = format!("{body}{:02}", nir.key());
             prop_assert_eq!(Nir::parse(&with_key), Ok(nir));
@@ -164,6 +214,13 @@ mod tests {
         #[test]
         fn parsing_never_panics(input in "\\PC*") {
             let _ = Nir::parse(&input);
+        }
+
+        #[test]
+        fn only_sexes_1_and_2_and_months_01_to_12_are_accepted(sex in 0u8..10, month in 0u8..100, rest in "[0-9]{8}") {
+            let body = format!("{sex}{:02}{month:02}{rest}", 83);
+            let accepted = Nir::parse(&body).is_ok();
+            prop_assert_eq!(accepted, matches!(sex, 1 | 2) && (1..=12).contains(&month));
         }
     }
 }
