@@ -64,6 +64,31 @@ on_both_engines! {
         assert!(long_ago.contains("Aucun paiement."));
     }
 
+    async fn a_payment_s_answers_and_history_read_in_french_words(app) {
+        let (pierre, _) = two_caisses_paid(&app).await;
+        // The browser's return arrives after the automatic answer: a duplicate.
+        app.normal_return(&bank::sealed(&bank::response(&pierre, 2000, "00"), bank::SECRET)).await;
+        let agent = app.new_browser();
+        agent.sign_in_as_agent().await;
+        let detail = text_of(&agent.page_html(&format!("/agent/paiements/{pierre}")).await);
+        for words in [
+            "Réponse automatique",
+            "Retour navigateur",
+            "Appliquée",
+            "Doublon ignoré",
+            "Paiement de 20,00\u{a0}€ demandé, à répartir ainsi : 3811907400001234F : 20,00\u{a0}€.",
+            "Banque : paiement accepté (code 00, autorisation 761208, réponse automatique).",
+            "Paiement reçu : 20,00\u{a0}€, en cours de traitement.",
+        ] {
+            assert!(detail.contains(words), "{words}");
+        }
+        for raw in ["amount_cents", "\"from\"", ">automatic<", ">duplicate<"] {
+            assert!(!detail.contains(raw), "raw data shown: {raw}");
+        }
+        let journal = text_of(&agent.page_html("/agent/journal").await);
+        assert!(journal.contains(&format!("Transaction {pierre}")));
+    }
+
     async fn search_by_nir_reference_or_transaction(app) {
         let (pierre, eva) = two_caisses_paid(&app).await;
         let agent = app.new_browser();
@@ -136,7 +161,7 @@ on_both_engines! {
         }
         assert_eq!(app.count("SELECT COUNT(*) FROM avis").await, 15);
         let journal = text_of(&agent.page_html("/agent/journal").await);
-        assert!(journal.contains("issued") && journal.contains("Agent"));
+        assert!(journal.contains("Avis émis") && journal.contains("Agent"));
         // Pierre sees the open one on step 1.
         app.sign_in_as_pierre().await;
         use sqlx::Row;

@@ -7,10 +7,12 @@
 //! - [`search`]: a person's file by NIR or avis reference;
 //! - [`avis`]: issuing an avis;
 //! - [`export`]: the reconciliation CSV;
+//! - [`history`]: the audit trail and the kiosk's answers in words;
 //! - here: the agents themselves, their sign-in, the journal.
 
 pub mod avis;
 pub mod export;
+pub mod history;
 pub mod payments;
 pub mod search;
 
@@ -171,10 +173,10 @@ pub(crate) fn actor_label(kind: &str) -> &'static str {
     }
 }
 
-/// The caisse's last audit entries: (time, who, what, which).
+/// The caisse's last audit entries: (time, who, what in words, which).
 pub async fn journal(store: &Store, caisse: &str, limit: i64) -> anyhow::Result<Vec<(i64, String, String, String)>> {
     Ok(sqlx::query(
-        "SELECT at, actor_kind, action, entity_kind, entity_id FROM audit_log WHERE caisse_code = $1 \
+        "SELECT at, actor_kind, action, entity_kind, entity_id, detail FROM audit_log WHERE caisse_code = $1 \
          ORDER BY at DESC, id DESC LIMIT $2",
     )
     .bind(caisse)
@@ -184,11 +186,16 @@ pub async fn journal(store: &Store, caisse: &str, limit: i64) -> anyhow::Result<
     .context("reading the journal")?
     .iter()
     .map(|r| {
+        let kind: String = r.try_get("entity_kind")?;
         Ok((
             r.try_get("at")?,
             actor_label(&r.try_get::<String, _>("actor_kind")?).to_owned(),
-            r.try_get("action")?,
-            format!("{} {}", r.try_get::<String, _>("entity_kind")?, r.try_get::<String, _>("entity_id")?),
+            history::describe(
+                &kind,
+                &r.try_get::<String, _>("action")?,
+                &serde_json::from_str(&r.try_get::<String, _>("detail")?).unwrap_or_default(),
+            ),
+            history::object_label(&kind, &r.try_get::<String, _>("entity_id")?),
         ))
     })
     .collect::<Result<_, sqlx::Error>>()?)

@@ -1,7 +1,7 @@
 //! The caisse's payments: the lists (by dates and status, trop-perçus) and
 //! one payment in full.
 
-use super::{StatusFilter, actor_label, status_label};
+use super::{StatusFilter, actor_label, history, status_label};
 use crate::domain::{Euros, IssueDate, TransactionReference};
 use crate::ssr::infra::db::Store;
 use crate::ssr::infra::time::{self, end_of_day, paris_date, start_of_day};
@@ -154,6 +154,7 @@ pub async fn payment(
         ("Réponse reçue par", "answer_channel"),
     ] {
         if let Some(value) = row.try_get::<Option<String>, _>(column)? {
+            let value = if column == "answer_channel" { history::settlement_label(&value) } else { value };
             answer.push((label.to_owned(), value));
         }
     }
@@ -194,10 +195,17 @@ pub async fn payment(
     .await
     .context("reading kiosk answers")?
     .iter()
-    .map(|r| Ok((r.try_get("received_at")?, r.try_get("channel")?, r.try_get("code")?, r.try_get("outcome")?)))
+    .map(|r| {
+        Ok((
+            r.try_get("received_at")?,
+            history::channel_label(&r.try_get::<String, _>("channel")?),
+            r.try_get("code")?,
+            history::outcome_label(&r.try_get::<String, _>("outcome")?),
+        ))
+    })
     .collect::<Result<_, sqlx::Error>>()?;
     let trail = sqlx::query(
-        "SELECT at, actor_kind, action, detail FROM audit_log WHERE caisse_code = $1 AND \
+        "SELECT at, actor_kind, entity_kind, action, detail FROM audit_log WHERE caisse_code = $1 AND \
          ((entity_kind = 'attempt' AND entity_id = $2) OR (entity_kind = 'payment' AND entity_id = $3)) ORDER BY at, id",
     )
     .bind(caisse)
@@ -211,7 +219,11 @@ pub async fn payment(
         Ok((
             r.try_get("at")?,
             actor_label(&r.try_get::<String, _>("actor_kind")?).to_owned(),
-            format!("{} {}", r.try_get::<String, _>("action")?, r.try_get::<String, _>("detail")?),
+            history::describe(
+                &r.try_get::<String, _>("entity_kind")?,
+                &r.try_get::<String, _>("action")?,
+                &serde_json::from_str(&r.try_get::<String, _>("detail")?).unwrap_or_default(),
+            ),
         ))
     })
     .collect::<Result<_, sqlx::Error>>()?;

@@ -1,0 +1,193 @@
+//! The audit trail and the kiosk's answers in words, as an agent reads them:
+//! who did what, in French, with the amounts and the references.
+
+use crate::domain::Euros;
+use crate::ssr::lifecycle::{AnswerOutcome, AttemptStatus, Channel, PaymentStatus, Settlement};
+use serde_json::Value;
+
+/// «Réponse automatique», «Retour navigateur»: which way an answer came.
+pub fn channel_label(channel: &str) -> String {
+    match Channel::parse(channel) {
+        Ok(Channel::Automatic) => "Réponse automatique".to_owned(),
+        Ok(Channel::Return) => "Retour navigateur".to_owned(),
+        Err(_) => channel.to_owned(),
+    }
+}
+
+/// How an attempt left «en attente»: an answer and its channel, or our limit.
+pub fn settlement_label(settlement: &str) -> String {
+    match Settlement::parse(settlement) {
+        Ok(Settlement::Answer(channel)) => channel_label(channel.as_str()),
+        Ok(Settlement::Expiry) => "Expiration (aucune réponse en 20 minutes)".to_owned(),
+        Err(_) => settlement.to_owned(),
+    }
+}
+
+/// What was done with one kiosk answer.
+pub fn outcome_label(outcome: &str) -> String {
+    match AnswerOutcome::parse(outcome) {
+        Ok(AnswerOutcome::Applied) => "Appliquée",
+        Ok(AnswerOutcome::Duplicate) => "Doublon ignoré",
+        Ok(AnswerOutcome::Ignored) => "Ignorée : contredit l'état de la transaction",
+        Ok(AnswerOutcome::UnknownReference) => "Refusée : référence inconnue",
+        Ok(AnswerOutcome::AmountMismatch) => "Refusée : montant différent",
+        Err(_) => outcome,
+    }
+    .to_owned()
+}
+
+fn amount(detail: &Value, key: &str) -> Option<Euros> {
+    detail.get(key).and_then(Value::as_i64).map(Euros::from_cents)
+}
+
+fn text<'a>(detail: &'a Value, key: &str) -> Option<&'a str> {
+    detail.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+/// «3811907400001234F : 12,50 €, 3811701200010075F : 7,50 €» from a list of shares.
+fn shares(detail: &Value, key: &str, amount_key: &str) -> String {
+    detail
+        .get(key)
+        .and_then(Value::as_array)
+        .map(|shares| {
+            shares
+                .iter()
+                .filter_map(|s| Some(format!("{} : {}", text(s, "reference")?, amount(s, amount_key)?)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
+/// One audit row in words: `entity_kind` and `action` say what changed,
+/// `detail` (the row's JSON) gives the amounts and codes.
+pub fn describe(entity_kind: &str, action: &str, detail: &Value) -> String {
+    let status = AttemptStatus::parse(action).ok();
+    match (entity_kind, action) {
+        ("attempt", "created") => {
+            let lines = shares(detail, "lines", "planned_cents");
+            match amount(detail, "amount_cents") {
+                Some(total) => format!("Paiement de {total} demandé, à répartir ainsi : {lines}."),
+                None => "Paiement demandé.".to_owned(),
+            }
+        }
+        ("attempt", _) if status.is_some() => {
+            let verdict = match status {
+                Some(AttemptStatus::Accepted) => "paiement accepté",
+                Some(AttemptStatus::Refused) => "paiement refusé",
+                Some(AttemptStatus::Cancelled) => "paiement annulé par l'assuré",
+                _ => "délai de paiement dépassé",
+            };
+            // Only our own limit settles an attempt without an answer's channel.
+            let Some(channel) = text(detail, "channel") else {
+                return "Tentative expirée : aucune réponse de la banque en 20 minutes.".to_owned();
+            };
+            let mut facts = Vec::new();
+            if let Some(code) = text(detail, "response_code") {
+                facts.push(format!("code {code}"));
+            }
+            if let Some(authorisation) = text(detail, "authorisation_id") {
+                facts.push(format!("autorisation {authorisation}"));
+            }
+            facts.push(channel_label(channel).to_lowercase());
+            let late =
+                if text(detail, "from") == Some(AttemptStatus::Expired.as_str()) { ", après expiration" } else { "" };
+            format!("Banque : {verdict}{late} ({}).", facts.join(", "))
+        }
+        ("payment", _) if PaymentStatus::parse(action).ok() == Some(PaymentStatus::Received) => {
+            match amount(detail, "amount_cents") {
+                Some(total) => format!("Paiement reçu : {total}, en cours de traitement."),
+                None => "Paiement reçu, en cours de traitement.".to_owned(),
+            }
+        }
+        ("payment", _) if PaymentStatus::parse(action).ok() == Some(PaymentStatus::Applied) => {
+            let mut words = match amount(detail, "amount_cents") {
+                Some(total) => format!(
+                    "Pris en compte : {total} réparti(s) ainsi : {}.",
+                    shares(detail, "allocations", "amount_cents")
+                ),
+                None => "Pris en compte.".to_owned(),
+            };
+            if let Some(excess) = amount(detail, "excess_cents").filter(|e| !e.is_zero()) {
+                words.push_str(&format!(" Trop-perçu : {excess}."));
+            }
+            words
+        }
+        ("message", "deleted") => "Message supprimé par l'assuré (l'accusé de réception reste enregistré).".to_owned(),
+        ("message", "purged") => "Message effacé au terme de sa conservation (6 mois).".to_owned(),
+        ("avis", "issued") => {
+            let open = detail.get("open_online").and_then(Value::as_bool).unwrap_or(false);
+            format!(
+                "Avis émis : {}, solde de l'assuré {} — {} au paiement en ligne.",
+                amount(detail, "amount_cents").map(|a| a.to_string()).unwrap_or_default(),
+                amount(detail, "balance_cents").map(|a| a.to_string()).unwrap_or_default(),
+                if open { "ouvert" } else { "non ouvert" }
+            )
+        }
+        ("person", "demo_loaded") => "Données de démonstration chargées.".to_owned(),
+        _ => format!("{entity_kind} : {action}"),
+    }
+}
+
+/// «Transaction PCLCB…», «Avis 3811…F»: what a journal row is about.
+pub fn object_label(entity_kind: &str, entity_id: &str) -> String {
+    let kind = match entity_kind {
+        "attempt" => "Transaction",
+        "payment" => "Paiement",
+        "message" => "Message",
+        "avis" => "Avis",
+        "person" => "Assuré",
+        other => other,
+    };
+    format!("{kind} {entity_id}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_payment_reads_in_words_and_amounts() {
+        let created = json!({"status": "pending", "amount_cents": 2000, "lines": [
+            {"reference": "3811907400001234F", "planned_cents": 1250}, {"reference": "3811701200010075F", "planned_cents": 750}]});
+        assert_eq!(
+            describe("attempt", "created", &created),
+            "Paiement de 20,00\u{a0}€ demandé, à répartir ainsi : 3811907400001234F : 12,50\u{a0}€, 3811701200010075F : 7,50\u{a0}€."
+        );
+        let accepted =
+            json!({"from": "pending", "channel": "automatic", "response_code": "00", "authorisation_id": "761208"});
+        assert_eq!(
+            describe("attempt", "accepted", &accepted),
+            "Banque : paiement accepté (code 00, autorisation 761208, réponse automatique)."
+        );
+        let late = json!({"from": "expired", "channel": "return", "response_code": "00", "authorisation_id": "1"});
+        assert_eq!(
+            describe("attempt", "accepted", &late),
+            "Banque : paiement accepté, après expiration (code 00, autorisation 1, retour navigateur)."
+        );
+        assert_eq!(
+            describe("attempt", "expired", &json!({"from": "pending", "reason": "no answer within 20 minutes"})),
+            "Tentative expirée : aucune réponse de la banque en 20 minutes."
+        );
+        assert_eq!(
+            describe("payment", "received", &json!({"amount_cents": 2000})),
+            "Paiement reçu : 20,00\u{a0}€, en cours de traitement."
+        );
+        let applied = json!({"amount_cents": 2000, "excess_cents": 150, "allocations": [{"reference": "3811907400001234F", "amount_cents": 1850}]});
+        assert_eq!(
+            describe("payment", "applied", &applied),
+            "Pris en compte : 20,00\u{a0}€ réparti(s) ainsi : 3811907400001234F : 18,50\u{a0}€. Trop-perçu : 1,50\u{a0}€."
+        );
+    }
+
+    #[test]
+    fn channels_and_outcomes_have_french_names() {
+        assert_eq!(channel_label("automatic"), "Réponse automatique");
+        assert_eq!(channel_label("return"), "Retour navigateur");
+        assert_eq!(settlement_label("expiry"), "Expiration (aucune réponse en 20 minutes)");
+        assert_eq!(outcome_label("applied"), "Appliquée");
+        assert_eq!(outcome_label("duplicate"), "Doublon ignoré");
+        assert_eq!(object_label("attempt", "PCLCB172540000004"), "Transaction PCLCB172540000004");
+    }
+}
