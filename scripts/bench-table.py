@@ -9,9 +9,6 @@ for r in rows:
     engine, scenario = r.get("engine", ""), r["scenario"]
     if scenario == "dataset":
         figure = f'{r["persons_added"]:,} persons, {r["creances_added"]:,} créances in {r["seconds"]} s'
-    elif scenario == "page weight":
-        figure = (f'{r["page"]}: JS+WASM {r["js_wasm_gzip"]/1000:.1f} KB gzip ({r["js_wasm_raw"]/1000:.1f} KB raw), '
-                  f'CSS {r["css_gzip"]/1000:.1f} KB gzip, HTML {r["html_gzip"]/1000:.1f} KB gzip')
     elif scenario == "processing run":
         figure = f'{r["applied"]:,} payments in {float(r["seconds"]):.3f} s = {r["per_minute"]:,} /min'
     elif scenario == "accepted → visible":

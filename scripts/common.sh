@@ -98,18 +98,21 @@ ensure_postgres() {
 }
 
 build_release() {
-  step "Building the release (server + WebAssembly islands)"
-  (cd "$ROOT" && cargo leptos build --release)
+  step "Building the release (server + WebAssembly islands, versioned and precompressed assets)"
+  (cd "$ROOT" && cargo leptos build --release --precompress)
   report_sizes
 }
 
+# The files the server sends from /pkg: each with its brotli and gzip version,
+# as precompressed by the build. What a browser really transfers per page is
+# measured by end2end/tests/weight.spec.ts (README, docs/PERFORMANCE.md).
 report_sizes() {
-  local pkg="$ROOT/target/site/pkg" js wasm css
-  js="$pkg/payer-creance.js"; wasm="$pkg/payer-creance.wasm"; css="$pkg/payer-creance.css"
-  step "Front-end weight (release)"
-  for f in "$wasm" "$js" "$css"; do
-    printf '  %-22s %8s bytes raw %8s bytes gzip\n' "$(basename "$f")" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
+  local pkg="$ROOT/target/site/pkg" f
+  step "Front-end files (release)"
+  printf '  %-40s %8s %8s %8s\n' file raw br gzip
+  for f in "$pkg"/*.js "$pkg"/*.wasm "$pkg"/*.css; do
+    [ -f "$f" ] || continue
+    printf '  %-40s %8s %8s %8s\n' "$(basename "$f")" "$(wc -c <"$f")" \
+      "$( [ -f "$f.br" ] && wc -c <"$f.br" || echo -)" "$( [ -f "$f.gz" ] && wc -c <"$f.gz" || echo -)"
   done
-  printf '  %-22s %8s bytes raw %8s bytes gzip\n' "JS + WASM" \
-    "$(( $(wc -c <"$wasm") + $(wc -c <"$js") ))" "$(( $(gzip -9c "$wasm" | wc -c) + $(gzip -9c "$js" | wc -c) ))"
 }

@@ -12,7 +12,7 @@ use crate::pages::payments::MyPaymentsPage;
 use crate::pages::{home::HomePage, not_found::NotFound, sign_in::SignInPage};
 use crate::routes;
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -25,7 +25,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
-                <link rel="stylesheet" href=routes::STYLESHEET />
+                <HashedStylesheet options=options.clone() />
                 <link rel="icon" href="/favicon.ico" />
                 {page_has_islands().then(|| view! { <HydrationScripts options islands=true /> })}
                 <MetaTags />
@@ -37,14 +37,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Whether the requested page has islands. Pages without them load no
-/// JavaScript or WebAssembly at all.
+/// Whether the requested page has islands: the sign-in page (the NIR check)
+/// and steps 1 and 2 of «Payer une créance». The other pages load no
+/// WebAssembly at all.
 fn page_has_islands() -> bool {
     #[cfg(feature = "ssr")]
     {
         let Some(parts) = use_context::<http::request::Parts>() else { return true };
-        let path = parts.uri.path();
-        path == routes::SIGN_IN || path.starts_with(routes::PAY) || path.starts_with(&format!("{}/", routes::MAILBOX))
+        routes::has_islands(parts.uri.path())
     }
     #[cfg(not(feature = "ssr"))]
     true

@@ -66,11 +66,3 @@ test('the sign-in and home pages have no accessibility violations', async ({ pag
   await new HomePage(page).expectSignedIn(PIERRE.name);
   await expectAccessible(page);
 });
-
-test('the pages fit a 360 px wide phone', async ({ page }) => {
-  await page.setViewportSize({ width: 360, height: 740 });
-  await new SignInPage(page).signIn(PIERRE);
-  await new HomePage(page).expectSignedIn(PIERRE.name);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
-});

@@ -2,6 +2,7 @@
 //! request check, and the mapping of server-function failures to proper
 //! statuses and French pages.
 
+use crate::assets::Assets;
 use app::routes;
 use app::ssr::AppState;
 use app::ssr::infra::context::HANDLED_HEADER;
@@ -17,13 +18,14 @@ use std::time::Duration;
 
 /// Applies the policy around every request.
 pub async fn enforce(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let is_api = request.uri().path().starts_with("/api/");
+    let path = request.uri().path().to_owned();
+    let is_api = path.starts_with("/api/");
     let wants_html = accepts_html(&request);
     if request.method() != Method::GET && request.method() != Method::HEAD && is_api && is_cross_site(&request, &state)
     {
         tracing::warn!(path = request.uri().path(), "cross-site request refused");
         let mut response = error_page(StatusCode::FORBIDDEN, "Cette demande a été refusée.").into_response();
-        add_security_headers(&mut response, &state, None);
+        add_security_headers(&mut response, &state, None, &path);
         return response;
     }
     // A page's nonce is chosen here, handed to the renderer (see `startup`),
@@ -46,7 +48,7 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
             response = error_page(response.status(), message_for(response.status())).into_response();
         }
     }
-    add_security_headers(&mut response, &state, nonce.as_ref());
+    add_security_headers(&mut response, &state, nonce.as_ref(), &path);
     response
 }
 
@@ -127,13 +129,13 @@ pub fn error_page(status: StatusCode, message: &str) -> (StatusCode, Html<String
          <body><main id=\"contenu\" class=\"page\"><h1>Une erreur est survenue</h1>\
          <div class=\"banner banner--error\" role=\"alert\"><p>{message}</p></div>\
          <p><a href=\"{home}\">Retour à l'accueil</a></p></main></body></html>",
-        stylesheet = routes::STYLESHEET,
+        stylesheet = Assets::get().stylesheet,
         home = routes::HOME,
     );
     (status, Html(body))
 }
 
-fn add_security_headers(response: &mut Response<Body>, state: &AppState, nonce: Option<&Nonce>) {
+fn add_security_headers(response: &mut Response<Body>, state: &AppState, nonce: Option<&Nonce>, path: &str) {
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -157,8 +159,12 @@ fn add_security_headers(response: &mut Response<Body>, state: &AppState, nonce: 
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    if !headers.contains_key(header::CACHE_CONTROL) && response_is_dynamic(headers) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        if response_is_dynamic(headers) {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        } else if let Some(policy) = Assets::get().cache_control(path) {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+        }
     }
 }
 

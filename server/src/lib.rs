@@ -5,6 +5,7 @@
 //! bank is configured.
 
 pub mod answers;
+pub mod assets;
 pub mod baseline;
 pub mod commands;
 pub mod config;

@@ -1,5 +1,6 @@
 //! Building and running the application.
 
+use crate::assets::{self, Assets};
 use crate::config::Settings;
 use crate::{answers, documents, housekeeping, http_policy};
 use anyhow::Context;
@@ -122,10 +123,11 @@ impl Application {
             }),
         };
         let leptos = LeptosOptions::builder()
-            .output_name("payer-creance")
+            .output_name(assets::OUTPUT_NAME)
             .site_root(settings.site_root.as_str())
             .site_pkg_dir("pkg")
             .site_addr(address)
+            .hash_files(Assets::get().versioned)
             .build();
         let mut router = router(ServerState { leptos, app: state.clone() });
         if settings.bench_baseline {
@@ -194,6 +196,9 @@ fn router(state: ServerState) -> Router {
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos.clone()))
         .fallback(file_and_error_handler_with_context::<ServerState, _>(context, shell))
         .layer(axum::middleware::from_fn_with_state(state.app.clone(), http_policy::enforce))
+        // Pages and server-function answers compressed for the browsers that
+        // accept it (files under /pkg are sent precompressed).
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
 

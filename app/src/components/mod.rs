@@ -1,11 +1,14 @@
-//! Reusable widgets. Those marked `#[island]` are hydrated in the browser; the
-//! others are rendered on the server only.
+//! Reusable widgets, rendered on the server. Three fields come alive in the
+//! browser through an `#[island]` around their server-rendered markup (the NIR
+//! check, the reference boxes, step 2's totals); `dom` (browser build) is what those islands
+//! use of the browser.
 
-pub mod auto_submit;
+#[cfg(feature = "hydrate")]
+pub mod dom;
 pub mod error_summary;
 pub mod field;
 pub mod layout;
 pub mod nir_field;
-pub mod print_button;
 pub mod reference_boxes;
 pub mod selection;
+pub mod table;

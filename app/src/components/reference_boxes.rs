@@ -4,53 +4,30 @@
 //!
 //! Without JavaScript the boxes are plain inputs posted in order; a whole
 //! reference typed or pasted into the first one works too (the server joins them).
+//! The server renders the boxes with what was typed before and its error; the
+//! island only adds the keyboard and paste behaviour and the live check.
 
 use crate::components::error_summary::error_text;
-use crate::domain::reference::{AvisReference, DIGITS, LENGTH, box_characters};
-use leptos::html::Input;
+use crate::domain::reference::{DIGITS, LENGTH, box_characters};
 use leptos::prelude::*;
-use leptos::web_sys::{ClipboardEvent, KeyboardEvent};
 
 fn box_label(index: usize) -> String {
     if index < DIGITS { format!("Chiffre {} sur {DIGITS}", index + 1) } else { "Lettre finale".to_owned() }
 }
 
+/// The id of box `index` (the first is the group's target, `reference`).
+fn box_id(index: usize) -> String {
+    if index == 0 { "reference".to_owned() } else { format!("reference-{index}") }
+}
+
 /// The boxes, pre-filled with `value` (what was typed before), with `error`.
-#[island]
+#[component]
 pub fn ReferenceBoxes(value: String, error: Option<String>) -> impl IntoView {
     let initial = box_characters(&value);
-    let boxes: Vec<NodeRef<Input>> = (0..LENGTH).map(|_| NodeRef::new()).collect();
-    let (message, set_message) = signal(error);
-    let boxes = StoredValue::new(boxes);
-
-    // Writes `chars` into the boxes from `start`, then focuses the next empty one.
-    let spread = move |start: usize, chars: Vec<char>| {
-        boxes.with_value(|boxes| {
-            for (offset, c) in chars.iter().enumerate() {
-                if let Some(input) = boxes.get(start + offset).and_then(NodeRef::get) {
-                    input.set_value(&c.to_string());
-                }
-            }
-            let next = (start + chars.len()).min(LENGTH - 1);
-            if let Some(input) = boxes.get(next).and_then(NodeRef::get) {
-                let _ = input.focus();
-            }
-        });
-    };
-    let typed = move || -> String {
-        boxes.with_value(|boxes| boxes.iter().filter_map(NodeRef::get).map(|input| input.value()).collect())
-    };
-    // Once every box is filled, says whether the reference is well formed.
-    let check = move || {
-        let text = typed();
-        if box_characters(&text).len() == LENGTH {
-            set_message.set(AvisReference::parse(&text).err().map(|e| e.to_string()));
-        }
-    };
-
+    let has_error = error.is_some();
+    let invalid = if has_error { "true" } else { "false" };
     let inputs = (0..LENGTH)
         .map(|index| {
-            let node_ref = boxes.with_value(|b| b[index]);
             let value = initial.get(index).map(char::to_string).unwrap_or_default();
             let is_letter = index == DIGITS;
             view! {
@@ -58,7 +35,6 @@ pub fn ReferenceBoxes(value: String, error: Option<String>) -> impl IntoView {
                     class="ref-box"
                     class:ref-box--letter=is_letter
                     class:ref-box--group-end=matches!(index, 3 | 7 | 11 | 15)
-                    node_ref=node_ref
                     name="reference[]"
                     type="text"
                     value=value
@@ -69,70 +45,137 @@ pub fn ReferenceBoxes(value: String, error: Option<String>) -> impl IntoView {
                     spellcheck="false"
                     aria-label=box_label(index)
                     aria-describedby="reference-hint reference-error"
-                    aria-invalid=move || if message.get().is_some() { "true" } else { "false" }
-                    id=if index == 0 { "reference".to_owned() } else { format!("reference-{index}") }
-                    on:input=move |ev| {
-                        let chars = box_characters(&event_target_value(&ev));
-                        match chars.len() {
-                            0 => {}
-                            1 => spread(index, chars),
-                            _ => spread(if chars.len() >= LENGTH { 0 } else { index }, chars),
-                        }
-                        check();
-                    }
-                    on:paste=move |ev: ClipboardEvent| {
-                        let text = ev.clipboard_data().and_then(|d| d.get_data("text").ok()).unwrap_or_default();
-                        let chars = box_characters(&text);
-                        if chars.len() > 1 {
-                            ev.prevent_default();
-                            spread(if chars.len() >= LENGTH { 0 } else { index }, chars);
-                            check();
-                        }
-                    }
-                    on:focus=move |_| {
-                        if let Some(input) = boxes.with_value(|b| b[index].get()) {
-                            input.select();
-                        }
-                    }
-                    on:keydown=move |ev: KeyboardEvent| {
-                        let current = boxes.with_value(|b| b[index].get());
-                        let empty = current.as_ref().is_some_and(|i| i.value().is_empty());
-                        let go = |to: usize| {
-                            if let Some(input) = boxes.with_value(|b| b[to].get()) {
-                                let _ = input.focus();
-                                input.select();
-                            }
-                        };
-                        match ev.key().as_str() {
-                            "Backspace" if empty && index > 0 => {
-                                ev.prevent_default();
-                                if let Some(previous) = boxes.with_value(|b| b[index - 1].get()) {
-                                    previous.set_value("");
-                                }
-                                go(index - 1);
-                            }
-                            "ArrowLeft" if index > 0 => go(index - 1),
-                            "ArrowRight" if index + 1 < LENGTH => go(index + 1),
-                            _ => {}
-                        }
-                    }
+                    aria-invalid=invalid
+                    id=box_id(index)
                 />
             }
         })
         .collect_view();
-
     view! {
-        <fieldset class="field reference-field" class:field--error=move || message.get().is_some()>
-            <legend class="field__label" id="reference-legend">
-                "Référence de l'avis * :"
-            </legend>
-            <p class="field__hint" id="reference-hint">
-                "16 chiffres puis 1 lettre, par exemple 6311631200000297F. Vous pouvez coller la référence entière."
-            </p>
-            <p class="field-error" id="reference-error" aria-live="polite">
-                {move || error_text(message.get())}
-            </p>
-            <div class="ref-boxes">{inputs}</div>
-        </fieldset>
+        <ReferenceBoxesLive>
+            <fieldset class="field reference-field" class:field--error=has_error id="reference-field">
+                <legend class="field__label" id="reference-legend">
+                    "Référence de l'avis * :"
+                </legend>
+                <p class="field__hint" id="reference-hint">
+                    "16 chiffres puis 1 lettre, par exemple 6311631200000297F. Vous pouvez coller la référence entière."
+                </p>
+                <p class="field-error" id="reference-error" aria-live="polite">
+                    {error_text(error)}
+                </p>
+                <div class="ref-boxes">{inputs}</div>
+            </fieldset>
+        </ReferenceBoxesLive>
+    }
+}
+
+/// Moves between the boxes as a person types, spreads a pasted reference, and
+/// says once every box is filled whether the reference is well formed.
+#[island]
+pub fn ReferenceBoxesLive(children: Children) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    live::wire();
+    children()
+}
+
+#[cfg(feature = "hydrate")]
+mod live {
+    use super::{LENGTH, box_characters, box_id};
+    use crate::components::dom;
+    use crate::domain::AvisReference;
+    use leptos::web_sys::{ClipboardEvent, Event, FocusEvent, HtmlInputElement, KeyboardEvent};
+    use std::rc::Rc;
+
+    /// The boxes, in order.
+    struct Boxes(Vec<HtmlInputElement>);
+
+    impl Boxes {
+        fn get(&self, index: usize) -> Option<&HtmlInputElement> {
+            self.0.get(index)
+        }
+
+        /// Writes `chars` into the boxes from `start`, then focuses the next one.
+        fn spread(&self, start: usize, chars: &[char]) {
+            for (offset, c) in chars.iter().enumerate() {
+                if let Some(input) = self.get(start + offset) {
+                    input.set_value(&c.to_string());
+                }
+            }
+            self.go((start + chars.len()).min(LENGTH - 1));
+        }
+
+        fn go(&self, index: usize) {
+            if let Some(input) = self.get(index) {
+                let _ = input.focus();
+                input.select();
+            }
+        }
+
+        /// Once every box is filled, says whether the reference is well formed.
+        fn check(&self) {
+            let typed: String = self.0.iter().map(HtmlInputElement::value).collect();
+            if box_characters(&typed).len() != LENGTH {
+                return;
+            }
+            let error = AvisReference::parse(&typed).err().map(|e| e.to_string());
+            dom::show_error("reference-error", error.as_deref());
+            for input in &self.0 {
+                dom::set_invalid(input, error.is_some());
+            }
+            dom::toggle_class("reference-field", "field--error", error.is_some());
+        }
+    }
+
+    pub fn wire() {
+        let boxes: Vec<HtmlInputElement> = (0..LENGTH).filter_map(|index| dom::input(&box_id(index))).collect();
+        if boxes.len() != LENGTH {
+            return;
+        }
+        let boxes = Rc::new(Boxes(boxes));
+        for (index, input) in boxes.0.iter().enumerate() {
+            let at = boxes.clone();
+            dom::on(input, "input", move |_: Event| {
+                let Some(input) = at.get(index) else { return };
+                let chars = box_characters(&input.value());
+                match chars.len() {
+                    0 => {}
+                    1 => at.spread(index, &chars),
+                    n => at.spread(if n >= LENGTH { 0 } else { index }, &chars),
+                }
+                at.check();
+            });
+            let at = boxes.clone();
+            dom::on(input, "paste", move |event: ClipboardEvent| {
+                let text = event.clipboard_data().and_then(|d| d.get_data("text").ok()).unwrap_or_default();
+                let chars = box_characters(&text);
+                if chars.len() > 1 {
+                    event.prevent_default();
+                    at.spread(if chars.len() >= LENGTH { 0 } else { index }, &chars);
+                    at.check();
+                }
+            });
+            let at = boxes.clone();
+            dom::on(input, "focus", move |_: FocusEvent| {
+                if let Some(input) = at.get(index) {
+                    input.select();
+                }
+            });
+            let at = boxes.clone();
+            dom::on(input, "keydown", move |event: KeyboardEvent| {
+                let empty = at.get(index).is_some_and(|i| i.value().is_empty());
+                match event.key().as_str() {
+                    "Backspace" if empty && index > 0 => {
+                        event.prevent_default();
+                        if let Some(previous) = at.get(index - 1) {
+                            previous.set_value("");
+                        }
+                        at.go(index - 1);
+                    }
+                    "ArrowLeft" if index > 0 => at.go(index - 1),
+                    "ArrowRight" if index + 1 < LENGTH => at.go(index + 1),
+                    _ => {}
+                }
+            });
+        }
     }
 }

@@ -3,8 +3,9 @@
 
 use crate::api::home::{Banner, HomeView, home_page};
 use crate::components::layout::{InsuredLayout, Section};
+use crate::components::table::{DataTable, Row};
 use crate::pages::payments::PaymentTable;
-use crate::pages::{CreanceColumns, with_data};
+use crate::pages::{CREANCE_COLUMNS, CreanceCells, with_data};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -62,31 +63,9 @@ fn Home(home: HomeView) -> impl IntoView {
                         view! { <p>"Aucune créance."</p> }.into_any()
                     } else {
                         view! {
-                            <div class="table-scroll">
-                                <table class="table">
-                                    <caption class="visually-hidden">"Mes créances"</caption>
-                                    <thead>
-                                        <tr>
-                                            <CreanceColumns />
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {creances
-                                            .into_iter()
-                                            .map(|line| {
-                                                view! {
-                                                    <tr>
-                                                        <td class="mono">{line.reference.to_string()}</td>
-                                                        <td>{line.issued_on.to_string()}</td>
-                                                        <td class="num">{line.initial.to_string()}</td>
-                                                        <td class="num">{line.restant.to_string()}</td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                            <DataTable caption="Mes créances".to_owned() columns=CREANCE_COLUMNS.to_vec()>
+                                {creances.into_iter().map(|line| view! { <Row><CreanceCells line /></Row> }).collect_view()}
+                            </DataTable>
                         }
                             .into_any()
                     }}

@@ -2,7 +2,6 @@
 
 use crate::api::messages::{DeleteMessage, MailboxView, MessagePageView, MessageView, mailbox_page, message_page};
 use crate::components::layout::{InsuredLayout, Section};
-use crate::components::print_button::PrintButton;
 use crate::pages::with_data;
 use crate::routes;
 use leptos::form::ActionForm;
@@ -121,11 +120,15 @@ fn MessageBody(message: MessageView, confirm: bool) -> impl IntoView {
         <div class="actions no-print">
             <a class="button button--secondary" href=routes::message_delete(&id)>"SUPPRIMER"</a>
             <a class="button button--secondary" href=routes::message_pdf(&id) download>"TÉLÉCHARGER EN PDF"</a>
-            <PrintButton />
+            <button type="button" class="button button--secondary" id="print" hidden>"IMPRIMER"</button>
             <a class="button button--secondary" href=routes::MAILBOX>"RETOUR"</a>
         </div>
         <noscript>
             <p class="no-print">"Pour imprimer ce message, utilisez la commande Imprimer de votre navigateur."</p>
         </noscript>
+        // «IMPRIMER» opens the browser's print dialog; it shows only with JavaScript.
+        <script nonce=leptos::nonce::use_nonce()>
+            "var b=document.getElementById('print');b.hidden=false;b.addEventListener('click',function(){window.print();});"
+        </script>
     }
 }

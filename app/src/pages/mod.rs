@@ -62,13 +62,28 @@ pub fn LoadError(error: AppError) -> impl IntoView {
     }
 }
 
-/// The column headers of a table of créances, as the seed names them.
+/// The columns of a table of créances, as the seed names them: (name, is a
+/// number).
+pub const CREANCE_COLUMNS: [(&str, bool); 4] = [
+    ("Références de courrier", false),
+    ("Date d'émission du courrier", false),
+    ("Montant initial dû", true),
+    ("Montant restant dû", true),
+];
+
+/// The cells of a créance in a table of créances.
 #[component]
-pub fn CreanceColumns() -> impl IntoView {
+pub fn CreanceCells(line: crate::domain::CreanceLine) -> impl IntoView {
+    use crate::components::table::Cell;
+    use crate::domain::CreanceLine;
+    let [reference_column, issued_column, initial_column, restant_column] = CREANCE_COLUMNS.map(|(name, _)| name);
+    let CreanceLine { reference, issued_on, initial, restant, .. } = line;
+    let (reference, issued, initial, restant) =
+        (reference.to_string(), issued_on.to_string(), initial.to_string(), restant.to_string());
     view! {
-        <th scope="col">"Références de courrier"</th>
-        <th scope="col">"Date d'émission du courrier"</th>
-        <th scope="col" class="num">"Montant initial dû"</th>
-        <th scope="col" class="num">"Montant restant dû"</th>
+        <Cell label=reference_column class="mono">{reference}</Cell>
+        <Cell label=issued_column>{issued}</Cell>
+        <Cell label=initial_column class="num">{initial}</Cell>
+        <Cell label=restant_column class="num">{restant}</Cell>
     }
 }

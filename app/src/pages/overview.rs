@@ -2,7 +2,8 @@
 
 use crate::api::overview::{OverviewView, overview_page};
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
-use crate::pages::{CreanceColumns, with_data};
+use crate::components::table::{Cell, DataTable, Row};
+use crate::pages::{CREANCE_COLUMNS, CreanceCells, with_data};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -24,26 +25,17 @@ fn Overview(view: OverviewView) -> impl IntoView {
             <PaymentsLayout current=PaymentsPage::Overview>
                 <h1>"Participations forfaitaires et franchises"</h1>
                 <p class="card">"Total restant dû : " <strong>{total_restant.to_string()}</strong></p>
-                <div class="table-scroll">
-                    <table class="table">
-                        <caption class="visually-hidden">"Mes participations forfaitaires et franchises"</caption>
-                        <thead>
-                            <tr>
-                                <CreanceColumns />
-                                <th scope="col">"Paiements"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
+                <DataTable
+                    caption="Mes participations forfaitaires et franchises".to_owned()
+                    columns=CREANCE_COLUMNS.into_iter().chain([("Paiements", false)]).collect()
+                >
                             {creances
                                 .into_iter()
                                 .map(|c| {
                                     view! {
-                                        <tr>
-                                            <td class="mono">{c.line.reference.to_string()}</td>
-                                            <td>{c.line.issued_on.to_string()}</td>
-                                            <td class="num">{c.line.initial.to_string()}</td>
-                                            <td class="num">{c.line.restant.to_string()}</td>
-                                            <td>
+                                        <Row>
+                                            <CreanceCells line=c.line />
+                                            <Cell label="Paiements">
                                                 {if c.payments.is_empty() {
                                                     view! { <span class="muted">"Aucun"</span> }.into_any()
                                                 } else {
@@ -62,14 +54,12 @@ fn Overview(view: OverviewView) -> impl IntoView {
                                                     }
                                                         .into_any()
                                                 }}
-                                            </td>
-                                        </tr>
+                                            </Cell>
+                                        </Row>
                                     }
                                 })
                                 .collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                </DataTable>
             </PaymentsLayout>
         </InsuredLayout>
     }

@@ -2,6 +2,7 @@
 
 use crate::api::payments::{PaymentRow, PaymentsView, payments_page};
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
+use crate::components::table::{Cell, DataTable, Row};
 use crate::pages::with_data;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -35,35 +36,23 @@ pub fn PaymentTable(payments: Vec<PaymentRow>, caption: &'static str) -> impl In
     if payments.is_empty() {
         return view! { <p>"Aucun nouveau paiement"</p> }.into_any();
     }
+    let columns = vec![("Date", false), ("Référence de la transaction", false), ("Montant", true), ("État", false)];
     view! {
-        <div class="table-scroll">
-            <table class="table">
-                <caption class="visually-hidden">{caption}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Date"</th>
-                        <th scope="col">"Référence de la transaction"</th>
-                        <th scope="col" class="num">"Montant"</th>
-                        <th scope="col">"État"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {payments
-                        .into_iter()
-                        .map(|p| {
-                            view! {
-                                <tr>
-                                    <td>{p.date}</td>
-                                    <td class="mono">{p.transaction_reference.to_string()}</td>
-                                    <td class="num">{p.amount.to_string()}</td>
-                                    <td>{p.status}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable caption=caption.to_owned() columns>
+            {payments
+                .into_iter()
+                .map(|p| {
+                    view! {
+                        <Row>
+                            <Cell label="Date">{p.date}</Cell>
+                            <Cell label="Référence de la transaction" class="mono">{p.transaction_reference.to_string()}</Cell>
+                            <Cell label="Montant" class="num">{p.amount.to_string()}</Cell>
+                            <Cell label="État">{p.status}</Cell>
+                        </Row>
+                    }
+                })
+                .collect_view()}
+        </DataTable>
     }
     .into_any()
 }

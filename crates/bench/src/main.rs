@@ -5,7 +5,8 @@
 //! saturation, the reference lookup (signed in), the bare-query baseline, the
 //! step-2 page, starting a payment, applying a kiosk answer, the time from an
 //! accepted answer to the payment visible on the person's page, the server's
-//! RSS, and each page's transfer size. It prints one JSON object per line.
+//! RSS. It prints one JSON object per line. (What a browser transfers per page
+//! is measured in a real browser: `end2end/tests/weight.spec.ts`.)
 //!
 //! `bench soak URL PID PERSONS SECONDS` runs the sign-in → lookup → pay →
 //! answer mix and samples the RSS every 10 seconds.

@@ -7,62 +7,14 @@ use crate::client::{
 };
 use crate::load::{at_rate, emit, new_histogram, report, rss_kib, saturate};
 use anyhow::Context;
-use reqwest::header::COOKIE;
-use server::dataset::reference_of;
-use std::io::Write as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
-async fn page_weights(ctx: &Ctx, person: &Person) -> anyhow::Result<()> {
-    use flate2::Compression;
-    use flate2::write::GzEncoder;
-    let gz = |bytes: &[u8]| -> usize {
-        let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
-        let _ = encoder.write_all(bytes);
-        encoder.finish().map(|v| v.len()).unwrap_or(0)
-    };
-    for (name, path) in [
-        ("sign-in", "/connexion".to_owned()),
-        ("home", "/accueil".to_owned()),
-        ("step 1", "/mes-paiements/payer-une-creance".to_owned()),
-        ("step 2", format!("/mes-paiements/payer-une-creance/{}", reference_of(person.index, 0))),
-        ("mailbox", "/ma-messagerie".to_owned()),
-    ] {
-        let html =
-            ctx.http.get(format!("{}{path}", ctx.url)).header(COOKIE, &person.cookie).send().await?.text().await?;
-        let mut assets = vec![];
-        for ext in [".js", ".wasm", ".css"] {
-            for part in html.split('"').filter(|p| p.starts_with("/pkg/") && p.ends_with(ext)) {
-                if !assets.contains(&part.to_owned()) {
-                    assets.push(part.to_owned());
-                }
-            }
-        }
-        let (mut code_raw, mut code_gzip, mut css_raw, mut css_gzip) = (0, 0, 0, 0);
-        for asset in &assets {
-            let bytes = ctx.http.get(format!("{}{asset}", ctx.url)).send().await?.bytes().await?;
-            if asset.ends_with(".css") {
-                css_raw += bytes.len();
-                css_gzip += gz(&bytes);
-            } else {
-                code_raw += bytes.len();
-                code_gzip += gz(&bytes);
-            }
-        }
-        emit(serde_json::json!({
-            "scenario": "page weight", "page": name, "html_raw": html.len(), "html_gzip": gz(html.as_bytes()),
-            "js_wasm_raw": code_raw, "js_wasm_gzip": code_gzip, "css_raw": css_raw, "css_gzip": css_gzip,
-        }));
-    }
-    Ok(())
-}
-
 pub async fn run(ctx: Ctx, persons_total: u64, seconds: u64) -> anyhow::Result<()> {
     let duration = Duration::from_secs(seconds);
     let signed = Arc::new(sign_in_many(&ctx, 0, 400.min(persons_total)).await.context("signing in")?);
-    page_weights(&ctx, &signed[0]).await?;
     for (name, call) in
         [("lookup", lookup_call(&ctx, signed.clone())), ("baseline", baseline_call(&ctx, signed.clone()))]
     {

@@ -8,6 +8,7 @@ pub mod sign_in;
 use crate::api::agent::sign_in::AgentSignOut;
 use crate::api::agent::{AgentHeader, PaymentItem};
 use crate::components::layout::Footer;
+use crate::components::table::{Cell, DataTable, Row};
 use crate::routes;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -77,41 +78,34 @@ pub fn PaymentItems(payments: Vec<PaymentItem>, caption: &'static str) -> impl I
     if payments.is_empty() {
         return view! { <p>"Aucun paiement."</p> }.into_any();
     }
+    let columns = vec![
+        ("Date", false),
+        ("Référence de la transaction", false),
+        ("Assuré", false),
+        ("Montant", true),
+        ("État", false),
+        ("Trop-perçu", true),
+    ];
     view! {
-        <div class="table-scroll">
-            <table class="table">
-                <caption class="visually-hidden">{caption}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Date"</th>
-                        <th scope="col">"Référence de la transaction"</th>
-                        <th scope="col">"Assuré"</th>
-                        <th scope="col" class="num">"Montant"</th>
-                        <th scope="col">"État"</th>
-                        <th scope="col" class="num">"Trop-perçu"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {payments
-                        .into_iter()
-                        .map(|p| {
-                            view! {
-                                <tr>
-                                    <td>{p.date}</td>
-                                    <td class="mono">
-                                        <a href=routes::agent_payment(&p.transaction_reference)>{p.transaction_reference.to_string()}</a>
-                                    </td>
-                                    <td>{p.person} <span class="muted mono">" " {p.nir}</span></td>
-                                    <td class="num">{p.amount.to_string()}</td>
-                                    <td>{p.status}</td>
-                                    <td class="num">{(!p.excess.is_zero()).then(|| p.excess.to_string())}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable caption=caption.to_owned() columns>
+            {payments
+                .into_iter()
+                .map(|p| {
+                    view! {
+                        <Row>
+                            <Cell label="Date">{p.date}</Cell>
+                            <Cell label="Référence de la transaction" class="mono">
+                                <a href=routes::agent_payment(&p.transaction_reference)>{p.transaction_reference.to_string()}</a>
+                            </Cell>
+                            <Cell label="Assuré">{p.person} <span class="muted mono">" " {p.nir}</span></Cell>
+                            <Cell label="Montant" class="num">{p.amount.to_string()}</Cell>
+                            <Cell label="État">{p.status}</Cell>
+                            <Cell label="Trop-perçu" class="num">{(!p.excess.is_zero()).then(|| p.excess.to_string())}</Cell>
+                        </Row>
+                    }
+                })
+                .collect_view()}
+        </DataTable>
     }
     .into_any()
 }

@@ -5,6 +5,7 @@ use crate::api::agent::payments::{
     JournalView, PaymentDetailData, PaymentDetailView, PaymentsView, TropPercusView, agent_journal_page,
     agent_payment_page, agent_payments_page, agent_trop_percus_page,
 };
+use crate::components::table::{Cell, DataTable, Row};
 use crate::pages::with_data;
 use crate::routes;
 use leptos::prelude::*;
@@ -104,15 +105,28 @@ fn PaymentDetail(view: PaymentDetailView) -> impl IntoView {
     }
 }
 
-fn pairs_table(caption: &'static str, rows: Vec<(String, String)>) -> impl IntoView {
+/// A table of (name, value) pairs; on narrow screens each name stands above
+/// its value. Without rows, a titled «Aucune.» (a table must have rows).
+fn pairs_table(caption: &'static str, rows: Vec<(String, String)>) -> AnyView {
+    if rows.is_empty() {
+        return view! {
+            <p class="table-caption">{caption}</p>
+            <p>"Aucune."</p>
+        }
+        .into_any();
+    }
     view! {
-        <table class="table">
+        <table class="table table--pairs" role="table">
             <caption class="table-caption">{caption}</caption>
-            <tbody>
-                {rows.into_iter().map(|(k, v)| view! { <tr><th scope="row">{k}</th><td>{v}</td></tr> }).collect_view()}
+            <tbody role="rowgroup">
+                {rows
+                    .into_iter()
+                    .map(|(k, v)| view! { <tr role="row"><th scope="row" role="rowheader">{k}</th><td role="cell">{v}</td></tr> })
+                    .collect_view()}
             </tbody>
         </table>
     }
+    .into_any()
 }
 
 #[component]
@@ -136,30 +150,41 @@ fn PaymentData(payment: PaymentDetailData) -> impl IntoView {
         <section class="card">{pairs_table("Répartition prévue", money(planned))}</section>
         <section class="card">{pairs_table("Répartition appliquée", money(applied))}</section>
         <section class="card">
-            <div class="table-scroll">
-                <table class="table">
-                    <caption class="table-caption">"Réponses reçues du kiosque"</caption>
-                    <thead><tr><th scope="col">"Reçue le"</th><th scope="col">"Canal"</th><th scope="col">"Code"</th><th scope="col">"Suite donnée"</th></tr></thead>
-                    <tbody>
-                        {answers.into_iter().map(|(at, channel, code, outcome)| view! {
-                            <tr><td>{at}</td><td>{channel}</td><td>{code}</td><td>{outcome}</td></tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <DataTable
+                caption="Réponses reçues du kiosque".to_owned()
+                visible_caption=true
+                columns=vec![("Reçue le", false), ("Canal", false), ("Code", false), ("Suite donnée", false)]
+            >
+                {answers
+                    .into_iter()
+                    .map(|(at, channel, code, outcome)| view! {
+                        <Row>
+                            <Cell label="Reçue le">{at}</Cell>
+                            <Cell label="Canal">{channel}</Cell>
+                            <Cell label="Code">{code}</Cell>
+                            <Cell label="Suite donnée">{outcome}</Cell>
+                        </Row>
+                    })
+                    .collect_view()}
+            </DataTable>
         </section>
         <section class="card">
-            <div class="table-scroll">
-                <table class="table">
-                    <caption class="table-caption">"Historique"</caption>
-                    <thead><tr><th scope="col">"Date"</th><th scope="col">"Par"</th><th scope="col">"Changement"</th></tr></thead>
-                    <tbody>
-                        {trail.into_iter().map(|(at, who, what)| view! {
-                            <tr><td>{at}</td><td>{who}</td><td class="mono small">{what}</td></tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <DataTable
+                caption="Historique".to_owned()
+                visible_caption=true
+                columns=vec![("Date", false), ("Par", false), ("Changement", false)]
+            >
+                {trail
+                    .into_iter()
+                    .map(|(at, who, what)| view! {
+                        <Row>
+                            <Cell label="Date">{at}</Cell>
+                            <Cell label="Par">{who}</Cell>
+                            <Cell label="Changement">{what}</Cell>
+                        </Row>
+                    })
+                    .collect_view()}
+            </DataTable>
         </section>
     }
 }
@@ -189,17 +214,23 @@ pub fn AgentJournalPage() -> impl IntoView {
         {with_data(data, |view: JournalView| view! {
             <AgentLayout header=view.header current=AgentSection::Journal>
                 <h1>"Journal des changements"</h1>
-                <div class="table-scroll">
-                    <table class="table">
-                        <caption class="visually-hidden">"Journal des changements"</caption>
-                        <thead><tr><th scope="col">"Date"</th><th scope="col">"Par"</th><th scope="col">"Action"</th><th scope="col">"Objet"</th></tr></thead>
-                        <tbody>
-                            {view.entries.into_iter().map(|(at, who, action, what)| view! {
-                                <tr><td>{at}</td><td>{who}</td><td>{action}</td><td class="mono small">{what}</td></tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                <DataTable
+                    caption="Journal des changements".to_owned()
+                    columns=vec![("Date", false), ("Par", false), ("Changement", false), ("Objet", false)]
+                >
+                    {view
+                        .entries
+                        .into_iter()
+                        .map(|(at, who, action, what)| view! {
+                            <Row>
+                                <Cell label="Date">{at}</Cell>
+                                <Cell label="Par">{who}</Cell>
+                                <Cell label="Changement">{action}</Cell>
+                                <Cell label="Objet" class="mono small">{what}</Cell>
+                            </Row>
+                        })
+                        .collect_view()}
+                </DataTable>
             </AgentLayout>
         })}
     }

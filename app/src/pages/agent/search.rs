@@ -2,6 +2,8 @@
 
 use super::{AgentLayout, AgentSection, PaymentItems};
 use crate::api::agent::search::{SearchView, agent_search_page};
+use crate::components::table::{Cell, DataTable, Row};
+use crate::pages::CREANCE_COLUMNS;
 use crate::pages::with_data;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -37,28 +39,28 @@ fn Search(view: SearchView) -> impl IntoView {
                 Some(person) => view! {
                     <section class="card" aria-labelledby="person-title">
                         <h2 id="person-title">{person.name} " — " <span class="mono">{person.nir}</span></h2>
-                        <div class="table-scroll">
-                            <table class="table">
-                                <caption class="table-caption">"Avis de sommes à payer"</caption>
-                                <thead>
-                                    <tr>
-                                        <crate::pages::CreanceColumns />
-                                        <th scope="col">"Paiement en ligne"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {person.avis.into_iter().map(|(reference, issued, initial, restant, open)| view! {
-                                        <tr>
-                                            <td class="mono">{reference}</td>
-                                            <td>{issued}</td>
-                                            <td class="num">{initial.to_string()}</td>
-                                            <td class="num">{restant.to_string()}</td>
-                                            <td>{if open { "ouvert" } else { "non ouvert" }}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        <DataTable
+                            caption="Avis de sommes à payer".to_owned()
+                            visible_caption=true
+                            columns=CREANCE_COLUMNS.into_iter().chain([("Paiement en ligne", false)]).collect()
+                        >
+                            {person
+                                .avis
+                                .into_iter()
+                                .map(|(reference, issued, initial, restant, open)| {
+                                    let [r, i, a, b] = CREANCE_COLUMNS.map(|(name, _)| name);
+                                    view! {
+                                        <Row>
+                                            <Cell label=r class="mono">{reference}</Cell>
+                                            <Cell label=i>{issued}</Cell>
+                                            <Cell label=a class="num">{initial.to_string()}</Cell>
+                                            <Cell label=b class="num">{restant.to_string()}</Cell>
+                                            <Cell label="Paiement en ligne">{if open { "ouvert" } else { "non ouvert" }}</Cell>
+                                        </Row>
+                                    }
+                                })
+                                .collect_view()}
+                        </DataTable>
                         <h3>"Paiements"</h3>
                         <PaymentItems payments=person.payments caption="Paiements de l'assuré" />
                     </section>

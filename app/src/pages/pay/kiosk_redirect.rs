@@ -1,7 +1,6 @@
 //! Step 3/3: the sealed form that takes the browser to the bank kiosk.
 
 use crate::api::pay::{KioskRedirectView, kiosk_redirect_page};
-use crate::components::auto_submit::AutoSubmitForm;
 use crate::components::layout::{Footer, PlainHeader};
 use crate::pages::with_data;
 use crate::routes;
@@ -45,13 +44,18 @@ fn Redirect(view: KioskRedirectView) -> impl IntoView {
                 <strong>{amount.to_string()}</strong> "."
             </p>
             <p>"Référence de la transaction : " <span class="mono">{transaction_reference.to_string()}</span></p>
-            <AutoSubmitForm action=url>
+            <form id="kiosk-form" method="post" action=url class="kiosk-form">
                 <input type="hidden" name="Data" value=data />
                 <input type="hidden" name="InterfaceVersion" value=interface_version />
                 <input type="hidden" name="Seal" value=seal />
                 <input type="hidden" name="SealAlgorithm" value=seal_algorithm />
                 <button type="submit" class="button">"Continuer vers le paiement sécurisé"</button>
-            </AutoSubmitForm>
+            </form>
+            // Posts the form at once; without JavaScript the person presses the
+            // button. The button is disabled so that the request leaves once.
+            <script nonce=leptos::nonce::use_nonce()>
+                "var f=document.getElementById('kiosk-form');f.querySelector('button').disabled=true;f.submit();"
+            </script>
         </main>
     }
 }

@@ -4,8 +4,9 @@ use crate::api::pay::{BELOW_MINIMUM, SelectionView, selection_page};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
 use crate::components::selection::{LINE_FIELD, SelectionForm, SelectionFormData};
+use crate::components::table::Cell;
 use crate::domain::CreanceLine;
-use crate::pages::{CreanceColumns, with_data};
+use crate::pages::{CREANCE_COLUMNS, with_data};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -64,8 +65,11 @@ fn Selection(view: SelectionView) -> impl IntoView {
     }
 }
 
-/// The table of lines with their checkboxes (rendered on the server only).
+/// The table of lines with their checkboxes (rendered on the server only). On
+/// a phone each line is a card whose whole top part (checkbox and reference)
+/// is the tap target.
 fn lines_table(lines: &[CreanceLine], selected: &[String], entered: &str) -> impl IntoView + use<> {
+    let [_, issued_column, initial_column, restant_column] = CREANCE_COLUMNS.map(|(name, _)| name);
     let rows = lines
         .iter()
         .map(|line| {
@@ -73,9 +77,19 @@ fn lines_table(lines: &[CreanceLine], selected: &[String], entered: &str) -> imp
             let id = format!("line-{reference}");
             let is_entered = reference == entered;
             let held = line.payment_in_progress;
+            let (issued, initial, restant) = (line.issued_on.to_string(), line.initial.to_string(), line.restant.to_string());
             view! {
-                <tr class:row--disabled=!line.is_selectable()>
-                    <td class="check">
+                <tr
+                    role="row"
+                    class="line"
+                    class:row--disabled=!line.is_selectable()
+                    data-reference=reference.clone()
+                    data-issued=line.issued_on.to_iso()
+                    data-initial=line.initial.cents()
+                    data-restant=line.restant.cents()
+                    data-held=if held { "1" } else { "0" }
+                >
+                    <td role="cell" class="check">
                         <input
                             type="checkbox"
                             name=LINE_FIELD
@@ -86,14 +100,14 @@ fn lines_table(lines: &[CreanceLine], selected: &[String], entered: &str) -> imp
                             aria-describedby="selection-summary"
                         />
                     </td>
-                    <th scope="row" class="mono">
+                    <th scope="row" role="rowheader" class="mono line__reference">
                         <label for=id>{reference.clone()}</label>
                         {is_entered.then(|| view! { <span class="tag">"courrier saisi"</span> })}
                         {held.then(|| view! { <span class="line-note">"Un paiement est déjà en cours pour cette créance."</span> })}
                     </th>
-                    <td>{line.issued_on.to_string()}</td>
-                    <td class="num">{line.initial.to_string()}</td>
-                    <td class="num">{line.restant.to_string()}</td>
+                    <Cell label=issued_column>{issued}</Cell>
+                    <Cell label=initial_column class="num">{initial}</Cell>
+                    <Cell label=restant_column class="num">{restant}</Cell>
                 </tr>
             }
         })
@@ -102,18 +116,19 @@ fn lines_table(lines: &[CreanceLine], selected: &[String], entered: &str) -> imp
     view! {
         <h2 id="lines-title">"Autres références de courrier dont vous êtes redevable"</h2>
         <p>{format!("{count} références trouvé(es)")}</p>
-        <div class="table-scroll">
-            <table class="table selection-table" aria-labelledby="lines-title">
-                <thead>
-                    <tr>
-                        <th scope="col" class="check">
-                            <span class="visually-hidden">"Sélection"</span>
-                        </th>
-                        <CreanceColumns />
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <table class="table table--stack selection-table" role="table" aria-labelledby="lines-title">
+            <thead role="rowgroup">
+                <tr role="row">
+                    <th scope="col" role="columnheader" class="check">
+                        <span class="visually-hidden">"Sélection"</span>
+                    </th>
+                    {CREANCE_COLUMNS
+                        .into_iter()
+                        .map(|(name, num)| view! { <th scope="col" role="columnheader" class:num=num>{name}</th> })
+                        .collect_view()}
+                </tr>
+            </thead>
+            <tbody role="rowgroup">{rows}</tbody>
+        </table>
     }
 }
