@@ -12,11 +12,11 @@ use axum::routing::{get, post};
 use kiosk::{KioskHandle, Merchant};
 use leptos::nonce::Nonce;
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use sips::simulation;
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::net::TcpListener;
 
@@ -176,8 +176,22 @@ impl Application {
     }
 }
 
+/// The app's routes, listed once per process.
+///
+/// Listing them renders the app with resource loading suppressed by a
+/// process-wide flag (`leptos_server::SuppressResourceLoad`): a resource of a
+/// page being rendered by another server of the same process that is first
+/// polled in that window waits forever, and so does its page. Seen in the
+/// integration suite, where many servers start while others serve (reproduced
+/// by `render::building_other_applications_never_stalls_a_page_being_rendered`).
+/// Listed once, before the first server serves, the window never meets a render.
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 fn router(state: ServerState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let app_state = state.app.clone();
     let context = move || {
         provide_context(app_state.clone());

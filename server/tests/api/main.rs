@@ -9,5 +9,6 @@ mod messages;
 mod payment;
 mod processing;
 mod reference;
+mod render;
 mod scale_out;
 mod sign_in;
