@@ -166,6 +166,7 @@ pub fn sealed_answer(transaction: &str) -> anyhow::Result<Vec<(String, String)>>
         acquirer_response_code: Some("00".into()),
         authorisation_id: Some("123456".into()),
         amount_cents: 1600,
+        currency_code: Some(sips::CURRENCY_EURO.into()),
         transaction_date_time: None,
         transaction_reference: transaction.to_owned(),
         masked_pan: Some("4100##########00".into()),

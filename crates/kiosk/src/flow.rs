@@ -64,7 +64,16 @@ pub(crate) async fn start(State(kiosk): State<Kiosk>, Form(post): Form<PaypagePo
         created_at: (kiosk.now)(),
         stage: Stage::Card,
     };
-    to_session(&kiosk.open(session))
+    match kiosk.open(session) {
+        Some(id) => to_session(&id),
+        None => {
+            tracing::warn!("kiosk: a transaction reference used twice refused (94)");
+            refuse(
+                StatusCode::BAD_REQUEST,
+                "Transaction refusée (code 94) : cette référence de transaction a déjà été utilisée.",
+            )
+        }
+    }
 }
 
 fn today(kiosk: &Kiosk) -> (i32, u32) {

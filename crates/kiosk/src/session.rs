@@ -7,7 +7,7 @@ use crate::pages;
 use crate::{Merchant, Now};
 use rand::Rng;
 use sips::{Encoding, PaymentRequest, PaymentResponse, SealedForm};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -18,9 +18,17 @@ pub const SESSION_TIMEOUT_MS: i64 = 15 * 60 * 1000;
 #[derive(Clone)]
 pub(crate) struct Kiosk {
     pub(crate) merchants: Arc<HashMap<String, Merchant>>,
-    sessions: Arc<Mutex<HashMap<String, Session>>>,
+    sessions: Arc<Mutex<Sessions>>,
     http: reqwest::Client,
     pub(crate) now: Now,
+}
+
+/// The sessions, and every (merchant, transaction reference) ever opened: a
+/// reference is used once.
+#[derive(Default)]
+struct Sessions {
+    by_id: HashMap<String, Session>,
+    references: HashSet<(String, String)>,
 }
 
 /// One payment, from the request to the answer.
@@ -59,28 +67,32 @@ impl Kiosk {
     pub(crate) fn new(merchants: HashMap<String, Merchant>, now: Now) -> Kiosk {
         Kiosk {
             merchants: Arc::new(merchants),
-            sessions: Arc::new(Mutex::new(HashMap::new())),
+            sessions: Arc::new(Mutex::new(Sessions::default())),
             http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_default(),
             now,
         }
     }
 
-    /// Opens a session; returns its id.
-    pub(crate) fn open(&self, session: Session) -> String {
+    /// Opens a session; returns its id, or `None` when the merchant already
+    /// used this transaction reference (Sips refuses a duplicate with 94).
+    pub(crate) fn open(&self, session: Session) -> Option<String> {
         let id = uuid::Uuid::new_v4().simple().to_string();
-        if let Ok(mut sessions) = self.sessions.lock() {
-            sessions.insert(id.clone(), session);
+        let mut sessions = self.sessions.lock().ok()?;
+        let key = (session.request.merchant_id.clone(), session.request.transaction_reference.clone());
+        if !sessions.references.insert(key) {
+            return None;
         }
-        id
+        sessions.by_id.insert(id.clone(), session);
+        Some(id)
     }
 
     pub(crate) fn session(&self, id: &str) -> Option<Session> {
-        self.sessions.lock().ok().and_then(|s| s.get(id).cloned())
+        self.sessions.lock().ok().and_then(|s| s.by_id.get(id).cloned())
     }
 
     pub(crate) fn set_stage(&self, id: &str, stage: Stage) {
         if let Ok(mut sessions) = self.sessions.lock()
-            && let Some(session) = sessions.get_mut(id)
+            && let Some(session) = sessions.by_id.get_mut(id)
         {
             session.stage = stage;
         }
@@ -93,7 +105,8 @@ impl Kiosk {
             .sessions
             .lock()
             .map(|s| {
-                s.iter()
+                s.by_id
+                    .iter()
                     .filter(|(_, session)| {
                         !matches!(session.stage, Stage::Done { .. }) && now - session.created_at >= SESSION_TIMEOUT_MS
                     })
@@ -112,7 +125,7 @@ impl Kiosk {
     pub(crate) fn finish(&self, id: &str, code: &str, card: Option<(&str, &str)>) -> Option<PaymentResponse> {
         let (response, merchant, session) = {
             let mut sessions = self.sessions.lock().ok()?;
-            let session = sessions.get_mut(id)?;
+            let session = sessions.by_id.get_mut(id)?;
             if let Stage::Done { response } = &session.stage {
                 return Some((**response).clone());
             }
@@ -129,6 +142,7 @@ impl Kiosk {
                 acquirer_response_code: Some(if accepted { "00" } else { code }.to_owned()),
                 authorisation_id: accepted.then(|| format!("{:06}", rand::thread_rng().gen_range(0..1_000_000))),
                 amount_cents: session.request.amount_cents,
+                currency_code: Some(sips::CURRENCY_EURO.to_owned()),
                 transaction_date_time: Some(pages::iso_date_time((self.now)())),
                 transaction_reference: session.request.transaction_reference.clone(),
                 masked_pan,

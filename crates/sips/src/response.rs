@@ -39,6 +39,8 @@ pub struct PaymentResponse {
     pub authorisation_id: Option<String>,
     /// Amount in cents.
     pub amount_cents: i64,
+    /// The currency, in ISO 4217 (`978`, euros).
+    pub currency_code: Option<String>,
     /// When the transaction happened (ISO 8601).
     pub transaction_date_time: Option<String>,
     /// The attempt's reference.
@@ -77,6 +79,7 @@ impl PaymentResponse {
             acquirer_response_code: optional("acquirerResponseCode"),
             authorisation_id: optional("authorisationId"),
             amount_cents: parse_amount(fields.require("amount")?)?,
+            currency_code: optional("currencyCode"),
             transaction_date_time: optional("transactionDateTime"),
             transaction_reference: fields.require("transactionReference")?.to_owned(),
             masked_pan,
@@ -95,6 +98,9 @@ impl PaymentResponse {
             [("acquirerResponseCode", &self.acquirer_response_code), ("authorisationId", &self.authorisation_id)];
         pairs.extend(optional.iter().filter_map(|(k, v)| v.as_deref().map(|v| (*k, v))));
         pairs.push(("amount", &amount));
+        if let Some(currency) = &self.currency_code {
+            pairs.push(("currencyCode", currency));
+        }
         if let Some(at) = &self.transaction_date_time {
             pairs.push(("transactionDateTime", at));
         }

@@ -24,6 +24,7 @@ fn response() -> PaymentResponse {
         acquirer_response_code: Some("00".into()),
         authorisation_id: Some("761208".into()),
         amount_cents: 2000,
+        currency_code: None,
         transaction_date_time: Some("2017-09-11T15:54:00+02:00".into()),
         transaction_reference: "PCLCB172540000004".into(),
         masked_pan: Some("4100##########00".into()),

@@ -387,6 +387,7 @@ pub mod bank {
             acquirer_response_code: Some(code.to_owned()),
             authorisation_id: (code == "00").then(|| "761208".to_owned()),
             amount_cents,
+            currency_code: Some("978".to_owned()),
             transaction_date_time: Some("2026-11-27T10:00:00+01:00".to_owned()),
             transaction_reference: transaction_reference.to_owned(),
             masked_pan: Some("4100##########00".to_owned()),

@@ -69,6 +69,31 @@ on_both_engines! {
         assert_eq!(app.automatic(&empty).await.status(), StatusCode::BAD_REQUEST);
     }
 
+    async fn an_answer_without_our_key_version_merchant_or_euros_is_refused_and_changes_nothing(app) {
+        let reference = started(&app).await;
+        let cases: [(&str, fn(&mut sips::PaymentResponse), StatusCode); 7] = [
+            ("no key version", |r| r.key_version = None, StatusCode::FORBIDDEN),
+            ("another key version", |r| r.key_version = Some("2".into()), StatusCode::FORBIDDEN),
+            ("no merchant", |r| r.merchant_id = None, StatusCode::FORBIDDEN),
+            ("another merchant", |r| r.merchant_id = Some("011223344550000".into()), StatusCode::FORBIDDEN),
+            ("no currency", |r| r.currency_code = None, StatusCode::BAD_REQUEST),
+            ("dollars", |r| r.currency_code = Some("840".into()), StatusCode::BAD_REQUEST),
+            ("an empty merchant", |r| r.merchant_id = Some(String::new()), StatusCode::FORBIDDEN),
+        ];
+        for (case, spoil, status) in cases {
+            let mut answer = bank::response(&reference, 2000, "00");
+            spoil(&mut answer);
+            let fields = bank::sealed(&answer, bank::SECRET);
+            assert_eq!(app.automatic(&fields).await.status(), status, "{case}");
+            assert_eq!(app.normal_return(&fields).await.status(), status, "{case}");
+        }
+        assert_eq!(app.attempt_status(&reference).await, "pending");
+        assert_eq!(app.count("SELECT COUNT(*) FROM payments").await, 0);
+        // The same answer, complete, is applied.
+        assert_eq!(app.automatic(&accepted(&reference)).await.status(), StatusCode::OK);
+        assert_eq!(app.attempt_status(&reference).await, "accepted");
+    }
+
     async fn a_replayed_answer_is_applied_once(app) {
         let reference = started(&app).await;
         for _ in 0..3 {
@@ -222,6 +247,27 @@ on_both_engines! {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         assert_eq!(app.attempt_status(&reference).await, "expired");
+    }
+
+    async fn the_kiosk_refuses_a_transaction_reference_it_has_seen_with_94_and_the_first_session_goes_on(app) {
+        let reference = started(&app).await;
+        let form = app.kiosk_form(&reference).await;
+        let kiosk = app.new_browser();
+        let first = kiosk.client.post(format!("{}/paiement", app.kiosk_url)).form(&form).send().await.expect("kiosk");
+        let card_page = location(&first);
+        let again = kiosk.client.post(format!("{}/paiement", app.kiosk_url)).form(&form).send().await.expect("kiosk");
+        assert_eq!(again.status(), StatusCode::BAD_REQUEST);
+        assert!(text_of(&again.text().await.expect("html")).contains("Transaction refusée (code 94)"));
+        assert_eq!(app.attempt_status(&reference).await, "pending", "a refused duplicate answers nothing");
+        let year = (jiff::Zoned::now().year() + 2).to_string();
+        kiosk.client.post(format!("{}{card_page}", app.kiosk_url))
+            .form(&[("card_number", "4100 0000 0000 0000"), ("month", "12"), ("year", year.as_str()), ("cvv", "123"), ("action", "valider")])
+            .send().await.expect("card");
+        for _ in 0..100 {
+            if app.attempt_status(&reference).await == "accepted" { break; }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(app.attempt_status(&reference).await, "accepted");
     }
 
     async fn the_kiosk_refuses_a_request_with_a_bad_seal(app) {

@@ -73,13 +73,19 @@ fn read_response(fields: &DataFields, kiosk: &KioskSettings) -> Result<PaymentRe
         tracing::warn!(error = %error, "malformed kiosk answer refused");
         AnswerError::Malformed(error)
     })?;
-    if response.key_version.as_deref().is_some_and(|v| v != kiosk.key_version) {
-        tracing::warn!("kiosk answer sealed with another key version refused");
+    // Every answer names the key it was sealed with and the merchant it is
+    // for: one that does not, or names others, is not ours to apply.
+    if response.key_version.as_deref() != Some(kiosk.key_version.as_str()) {
+        tracing::warn!(key_version = ?response.key_version, "kiosk answer without our key version refused");
         return Err(AnswerError::Untrusted("keyVersion"));
     }
-    if response.merchant_id.as_deref().is_some_and(|m| m != kiosk.merchant_id) {
-        tracing::warn!("kiosk answer for another merchant refused");
+    if response.merchant_id.as_deref() != Some(kiosk.merchant_id.as_str()) {
+        tracing::warn!(merchant_id = ?response.merchant_id, "kiosk answer not for our merchant refused");
         return Err(AnswerError::Untrusted("merchantId"));
+    }
+    if response.currency_code.as_deref() != Some(sips::CURRENCY_EURO) {
+        tracing::warn!(currency_code = ?response.currency_code, "kiosk answer not in euros refused");
+        return Err(AnswerError::Malformed(SipsError::Malformed("currencyCode")));
     }
     Ok(response)
 }
