@@ -9,7 +9,8 @@ const server = SERVER;
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
+  // Axe scans take seconds each on two cores; the longest walks set their own.
+  timeout: 60_000,
   expect: { timeout: 5_000 },
   workers: 2,
   retries: 0,
