@@ -42,10 +42,77 @@ impl AttemptStatus {
         }
     }
 
-    /// The transition table.
+    /// The transition table. An answer settles a pending attempt; an
+    /// acceptance still comes through after any other end (the bank took the
+    /// money: it is recorded, never lost).
     pub fn can_become(self, next: AttemptStatus) -> bool {
         use AttemptStatus::*;
-        matches!((self, next), (Pending, Accepted | Refused | Cancelled | Expired) | (Expired, Accepted))
+        matches!(
+            (self, next),
+            (Pending, Accepted | Refused | Cancelled | Expired) | (Refused | Cancelled | Expired, Accepted)
+        )
+    }
+}
+
+/// Why a payment needs the caisse's attention («à régulariser»).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Regularisation {
+    /// Accepted after the bank had refused the attempt.
+    AfterRefused,
+    /// Accepted after the person had cancelled on the bank's page.
+    AfterCancelled,
+    /// Accepted after the attempt had expired.
+    AfterExpired,
+    /// A second authorisation, with another number, for the same transaction.
+    SecondAuthorisation,
+}
+
+text_column!(Regularisation {
+    AfterRefused => "after_refused",
+    AfterCancelled => "after_cancelled",
+    AfterExpired => "after_expired",
+    SecondAuthorisation => "second_authorisation",
+});
+
+/// What one kiosk answer does to an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// The attempt takes the answer's status; an acceptance records a payment,
+    /// flagged when it comes after another end.
+    Settles {
+        /// Why the caisse must look into the payment, if it must.
+        regularisation: Option<Regularisation>,
+    },
+    /// An accepted attempt accepted again under another authorisation number:
+    /// a second payment, to regularise.
+    SecondPayment,
+    /// The attempt already stands where the answer puts it.
+    Duplicate,
+    /// The answer contradicts an end it cannot undo (a refusal after an
+    /// acceptance).
+    Ignored,
+}
+
+impl Effect {
+    /// The effect of an answer bringing `answer` to an attempt in `current`;
+    /// `same_authorisation` when both name the same authorisation number.
+    pub fn of(current: AttemptStatus, answer: AttemptStatus, same_authorisation: bool) -> Effect {
+        use AttemptStatus::*;
+        match (current, answer) {
+            (Accepted, Accepted) if same_authorisation => Effect::Duplicate,
+            (Accepted, Accepted) => Effect::SecondPayment,
+            (current, answer) if current.can_become(answer) => {
+                let regularisation = match (current, answer) {
+                    (Refused, Accepted) => Some(Regularisation::AfterRefused),
+                    (Cancelled, Accepted) => Some(Regularisation::AfterCancelled),
+                    (Expired, Accepted) => Some(Regularisation::AfterExpired),
+                    _ => None,
+                };
+                Effect::Settles { regularisation }
+            }
+            (current, answer) if current == answer => Effect::Duplicate,
+            _ => Effect::Ignored,
+        }
     }
 }
 
@@ -101,6 +168,8 @@ pub enum AnswerOutcome {
     Duplicate,
     /// It contradicts the attempt's final status.
     Ignored,
+    /// It brought money to record that the caisse must look into.
+    ToRegularise,
     /// No attempt has its transaction reference.
     UnknownReference,
     /// Its amount is not the attempt's.
@@ -111,6 +180,7 @@ text_column!(AnswerOutcome {
     Applied => "applied",
     Duplicate => "duplicate",
     Ignored => "ignored",
+    ToRegularise => "to_regularise",
     UnknownReference => "unknown_reference",
     AmountMismatch => "amount_mismatch",
 });
@@ -132,9 +202,36 @@ mod tests {
                 (Pending, Refused),
                 (Pending, Cancelled),
                 (Pending, Expired),
+                (Refused, Accepted),
+                (Cancelled, Accepted),
                 (Expired, Accepted)
             ]
         );
+    }
+
+    #[test]
+    fn every_acceptance_is_money_received_and_the_late_ones_are_flagged() {
+        use super::{Effect, Regularisation};
+        assert_eq!(Effect::of(Pending, Accepted, false), Effect::Settles { regularisation: None });
+        assert_eq!(Effect::of(Pending, Refused, false), Effect::Settles { regularisation: None });
+        assert_eq!(
+            Effect::of(Refused, Accepted, false),
+            Effect::Settles { regularisation: Some(Regularisation::AfterRefused) }
+        );
+        assert_eq!(
+            Effect::of(Cancelled, Accepted, false),
+            Effect::Settles { regularisation: Some(Regularisation::AfterCancelled) }
+        );
+        assert_eq!(
+            Effect::of(Expired, Accepted, false),
+            Effect::Settles { regularisation: Some(Regularisation::AfterExpired) }
+        );
+        assert_eq!(Effect::of(Accepted, Accepted, true), Effect::Duplicate);
+        assert_eq!(Effect::of(Accepted, Accepted, false), Effect::SecondPayment);
+        assert_eq!(Effect::of(Refused, Refused, false), Effect::Duplicate);
+        assert_eq!(Effect::of(Accepted, Refused, false), Effect::Ignored);
+        assert_eq!(Effect::of(Refused, Cancelled, false), Effect::Ignored);
+        assert_eq!(Effect::of(Expired, Refused, false), Effect::Ignored);
     }
 
     #[test]
@@ -153,6 +250,9 @@ mod tests {
         }
         for outcome in AnswerOutcome::ALL {
             assert_eq!(AnswerOutcome::parse(outcome.as_str()).expect("round trip"), outcome);
+        }
+        for reason in super::Regularisation::ALL {
+            assert_eq!(super::Regularisation::parse(reason.as_str()).expect("round trip"), reason);
         }
         assert!(AttemptStatus::parse("Pending").is_err());
         assert!(PaymentStatus::parse("").is_err());

@@ -120,7 +120,7 @@ on_both_engines! {
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a byte-order mark for spreadsheets");
         let text = String::from_utf8(bytes[3..].to_vec()).expect("UTF-8");
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "date_acceptation;reference_transaction;numero_autorisation;nir;nom;prenom;montant;trop_percu;statut;date_prise_en_compte;repartition");
+        assert_eq!(lines[0], "date_acceptation;reference_transaction;numero_autorisation;nir;nom;prenom;montant;trop_percu;statut;date_prise_en_compte;repartition;a_regulariser;date_regularisation");
         assert_eq!(lines.len(), 2, "one payment of the caisse: {text}");
         let fields: Vec<&str> = lines[1].split(';').collect();
         assert_eq!(fields[1], pierre);

@@ -6,6 +6,8 @@ mod crash;
 mod hardening;
 mod helpers;
 mod messages;
+mod migrations;
+mod money;
 mod payment;
 mod processing;
 mod reference;

@@ -41,6 +41,8 @@ pub struct PaymentItem {
     pub nir: String,
     /// Trop-perçu.
     pub excess: Euros,
+    /// Why the caisse must look into it («à régulariser»), while no agent has.
+    pub to_regularise: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -54,6 +56,7 @@ impl From<crate::ssr::agents::payments::PaymentLine> for PaymentItem {
             person: line.person,
             nir: line.nir,
             excess: line.excess,
+            to_regularise: line.to_regularise.map(|r| crate::ssr::agents::history::regularisation_label(r).to_owned()),
         }
     }
 }

@@ -19,6 +19,8 @@ pub struct PaymentsView {
     pub to: String,
     /// Status filter value.
     pub status: String,
+    /// The status filters: (value, French label).
+    pub statuses: Vec<(String, String)>,
     /// Page number, from 1.
     pub page: i64,
     /// The page's payments.
@@ -64,6 +66,10 @@ pub async fn agent_payments_page(
         from,
         to,
         status: status.value().to_owned(),
+        statuses: StatusFilter::ALL
+            .iter()
+            .map(|(_, value, label)| ((*value).to_owned(), (*label).to_owned()))
+            .collect(),
         page,
         payments: payments.into_iter().map(PaymentItem::from).collect(),
         has_next,
@@ -92,8 +98,27 @@ pub struct PaymentDetailData {
     pub applied: Vec<(String, Euros)>,
     /// Kiosk answers: (date, channel, code, outcome).
     pub answers: Vec<(String, String, String, String)>,
+    /// The money received, one payment per authorisation.
+    pub receipts: Vec<ReceiptView>,
     /// Audit trail: (date, who, what).
     pub trail: Vec<(String, String, String)>,
+}
+
+/// One payment of the attempt, as the detail page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptView {
+    /// The payment's id (for «Marquer comme régularisé»).
+    pub id: String,
+    /// The authorisation number.
+    pub authorisation_id: String,
+    /// «11/09/2017 à 15:54».
+    pub accepted: String,
+    /// «En cours de traitement» or «Pris en compte».
+    pub status: String,
+    /// Why the caisse must look into it, if it must.
+    pub regularisation: Option<String>,
+    /// When an agent did.
+    pub regularised: Option<String>,
 }
 
 /// The caisse's payment `transaction`.
@@ -119,6 +144,20 @@ pub async fn agent_payment_page(transaction: String) -> Result<PaymentDetailView
             answer: d.answer,
             planned: d.planned,
             applied: d.applied,
+            receipts: d
+                .receipts
+                .into_iter()
+                .map(|r| ReceiptView {
+                    id: r.id,
+                    authorisation_id: r.authorisation_id,
+                    accepted: date_time_fr(r.accepted_at),
+                    status: r.status,
+                    regularisation: r
+                        .regularisation
+                        .map(|r| crate::ssr::agents::history::regularisation_label(r).to_owned()),
+                    regularised: r.regularised_at.map(date_time_fr),
+                })
+                .collect(),
             answers: d
                 .answers
                 .into_iter()
@@ -127,6 +166,26 @@ pub async fn agent_payment_page(transaction: String) -> Result<PaymentDetailView
             trail: d.trail.into_iter().map(|(at, who, what)| (date_time_fr(at), who, what)).collect(),
         }),
     })
+}
+
+/// «Marquer comme régularisé»: an agent of the caisse records that they looked
+/// into the payment `payment` of the attempt `transaction`, and goes back to it.
+#[server(prefix = "/api", endpoint = "agent-regulariser")]
+pub async fn mark_regularised(payment: String, transaction: String) -> Result<(), AppError> {
+    use crate::ssr::infra::context::{fail, redirect, state, unexpected};
+    let state = state()?;
+    let (agent, _) = crate::ssr::agents::require_agent(&state).await?;
+    let Ok(transaction) = crate::domain::TransactionReference::parse(&transaction) else {
+        return Err(fail(AppError::BadRequest));
+    };
+    if payment.len() > 64 {
+        return Err(fail(AppError::BadRequest));
+    }
+    let done = crate::ssr::agents::payments::mark_regularised(&state.store, &agent, &payment, state.clock.now_ms())
+        .await
+        .map_err(unexpected)?;
+    redirect(&crate::routes::agent_payment(&transaction));
+    if done { Ok(()) } else { Err(fail(AppError::Rejected(vec!["Ce paiement n'est pas à régulariser.".to_owned()]))) }
 }
 
 /// The caisse's trop-perçus.

@@ -99,7 +99,12 @@ pub fn PaymentItems(payments: Vec<PaymentItem>, caption: &'static str) -> impl I
                             </Cell>
                             <Cell label="Assuré">{p.person} <span class="muted mono">" " {p.nir}</span></Cell>
                             <Cell label="Montant" class="num">{p.amount.to_string()}</Cell>
-                            <Cell label="État">{p.status}</Cell>
+                            <Cell label="État">
+                                {p.status}
+                                {p.to_regularise.map(|reason| view! {
+                                    " " <span class="tag tag--warning" title=reason>"À régulariser"</span>
+                                })}
+                            </Cell>
                             <Cell label="Trop-perçu" class="num">{(!p.excess.is_zero()).then(|| p.excess.to_string())}</Cell>
                         </Row>
                     }

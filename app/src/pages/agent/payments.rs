@@ -2,8 +2,8 @@
 
 use super::{AgentLayout, AgentSection, PaymentItems};
 use crate::api::agent::payments::{
-    JournalView, PaymentDetailData, PaymentDetailView, PaymentsView, TropPercusView, agent_journal_page,
-    agent_payment_page, agent_payments_page, agent_trop_percus_page,
+    JournalView, MarkRegularised, PaymentDetailData, PaymentDetailView, PaymentsView, TropPercusView,
+    agent_journal_page, agent_payment_page, agent_payments_page, agent_trop_percus_page,
 };
 use crate::components::table::{Cell, DataTable, Row};
 use crate::pages::with_data;
@@ -11,16 +11,7 @@ use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-const STATUSES: [(&str, &str); 7] = [
-    ("tous", "Tous"),
-    ("en-attente", "En attente de la banque"),
-    ("en-cours", "En cours de traitement"),
-    ("pris-en-compte", "Pris en compte"),
-    ("refuse", "Refusé"),
-    ("annule", "Annulé"),
-    ("expire", "Expiré"),
-];
+use server_fn::ServerFn;
 
 /// «Paiements reçus», with filters, pagination and the CSV export.
 #[component]
@@ -38,7 +29,7 @@ pub fn AgentPaymentsPage() -> impl IntoView {
 
 #[component]
 fn Payments(view: PaymentsView) -> impl IntoView {
-    let PaymentsView { header, from, to, status, page, payments, has_next } = view;
+    let PaymentsView { header, from, to, status, statuses, page, payments, has_next } = view;
     let filters = format!("du={from}&au={to}&statut={status}");
     let export = format!("{}?du={from}&au={to}", routes::AGENT_EXPORT_CSV);
     let previous = (page > 1).then(|| format!("{}?{filters}&page={}", routes::AGENT_HOME, page - 1));
@@ -58,9 +49,12 @@ fn Payments(view: PaymentsView) -> impl IntoView {
                 <div class="field">
                     <label class="field__label" for="statut">"État"</label>
                     <select class="input" id="statut" name="statut">
-                        {STATUSES
-                            .iter()
-                            .map(|(value, label)| view! { <option value=*value selected=*value == status>{*label}</option> })
+                        {statuses
+                            .into_iter()
+                            .map(|(value, label)| {
+                                let selected = value == status;
+                                view! { <option value=value selected=selected>{label}</option> }
+                            })
                             .collect_view()}
                     </select>
                 </div>
@@ -131,7 +125,10 @@ fn pairs_table(caption: &'static str, rows: Vec<(String, String)>) -> AnyView {
 
 #[component]
 fn PaymentData(payment: PaymentDetailData) -> impl IntoView {
-    let PaymentDetailData { item, answer, planned, applied, answers, trail } = payment;
+    let PaymentDetailData { item, answer, planned, applied, answers, receipts, trail } = payment;
+    let transaction = item.transaction_reference.to_string();
+    let to_regularise: Vec<String> =
+        receipts.iter().filter(|r| r.regularised.is_none()).filter_map(|r| r.regularisation.clone()).collect();
     let summary = vec![
         ("Référence de la transaction".to_owned(), item.transaction_reference.to_string()),
         ("Date".to_owned(), item.date.clone()),
@@ -140,12 +137,64 @@ fn PaymentData(payment: PaymentDetailData) -> impl IntoView {
         ("État".to_owned(), item.status.clone()),
         ("Trop-perçu".to_owned(), item.excess.to_string()),
     ];
+    let receipts_view = if receipts.is_empty() {
+        view! {
+            <p class="table-caption">"Argent reçu"</p>
+            <p>"Aucun : la banque n'a accepté aucun paiement pour cette transaction."</p>
+        }
+        .into_any()
+    } else {
+        view! {
+                <DataTable
+                    caption="Argent reçu (une ligne par autorisation de la banque)".to_owned()
+                    visible_caption=true
+                    columns=vec![("Autorisation", false), ("Acceptée le", false), ("État", false), ("À régulariser", false)]
+                >
+                    {receipts
+                        .into_iter()
+                        .map(|r| {
+                            let flag = match (r.regularisation, r.regularised) {
+                                (None, _) => view! { "Non" }.into_any(),
+                                (Some(reason), Some(at)) => view! { {reason} " — régularisé le " {at} }.into_any(),
+                                (Some(reason), None) => {
+                                    let (payment, transaction) = (r.id.clone(), transaction.clone());
+                                    view! {
+                                        <strong>{reason}</strong>
+                                        <form method="post" action=MarkRegularised::url() class="inline-form">
+                                            <input type="hidden" name="payment" value=payment />
+                                            <input type="hidden" name="transaction" value=transaction />
+                                            <button type="submit" class="button button--secondary">"Marquer comme régularisé"</button>
+                                        </form>
+                                    }
+                                    .into_any()
+                                }
+                            };
+                            view! {
+                                <Row>
+                                    <Cell label="Autorisation" class="mono">{r.authorisation_id}</Cell>
+                                    <Cell label="Acceptée le">{r.accepted}</Cell>
+                                    <Cell label="État">{r.status}</Cell>
+                                    <Cell label="À régulariser">{flag}</Cell>
+                                </Row>
+                            }
+                        })
+                        .collect_view()}
+                </DataTable>
+        }
+        .into_any()
+    };
     let money = |rows: Vec<(String, crate::domain::Euros)>| {
         rows.into_iter().map(|(r, a)| (r, a.to_string())).collect::<Vec<_>>()
     };
     view! {
         <h1>"Paiement " <span class="mono">{item.transaction_reference.to_string()}</span></h1>
+        {(!to_regularise.is_empty()).then(|| view! {
+            <div class="banner banner--warning" role="status">
+                <p>"À régulariser : " {to_regularise.join(" ; ")} "."</p>
+            </div>
+        })}
         <section class="card">{pairs_table("Paiement", summary)}</section>
+        <section class="card">{receipts_view}</section>
         <section class="card">{pairs_table("Réponse de la banque (Sips)", answer)}</section>
         <section class="card">{pairs_table("Répartition prévue", money(planned))}</section>
         <section class="card">{pairs_table("Répartition appliquée", money(applied))}</section>

@@ -1,9 +1,10 @@
 //! The reconciliation export (CSV).
 
-use super::status_label;
+use super::{history, status_label};
 use crate::domain::Euros;
 use crate::ssr::infra::db::Store;
 use crate::ssr::infra::time;
+use crate::ssr::lifecycle::Regularisation;
 use crate::ssr::lifecycle::{AttemptStatus, PaymentStatus};
 use anyhow::Context;
 use sqlx::Row;
@@ -33,13 +34,17 @@ pub struct ExportLine {
     pub applied_at: Option<i64>,
     /// Shares, «référence=montant» joined by spaces.
     pub shares: String,
+    /// Why the caisse must look into it («à régulariser»), if it must.
+    pub regularisation: Option<Regularisation>,
+    /// When an agent did.
+    pub regularised_at: Option<i64>,
 }
 
 /// The caisse's accepted payments of `[from, to)` (by acceptance time).
 pub async fn export(store: &Store, caisse: &str, from: i64, to: i64) -> anyhow::Result<Vec<ExportLine>> {
     let rows = sqlx::query(
         "SELECT p.id, p.accepted_at, p.applied_at, p.amount_cents, p.excess_cents, p.status, t.transaction_reference, \
-         COALESCE(t.authorisation_id, '') AS authorisation_id, pe.nir, pe.first_name, pe.last_name, t.id AS attempt_id \
+         p.authorisation_id, p.regularisation, p.regularised_at, pe.nir, pe.first_name, pe.last_name, t.id AS attempt_id \
          FROM payments p JOIN payment_attempts t ON t.id = p.attempt_id JOIN persons pe ON pe.id = p.person_id \
          WHERE p.caisse_code = $1 AND p.accepted_at >= $2 AND p.accepted_at < $3 ORDER BY p.accepted_at, p.id",
     )
@@ -88,13 +93,15 @@ pub async fn export(store: &Store, caisse: &str, from: i64, to: i64) -> anyhow::
             status: status_label(AttemptStatus::Accepted, Some(status)).to_owned(),
             applied_at: row.try_get("applied_at")?,
             shares: shares.join(" "),
+            regularisation: row.try_get("regularisation")?,
+            regularised_at: row.try_get("regularised_at")?,
         });
     }
     Ok(lines)
 }
 
 /// The CSV columns of the export, in order.
-pub const CSV_COLUMNS: [&str; 11] = [
+pub const CSV_COLUMNS: [&str; 13] = [
     "date_acceptation",
     "reference_transaction",
     "numero_autorisation",
@@ -106,6 +113,8 @@ pub const CSV_COLUMNS: [&str; 11] = [
     "statut",
     "date_prise_en_compte",
     "repartition",
+    "a_regulariser",
+    "date_regularisation",
 ];
 
 /// The export as CSV for a French spreadsheet: UTF-8 with a byte-order mark,
@@ -128,6 +137,8 @@ pub fn to_csv(lines: &[ExportLine]) -> anyhow::Result<Vec<u8>> {
                 l.status.clone(),
                 l.applied_at.map(|at| time::date_time_fr(at).replace(" à ", " ")).unwrap_or_default(),
                 l.shares.clone(),
+                l.regularisation.map(|r| history::regularisation_label(r).to_owned()).unwrap_or_default(),
+                l.regularised_at.map(|at| time::date_time_fr(at).replace(" à ", " ")).unwrap_or_default(),
             ])?;
         }
         writer.flush()?;

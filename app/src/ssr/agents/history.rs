@@ -2,7 +2,7 @@
 //! who did what, in French, with the amounts and the references.
 
 use crate::domain::Euros;
-use crate::ssr::lifecycle::{AnswerOutcome, AttemptStatus, Channel, PaymentStatus, Settlement};
+use crate::ssr::lifecycle::{AnswerOutcome, AttemptStatus, Channel, PaymentStatus, Regularisation, Settlement};
 use serde_json::Value;
 
 /// «Réponse automatique», «Retour navigateur»: which way an answer came.
@@ -29,11 +29,22 @@ pub fn outcome_label(outcome: &str) -> String {
         Ok(AnswerOutcome::Applied) => "Appliquée",
         Ok(AnswerOutcome::Duplicate) => "Doublon ignoré",
         Ok(AnswerOutcome::Ignored) => "Ignorée : contredit l'état de la transaction",
+        Ok(AnswerOutcome::ToRegularise) => "Enregistrée : paiement à régulariser",
         Ok(AnswerOutcome::UnknownReference) => "Refusée : référence inconnue",
         Ok(AnswerOutcome::AmountMismatch) => "Refusée : montant différent",
         Err(_) => outcome,
     }
     .to_owned()
+}
+
+/// Why a payment is «à régulariser», in words.
+pub fn regularisation_label(reason: Regularisation) -> &'static str {
+    match reason {
+        Regularisation::AfterRefused => "accepté par la banque après un refus",
+        Regularisation::AfterCancelled => "accepté par la banque après une annulation",
+        Regularisation::AfterExpired => "accepté par la banque après expiration",
+        Regularisation::SecondAuthorisation => "seconde autorisation pour la même transaction",
+    }
 }
 
 fn amount(detail: &Value, key: &str) -> Option<Euros> {
@@ -95,10 +106,14 @@ pub fn describe(entity_kind: &str, action: &str, detail: &Value) -> String {
             format!("Banque : {verdict}{late} ({}).", facts.join(", "))
         }
         ("payment", _) if PaymentStatus::parse(action).ok() == Some(PaymentStatus::Received) => {
-            match amount(detail, "amount_cents") {
+            let mut words = match amount(detail, "amount_cents") {
                 Some(total) => format!("Paiement reçu : {total}, en cours de traitement."),
                 None => "Paiement reçu, en cours de traitement.".to_owned(),
+            };
+            if let Some(reason) = text(detail, "regularisation").and_then(|r| Regularisation::parse(r).ok()) {
+                words.push_str(&format!(" À régulariser : {}.", regularisation_label(reason)));
             }
+            words
         }
         ("payment", _) if PaymentStatus::parse(action).ok() == Some(PaymentStatus::Applied) => {
             let mut words = match amount(detail, "amount_cents") {
@@ -113,6 +128,7 @@ pub fn describe(entity_kind: &str, action: &str, detail: &Value) -> String {
             }
             words
         }
+        ("payment", "regularised") => "Régularisation faite par l'agent.".to_owned(),
         ("message", "deleted") => "Message supprimé par l'assuré (l'accusé de réception reste enregistré).".to_owned(),
         ("message", "purged") => "Message effacé au terme de sa conservation (6 mois).".to_owned(),
         ("avis", "issued") => {

@@ -113,11 +113,13 @@ pub enum StatusFilter {
     Cancelled,
     /// Expired.
     Expired,
+    /// Accepted payments the caisse must look into («à régulariser»).
+    ToRegularise,
 }
 
 impl StatusFilter {
     /// Every filter, with its URL value and French label.
-    pub const ALL: [(StatusFilter, &'static str, &'static str); 7] = [
+    pub const ALL: [(StatusFilter, &'static str, &'static str); 8] = [
         (StatusFilter::All, "tous", "Tous"),
         (StatusFilter::Pending, "en-attente", "En attente de la banque"),
         (StatusFilter::Received, "en-cours", "En cours de traitement"),
@@ -125,6 +127,7 @@ impl StatusFilter {
         (StatusFilter::Refused, "refuse", "Refusé"),
         (StatusFilter::Cancelled, "annule", "Annulé"),
         (StatusFilter::Expired, "expire", "Expiré"),
+        (StatusFilter::ToRegularise, "a-regulariser", "À régulariser"),
     ];
 
     /// From a URL value (unknown values mean every attempt).
@@ -141,7 +144,7 @@ impl StatusFilter {
     /// any).
     pub fn statuses(self) -> (Option<AttemptStatus>, Option<PaymentStatus>) {
         match self {
-            StatusFilter::All => (None, None),
+            StatusFilter::All | StatusFilter::ToRegularise => (None, None),
             StatusFilter::Pending => (Some(AttemptStatus::Pending), None),
             StatusFilter::Received => (None, Some(PaymentStatus::Received)),
             StatusFilter::Applied => (None, Some(PaymentStatus::Applied)),

@@ -3,9 +3,10 @@
 
 use super::{StatusFilter, actor_label, history, status_label};
 use crate::domain::{Euros, IssueDate, TransactionReference};
+use crate::ssr::infra::audit::{self, Actor, Entry};
 use crate::ssr::infra::db::Store;
 use crate::ssr::infra::time::{self, end_of_day, paris_date, start_of_day};
-use crate::ssr::lifecycle::{AttemptStatus, PaymentStatus};
+use crate::ssr::lifecycle::{AttemptStatus, PaymentStatus, Regularisation};
 use crate::ssr::payments::transaction_reference_of;
 use anyhow::Context;
 use sqlx::Row;
@@ -28,10 +29,13 @@ pub struct PaymentLine {
     pub nir: String,
     /// Trop-perçu.
     pub excess: Euros,
+    /// Why the caisse must look into this payment, while no agent has.
+    pub to_regularise: Option<Regularisation>,
 }
 
 pub(super) const PAYMENT_COLUMNS: &str = "t.transaction_reference, t.created_at, t.amount_cents, t.status, \
-     p.status AS payment_status, COALESCE(p.excess_cents, 0) AS excess_cents, pe.first_name, pe.last_name, pe.nir";
+     p.status AS payment_status, COALESCE(p.excess_cents, 0) AS excess_cents, pe.first_name, pe.last_name, pe.nir, \
+     p.regularisation, p.regularised_at";
 
 pub(super) fn payment_line(row: &AnyRow) -> anyhow::Result<PaymentLine> {
     let status: AttemptStatus = row.try_get("status")?;
@@ -45,6 +49,10 @@ pub(super) fn payment_line(row: &AnyRow) -> anyhow::Result<PaymentLine> {
             .to_uppercase(),
         nir: row.try_get("nir")?,
         excess: Euros::from_cents(row.try_get("excess_cents")?),
+        to_regularise: match row.try_get::<Option<i64>, _>("regularised_at")? {
+            Some(_) => None,
+            None => row.try_get("regularisation")?,
+        },
     })
 }
 
@@ -64,7 +72,8 @@ pub async fn payments(
          LEFT JOIN payments p ON p.attempt_id = t.id \
          WHERE t.caisse_code = $1 AND t.created_at >= $2 AND t.created_at < $3 \
            AND ($4 = '' OR t.status = $4) AND ($5 = '' OR p.status = $5) \
-         ORDER BY t.created_at DESC, t.transaction_reference DESC LIMIT $6 OFFSET $7"
+           AND ($6 = 0 OR (p.regularisation IS NOT NULL AND p.regularised_at IS NULL)) \
+         ORDER BY t.created_at DESC, t.transaction_reference DESC LIMIT $7 OFFSET $8"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(caisse)
@@ -72,6 +81,7 @@ pub async fn payments(
         .bind(to)
         .bind(attempt_status.map_or("", AttemptStatus::as_str))
         .bind(payment_status.map_or("", PaymentStatus::as_str))
+        .bind(i64::from(status == StatusFilter::ToRegularise))
         .bind(limit)
         .bind(offset)
         .fetch_all(store.pool())
@@ -116,8 +126,27 @@ pub struct PaymentDetail {
     pub applied: Vec<(String, Euros)>,
     /// Every answer the kiosk sent: (time, channel, code, outcome).
     pub answers: Vec<(i64, String, String, String)>,
+    /// The money received for the attempt, one payment per authorisation.
+    pub receipts: Vec<Receipt>,
     /// The audit trail: (time, who, what).
     pub trail: Vec<(i64, String, String)>,
+}
+
+/// One payment of an attempt: an authorisation of the bank.
+#[derive(Debug, Clone)]
+pub struct Receipt {
+    /// The payment's id.
+    pub id: String,
+    /// The authorisation number.
+    pub authorisation_id: String,
+    /// When the bank accepted it.
+    pub accepted_at: i64,
+    /// «En cours de traitement» or «Pris en compte».
+    pub status: String,
+    /// Why the caisse must look into it, if it must.
+    pub regularisation: Option<Regularisation>,
+    /// When an agent did.
+    pub regularised_at: Option<i64>,
 }
 
 /// The caisse's attempt `transaction_reference`, if it is the caisse's.
@@ -127,7 +156,7 @@ pub async fn payment(
     transaction_reference: &TransactionReference,
 ) -> anyhow::Result<Option<PaymentDetail>> {
     let sql = format!(
-        "SELECT {PAYMENT_COLUMNS}, t.id AS attempt_id, p.id AS payment_id, t.response_code, t.acquirer_response_code, \
+        "SELECT {PAYMENT_COLUMNS}, t.id AS attempt_id, t.response_code, t.acquirer_response_code, \
          t.authorisation_id, t.masked_pan, t.payment_mean_brand, t.holder_authent_status, t.transaction_date_time, \
          t.answer_channel, t.answered_at FROM payment_attempts t JOIN persons pe ON pe.id = t.person_id \
          LEFT JOIN payments p ON p.attempt_id = t.id WHERE t.caisse_code = $1 AND t.transaction_reference = $2"
@@ -141,7 +170,6 @@ pub async fn payment(
     let Some(row) = row else { return Ok(None) };
     let line = payment_line(&row)?;
     let attempt_id: String = row.try_get("attempt_id")?;
-    let payment_id: Option<String> = row.try_get("payment_id")?;
     let mut answer = Vec::new();
     for (label, column) in [
         ("Code réponse (responseCode)", "response_code"),
@@ -173,19 +201,36 @@ pub async fn payment(
     };
     let planned = shares(
         "SELECT avis_reference, planned_cents AS cents FROM attempt_lines WHERE attempt_id = $1 ORDER BY avis_reference",
-        attempt_id,
+        attempt_id.clone(),
     )
     .await?;
-    let applied = match &payment_id {
-        Some(id) => {
-            shares(
-                "SELECT avis_reference, amount_cents AS cents FROM allocations WHERE payment_id = $1 ORDER BY avis_reference",
-                id.clone(),
-            )
-            .await?
-        }
-        None => Vec::new(),
-    };
+    let applied = shares(
+        "SELECT a.avis_reference, CAST(SUM(a.amount_cents) AS BIGINT) AS cents FROM allocations a \
+         JOIN payments p ON p.id = a.payment_id WHERE p.attempt_id = $1 GROUP BY a.avis_reference \
+         ORDER BY a.avis_reference",
+        attempt_id.clone(),
+    )
+    .await?;
+    let receipts = sqlx::query(
+        "SELECT id, authorisation_id, accepted_at, status, regularisation, regularised_at FROM payments \
+         WHERE attempt_id = $1 ORDER BY accepted_at, id",
+    )
+    .bind(&attempt_id)
+    .fetch_all(store.pool())
+    .await
+    .context("reading the attempt's payments")?
+    .iter()
+    .map(|r| {
+        Ok(Receipt {
+            id: r.try_get("id")?,
+            authorisation_id: r.try_get("authorisation_id")?,
+            accepted_at: r.try_get("accepted_at")?,
+            status: status_label(AttemptStatus::Accepted, Some(r.try_get("status")?)).to_owned(),
+            regularisation: r.try_get("regularisation")?,
+            regularised_at: r.try_get("regularised_at")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let answers = sqlx::query(
         "SELECT received_at, channel, COALESCE(response_code, '') AS code, outcome FROM kiosk_answers \
          WHERE transaction_reference = $1 ORDER BY received_at, id",
@@ -206,11 +251,12 @@ pub async fn payment(
     .collect::<Result<_, sqlx::Error>>()?;
     let trail = sqlx::query(
         "SELECT at, actor_kind, entity_kind, action, detail FROM audit_log WHERE caisse_code = $1 AND \
-         ((entity_kind = 'attempt' AND entity_id = $2) OR (entity_kind = 'payment' AND entity_id = $3)) ORDER BY at, id",
+         ((entity_kind = 'attempt' AND entity_id = $2) OR (entity_kind = 'payment' AND entity_id IN \
+           (SELECT id FROM payments WHERE attempt_id = $3))) ORDER BY at, id",
     )
     .bind(caisse)
     .bind(transaction_reference.as_str())
-    .bind(payment_id.unwrap_or_default())
+    .bind(&attempt_id)
     .fetch_all(store.pool())
     .await
     .context("reading the audit trail")?
@@ -227,5 +273,42 @@ pub async fn payment(
         ))
     })
     .collect::<Result<_, sqlx::Error>>()?;
-    Ok(Some(PaymentDetail { line, answer, planned, applied, answers, trail }))
+    Ok(Some(PaymentDetail { line, answer, planned, applied, answers, receipts, trail }))
+}
+
+/// Records that an agent of the caisse looked into the payment `payment_id`
+/// «à régulariser»; `false` when it is not one of the caisse's payments to
+/// regularise (any more).
+pub async fn mark_regularised(store: &Store, agent: &super::Agent, payment_id: &str, now: i64) -> anyhow::Result<bool> {
+    let mut tx = store.write().await.context("starting the regularisation")?;
+    let done = sqlx::query(
+        "UPDATE payments SET regularised_at = $1, regularised_by = $2 WHERE id = $3 AND caisse_code = $4 \
+         AND regularisation IS NOT NULL AND regularised_at IS NULL",
+    )
+    .bind(now)
+    .bind(&agent.id)
+    .bind(payment_id)
+    .bind(&agent.caisse_code)
+    .execute(tx.conn())
+    .await
+    .context("marking a payment regularised")?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    audit::record(
+        tx.conn(),
+        now,
+        Entry {
+            actor: Actor::Agent(&agent.id),
+            caisse_code: Some(&agent.caisse_code),
+            entity_kind: "payment",
+            entity_id: payment_id,
+            action: "regularised",
+            detail: serde_json::json!({}),
+        },
+    )
+    .await
+    .context("auditing the regularisation")?;
+    tx.commit().await.context("committing the regularisation")?;
+    Ok(true)
 }

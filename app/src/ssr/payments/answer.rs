@@ -4,7 +4,7 @@
 use crate::domain::TransactionReference;
 use crate::ssr::infra::audit::{self, Actor, Entry};
 use crate::ssr::infra::db::new_id;
-use crate::ssr::lifecycle::{AnswerOutcome, AttemptStatus, Channel, PaymentStatus, Settlement};
+use crate::ssr::lifecycle::{AnswerOutcome, AttemptStatus, Channel, Effect, PaymentStatus, Regularisation, Settlement};
 use crate::ssr::messages;
 use crate::ssr::{AppState, KioskSettings};
 use anyhow::Context;
@@ -98,8 +98,8 @@ async fn record_answer(
     outcome: AnswerOutcome,
 ) -> anyhow::Result<()> {
     sqlx::query(
-        "INSERT INTO kiosk_answers (id, received_at, channel, transaction_reference, response_code, outcome) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO kiosk_answers (id, received_at, channel, transaction_reference, response_code, outcome, \
+         authorisation_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(new_id())
     .bind(now)
@@ -107,10 +107,22 @@ async fn record_answer(
     .bind(&response.transaction_reference)
     .bind(&response.response_code)
     .bind(outcome)
+    .bind(&response.authorisation_id)
     .execute(conn)
     .await
     .context("recording a kiosk answer")?;
     Ok(())
+}
+
+/// The attempt an answer is about, as read under the answer's transaction.
+struct Attempt {
+    id: String,
+    reference: TransactionReference,
+    person_id: String,
+    caisse: String,
+    amount_cents: i64,
+    status: AttemptStatus,
+    authorisation_id: Option<String>,
 }
 
 /// One try; `None` when the attempt changed under us.
@@ -124,7 +136,7 @@ async fn try_apply(
     let reference = TransactionReference::parse(&response.transaction_reference).ok();
     let row = match &reference {
         Some(reference) => sqlx::query(
-            "SELECT id, person_id, caisse_code, amount_cents, status FROM payment_attempts \
+            "SELECT id, person_id, caisse_code, amount_cents, status, authorisation_id FROM payment_attempts \
              WHERE transaction_reference = $1",
         )
         .bind(reference.as_str())
@@ -139,35 +151,86 @@ async fn try_apply(
         tracing::warn!("kiosk answer for an unknown transaction reference refused");
         return Err(AnswerError::UnknownReference);
     };
-    let attempt_id: String = row.try_get("id").context("id")?;
-    let person_id: String = row.try_get("person_id").context("person_id")?;
-    let caisse: String = row.try_get("caisse_code").context("caisse_code")?;
-    let amount_cents: i64 = row.try_get("amount_cents").context("amount_cents")?;
-    let current: AttemptStatus = row.try_get("status").context("status")?;
-    if amount_cents != response.amount_cents {
+    let attempt = Attempt {
+        id: row.try_get("id").context("id")?,
+        reference,
+        person_id: row.try_get("person_id").context("person_id")?,
+        caisse: row.try_get("caisse_code").context("caisse_code")?,
+        amount_cents: row.try_get("amount_cents").context("amount_cents")?,
+        status: row.try_get("status").context("status")?,
+        authorisation_id: row.try_get("authorisation_id").context("authorisation_id")?,
+    };
+    if attempt.amount_cents != response.amount_cents {
         record_answer(tx.conn(), now, channel, response, AnswerOutcome::AmountMismatch).await?;
         tx.commit().await.context("committing")?;
         tracing::warn!(
-            expected = amount_cents,
+            expected = attempt.amount_cents,
             received = response.amount_cents,
             "kiosk answer amount mismatch refused"
         );
         return Err(AnswerError::AmountMismatch);
     }
     let target = AttemptStatus::from_outcome(response.outcome());
-    if !current.can_become(target) {
-        let outcome = if current == target { AnswerOutcome::Duplicate } else { AnswerOutcome::Ignored };
-        record_answer(tx.conn(), now, channel, response, outcome).await?;
-        tx.commit().await.context("committing")?;
-        if current != target {
-            tracing::warn!(
-                current = current.as_str(),
-                answer = target.as_str(),
-                "kiosk answer contradicts the attempt"
-            );
+    let same_authorisation = attempt.authorisation_id == response.authorisation_id;
+    let unchanged =
+        |attempt: Attempt| Applied { transaction_reference: attempt.reference, status: attempt.status, changed: false };
+    match Effect::of(attempt.status, target, same_authorisation) {
+        Effect::Duplicate | Effect::Ignored => {
+            let outcome = if attempt.status == target { AnswerOutcome::Duplicate } else { AnswerOutcome::Ignored };
+            record_answer(tx.conn(), now, channel, response, outcome).await?;
+            tx.commit().await.context("committing")?;
+            if outcome == AnswerOutcome::Ignored {
+                tracing::warn!(
+                    current = attempt.status.as_str(),
+                    answer = target.as_str(),
+                    "kiosk answer contradicts the attempt"
+                );
+            }
+            Ok(Some(unchanged(attempt)))
         }
-        return Ok(Some(Applied { transaction_reference: reference, status: current, changed: false }));
+        Effect::SecondPayment => {
+            let recorded =
+                record_payment(tx.conn(), now, &attempt, response, Some(Regularisation::SecondAuthorisation)).await?;
+            let outcome = if recorded { AnswerOutcome::ToRegularise } else { AnswerOutcome::Duplicate };
+            record_answer(tx.conn(), now, channel, response, outcome).await?;
+            tx.commit().await.context("committing the second authorisation")?;
+            if recorded {
+                tracing::warn!("a second authorisation for an accepted transaction recorded, to regularise");
+            }
+            Ok(Some(unchanged(attempt)))
+        }
+        Effect::Settles { regularisation } => {
+            if !settle(tx.conn(), now, channel, &attempt, target, response).await? {
+                return Ok(None);
+            }
+            let outcome = match regularisation {
+                Some(_) => AnswerOutcome::ToRegularise,
+                None => AnswerOutcome::Applied,
+            };
+            if target == AttemptStatus::Accepted {
+                record_payment(tx.conn(), now, &attempt, response, regularisation).await?;
+            }
+            record_answer(tx.conn(), now, channel, response, outcome).await?;
+            tx.commit().await.context("committing the answer")?;
+            if let Some(reason) = regularisation {
+                tracing::warn!(reason = reason.as_str(), "a late acceptance recorded, to regularise");
+            }
+            tracing::info!(status = target.as_str(), "kiosk answer applied");
+            Ok(Some(Applied { transaction_reference: attempt.reference, status: target, changed: true }))
+        }
     }
+}
+
+/// Moves the attempt to `target` if it is still where it was read, frees its
+/// lines and writes the audit row; `false` when another answer moved it first.
+async fn settle(
+    conn: &mut AnyConnection,
+    now: i64,
+    channel: Channel,
+    attempt: &Attempt,
+    target: AttemptStatus,
+    response: &PaymentResponse,
+) -> anyhow::Result<bool> {
     let updated = sqlx::query(
         "UPDATE payment_attempts SET status = $1, answered_at = $2, answer_channel = $3, response_code = $4, \
          acquirer_response_code = $5, authorisation_id = $6, masked_pan = $7, payment_mean_brand = $8, \
@@ -183,30 +246,30 @@ async fn try_apply(
     .bind(&response.payment_mean_brand)
     .bind(&response.holder_authent_status)
     .bind(&response.transaction_date_time)
-    .bind(&attempt_id)
-    .bind(current)
-    .execute(tx.conn())
+    .bind(&attempt.id)
+    .bind(attempt.status)
+    .execute(&mut *conn)
     .await
     .context("updating the attempt")?;
     if updated.rows_affected() != 1 {
-        return Ok(None);
+        return Ok(false);
     }
     sqlx::query("DELETE FROM line_holds WHERE attempt_id = $1")
-        .bind(&attempt_id)
-        .execute(tx.conn())
+        .bind(&attempt.id)
+        .execute(&mut *conn)
         .await
         .context("releasing the holds")?;
     audit::record(
-        tx.conn(),
+        conn,
         now,
         Entry {
             actor: Actor::Kiosk,
-            caisse_code: Some(&caisse),
+            caisse_code: Some(&attempt.caisse),
             entity_kind: "attempt",
-            entity_id: reference.as_str(),
+            entity_id: attempt.reference.as_str(),
             action: target.as_str(),
             detail: serde_json::json!({
-                "from": current.as_str(),
+                "from": attempt.status.as_str(),
                 "channel": channel.as_str(),
                 "response_code": response.response_code,
                 "authorisation_id": response.authorisation_id,
@@ -215,54 +278,60 @@ async fn try_apply(
     )
     .await
     .context("auditing the answer")?;
-    if target == AttemptStatus::Accepted {
-        record_payment(tx.conn(), now, &attempt_id, &person_id, &caisse, amount_cents, &reference).await?;
-    }
-    record_answer(tx.conn(), now, channel, response, AnswerOutcome::Applied).await?;
-    tx.commit().await.context("committing the answer")?;
-    tracing::info!(status = target.as_str(), "kiosk answer applied");
-    Ok(Some(Applied { transaction_reference: reference, status: target, changed: true }))
+    Ok(true)
 }
 
-/// An accepted attempt becomes a payment «en cours de traitement», and the
-/// person gets the acknowledgement in «Ma messagerie».
+/// An accepted authorisation becomes a payment «en cours de traitement»
+/// (flagged «à régulariser» with its reason, if any), and the person gets the
+/// acknowledgement in «Ma messagerie». `false` when this authorisation was
+/// recorded already.
 async fn record_payment(
     conn: &mut AnyConnection,
     now: i64,
-    attempt_id: &str,
-    person_id: &str,
-    caisse: &str,
-    amount_cents: i64,
-    transaction_reference: &TransactionReference,
-) -> anyhow::Result<()> {
+    attempt: &Attempt,
+    response: &PaymentResponse,
+    regularisation: Option<Regularisation>,
+) -> anyhow::Result<bool> {
     let payment_id = new_id();
-    sqlx::query(
-        "INSERT INTO payments (id, attempt_id, person_id, caisse_code, amount_cents, accepted_at, status) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    let inserted = sqlx::query(
+        "INSERT INTO payments (id, attempt_id, authorisation_id, person_id, caisse_code, amount_cents, accepted_at, \
+         status, regularisation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (attempt_id, authorisation_id) DO NOTHING",
     )
     .bind(&payment_id)
-    .bind(attempt_id)
-    .bind(person_id)
-    .bind(caisse)
-    .bind(amount_cents)
+    .bind(&attempt.id)
+    .bind(response.authorisation_id.clone().unwrap_or_default())
+    .bind(&attempt.person_id)
+    .bind(&attempt.caisse)
+    .bind(attempt.amount_cents)
     .bind(now)
     .bind(PaymentStatus::Received)
+    .bind(regularisation)
     .execute(&mut *conn)
     .await
     .context("recording the payment")?;
+    if inserted.rows_affected() == 0 {
+        return Ok(false);
+    }
     audit::record(
         conn,
         now,
         Entry {
             actor: Actor::Kiosk,
-            caisse_code: Some(caisse),
+            caisse_code: Some(&attempt.caisse),
             entity_kind: "payment",
             entity_id: &payment_id,
             action: PaymentStatus::Received.as_str(),
-            detail: serde_json::json!({ "transaction_reference": transaction_reference.as_str(), "amount_cents": amount_cents }),
+            detail: serde_json::json!({
+                "transaction_reference": attempt.reference.as_str(),
+                "amount_cents": attempt.amount_cents,
+                "authorisation_id": response.authorisation_id,
+                "regularisation": regularisation.map(Regularisation::as_str),
+            }),
         },
     )
     .await
     .context("auditing the payment")?;
-    messages::acknowledge_payment(conn, now, person_id, &payment_id).await
+    messages::acknowledge_payment(conn, now, &attempt.person_id, &payment_id).await?;
+    Ok(true)
 }
