@@ -29,6 +29,9 @@ pub enum AppError {
     /// The person tried too often.
     #[error("Trop de tentatives. Veuillez réessayer dans quelques minutes.")]
     TooManyRequests,
+    /// Too many requests of this kind at once: the person tries again shortly.
+    #[error("Le service est très sollicité : réessayez dans quelques instants.")]
+    Busy,
     /// Something failed on our side (details are in the server's log).
     #[error("Le service est momentanément indisponible. Veuillez réessayer dans quelques minutes.")]
     Unavailable,
@@ -43,6 +46,7 @@ impl AppError {
             AppError::Rejected(_) => 422,
             AppError::Forbidden => 403,
             AppError::TooManyRequests => 429,
+            AppError::Busy => 503,
             AppError::Unavailable => 503,
         }
     }

@@ -14,12 +14,22 @@
 //! | `SESSION_IDLE_MINUTES` | `30` |
 //! | `PROCESSING_INTERVAL_SECONDS` | `60` (up to 86400): how often accepted payments are applied |
 //! | `DATABASE_MAX_CONNECTIONS` | `10` |
-//! | `DEMO_DATA` | `true`: load the demonstration data into an empty database |
+//! | `DEMO_DATA` | `true` over http, `false` over https: load the demonstration data into an empty database |
+//! | `ALLOW_TEST_KIOSK` | `false`: over https, accept the embedded simulator or Worldline's public test key (a training site) |
+//! | `TRUSTED_PROXIES` | none: networks whose `X-Forwarded-For` names the client |
 //! | `BENCH_BASELINE` | `false`: serve `/bench/baseline`, the benchmark's bare query handler |
+//!
+//! Safe in production by default: when `PUBLIC_URL` is `https://`, the
+//! service refuses to start with the embedded simulator or Worldline's public
+//! test merchant or key (the public could pay nothing and be told it paid)
+//! unless `ALLOW_TEST_KIOSK=true`, and loads no demonstration data unless
+//! `DEMO_DATA=true` (both logged as warnings; `startup` also refuses a
+//! database holding the demonstration accounts).
 
 use anyhow::{Context, bail};
 use app::domain::{EligibilityPolicy, Euros};
 use app::ssr::Secret;
+use app::ssr::infra::client_address::TrustedProxies;
 use std::net::SocketAddr;
 
 /// The interface version sent with Paypage POST requests.
@@ -65,6 +75,12 @@ pub struct Settings {
     pub processing_interval_seconds: u64,
     /// Load the demonstration data into an empty database.
     pub demo_data: bool,
+    /// `DEMO_DATA=true` was set by hand.
+    pub demo_data_asked: bool,
+    /// A test kiosk is accepted on a public (https) site.
+    pub allow_test_kiosk: bool,
+    /// The proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
     /// Serve the benchmark's baseline handler.
     pub bench_baseline: bool,
 }
@@ -116,6 +132,31 @@ impl Settings {
             bail!("SESSION_IDLE_MINUTES must be between 1 and 720");
         }
         let processing_interval_seconds = number("PROCESSING_INTERVAL_SECONDS", 60)?;
+        let flag = |key: &str| lookup(key).map(|v| matches!(v.as_str(), "1" | "true" | "yes"));
+        let public_url = lookup("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned());
+        let public = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
+        let demo_data_asked = flag("DEMO_DATA") == Some(true);
+        let allow_test_kiosk = flag("ALLOW_TEST_KIOSK") == Some(true);
+        if public && !allow_test_kiosk {
+            match &real_kiosk {
+                None => bail!(
+                    "PUBLIC_URL is https:// but no bank is configured: the embedded simulator would take the public's \
+                     payments. Set SIPS_PAYPAGE_URL, SIPS_MERCHANT_ID, SIPS_KEY_VERSION and SIPS_SECRET_KEY, or \
+                     ALLOW_TEST_KIOSK=true for a training site"
+                ),
+                Some(kiosk) if kiosk.merchant_id == sips::simulation::MERCHANT_ID => bail!(
+                    "SIPS_MERCHANT_ID is Worldline's public test merchant and PUBLIC_URL is https://: set the caisse's \
+                     own merchant, or ALLOW_TEST_KIOSK=true for a training site"
+                ),
+                Some(kiosk) if kiosk.secret_key.expose() == sips::simulation::SECRET_KEY => bail!(
+                    "SIPS_SECRET_KEY is Worldline's public test key and PUBLIC_URL is https://: set the caisse's own key, \
+                     or ALLOW_TEST_KIOSK=true for a training site"
+                ),
+                Some(_) => {}
+            }
+        }
+        let trusted_proxies = TrustedProxies::parse(&lookup("TRUSTED_PROXIES").unwrap_or_default())
+            .map_err(|e| anyhow::anyhow!("TRUSTED_PROXIES: {e}"))?;
         if !(1..=86_400).contains(&processing_interval_seconds) {
             bail!("PROCESSING_INTERVAL_SECONDS must be between 1 and 86400 (24 hours)");
         }
@@ -125,15 +166,18 @@ impl Settings {
                 .context("DATABASE_MAX_CONNECTIONS")?,
             site_addr: parse_addr("LEPTOS_SITE_ADDR", "127.0.0.1:3000")?,
             site_root: lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
-            public_url: lookup("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
+            public_url,
             kiosk_addr: parse_addr("KIOSK_ADDR", "127.0.0.1:3001")?,
             real_kiosk,
             interface_version: lookup("SIPS_INTERFACE_VERSION").unwrap_or_else(|| DEFAULT_INTERFACE_VERSION.to_owned()),
             eligibility,
             session_idle_minutes,
             processing_interval_seconds: u64::try_from(processing_interval_seconds).unwrap_or(60),
-            demo_data: lookup("DEMO_DATA").is_none_or(|v| !matches!(v.as_str(), "0" | "false" | "no")),
-            bench_baseline: lookup("BENCH_BASELINE").is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes")),
+            demo_data: flag("DEMO_DATA").unwrap_or(!public),
+            demo_data_asked,
+            allow_test_kiosk,
+            trusted_proxies,
+            bench_baseline: flag("BENCH_BASELINE") == Some(true),
         })
     }
 }
@@ -173,6 +217,45 @@ mod tests {
         .expect("real kiosk");
         let kiosk = s.real_kiosk.expect("configured");
         assert!(!format!("{kiosk:?}").contains("KEY1"), "the secret never shows in Debug output");
+    }
+
+    const REAL: [(&str, &str); 4] = [
+        ("SIPS_PAYPAGE_URL", "https://payment-webinit.sips-services.com/paymentInit"),
+        ("SIPS_MERCHANT_ID", "211000021310001"),
+        ("SIPS_KEY_VERSION", "3"),
+        ("SIPS_SECRET_KEY", "the caisse's own key"),
+    ];
+
+    fn error_of(pairs: &[(&str, &str)]) -> String {
+        format!("{:#}", settings(pairs).expect_err("refused"))
+    }
+
+    #[test]
+    fn a_public_site_refuses_the_simulator_and_the_public_test_merchant_unless_asked() {
+        let public = ("PUBLIC_URL", "https://paiement.ameli.example");
+        assert!(error_of(&[public]).contains("no bank is configured"));
+        let test_merchant = [public, REAL[0], ("SIPS_MERCHANT_ID", "002001000000001"), REAL[2], REAL[3]];
+        assert!(error_of(&test_merchant).contains("SIPS_MERCHANT_ID is Worldline's public test merchant"));
+        let test_key = [public, REAL[0], REAL[1], REAL[2], ("SIPS_SECRET_KEY", "002001000000001_KEY1")];
+        assert!(error_of(&test_key).contains("SIPS_SECRET_KEY is Worldline's public test key"));
+        let production = settings(&[public, REAL[0], REAL[1], REAL[2], REAL[3]]).expect("a real bank");
+        assert!(!production.demo_data, "no demonstration data by default on a public site");
+        let training = settings(&[public, ("ALLOW_TEST_KIOSK", "true"), ("DEMO_DATA", "true")]).expect("asked for");
+        assert!(training.allow_test_kiosk && training.demo_data && training.demo_data_asked);
+        let local = settings(&[]).expect("the demonstration");
+        assert!(local.demo_data && !local.demo_data_asked, "demonstration data by default over http");
+    }
+
+    #[test]
+    fn trusted_proxies_are_networks() {
+        assert!(
+            settings(&[("TRUSTED_PROXIES", "127.0.0.1/32, 10.0.0.0/8")])
+                .expect("networks")
+                .trusted_proxies
+                .contains("10.2.3.4".parse().expect("ip"))
+        );
+        assert!(error_of(&[("TRUSTED_PROXIES", "the proxy")]).starts_with("TRUSTED_PROXIES:"));
+        assert!(settings(&[]).expect("none").trusted_proxies.is_empty());
     }
 
     #[test]

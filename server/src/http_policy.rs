@@ -169,6 +169,10 @@ fn add_security_headers(response: &mut Response<Body>, state: &AppState, nonce: 
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Over TLS, the browser must never come back in clear (a year).
+    if state.settings.secure_cookies() {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
     if !headers.contains_key(header::CACHE_CONTROL) {
         if response_is_dynamic(headers) {
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

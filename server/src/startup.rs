@@ -68,6 +68,23 @@ impl Application {
 
         let store = Store::connect(&settings.database_url, settings.database_max_connections).await?;
         store.migrate().await?;
+        let public = public_url.starts_with("https://");
+        if public && settings.demo_data_asked {
+            tracing::warn!(
+                "DEMO_DATA=true on a public site: the demonstration accounts, whose passwords are published, sign in"
+            );
+        } else if public {
+            let present = demo::accounts_present(&store).await?;
+            anyhow::ensure!(
+                present.is_empty(),
+                "PUBLIC_URL is https:// and the database holds demonstration accounts, whose passwords are published \
+                 ({}): remove them, or set DEMO_DATA=true for a training site",
+                present.join(", ")
+            );
+        }
+        if public && settings.allow_test_kiosk {
+            tracing::warn!("ALLOW_TEST_KIOSK=true on a public site: payments go to a test bank and take no money");
+        }
         if settings.demo_data && demo::load_if_empty(&store, &settings.eligibility, clock.now_ms()).await? {
             tracing::info!("demonstration data loaded");
         }
@@ -120,6 +137,7 @@ impl Application {
                 kiosk,
                 eligibility: settings.eligibility,
                 session_idle_timeout_ms: settings.session_idle_minutes * 60 * 1000,
+                trusted_proxies: settings.trusted_proxies.clone(),
             }),
         };
         let leptos = LeptosOptions::builder()

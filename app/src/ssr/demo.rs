@@ -86,6 +86,32 @@ const PERSONS: [DemoPerson; 4] = [
     },
 ];
 
+/// The demonstration accounts the database holds (the agent's login, the
+/// persons' names): a public site must not keep accounts whose passwords are
+/// in the README.
+pub async fn accounts_present(store: &Store) -> anyhow::Result<Vec<String>> {
+    let mut present = Vec::new();
+    if sqlx::query("SELECT id FROM agents WHERE login = $1")
+        .bind(AGENT.login)
+        .fetch_optional(store.pool())
+        .await?
+        .is_some()
+    {
+        present.push(AGENT.login.to_owned());
+    }
+    for person in PERSONS {
+        if sqlx::query("SELECT id FROM persons WHERE nir = $1")
+            .bind(person.nir)
+            .fetch_optional(store.pool())
+            .await?
+            .is_some()
+        {
+            present.push(format!("{} {}", person.first_name, person.last_name));
+        }
+    }
+    Ok(present)
+}
+
 /// Loads the demonstration data if the database holds no person yet. Returns
 /// true when it loaded them.
 pub async fn load_if_empty(store: &Store, policy: &EligibilityPolicy, now_ms: i64) -> anyhow::Result<bool> {

@@ -64,6 +64,8 @@ pub struct AppSettings {
     pub eligibility: EligibilityPolicy,
     /// A session ends after this long without a request.
     pub session_idle_timeout_ms: i64,
+    /// The proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: infra::client_address::TrustedProxies,
 }
 
 impl AppSettings {

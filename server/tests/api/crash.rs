@@ -4,73 +4,23 @@
 use crate::helpers::*;
 use crate::on_both_engines;
 use reqwest::StatusCode;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
-/// A server process of the real binary.
-struct Process {
-    child: Child,
-    browser: Browser,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
-}
-
-async fn start_server(database_url: &str) -> Process {
-    let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .env("DATABASE_URL", database_url)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("KIOSK_ADDR", "127.0.0.1:0")
-        .env("PROCESSING_INTERVAL_SECONDS", "86400")
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server starts");
-    let browser = Browser::new(format!("http://127.0.0.1:{port}"));
-    for _ in 0..300 {
-        if reqwest::get(browser.url("/connexion")).await.is_ok_and(|r| r.status() == StatusCode::OK) {
-            return Process { child, browser };
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the server did not answer");
-}
-
-impl Process {
-    fn kill(mut self) {
-        // SIGKILL: no shutdown, no flush, nothing.
-        self.child.kill().expect("kill");
-        let _ = self.child.wait();
-    }
-}
-
-async fn count(database_url: &str, sql: &'static str) -> i64 {
-    use sqlx::{Connection, Row};
-    let mut conn = sqlx::AnyConnection::connect(database_url).await.expect("connect");
-    let n: i64 = sqlx::query(sql).fetch_one(&mut conn).await.expect("query").try_get(0).expect("number");
-    let _ = conn.close().await;
-    n
-}
-
 on_both_engines! {
     async fn a_server_killed_while_the_person_is_at_the_kiosk_applies_the_answer_once_after_restart(app) {
-        let engine = engine_of(&app);
+        let engine = app_engine(&app);
         let (url, database) = scratch_database(engine).await;
-        let first = start_server(&url).await;
+        let first = start_server(&url, &[]).await;
         first.browser.sign_in_as_pierre().await;
         let reference = first.browser.pay("3811907400001234F", &["3811907400001234F"], "20").await;
         let form = first.browser.kiosk_form(&reference).await;
         assert!(form.contains_key("Seal"));
         first.kill();
 
-        let second = start_server(&url).await;
+        let second = start_server(&url, &[]).await;
         let answer = bank::sealed(&bank::response(&reference, 2000, "00"), bank::SECRET);
         for _ in 0..2 {
             let response = reqwest::Client::new().post(second.browser.url("/paiement/reponse-automatique")).form(&answer).send().await.expect("POST");
@@ -79,14 +29,14 @@ on_both_engines! {
         let back = second.browser.client.post(second.browser.url("/paiement/retour")).form(&answer).send().await.expect("POST");
         assert!(back.status().is_redirection());
         second.kill();
-        assert_eq!(count(&url, "SELECT COUNT(*) FROM payments").await, 1);
-        assert_eq!(count(&url, "SELECT COUNT(*) FROM messages").await, 1);
-        assert_eq!(count(&url, "SELECT COUNT(*) FROM payment_attempts WHERE status = 'accepted'").await, 1);
+        assert_eq!(count_in(&url, "SELECT COUNT(*) FROM payments").await, 1);
+        assert_eq!(count_in(&url, "SELECT COUNT(*) FROM messages").await, 1);
+        assert_eq!(count_in(&url, "SELECT COUNT(*) FROM payment_attempts WHERE status = 'accepted'").await, 1);
         database.remove().await;
     }
 
     async fn a_processing_run_killed_midway_applies_each_payment_once_after_restart(app) {
-        let engine = engine_of(&app);
+        let engine = app_engine(&app);
         let (url, database) = scratch_database(engine).await;
         let store = app::ssr::Store::connect(&url, 2).await.expect("store");
         store.migrate().await.expect("migrations");
@@ -108,19 +58,19 @@ on_both_engines! {
         let mut killed = run();
         // Kill it as soon as its first batches are committed, before the last.
         for _ in 0..2_000 {
-            if count(&url, "SELECT COUNT(*) FROM payments WHERE status = 'applied'").await > 0 {
+            if count_in(&url, "SELECT COUNT(*) FROM payments WHERE status = 'applied'").await > 0 {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         killed.kill().expect("kill");
         let _ = killed.wait();
-        let applied_before = count(&url, "SELECT COUNT(*) FROM payments WHERE status = 'applied'").await;
+        let applied_before = count_in(&url, "SELECT COUNT(*) FROM payments WHERE status = 'applied'").await;
         let finished = run().wait().expect("the second run finishes");
         assert!(finished.success());
-        assert_eq!(count(&url, "SELECT COUNT(*) FROM payments WHERE status = 'applied'").await, payments);
-        assert_eq!(count(&url, "SELECT COUNT(*) FROM allocations").await, payments, "one allocation per payment: none twice");
-        assert_eq!(count(&url, "SELECT COUNT(*) FROM avis WHERE reference LIKE '99%' AND restant_cents <> 3000").await, 0);
+        assert_eq!(count_in(&url, "SELECT COUNT(*) FROM payments WHERE status = 'applied'").await, payments);
+        assert_eq!(count_in(&url, "SELECT COUNT(*) FROM allocations").await, payments, "one allocation per payment: none twice");
+        assert_eq!(count_in(&url, "SELECT COUNT(*) FROM avis WHERE reference LIKE '99%' AND restant_cents <> 3000").await, 0);
         assert!(applied_before < payments, "the first run was killed before its end ({applied_before} of {payments})");
         database.remove().await;
     }
@@ -169,13 +119,6 @@ mod fixtures {
             .expect("payment");
         }
         tx.commit().await.expect("commit");
-    }
-}
-
-fn engine_of(app: &TestApp) -> Engine {
-    match app.state.store.engine() {
-        app::ssr::infra::db::Engine::Sqlite => Engine::Sqlite,
-        app::ssr::infra::db::Engine::Postgres => Engine::Postgres,
     }
 }
 

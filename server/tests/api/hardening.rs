@@ -180,14 +180,63 @@ on_both_engines! {
         assert_eq!(allocated + excess, 10 * 2000, "nothing lost: the rest is trop-perçu");
     }
 
-    async fn secure_cookies_over_tls(app) {
-        let _ = &app;
-        let tls = spawn_app_with(app_engine(&app), &[("PUBLIC_URL", "https://payer.example.fr".to_owned())]).await;
+    async fn over_tls_cookies_are_secure_and_browsers_are_told_to_stay_on_https(app) {
+        let training = [
+            ("PUBLIC_URL", "https://payer.example.fr".to_owned()),
+            ("ALLOW_TEST_KIOSK", "true".to_owned()),
+            ("DEMO_DATA", "true".to_owned()),
+        ];
+        let tls = spawn_app_with(app_engine(&app), &training).await;
         let response = tls.client.post(tls.url("/api/connexion")).header("Accept", "text/html")
             .header("Origin", "https://payer.example.fr").form(&[("nir", PIERRE_NIR), ("password", PIERRE_PASSWORD)]).send().await.expect("POST");
         let cookie = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
         assert!(cookie.starts_with("__Host-pc_session=") && cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        let page = tls.get_page("/connexion").await;
+        assert_eq!(page.headers().get("strict-transport-security").map(|v| v.to_str().expect("ascii")), Some("max-age=31536000"));
+        // Over plain http (the local demonstration) there is nothing to stay on.
+        assert!(app.get_page("/connexion").await.headers().get("strict-transport-security").is_none());
         tls.cleanup().await;
+    }
+
+    async fn a_public_site_starts_only_without_the_demonstration_accounts_unless_asked_for(app) {
+        let public = || vec![("PUBLIC_URL", "https://payer.example.fr".to_owned()), ("ALLOW_TEST_KIOSK", "true".to_owned())];
+        // An empty database: nothing of the demonstration is loaded.
+        let (url, database) = scratch_database(app_engine(&app)).await;
+        let production = spawn_app_with_url(url.clone(), &public()).await;
+        assert_eq!(production.count("SELECT COUNT(*) FROM persons").await, 0);
+        assert_eq!(production.count("SELECT COUNT(*) FROM agents").await, 0);
+        production.state.store.close().await;
+        // A database that holds them (an earlier demonstration): refused, naming them.
+        let demonstration = spawn_app_with_url(url.clone(), &[]).await;
+        demonstration.state.store.close().await;
+        let refusal = refusal_to_start(url.clone(), &public()).await;
+        assert!(refusal.contains("PUBLIC_URL is https:// and the database holds demonstration accounts"), "{refusal}");
+        assert!(refusal.contains("agent.isere") && refusal.contains("Pierre BELAGE") && refusal.contains("DEMO_DATA=true"), "{refusal}");
+        // Asked for by hand (a training site): it starts.
+        let mut training = public();
+        training.push(("DEMO_DATA", "true".to_owned()));
+        let started = spawn_app_with_url(url.clone(), &training).await;
+        let signed_in = started.client.post(started.url("/api/connexion")).header("Accept", "text/html")
+            .header("Origin", "https://payer.example.fr").form(&[("nir", PIERRE_NIR), ("password", PIERRE_PASSWORD)]).send().await.expect("POST");
+        assert_eq!(location(&signed_in), "/accueil");
+        started.state.store.close().await;
+        database.remove().await;
+    }
+
+    async fn starting_a_payment_refuses_an_avis_that_is_not_a_pf_fr_one(app) {
+        app.sign_in_as_pierre().await;
+        // An avis of another kind, open online, among Pierre's.
+        sqlx::query("UPDATE avis SET kind = 'INDU' WHERE reference = '3811708600079999F'")
+            .execute(app.state.store.pool()).await.expect("kind");
+        let step2 = text_of(&app.page_html("/mes-paiements/payer-une-creance/3811907400001234F").await);
+        assert!(step2.contains("3811701200010075F") && !step2.contains("3811708600079999F"), "not offered on step 2");
+        // Sent anyway, as a forged form would: refused as step 1 refuses it.
+        let direct = app.call("payer", &[("reference", ENTERED), ("selected[]", ENTERED), ("selected[]", "3811708600079999F"), ("amount", "20")]).await;
+        assert_eq!(direct.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(direct.text().await.expect("body").contains("Cette référence de courrier est inconnue."));
+        let step1 = app.find_reference("3811708600079999F").await;
+        assert_eq!(location(&step1), "/mes-paiements/payer-une-creance");
+        assert_eq!(app.count("SELECT COUNT(*) FROM payment_attempts").await, 0);
     }
 
     async fn every_page_carries_the_security_headers(app) {
@@ -207,12 +256,5 @@ on_both_engines! {
         }
         let kiosk = reqwest::Client::new().get(format!("{}/kiosque.css", app.kiosk_url)).send().await.expect("GET");
         assert!(kiosk.headers()["content-security-policy"].to_str().expect("ascii").contains("frame-ancestors 'none'"));
-    }
-}
-
-fn app_engine(app: &TestApp) -> Engine {
-    match app.state.store.engine() {
-        app::ssr::infra::db::Engine::Sqlite => Engine::Sqlite,
-        app::ssr::infra::db::Engine::Postgres => Engine::Postgres,
     }
 }

@@ -203,7 +203,16 @@ pub async fn spawn_on_url(database_url: String) -> TestApp {
     spawn_on(database_url, TestDatabase::Nothing, &[("DATABASE_MAX_CONNECTIONS", "2".to_owned())]).await
 }
 
-async fn spawn_on(database_url: String, database: TestDatabase, overrides: &[(&'static str, String)]) -> TestApp {
+/// Why the application refuses to start on `database_url` with `overrides`.
+pub async fn refusal_to_start(database_url: String, overrides: &[(&'static str, String)]) -> String {
+    let settings = test_settings(database_url, overrides);
+    match Application::build(settings, Clock::fixed(jiff::Timestamp::now())).await {
+        Ok(_) => panic!("the application started"),
+        Err(error) => format!("{error:#}"),
+    }
+}
+
+fn test_settings(database_url: String, overrides: &[(&'static str, String)]) -> Settings {
     let mut env: HashMap<&str, String> = HashMap::new();
     env.insert("DATABASE_URL", database_url);
     env.insert("LEPTOS_SITE_ADDR", "127.0.0.1:0".into());
@@ -214,7 +223,11 @@ async fn spawn_on(database_url: String, database: TestDatabase, overrides: &[(&'
     for (key, value) in overrides {
         env.insert(key, value.clone());
     }
-    let settings = Settings::from_lookup(|key| env.get(key).cloned()).expect("test settings");
+    Settings::from_lookup(|key| env.get(key).cloned()).expect("test settings")
+}
+
+async fn spawn_on(database_url: String, database: TestDatabase, overrides: &[(&'static str, String)]) -> TestApp {
+    let settings = test_settings(database_url, overrides);
     let clock = Clock::fixed(jiff::Timestamp::now());
     let application = Application::build(settings, clock).await.expect("application builds");
     let address = format!("http://127.0.0.1:{}", application.port());
@@ -460,4 +473,130 @@ pub fn location(response: &Response) -> String {
 /// without the markers it puts between adjacent text nodes.
 pub fn text_of(html: &str) -> String {
     html.replace("<!>", "").replace("&#x27;", "'").replace("&#39;", "'").replace("&amp;", "&").replace("&quot;", "\"")
+}
+
+/// The engine `app` runs on.
+pub fn app_engine(app: &TestApp) -> Engine {
+    match app.state.store.engine() {
+        app::ssr::infra::db::Engine::Sqlite => Engine::Sqlite,
+        app::ssr::infra::db::Engine::Postgres => Engine::Postgres,
+    }
+}
+
+/// A well-formed NIR of nobody (sex 1, born January 1985, rank `i`).
+pub fn unknown_nir(i: usize) -> String {
+    format!("18501{i:08}")
+}
+
+/// Signs in as a script would (no HTML accepted), from `forwarded_for` when given.
+pub async fn sign_in_call(browser: &Browser, nir: &str, password: &str, forwarded_for: Option<&str>) -> StatusCode {
+    let mut request = browser.client.post(browser.url("/api/connexion")).header("Origin", &browser.address);
+    if let Some(address) = forwarded_for {
+        request = request.header("X-Forwarded-For", address);
+    }
+    request.form(&[("nir", nir), ("password", password)]).send().await.expect("POST").status()
+}
+
+/// Runs the sign-ins all at once, each on its own task; their statuses.
+pub async fn all_at_once(calls: Vec<(Browser, String, &'static str, Option<String>)>) -> Vec<StatusCode> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (browser, nir, password, forwarded_for) in calls {
+        tasks.spawn(async move { sign_in_call(&browser, &nir, password, forwarded_for.as_deref()).await });
+    }
+    tasks.join_all().await
+}
+
+/// How many answers had each status.
+pub fn tally(statuses: impl IntoIterator<Item = StatusCode>) -> std::collections::BTreeMap<u16, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for status in statuses {
+        *counts.entry(status.as_u16()).or_default() += 1;
+    }
+    counts
+}
+
+/// A wrong password checked (200, the form's answer), throttled (429), or
+/// not checked because the queue was full (503).
+pub const CHECKED: u16 = 200;
+pub const THROTTLED: u16 = 429;
+pub const BUSY: u16 = 503;
+
+/// A server process of the real binary (its own allocator, its own password
+/// queue), on a database the caller owns.
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub browser: Browser,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+/// Starts the server binary on `database_url` with the extra settings `env`,
+/// and waits until it answers.
+pub async fn start_server(database_url: &str, env: &[(&str, &str)]) -> ServerProcess {
+    use std::process::{Command, Stdio};
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("DATABASE_URL", database_url)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("KIOSK_ADDR", "127.0.0.1:0")
+        .env("PROCESSING_INTERVAL_SECONDS", "86400")
+        .env("RUST_LOG", "error")
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server starts");
+    let browser = Browser::new(format!("http://127.0.0.1:{port}"));
+    for _ in 0..300 {
+        if reqwest::get(browser.url("/connexion")).await.is_ok_and(|r| r.status() == StatusCode::OK) {
+            return ServerProcess { child, browser };
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the server did not answer");
+}
+
+impl ServerProcess {
+    /// SIGKILL: no shutdown, no flush, nothing.
+    pub fn kill(mut self) {
+        self.child.kill().expect("kill");
+        let _ = self.child.wait();
+    }
+
+    /// Makes the process's peak resident memory its current one.
+    pub fn reset_peak_memory(&self) {
+        std::fs::write(format!("/proc/{}/clear_refs", self.child.id()), "5").expect("clear_refs");
+    }
+
+    /// The process's resident memory now and at its peak, in KiB.
+    pub fn memory_kib(&self) -> (u64, u64) {
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("the process's status");
+        let field = |name: &str| -> u64 {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix(name))
+                .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+                .expect("a memory figure")
+        };
+        (field("VmRSS:"), field("VmHWM:"))
+    }
+}
+
+/// A number the database at `database_url` answers `sql` with.
+pub async fn count_in(database_url: &str, sql: &'static str) -> i64 {
+    use sqlx::Row;
+    let mut conn = sqlx::AnyConnection::connect(database_url).await.expect("connect");
+    let n: i64 = sqlx::query(sql).fetch_one(&mut conn).await.expect("query").try_get(0).expect("number");
+    let _ = conn.close().await;
+    n
+}
+
+/// Starts the application on a database the caller owns (and removes), with `overrides`.
+pub async fn spawn_app_with_url(database_url: String, overrides: &[(&'static str, String)]) -> TestApp {
+    spawn_on(database_url, TestDatabase::Nothing, overrides).await
 }

@@ -2,6 +2,7 @@
 //! every test run on SQLite and on PostgreSQL.
 
 mod agents;
+mod bursts;
 mod crash;
 mod hardening;
 mod helpers;

@@ -15,6 +15,9 @@ fn accepted(reference: &str) -> Vec<(String, String)> {
     bank::sealed(&bank::response(reference, 2000, "00"), bank::SECRET)
 }
 
+/// A change made to a sealed answer's fields before it is sealed.
+type Tamper = fn(&mut sips::PaymentResponse);
+
 on_both_engines! {
     async fn each_answer_code_leads_to_its_status(app) {
         app.sign_in_as_pierre().await;
@@ -71,7 +74,7 @@ on_both_engines! {
 
     async fn an_answer_without_our_key_version_merchant_or_euros_is_refused_and_changes_nothing(app) {
         let reference = started(&app).await;
-        let cases: [(&str, fn(&mut sips::PaymentResponse), StatusCode); 7] = [
+        let cases: [(&str, Tamper, StatusCode); 7] = [
             ("no key version", |r| r.key_version = None, StatusCode::FORBIDDEN),
             ("another key version", |r| r.key_version = Some("2".into()), StatusCode::FORBIDDEN),
             ("no merchant", |r| r.merchant_id = None, StatusCode::FORBIDDEN),

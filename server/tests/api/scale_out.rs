@@ -1,5 +1,6 @@
 //! Two server instances on one PostgreSQL database: sessions valid on both,
-//! a journey split between them, and their processing runs overlapping.
+//! a journey split between them, their processing runs overlapping, and one
+//! sign-in throttle for both.
 
 use crate::helpers::*;
 use reqwest::StatusCode;
@@ -85,6 +86,30 @@ async fn two_instances_share_sessions_and_never_apply_a_payment_twice() {
         .expect("GET");
     assert_eq!(location(&after), "/connexion");
 
+    a.state.store.close().await;
+    b.state.store.close().await;
+    database.remove().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_simultaneous_wrong_passwords_spread_over_two_instances_get_five_checks() {
+    let (url, database) = scratch_database(Engine::Postgres).await;
+    let a = spawn_on_url(url.clone()).await;
+    let b = spawn_on_url(url.clone()).await;
+    let calls = (0..20)
+        .map(|i| {
+            let instance = if i % 2 == 0 { &a } else { &b };
+            (Browser::new(instance.address.clone()), PIERRE_NIR.to_owned(), "wrong", None)
+        })
+        .collect();
+    let counts = tally(all_at_once(calls).await);
+    let checked = counts.get(&CHECKED).copied().unwrap_or(0) + counts.get(&BUSY).copied().unwrap_or(0);
+    assert_eq!((checked, counts.get(&THROTTLED).copied()), (5, Some(15)), "{counts:?}");
+    // Either instance now refuses even the right password.
+    for instance in [&a, &b] {
+        let browser = Browser::new(instance.address.clone());
+        assert_eq!(sign_in_call(&browser, PIERRE_NIR, PIERRE_PASSWORD, None).await, StatusCode::TOO_MANY_REQUESTS);
+    }
     a.state.store.close().await;
     b.state.store.close().await;
     database.remove().await;

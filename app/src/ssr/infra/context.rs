@@ -83,11 +83,13 @@ pub async fn session_of(state: &AppState, headers: &http::HeaderMap) -> Result<O
     }
 }
 
-/// The client's address, as the server saw the connection.
-pub fn client_address() -> Option<String> {
-    use_context::<Parts>().and_then(|parts| {
-        parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string())
-    })
+/// The client's address: the connection's, or the one a trusted proxy names
+/// (`client_address`).
+pub fn client_address(state: &AppState) -> Option<String> {
+    let parts = use_context::<Parts>()?;
+    let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?.0.ip();
+    let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+    Some(state.settings.trusted_proxies.client(peer, forwarded).to_string())
 }
 
 /// The live session of this request, if any.
@@ -130,32 +132,43 @@ pub fn clear_session_cookie(state: &AppState) {
     }
 }
 
-/// Leaves `flash` for the next page: on the current session, or on a new
-/// anonymous one.
+/// Leaves `flash` for the next page: on the current session, or, for a
+/// visitor without one, in a short-lived cookie (no database row).
 pub async fn leave_flash(state: &AppState, session: Option<&Session>, flash: &Flash) -> Result<(), AppError> {
     match session {
         Some(session) => session::put_flash(&state.store, &session.id_hash, flash).await.map_err(db_error),
         None => {
-            let token = session::create(
-                &state.store,
-                state.clock.now_ms(),
-                state.settings.session_idle_timeout_ms,
-                &Owner::Anonymous,
-                None,
-                Some(flash),
-            )
-            .await
-            .map_err(db_error)?;
-            set_session_cookie(state, &token);
+            if let Some(header) = session::set_flash_cookie_header(flash, state.settings.secure_cookies())
+                && let Ok(value) = HeaderValue::from_str(&header)
+                && let Some(response) = use_context::<ResponseOptions>()
+            {
+                response.append_header(SET_COOKIE, value);
+            }
             Ok(())
         }
     }
 }
 
-/// Takes the flash `form` left on this request's session, if any.
+/// Takes the flash `form` left for this request: on its session, or in the
+/// flash cookie of a visitor without one (the cookie is then cleared).
 pub async fn take_flash(state: &AppState, session: Option<&Session>, form: &str) -> Result<Option<Flash>, AppError> {
     match session {
         Some(session) => session::take_flash(&state.store, session, form).await.map_err(db_error),
-        None => Ok(None),
+        None => {
+            let secure = state.settings.secure_cookies();
+            let flash = parts()?
+                .headers
+                .get_all(COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find_map(|h| session::flash_from_cookie_header(h, secure));
+            let Some(flash) = flash.filter(|f| f.form == form) else { return Ok(None) };
+            if let Some(response) = use_context::<ResponseOptions>()
+                && let Ok(value) = HeaderValue::from_str(&session::clear_flash_cookie_header(secure))
+            {
+                response.append_header(SET_COOKIE, value);
+            }
+            Ok(Some(flash))
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! service above it.
 
 pub mod audit;
+pub mod client_address;
 pub mod clock;
 pub mod context;
 pub mod db;

@@ -6,17 +6,68 @@
 //! CPU they take and the memory the allocator keeps (each thread's allocator
 //! arena holds on to the 19 MiB it last used; with the blocking pool's hundreds
 //! of threads that grew to gigabytes).
+//!
+//! The queue is bounded too: beyond [`MAX_IN_FLIGHT`] hashes running or
+//! waiting, a new one is refused at once with [`PasswordError::Busy`] (the
+//! person is asked to try again in a moment) instead of joining an unbounded
+//! backlog that a burst of sign-ins would grow without end.
 
 use anyhow::Context;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex, OnceLock};
 
 type Job = Box<dyn FnOnce() + Send>;
 
-/// Runs `work` on the hashing pool and waits for it without blocking the runtime.
-async fn on_pool<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
+/// Hashes running or waiting at most, all sign-ins of the process together:
+/// about a second of work for the pool on two cores.
+pub const MAX_IN_FLIGHT: usize = 16;
+
+/// Why a password could not be hashed or checked.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordError {
+    /// [`MAX_IN_FLIGHT`] hashes are already running or waiting.
+    #[error("the password hashing queue is full")]
+    Busy,
+    /// Anything else.
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+static PEAK_IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// The most hashes ever running or waiting at once in this process (tests
+/// read it).
+pub fn peak_in_flight() -> usize {
+    PEAK_IN_FLIGHT.load(Ordering::SeqCst)
+}
+
+/// A place in the queue, given back when dropped.
+struct Place;
+
+impl Place {
+    fn take() -> Result<Place, PasswordError> {
+        let taken = IN_FLIGHT
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < MAX_IN_FLIGHT).then_some(n + 1))
+            .map_err(|_| PasswordError::Busy)?;
+        PEAK_IN_FLIGHT.fetch_max(taken + 1, Ordering::SeqCst);
+        Ok(Place)
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Runs `work` on the hashing pool and waits for it without blocking the
+/// runtime; refused at once when the queue is full.
+async fn on_pool<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, PasswordError> {
+    let place = Place::take()?;
     static POOL: OnceLock<Mutex<Sender<Job>>> = OnceLock::new();
     let pool = POOL.get_or_init(|| {
         let (sender, receiver) = channel::<Job>();
@@ -42,17 +93,20 @@ async fn on_pool<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -
     let (reply, answer) = tokio::sync::oneshot::channel();
     let job: Job = Box::new(move || {
         let _ = reply.send(work());
+        // The place is given back once the work is done, not when the waiter
+        // gives up: the queue counts what the threads still have to do.
+        drop(place);
     });
     pool.lock()
         .map_err(|_| anyhow::anyhow!("the hashing pool is poisoned"))?
         .send(job)
         .map_err(|_| anyhow::anyhow!("the hashing pool has stopped"))?;
-    answer.await.context("waiting for a hash")
+    Ok(answer.await.context("waiting for a hash")?)
 }
 
 /// Hashes `password` into a PHC string (`$argon2id$…`).
-pub async fn hash(password: String) -> anyhow::Result<String> {
-    on_pool(move || hash_blocking(&password)).await?
+pub async fn hash(password: String) -> Result<String, PasswordError> {
+    Ok(on_pool(move || hash_blocking(&password)).await??)
 }
 
 /// Hashes on the current thread.
@@ -66,8 +120,8 @@ pub fn hash_blocking(password: &str) -> anyhow::Result<String> {
 
 /// Checks `password` against `stored`. With no stored hash (unknown account) a
 /// dummy hash is checked anyway, so both cases take the same time.
-pub async fn verify(password: String, stored: Option<String>) -> anyhow::Result<bool> {
-    on_pool(move || {
+pub async fn verify(password: String, stored: Option<String>) -> Result<bool, PasswordError> {
+    let checked = on_pool(move || {
         let known = stored.is_some();
         let phc = match stored {
             Some(phc) => phc,
@@ -75,9 +129,10 @@ pub async fn verify(password: String, stored: Option<String>) -> anyhow::Result<
         };
         let parsed = PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("reading a stored hash: {e}"))?;
         let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
-        Ok(known && matches)
+        anyhow::Ok(known && matches)
     })
-    .await?
+    .await?;
+    Ok(checked?)
 }
 
 fn dummy_hash() -> anyhow::Result<&'static String> {
@@ -93,12 +148,28 @@ fn dummy_hash() -> anyhow::Result<&'static String> {
 mod tests {
     use super::*;
 
+    /// The tests share the process's queue: one at a time.
+    static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
     #[tokio::test]
     async fn verifies_the_right_password_only() {
+        let _serial = SERIAL.lock().await;
         let stored = hash("Belage-2019".into()).await.expect("hashes");
         assert!(stored.starts_with("$argon2id$"));
         assert!(verify("Belage-2019".into(), Some(stored.clone())).await.expect("verifies"));
         assert!(!verify("belage-2019".into(), Some(stored)).await.expect("verifies"));
         assert!(!verify("Belage-2019".into(), None).await.expect("verifies"));
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_refuses_at_once_and_a_finished_hash_frees_its_place() {
+        let _serial = SERIAL.lock().await;
+        let places: Vec<Place> = std::iter::from_fn(|| Place::take().ok()).collect();
+        assert_eq!(places.len(), MAX_IN_FLIGHT, "nothing else in the queue");
+        assert!(matches!(verify("x".into(), None).await, Err(PasswordError::Busy)));
+        assert!(matches!(hash("x".into()).await, Err(PasswordError::Busy)));
+        drop(places);
+        assert!(verify("x".into(), None).await.is_ok());
+        assert!(peak_in_flight() <= MAX_IN_FLIGHT);
     }
 }

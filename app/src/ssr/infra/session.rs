@@ -9,6 +9,9 @@
 //! A session also carries a "flash": a form's entered values and field errors,
 //! kept across the redirect that follows a form post (so forms work the same
 //! with and without JavaScript) and consumed by the next page that shows them.
+//! A visitor with no session (the sign-in forms) gets the flash in a cookie of
+//! its own instead, short-lived and read once: a sign-in that fails, however
+//! malformed, leaves no row in the database.
 
 use super::db::Store;
 use base64::Engine as _;
@@ -86,18 +89,60 @@ pub fn cookie_name(secure: bool) -> &'static str {
     if secure { "__Host-pc_session" } else { "pc_session" }
 }
 
+/// A `Set-Cookie` value: host-only, for every path, out of scripts' reach,
+/// never sent cross-site; `Secure` over TLS; for the browser's session, or
+/// `max_age` seconds.
+fn cookie_header(name: &str, value: &str, max_age: Option<u32>, secure: bool) -> String {
+    let max_age = max_age.map(|seconds| format!("; Max-Age={seconds}")).unwrap_or_default();
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{max_age}{secure}")
+}
+
 /// The `Set-Cookie` value that gives the browser `token`.
 pub fn set_cookie_header(token: &str, secure: bool) -> String {
-    let name = cookie_name(secure);
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax{secure}")
+    cookie_header(cookie_name(secure), token, None, secure)
 }
 
 /// The `Set-Cookie` value that removes the cookie.
 pub fn clear_cookie_header(secure: bool) -> String {
-    let name = cookie_name(secure);
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+    cookie_header(cookie_name(secure), "", Some(0), secure)
+}
+
+/// The flash cookie's name.
+pub fn flash_cookie_name(secure: bool) -> &'static str {
+    if secure { "__Host-pc_flash" } else { "pc_flash" }
+}
+
+/// A flash cookie lives this long: the page after the redirect reads it.
+const FLASH_COOKIE_SECONDS: u32 = 300;
+/// The largest flash a cookie carries (a form's few fields and messages).
+const FLASH_COOKIE_MAX: usize = 2048;
+
+/// The `Set-Cookie` value that carries `flash` to the next page.
+pub fn set_flash_cookie_header(flash: &Flash, secure: bool) -> Option<String> {
+    let json = serde_json::to_vec(flash).ok()?;
+    let value = URL_SAFE_NO_PAD.encode(json);
+    (value.len() <= FLASH_COOKIE_MAX)
+        .then(|| cookie_header(flash_cookie_name(secure), &value, Some(FLASH_COOKIE_SECONDS), secure))
+}
+
+/// The `Set-Cookie` value that removes the flash cookie.
+pub fn clear_flash_cookie_header(secure: bool) -> String {
+    cookie_header(flash_cookie_name(secure), "", Some(0), secure)
+}
+
+/// The flash a `Cookie` header carries, if it is a well-formed one.
+pub fn flash_from_cookie_header(header: &str, secure: bool) -> Option<Flash> {
+    let name = flash_cookie_name(secure);
+    let value = header.split(';').filter_map(|pair| pair.trim().split_once('=')).find(|(key, _)| *key == name)?.1;
+    if value.is_empty() || value.len() > FLASH_COOKIE_MAX {
+        return None;
+    }
+    let json = URL_SAFE_NO_PAD.decode(value).ok()?;
+    let flash: Flash = serde_json::from_slice(&json).ok()?;
+    let small =
+        |map: &BTreeMap<String, String>| map.len() <= 8 && map.iter().all(|(k, v)| k.len() <= 40 && v.len() <= 400);
+    (flash.form.len() <= 40 && small(&flash.values) && small(&flash.errors)).then_some(flash)
 }
 
 /// Reads the session token from a `Cookie` header.
@@ -255,6 +300,23 @@ mod tests {
         assert_eq!(token_from_cookie_header(&header, true), None);
         assert_eq!(token_from_cookie_header("pc_session=short", false), None);
         assert_eq!(token_from_cookie_header("pc_session=", false), None);
+    }
+
+    #[test]
+    fn a_flash_cookie_carries_the_form_back_once_and_only_a_well_formed_one_is_read() {
+        let flash = Flash::new("connexion").value("nir", "1830201053123").error("password", "Mot de passe incorrect.");
+        let set = set_flash_cookie_header(&flash, false).expect("small enough");
+        assert!(set.starts_with("pc_flash=") && set.contains("HttpOnly") && set.contains("Max-Age=300"));
+        let value = set.split(';').next().expect("a pair");
+        assert_eq!(flash_from_cookie_header(&format!("a=b; {value}"), false), Some(flash.clone()));
+        assert_eq!(flash_from_cookie_header(value, true), None, "the secure name only over TLS");
+        assert!(set_flash_cookie_header(&flash, true).expect("small").starts_with("__Host-pc_flash="));
+        assert!(clear_flash_cookie_header(false).contains("Max-Age=0"));
+        for bad in ["pc_flash=", "pc_flash=***", "pc_flash=bm90IGpzb24"] {
+            assert_eq!(flash_from_cookie_header(bad, false), None, "{bad}");
+        }
+        let big = Flash::new("connexion").value("nir", "1".repeat(3000));
+        assert_eq!(set_flash_cookie_header(&big, false), None);
     }
 
     #[test]

@@ -12,6 +12,10 @@ use anyhow::Context;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+/// The kind of avis this service takes payments for: participations
+/// forfaitaires and franchises médicales (the seed's «cas d'usage»).
+pub const PF_FR: &str = "PF_FR";
+
 /// Every créance of the person, newest first, with the up-to-date restant dû.
 pub async fn list_for_person(store: &Store, person_id: &str) -> anyhow::Result<Vec<CreanceLine>> {
     let mut conn = store.pool().acquire().await.context("acquiring a connection")?;
@@ -22,7 +26,8 @@ pub async fn list_for_person(store: &Store, person_id: &str) -> anyhow::Result<V
 /// Where a créance stands for online payment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Openness {
-    /// Decided at issue by the eligibility policy, and not closed by the caisse.
+    /// A PF/FR avis, open at issue by the eligibility policy, and not closed by
+    /// the caisse (the same rule as step 1's lookup).
     pub open_online: bool,
 }
 
@@ -36,7 +41,7 @@ pub async fn lines_for_person(
     // pending_cents: what accepted payments not yet applied will settle;
     // holds: live holds of pending attempts.
     let rows = sqlx::query(
-        "SELECT a.reference, a.issued_on, a.initial_cents, a.restant_cents, a.online_payable, a.closed_at, \
+        "SELECT a.reference, a.issued_on, a.initial_cents, a.restant_cents, a.online_payable, a.closed_at, a.kind, \
                 CAST(COALESCE((SELECT SUM(al.planned_cents) FROM attempt_lines al \
                           JOIN payments p ON p.attempt_id = al.attempt_id \
                           WHERE al.avis_reference = a.reference AND p.status = $3), 0) AS BIGINT) \
@@ -70,7 +75,8 @@ fn line_from_row(row: &AnyRow) -> anyhow::Result<(CreanceLine, Openness)> {
         restant: Euros::from_cents((restant - pending).max(0)),
         payment_in_progress: holds > 0,
     };
-    Ok((line, Openness { open_online: online_payable == 1 && closed_at.is_none() }))
+    let kind: String = row.try_get("kind")?;
+    Ok((line, Openness { open_online: online_payable == 1 && closed_at.is_none() && kind == PF_FR }))
 }
 
 /// What a reference typed on step 1 leads to.
@@ -97,7 +103,7 @@ pub async fn lookup(store: &Store, person_id: &str, reference: &AvisReference) -
     let online_payable: i64 = row.try_get("online_payable")?;
     let closed_at: Option<i64> = row.try_get("closed_at")?;
     let kind: String = row.try_get("kind")?;
-    Ok(if online_payable == 1 && closed_at.is_none() && kind == "PF_FR" { Lookup::Open } else { Lookup::NotOpen })
+    Ok(if online_payable == 1 && closed_at.is_none() && kind == PF_FR { Lookup::Open } else { Lookup::NotOpen })
 }
 
 /// The caisse managing an avis, for the créance block of step 2.

@@ -9,11 +9,13 @@ use crate::ssr::infra::context::{
     clear_session_cookie, client_address, current_session, db_error, fail, leave_flash, redirect, set_session_cookie,
     state, unexpected,
 };
-use crate::ssr::infra::password;
+use crate::ssr::infra::password::{self, PasswordError};
 use crate::ssr::infra::session::{self, Flash, Owner, Session};
 use std::future::Future;
 
 pub mod throttle;
+
+use throttle::Subjects;
 
 /// What signing in needs to know of an account (a person or an agent).
 #[derive(Debug, Clone)]
@@ -64,8 +66,8 @@ where
 {
     let Account { lookup, owner, record_sign_in } = account;
     let now = state.clock.now_ms();
-    let subjects = throttle::subjects(form.account, client_address().as_deref());
-    if throttle::is_blocked(&state.store, &subjects, now).await.map_err(unexpected)? {
+    let subjects = Subjects::new(form.account, client_address(state).as_deref());
+    if !throttle::take(&state.store, &subjects, now).await.map_err(unexpected)? {
         tracing::warn!(form = form.page, "sign-in throttled");
         leave_flash(state, previous, &flash.error("password", throttle::TOO_MANY)).await?;
         redirect(form.page);
@@ -73,15 +75,26 @@ where
     }
     let credentials = lookup.await.map_err(db_error)?;
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
-    let matches = password::verify(password, stored).await.map_err(unexpected)?;
+    let matches = match password::verify(password, stored).await {
+        Ok(matches) => matches,
+        Err(PasswordError::Busy) => {
+            // Not checked, so neither a failure nor a success: the tries go back.
+            tracing::warn!(form = form.page, "sign-in refused: the password queue is full");
+            throttle::give_back(&state.store, &subjects).await.map_err(unexpected)?;
+            leave_flash(state, previous, &flash.error("password", AppError::Busy.to_string())).await?;
+            redirect(form.page);
+            return Err(fail(AppError::Busy));
+        }
+        Err(PasswordError::Failed(error)) => return Err(unexpected(error)),
+    };
     let Some(account) = credentials.filter(|_| matches) else {
+        // The try stays counted: it was a failure.
         tracing::info!(form = form.page, "sign-in refused");
-        throttle::record_failure(&state.store, &subjects, now).await.map_err(unexpected)?;
         leave_flash(state, previous, &flash.error("password", form.refused)).await?;
         redirect(form.page);
         return Ok(false);
     };
-    throttle::clear_account(&state.store, form.account).await.map_err(unexpected)?;
+    throttle::succeeded(&state.store, &subjects).await.map_err(unexpected)?;
     // A new session id at every sign-in; the one before (if any) ends.
     if let Some(previous) = previous {
         session::delete(&state.store, &previous.id_hash).await.map_err(db_error)?;
