@@ -241,6 +241,7 @@ on_both_engines! {
 
     async fn every_page_carries_the_security_headers(app) {
         app.sign_in_as_pierre().await;
+        let mut nonces = Vec::new();
         for path in ["/connexion", "/accueil", "/mes-paiements/payer-une-creance", "/agent/connexion", "/nulle-part"] {
             let response = app.get_page(path).await;
             let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
@@ -250,10 +251,20 @@ on_both_engines! {
             assert_eq!(header("referrer-policy"), "same-origin");
             assert_eq!(header("x-frame-options"), "DENY");
             let html = response.text().await.expect("body");
-            if let Some(nonce) = csp.split("'nonce-").nth(1).and_then(|n| n.split('\'').next()) {
-                assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{path}: the inline loader carries this response's nonce");
+            let nonce = csp.split("'nonce-").nth(1).and_then(|n| n.split('\'').next()).expect("every page's policy names its nonce");
+            assert!(nonce.len() >= 16, "{path}: {nonce}");
+            // Every script of the page carries this response's nonce, and the
+            // pages with islands have their loader.
+            let scripts = html.matches("<script").count();
+            assert_eq!(html.matches(&format!("nonce=\"{nonce}\"")).count(), scripts, "{path}: {html}");
+            if ["/connexion", "/mes-paiements/payer-une-creance"].contains(&path) {
+                assert!(scripts > 0, "{path}: the islands' loader");
             }
+            nonces.push(nonce.to_owned());
         }
+        nonces.sort();
+        nonces.dedup();
+        assert_eq!(nonces.len(), 5, "a new nonce for every response");
         let kiosk = reqwest::Client::new().get(format!("{}/kiosque.css", app.kiosk_url)).send().await.expect("GET");
         assert!(kiosk.headers()["content-security-policy"].to_str().expect("ascii").contains("frame-ancestors 'none'"));
     }

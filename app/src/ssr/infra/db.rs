@@ -245,3 +245,52 @@ macro_rules! text_column {
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
+
+/// A migrated SQLite database in a temporary file, for unit tests of the SQL
+/// next to it; removed when dropped.
+#[cfg(test)]
+pub struct ScratchStore {
+    /// The store.
+    pub store: Store,
+    path: std::path::PathBuf,
+}
+
+#[cfg(test)]
+impl ScratchStore {
+    /// Creates and migrates it.
+    pub async fn new() -> ScratchStore {
+        let path = std::env::temp_dir().join(format!("payer-creance-unit-{}.db", new_id()));
+        let store =
+            Store::connect(&format!("sqlite://{}?mode=rwc", path.display()), 2).await.expect("a scratch database");
+        store.migrate().await.expect("migrations");
+        ScratchStore { store, path }
+    }
+
+    /// Adds person `id` (and caisse 381, the first time).
+    pub async fn add_person(&self, id: &str) {
+        sqlx::query(
+            "INSERT INTO caisses (code, name) VALUES ('381', 'CPAM de l''Isère') ON CONFLICT (code) DO NOTHING",
+        )
+        .execute(self.store.pool())
+        .await
+        .expect("a caisse");
+        sqlx::query(
+            "INSERT INTO persons (id, nir, first_name, last_name, birth_date, password_hash, caisse_code, created_at) \
+             VALUES ($1, $2, 'Pierre', 'BELAGE', '1983-02-01', 'x', '381', 0)",
+        )
+        .bind(id)
+        .bind(format!("nir-{id}"))
+        .execute(self.store.pool())
+        .await
+        .expect("a person");
+    }
+}
+
+#[cfg(test)]
+impl Drop for ScratchStore {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
+        }
+    }
+}

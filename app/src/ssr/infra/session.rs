@@ -24,8 +24,6 @@ use std::collections::BTreeMap;
 
 /// A session lasts at most this long, whatever the activity (12 hours).
 pub const ABSOLUTE_LIFETIME_MS: i64 = 12 * 60 * 60 * 1000;
-/// A session that only carries a flash lasts this long (30 minutes).
-pub const ANONYMOUS_LIFETIME_MS: i64 = 30 * 60 * 1000;
 /// `last_seen_at` is refreshed at most this often, to spare the database a write
 /// on every request.
 const TOUCH_EVERY_MS: i64 = 60 * 1000;
@@ -33,8 +31,6 @@ const TOUCH_EVERY_MS: i64 = 60 * 1000;
 /// Whose session it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Owner {
-    /// Nobody signed in yet: the session only carries a flash.
-    Anonymous,
     /// An insured person (their id).
     Person(String),
     /// A back-office agent (their id).
@@ -173,26 +169,22 @@ pub async fn create(
     idle_timeout_ms: i64,
     owner: &Owner,
     previous_sign_in_at: Option<i64>,
-    flash: Option<&Flash>,
 ) -> Result<String, sqlx::Error> {
     let token = new_token();
-    let (person_id, agent_id, lifetime) = match owner {
-        Owner::Anonymous => (None, None, ANONYMOUS_LIFETIME_MS),
-        Owner::Person(id) => (Some(id.as_str()), None, idle_timeout_ms),
-        Owner::Agent(id) => (None, Some(id.as_str()), idle_timeout_ms),
+    let (person_id, agent_id) = match owner {
+        Owner::Person(id) => (Some(id.as_str()), None),
+        Owner::Agent(id) => (None, Some(id.as_str())),
     };
-    let flash = flash.map(|f| serde_json::to_string(f).unwrap_or_default());
     sqlx::query(
-        "INSERT INTO sessions (id_hash, person_id, agent_id, previous_sign_in_at, created_at, last_seen_at, expires_at, flash) \
-         VALUES ($1, $2, $3, $4, $5, $5, $6, $7)",
+        "INSERT INTO sessions (id_hash, person_id, agent_id, previous_sign_in_at, created_at, last_seen_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $5, $6)",
     )
     .bind(hash_token(&token))
     .bind(person_id)
     .bind(agent_id)
     .bind(previous_sign_in_at)
     .bind(now_ms)
-    .bind(now_ms + lifetime)
-    .bind(flash)
+    .bind(now_ms + idle_timeout_ms)
     .execute(store.pool())
     .await?;
     Ok(token)
@@ -222,12 +214,13 @@ pub async fn find(
     let owner = match (person_id, agent_id) {
         (Some(person), _) => Owner::Person(person),
         (None, Some(agent)) => Owner::Agent(agent),
-        (None, None) => Owner::Anonymous,
+        // A visitor's session of an earlier version, which only carried a flash.
+        (None, None) => return Ok(None),
     };
-    if owner != Owner::Anonymous && now_ms - created_at > ABSOLUTE_LIFETIME_MS {
+    if now_ms - created_at > ABSOLUTE_LIFETIME_MS {
         return Ok(None);
     }
-    if owner != Owner::Anonymous && now_ms - last_seen_at > TOUCH_EVERY_MS {
+    if now_ms - last_seen_at > TOUCH_EVERY_MS {
         sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3")
             .bind(now_ms)
             .bind(now_ms + idle_timeout_ms)
@@ -325,5 +318,98 @@ mod tests {
         let hashed = hash_token(&token);
         assert_eq!(hashed.len(), 64);
         assert!(!hashed.contains(&token));
+    }
+
+    use crate::ssr::infra::db::ScratchStore;
+
+    const IDLE: i64 = 30 * 60 * 1000;
+
+    /// A scratch database with one person, `p1`.
+    async fn with_a_person() -> ScratchStore {
+        let scratch = ScratchStore::new().await;
+        scratch.add_person("p1").await;
+        scratch
+    }
+
+    async fn last_seen(store: &Store) -> i64 {
+        sqlx::query("SELECT last_seen_at FROM sessions").fetch_one(store.pool()).await.expect("a row").get(0)
+    }
+
+    #[tokio::test]
+    async fn a_session_is_found_by_its_token_only_and_ends_when_deleted() {
+        let scratch = with_a_person().await;
+        let store = &scratch.store;
+        let token = create(store, 1_000, IDLE, &Owner::Person("p1".into()), Some(500)).await.expect("created");
+        let session = find(store, 1_001, IDLE, &token).await.expect("query").expect("live");
+        assert_eq!(
+            (session.owner, session.previous_sign_in_at, session.flash),
+            (Owner::Person("p1".into()), Some(500), None)
+        );
+        assert_eq!(session.id_hash, hash_token(&token));
+        assert!(find(store, 1_001, IDLE, &new_token()).await.expect("query").is_none(), "another token");
+        delete(store, &session.id_hash).await.expect("deleted");
+        assert!(find(store, 1_002, IDLE, &token).await.expect("query").is_none());
+    }
+
+    #[tokio::test]
+    async fn a_session_ends_after_the_idle_timeout_and_each_request_after_a_minute_extends_it() {
+        let scratch = with_a_person().await;
+        let store = &scratch.store;
+        let token = create(store, 0, IDLE, &Owner::Person("p1".into()), None).await.expect("created");
+        // Within the minute, no write.
+        assert!(find(store, TOUCH_EVERY_MS, IDLE, &token).await.expect("query").is_some());
+        assert_eq!(last_seen(store).await, 0);
+        // After it, the expiry slides.
+        assert!(find(store, TOUCH_EVERY_MS + 1, IDLE, &token).await.expect("query").is_some());
+        assert_eq!(last_seen(store).await, TOUCH_EVERY_MS + 1);
+        assert!(find(store, TOUCH_EVERY_MS + IDLE, IDLE, &token).await.expect("query").is_some(), "extended");
+        // Left alone for the idle timeout: gone.
+        let idle_from = last_seen(store).await;
+        assert!(find(store, idle_from + IDLE, IDLE, &token).await.expect("query").is_none());
+        assert_eq!(purge_expired(store, idle_from + IDLE - 1).await.expect("purge"), 0);
+        assert_eq!(purge_expired(store, idle_from + IDLE).await.expect("purge"), 1);
+    }
+
+    #[tokio::test]
+    async fn a_session_ends_after_twelve_hours_however_active() {
+        let scratch = with_a_person().await;
+        let store = &scratch.store;
+        let token = create(store, 0, IDLE, &Owner::Person("p1".into()), None).await.expect("created");
+        let mut now = 0;
+        while now + 10 * 60 * 1000 <= ABSOLUTE_LIFETIME_MS {
+            now += 10 * 60 * 1000;
+            assert!(find(store, now, IDLE, &token).await.expect("query").is_some(), "active at {now}");
+        }
+        assert!(find(store, ABSOLUTE_LIFETIME_MS + 1, IDLE, &token).await.expect("query").is_none());
+    }
+
+    #[tokio::test]
+    async fn a_flash_is_taken_once_by_its_own_form() {
+        let scratch = with_a_person().await;
+        let store = &scratch.store;
+        let token = create(store, 0, IDLE, &Owner::Person("p1".into()), None).await.expect("created");
+        let flash = Flash::new("selection").value("amount", "12").error("amount", "Trop peu.");
+        let session = find(store, 1, IDLE, &token).await.expect("query").expect("live");
+        put_flash(store, &session.id_hash, &flash).await.expect("put");
+        let session = find(store, 2, IDLE, &token).await.expect("query").expect("live");
+        assert_eq!(session.flash.as_ref(), Some(&flash));
+        assert_eq!(take_flash(store, &session, "reference").await.expect("take"), None, "another form's");
+        assert_eq!(take_flash(store, &session, "selection").await.expect("take"), Some(flash));
+        let session = find(store, 3, IDLE, &token).await.expect("query").expect("live");
+        assert_eq!(session.flash, None, "taken once");
+    }
+
+    #[tokio::test]
+    async fn a_visitors_session_of_an_earlier_version_is_no_session() {
+        let scratch = ScratchStore::new().await;
+        let token = new_token();
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, created_at, last_seen_at, expires_at, flash) VALUES ($1, 0, 0, 100000, NULL)",
+        )
+        .bind(hash_token(&token))
+        .execute(scratch.store.pool())
+        .await
+        .expect("a row");
+        assert!(find(&scratch.store, 1, IDLE, &token).await.expect("query").is_none());
     }
 }

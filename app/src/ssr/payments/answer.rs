@@ -335,3 +335,63 @@ async fn record_payment(
     messages::acknowledge_payment(conn, now, &attempt.person_id, &payment_id).await?;
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssr::infra::db::ScratchStore;
+
+    /// An answer that read the attempt as pending, while another answer
+    /// accepted it meanwhile (the race the conditional update settles; on
+    /// SQLite the writer lock keeps it from happening, so it is staged here).
+    #[tokio::test]
+    async fn an_answer_that_read_a_status_since_changed_moves_nothing() {
+        let scratch = ScratchStore::new().await;
+        let store = &scratch.store;
+        scratch.add_person("p1").await;
+        sqlx::query(
+            "INSERT INTO payment_attempts (id, transaction_reference, person_id, caisse_code, amount_cents, status, \
+             created_at, expires_at, authorisation_id) VALUES ('a1', 'PCLCB263310000001', 'p1', '381', 2000, $1, 0, 1, 'FIRST')",
+        )
+        .bind(AttemptStatus::Accepted)
+        .execute(store.pool())
+        .await
+        .expect("an accepted attempt");
+        let stale = Attempt {
+            id: "a1".into(),
+            reference: TransactionReference::parse("PCLCB263310000001").expect("a reference"),
+            person_id: "p1".into(),
+            caisse: "381".into(),
+            amount_cents: 2000,
+            status: AttemptStatus::Pending,
+            authorisation_id: None,
+        };
+        let refusal = PaymentResponse {
+            response_code: "05".into(),
+            authorisation_id: Some("OTHER".into()),
+            amount_cents: 2000,
+            transaction_reference: "PCLCB263310000001".into(),
+            ..PaymentResponse::default()
+        };
+        let mut tx = store.write().await.expect("a transaction");
+        let moved =
+            settle(tx.conn(), 5, Channel::Automatic, &stale, AttemptStatus::Refused, &refusal).await.expect("settle");
+        tx.commit().await.expect("commit");
+        assert!(!moved, "another answer moved it first");
+        let row = sqlx::query("SELECT status, authorisation_id FROM payment_attempts WHERE id = 'a1'")
+            .fetch_one(store.pool())
+            .await
+            .expect("the attempt");
+        let status: AttemptStatus = row.get("status");
+        let authorisation: String = row.get("authorisation_id");
+        assert_eq!((status, authorisation.as_str()), (AttemptStatus::Accepted, "FIRST"));
+        assert_eq!(
+            sqlx::query("SELECT COUNT(*) FROM audit_log")
+                .fetch_one(store.pool())
+                .await
+                .expect("count")
+                .get::<i64, _>(0),
+            0
+        );
+    }
+}

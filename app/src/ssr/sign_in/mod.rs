@@ -105,7 +105,6 @@ where
         state.settings.session_idle_timeout_ms,
         &owner(account.id.clone()),
         account.last_sign_in_at,
-        None,
     )
     .await
     .map_err(db_error)?;

@@ -110,7 +110,82 @@ pub async fn purge(store: &Store, now: i64) -> anyhow::Result<u64> {
 
 #[cfg(test)]
 mod tests {
-    use super::Subjects;
+    use super::*;
+    use crate::ssr::infra::db::ScratchStore;
+
+    async fn tries(store: &Store, subject: &str) -> Option<i64> {
+        sqlx::query("SELECT tries FROM sign_in_throttle WHERE subject = $1")
+            .bind(subject)
+            .fetch_optional(store.pool())
+            .await
+            .expect("query")
+            .map(|row| row.get(0))
+    }
+
+    #[tokio::test]
+    async fn five_tries_in_the_window_then_none_until_it_has_passed() {
+        let scratch = ScratchStore::new().await;
+        let store = &scratch.store;
+        let pierre = Subjects::new("1830201053123", None);
+        for i in 0..MAX_TRIES {
+            assert!(take(store, &pierre, 1_000 + i).await.expect("take"), "try {}", i + 1);
+        }
+        assert!(!take(store, &pierre, 2_000).await.expect("take"), "the sixth");
+        // The window counts from the first try: just before it ends, still refused.
+        assert!(!take(store, &pierre, 1_000 + WINDOW_MS - 1).await.expect("take"));
+        assert!(take(store, &pierre, 1_000 + WINDOW_MS).await.expect("take"), "a new window");
+        assert_eq!(tries(store, "account:1830201053123").await, Some(1));
+    }
+
+    #[tokio::test]
+    async fn a_refusal_on_one_subject_costs_the_other_nothing() {
+        let scratch = ScratchStore::new().await;
+        let store = &scratch.store;
+        for i in 0..MAX_TRIES {
+            assert!(take(store, &Subjects::new("pierre", Some(&format!("10.0.0.{i}"))), 0).await.expect("take"));
+        }
+        assert!(!take(store, &Subjects::new("pierre", Some("10.0.0.9")), 0).await.expect("take"));
+        assert_eq!(tries(store, "address:10.0.0.9").await, None, "the address is not counted");
+        // An address refused: the account's try is given back too.
+        for i in 0..MAX_TRIES {
+            assert!(take(store, &Subjects::new(&format!("n{i}"), Some("10.9.9.9")), 0).await.expect("take"));
+        }
+        assert!(!take(store, &Subjects::new("eva", Some("10.9.9.9")), 0).await.expect("take"));
+        assert_eq!(tries(store, "account:eva").await, Some(0));
+    }
+
+    #[tokio::test]
+    async fn a_try_given_back_or_a_success_frees_the_allowance() {
+        let scratch = ScratchStore::new().await;
+        let store = &scratch.store;
+        let from = Subjects::new("pierre", Some("10.0.0.1"));
+        for _ in 0..MAX_TRIES {
+            assert!(take(store, &from, 0).await.expect("take"));
+        }
+        give_back(store, &from).await.expect("give back");
+        assert_eq!((tries(store, "account:pierre").await, tries(store, "address:10.0.0.1").await), (Some(4), Some(4)));
+        assert!(take(store, &from, 0).await.expect("take"), "the try given back is free again");
+        succeeded(store, &from).await.expect("success");
+        assert_eq!(tries(store, "account:pierre").await, None, "the account starts again");
+        assert_eq!(tries(store, "address:10.0.0.1").await, Some(4), "the address gets this try back");
+        // Never below zero.
+        let fresh = Subjects::new("eva", None);
+        assert!(take(store, &fresh, 0).await.expect("take"));
+        give_back(store, &fresh).await.expect("give back");
+        give_back(store, &fresh).await.expect("give back");
+        assert_eq!(tries(store, "account:eva").await, Some(0));
+    }
+
+    #[tokio::test]
+    async fn the_purge_removes_the_counts_whose_window_has_passed() {
+        let scratch = ScratchStore::new().await;
+        let store = &scratch.store;
+        assert!(take(store, &Subjects::new("old", None), 0).await.expect("take"));
+        assert!(take(store, &Subjects::new("new", None), 10).await.expect("take"));
+        assert_eq!(purge(store, WINDOW_MS - 1).await.expect("purge"), 0);
+        assert_eq!(purge(store, WINDOW_MS).await.expect("purge"), 1);
+        assert_eq!((tries(store, "account:old").await, tries(store, "account:new").await), (None, Some(1)));
+    }
 
     #[test]
     fn a_sign_in_is_counted_under_its_account_and_its_address() {
