@@ -107,6 +107,9 @@ mod tests {
         let date = IssueDate::parse_iso("2019-03-15").expect("valid");
         assert_eq!(date.to_string(), "15/03/2019");
         assert_eq!(date.to_iso(), "2019-03-15");
+        assert_eq!((date.year(), date.month(), date.day()), (2019, 3, 15));
+        assert_eq!(String::from(date), "2019-03-15");
+        assert_eq!(IssueDate::try_from("2019-03-15".to_owned()), Ok(date));
     }
 
     #[test]
@@ -118,8 +121,17 @@ mod tests {
 
     #[test]
     fn refuses_dates_that_do_not_exist() {
-        for input in ["2019-02-29", "2019-13-01", "2019-00-10", "2019-04-31", "19-03-15", "2019/03/15", "2019-3-15", ""]
-        {
+        for input in [
+            "2019-02-29",
+            "2019-13-01",
+            "2019-00-10",
+            "2019-04-31",
+            "19-03-15",
+            "2019/03/15",
+            "2019-3-15",
+            "",
+            "2019-03-15x",
+        ] {
             assert_eq!(IssueDate::parse_iso(input), Err(DateError), "{input:?}");
         }
         assert!(IssueDate::parse_iso("2020-02-29").is_ok());

@@ -75,8 +75,8 @@ impl Euros {
         };
         let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
         let has_separator = whole.len() < compact.len();
-        if whole.is_empty()
-            || whole.len() > 12
+        // (An empty whole part fails to parse below.)
+        if whole.len() > 12
             || !digits_only(whole)
             || !digits_only(fraction)
             || fraction.len() > 2
@@ -253,6 +253,28 @@ mod tests {
     }
 
     #[test]
+    fn the_limits_are_inclusive_everywhere() {
+        let max = Euros::from_euros(MAX_EUROS);
+        assert_eq!(Euros::parse_fr("1000000000"), Ok(max));
+        assert_eq!(Euros::parse_fr("1000000001"), Err(MoneyError::Format));
+        // 1 to 12 digits before the comma, leading zeros included.
+        assert_eq!(Euros::parse_fr("000000000016"), Ok(Euros::from_euros(16)));
+        assert_eq!(Euros::parse_fr("0000000000016"), Err(MoneyError::Format));
+        assert_eq!(Euros::try_from(Decimal::from(MAX_EUROS)), Ok(max));
+        assert_eq!(Euros::try_from(Decimal::new(MAX_EUROS * 100 + 1, 2)), Err(MoneyError::Format));
+        assert_eq!(Euros::try_from(MAX_EUROS * 100), Ok(max));
+        assert_eq!(Euros::try_from(-MAX_EUROS * 100), Ok(Euros::from_cents(-MAX_EUROS * 100)));
+        assert_eq!(Euros::try_from(MAX_EUROS * 100 + 1), Err(MoneyError::Format));
+    }
+
+    #[test]
+    fn an_input_shows_the_amount_without_the_sign_of_euros() {
+        for (cents, shown) in [(0, "0,00"), (5, "0,05"), (2050, "20,50"), (-150, "-1,50")] {
+            assert_eq!(Euros::from_cents(cents).to_input_string(), shown);
+        }
+    }
+
+    #[test]
     fn displays_the_french_way() {
         for (cents, shown) in [
             (0, "0,00\u{A0}€"),
@@ -261,6 +283,8 @@ mod tests {
             (8709, "87,09\u{A0}€"),
             (123_450, "1\u{202F}234,50\u{A0}€"),
             (123_456_789, "1\u{202F}234\u{202F}567,89\u{A0}€"),
+            (12_345, "123,45\u{A0}€"),
+            (12_345_678, "123\u{202F}456,78\u{A0}€"),
             (-1250, "-12,50\u{A0}€"),
         ] {
             assert_eq!(Euros::from_cents(cents).to_string(), shown);
@@ -269,6 +293,7 @@ mod tests {
 
     #[test]
     fn converts_from_exact_decimals_only() {
+        assert_eq!(Decimal::from(Euros::from_cents(2050)), Decimal::new(2050, 2));
         assert_eq!(Euros::try_from(Decimal::new(2050, 2)), Ok(Euros::from_cents(2050)));
         assert_eq!(Euros::try_from(Decimal::new(205, 1)), Ok(Euros::from_cents(2050)));
         assert_eq!(Euros::try_from(Decimal::new(20505, 3)), Err(MoneyError::Format));

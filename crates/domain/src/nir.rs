@@ -137,6 +137,8 @@ mod tests {
             let nir = Nir::parse(input).expect(input);
             assert_eq!(nir.as_str(), body);
             assert_eq!(nir.key(), key);
+            assert_eq!(nir.to_string(), body);
+            assert_eq!(String::from(nir), body);
         }
     }
 

@@ -92,6 +92,8 @@ mod tests {
         ] {
             let parsed = AvisReference::parse(input).expect(input);
             assert_eq!(parsed.as_str(), canonical);
+            assert_eq!(parsed.to_string(), canonical);
+            assert_eq!(String::from(parsed), canonical);
         }
     }
 

@@ -76,13 +76,6 @@ pub struct PaymentErrors {
     pub amount: Option<PaymentError>,
 }
 
-impl PaymentErrors {
-    /// True when nothing is wrong.
-    pub fn is_empty(&self) -> bool {
-        self.selection.is_none() && self.amount.is_none()
-    }
-}
-
 /// A payment request that passed every rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValidPayment {
@@ -254,11 +247,19 @@ mod tests {
 
     #[test]
     fn paid_and_held_lines_cannot_be_ticked() {
+        // (Below.) And the lines ticked come back in the list's order, whatever the ticking order.
+        let lines = pierre();
+        let selection =
+            select(&lines, &refs(&["3811708600076602F", "3811907400001234F", "3811702400012980F"])).expect("valid");
+        let order: Vec<&str> = selection.lines.iter().map(|l| l.reference.as_str()).collect();
+        assert_eq!(order, ["3811907400001234F", "3811702400012980F", "3811708600076602F"]);
+
         let mut lines = pierre();
         lines[0].restant = Euros::ZERO;
         lines[1].payment_in_progress = true;
         assert!(!lines[0].is_selectable());
         assert!(!lines[1].is_selectable());
+        assert!(lines[2].is_selectable());
         let paid = validate_payment(&lines, &refs(&["3811907400001234F"]), "20").expect_err("paid");
         assert_eq!(paid.selection, Some(PaymentError::NothingDue));
         let held = validate_payment(&lines, &refs(&["3811701200010075F"]), "20").expect_err("held");

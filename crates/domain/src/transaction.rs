@@ -83,6 +83,7 @@ mod tests {
     fn the_seed_reference_is_the_4th_of_11_september_2017() {
         let made = TransactionReference::new(2017, 254, 4).expect("in range");
         assert_eq!(made.as_str(), "PCLCB172540000004");
+        assert_eq!(made.to_string(), "PCLCB172540000004");
         assert_eq!(TransactionReference::parse("pclcb 17254 0000004"), Ok(made));
     }
 

@@ -53,7 +53,8 @@ pub fn encode_data(fields: &[(&str, &str)]) -> Result<String, SipsError> {
 
 /// An amount in cents: 1 to 12 digits.
 pub(crate) fn parse_amount(text: &str) -> Result<i64, SipsError> {
-    if text.is_empty() || text.len() > 12 || !text.bytes().all(|b| b.is_ascii_digit()) {
+    // (An empty text fails to parse below.)
+    if text.len() > 12 || !text.bytes().all(|b| b.is_ascii_digit()) {
         return Err(SipsError::Malformed("amount"));
     }
     text.parse().map_err(|_| SipsError::Malformed("amount"))

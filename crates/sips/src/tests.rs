@@ -128,6 +128,26 @@ fn refuses_malformed_data() {
 }
 
 #[test]
+fn an_amount_has_one_to_twelve_digits_and_a_masked_pan_at_most_ten() {
+    let amount_of = |amount: &str| {
+        let data = format!("responseCode=00|amount={amount}|transactionReference=X");
+        PaymentResponse::from_fields(&DataFields::parse(&data).expect("parses")).map(|r| r.amount_cents)
+    };
+    assert_eq!(amount_of("000000002000"), Ok(2000));
+    assert_eq!(amount_of("999999999999"), Ok(999_999_999_999));
+    for bad in ["", "0000000002000", "12a", "+1"] {
+        assert_eq!(amount_of(bad), Err(SipsError::Malformed("amount")), "{bad:?}");
+    }
+    // The first six and the last four digits: ten, the most a masked PAN shows.
+    let pan = |masked: &str| {
+        let data = format!("responseCode=00|amount=1|transactionReference=X|maskedPan={masked}");
+        PaymentResponse::from_fields(&DataFields::parse(&data).expect("parses")).map(|r| r.masked_pan)
+    };
+    assert_eq!(pan("410000######1234"), Ok(Some("410000######1234".to_owned())));
+    assert_eq!(pan("4100001######1234"), Err(SipsError::Malformed("maskedPan")));
+}
+
+#[test]
 fn response_codes() {
     assert_eq!(Outcome::from_response_code("00"), Outcome::Accepted);
     assert_eq!(Outcome::from_response_code("05"), Outcome::Refused);
