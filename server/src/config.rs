@@ -10,6 +10,7 @@
 //! | `KIOSK_ADDR` | `127.0.0.1:3001` (embedded simulator) |
 //! | `SIPS_PAYPAGE_URL`, `SIPS_MERCHANT_ID`, `SIPS_KEY_VERSION`, `SIPS_SECRET_KEY` | a real kiosk: all four set, then no simulator |
 //! | `SIPS_INTERFACE_VERSION` | `HP_2.20` |
+//! | `SIPS_FORM_HOSTS` | with a real kiosk, `https://*.sips-services.com`: the bank's other hosts the payment form may be redirected to (Content-Security-Policy `form-action` sources) |
 //! | `ELIGIBILITY_MIN_BALANCE`, `ELIGIBILITY_MAX_BALANCE` | `100`, `150` (euros) |
 //! | `SESSION_IDLE_MINUTES` | `30` |
 //! | `PROCESSING_INTERVAL_SECONDS` | `60` (up to 86400): how often accepted payments are applied |
@@ -17,6 +18,9 @@
 //! | `DEMO_DATA` | `true` over http, `false` over https: load the demonstration data into an empty database |
 //! | `ALLOW_TEST_KIOSK` | `false`: over https, accept the embedded simulator or Worldline's public test key (a training site) |
 //! | `TRUSTED_PROXIES` | none: networks whose `X-Forwarded-For` names the client |
+//! | `METRICS_ADDR` | none: the address of `/metrics` (Prometheus); never the public one |
+//! | `LOG_FORMAT` | `text`; `json` for log shippers (read by `telemetry`) |
+//! | `SHUTDOWN_GRACE_SECONDS` | `0` (up to 60): on SIGTERM, how long `/readyz` answers 503 while requests are still served, before new connections are refused |
 //! | `BENCH_BASELINE` | `false`: serve `/bench/baseline`, the benchmark's bare query handler |
 //!
 //! Safe in production by default: when `PUBLIC_URL` is `https://`, the
@@ -83,6 +87,12 @@ pub struct Settings {
     pub trusted_proxies: TrustedProxies,
     /// Serve the benchmark's baseline handler.
     pub bench_baseline: bool,
+    /// Where `/metrics` is served, if anywhere.
+    pub metrics_addr: Option<SocketAddr>,
+    /// The bank's hosts the payment form may post to besides the payment URL.
+    pub bank_form_hosts: Vec<String>,
+    /// On SIGTERM, how long readiness fails while the server still serves.
+    pub shutdown_grace_seconds: u64,
 }
 
 impl Settings {
@@ -110,6 +120,11 @@ impl Settings {
         ];
         let real_kiosk = match real {
             [Some(paypage_url), Some(merchant_id), Some(key_version), Some(secret)] => {
+                let names = ["SIPS_PAYPAGE_URL", "SIPS_MERCHANT_ID", "SIPS_KEY_VERSION", "SIPS_SECRET_KEY"];
+                let values = [&paypage_url, &merchant_id, &key_version, &secret];
+                if let Some((name, _)) = names.iter().zip(values).find(|(_, value)| value.trim().is_empty()) {
+                    bail!("{name} is empty: a real kiosk needs all four SIPS_ settings");
+                }
                 Some(RealKiosk { paypage_url, merchant_id, key_version, secret_key: Secret::new(secret) })
             }
             [None, None, None, None] => None,
@@ -137,6 +152,9 @@ impl Settings {
         let public = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
         let demo_data_asked = flag("DEMO_DATA") == Some(true);
         let allow_test_kiosk = flag("ALLOW_TEST_KIOSK") == Some(true);
+        let public_test = sips::simulation::PUBLIC_TEST_MERCHANTS;
+        let test_merchant = |id: &str| public_test.iter().any(|(merchant, _)| *merchant == id);
+        let test_key = |secret: &str| public_test.iter().any(|(_, key)| *key == secret);
         if public && !allow_test_kiosk {
             match &real_kiosk {
                 None => bail!(
@@ -144,11 +162,11 @@ impl Settings {
                      payments. Set SIPS_PAYPAGE_URL, SIPS_MERCHANT_ID, SIPS_KEY_VERSION and SIPS_SECRET_KEY, or \
                      ALLOW_TEST_KIOSK=true for a training site"
                 ),
-                Some(kiosk) if kiosk.merchant_id == sips::simulation::MERCHANT_ID => bail!(
+                Some(kiosk) if test_merchant(&kiosk.merchant_id) => bail!(
                     "SIPS_MERCHANT_ID is Worldline's public test merchant and PUBLIC_URL is https://: set the caisse's \
                      own merchant, or ALLOW_TEST_KIOSK=true for a training site"
                 ),
-                Some(kiosk) if kiosk.secret_key.expose() == sips::simulation::SECRET_KEY => bail!(
+                Some(kiosk) if test_key(kiosk.secret_key.expose()) => bail!(
                     "SIPS_SECRET_KEY is Worldline's public test key and PUBLIC_URL is https://: set the caisse's own key, \
                      or ALLOW_TEST_KIOSK=true for a training site"
                 ),
@@ -159,6 +177,15 @@ impl Settings {
             .map_err(|e| anyhow::anyhow!("TRUSTED_PROXIES: {e}"))?;
         if !(1..=86_400).contains(&processing_interval_seconds) {
             bail!("PROCESSING_INTERVAL_SECONDS must be between 1 and 86400 (24 hours)");
+        }
+        let bank_form_hosts = match lookup("SIPS_FORM_HOSTS") {
+            Some(text) => form_hosts(&text)?,
+            None if real_kiosk.is_some() => vec![WORLDLINE_HOSTS.to_owned()],
+            None => Vec::new(),
+        };
+        let shutdown_grace_seconds = number("SHUTDOWN_GRACE_SECONDS", 0)?;
+        if !(0..=60).contains(&shutdown_grace_seconds) {
+            bail!("SHUTDOWN_GRACE_SECONDS must be between 0 and 60");
         }
         Ok(Settings {
             database_url: lookup("DATABASE_URL").unwrap_or_else(|| "sqlite://data/app.db?mode=rwc".to_owned()),
@@ -178,8 +205,33 @@ impl Settings {
             allow_test_kiosk,
             trusted_proxies,
             bench_baseline: flag("BENCH_BASELINE") == Some(true),
+            metrics_addr: match lookup("METRICS_ADDR") {
+                Some(_) => Some(parse_addr("METRICS_ADDR", "")?),
+                None => None,
+            },
+            shutdown_grace_seconds: u64::try_from(shutdown_grace_seconds).unwrap_or(0),
+            bank_form_hosts,
         })
     }
+}
+
+/// Worldline's payment hosts (payment init, payment pages, simulation).
+pub const WORLDLINE_HOSTS: &str = "https://*.sips-services.com";
+
+/// `SIPS_FORM_HOSTS`: `https://` origins, a `*.` allowed before the domain,
+/// separated by commas or spaces.
+fn form_hosts(text: &str) -> anyhow::Result<Vec<String>> {
+    text.split([',', ' '])
+        .filter(|host| !host.is_empty())
+        .map(|host| {
+            let name = host.strip_prefix("https://").unwrap_or_default();
+            let name = name.strip_prefix("*.").unwrap_or(name);
+            let sane =
+                !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':'));
+            anyhow::ensure!(sane, "SIPS_FORM_HOSTS: {host:?} is not an https:// origin (https://*.example.com)");
+            Ok(host.to_owned())
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -219,6 +271,40 @@ mod tests {
         assert!(!format!("{kiosk:?}").contains("KEY1"), "the secret never shows in Debug output");
     }
 
+    #[test]
+    fn a_real_kiosk_setting_left_empty_is_named() {
+        for (i, (name, _)) in REAL.iter().enumerate() {
+            let mut pairs = REAL.to_vec();
+            pairs[i] = (name, " ");
+            assert!(error_of(&pairs).contains(&format!("{name} is empty")), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_real_kiosk_lets_forms_reach_worldlines_hosts_unless_told_which() {
+        assert!(settings(&[]).expect("simulator").bank_form_hosts.is_empty());
+        assert_eq!(settings(&REAL).expect("real").bank_form_hosts, ["https://*.sips-services.com"]);
+        let mut pairs = REAL.to_vec();
+        pairs.push(("SIPS_FORM_HOSTS", "https://pay.bank.example, https://*.pay.bank.example"));
+        assert_eq!(
+            settings(&pairs).expect("told").bank_form_hosts,
+            ["https://pay.bank.example", "https://*.pay.bank.example"]
+        );
+        for wrong in ["http://pay.bank.example", "https://a;script-src *", "'unsafe-inline'", "https://"] {
+            pairs.pop();
+            pairs.push(("SIPS_FORM_HOSTS", wrong));
+            assert!(error_of(&pairs).contains("is not an https:// origin"), "{wrong}");
+        }
+    }
+
+    #[test]
+    fn the_shutdown_grace_is_zero_to_sixty_seconds() {
+        assert_eq!(settings(&[]).expect("defaults").shutdown_grace_seconds, 0);
+        assert_eq!(settings(&[("SHUTDOWN_GRACE_SECONDS", "60")]).expect("60").shutdown_grace_seconds, 60);
+        assert!(error_of(&[("SHUTDOWN_GRACE_SECONDS", "61")]).contains("between 0 and 60"));
+        assert!(error_of(&[("SHUTDOWN_GRACE_SECONDS", "-1")]).contains("between 0 and 60"));
+    }
+
     const REAL: [(&str, &str); 4] = [
         ("SIPS_PAYPAGE_URL", "https://payment-webinit.sips-services.com/paymentInit"),
         ("SIPS_MERCHANT_ID", "211000021310001"),
@@ -234,10 +320,12 @@ mod tests {
     fn a_public_site_refuses_the_simulator_and_the_public_test_merchant_unless_asked() {
         let public = ("PUBLIC_URL", "https://paiement.ameli.example");
         assert!(error_of(&[public]).contains("no bank is configured"));
-        let test_merchant = [public, REAL[0], ("SIPS_MERCHANT_ID", "002001000000001"), REAL[2], REAL[3]];
-        assert!(error_of(&test_merchant).contains("SIPS_MERCHANT_ID is Worldline's public test merchant"));
-        let test_key = [public, REAL[0], REAL[1], REAL[2], ("SIPS_SECRET_KEY", "002001000000001_KEY1")];
-        assert!(error_of(&test_key).contains("SIPS_SECRET_KEY is Worldline's public test key"));
+        for (merchant, key) in sips::simulation::PUBLIC_TEST_MERCHANTS {
+            let test_merchant = [public, REAL[0], ("SIPS_MERCHANT_ID", merchant), REAL[2], REAL[3]];
+            assert!(error_of(&test_merchant).contains("SIPS_MERCHANT_ID is Worldline's public test merchant"));
+            let test_key = [public, REAL[0], REAL[1], REAL[2], ("SIPS_SECRET_KEY", key)];
+            assert!(error_of(&test_key).contains("SIPS_SECRET_KEY is Worldline's public test key"));
+        }
         let production = settings(&[public, REAL[0], REAL[1], REAL[2], REAL[3]]).expect("a real bank");
         assert!(!production.demo_data, "no demonstration data by default on a public site");
         let training = settings(&[public, ("ALLOW_TEST_KIOSK", "true"), ("DEMO_DATA", "true")]).expect("asked for");

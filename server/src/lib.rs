@@ -4,6 +4,7 @@
 //! kiosk simulator is the `kiosk` crate, wired in by [`startup`] when no real
 //! bank is configured.
 
+pub mod access_log;
 pub mod answers;
 pub mod assets;
 pub mod baseline;
@@ -11,8 +12,10 @@ pub mod commands;
 pub mod config;
 pub mod dataset;
 pub mod documents;
+pub mod health;
 pub mod housekeeping;
 pub mod http_policy;
+pub mod metrics;
 pub mod startup;
 pub mod telemetry;
 

@@ -2,7 +2,7 @@
 
 use crate::assets::{self, Assets};
 use crate::config::Settings;
-use crate::{answers, documents, housekeeping, http_policy};
+use crate::{access_log, answers, documents, health, housekeeping, http_policy, metrics};
 use anyhow::Context;
 use app::ssr::{AppSettings, AppState, Clock, KioskSettings, Secret, Store, demo};
 use app::{App, routes, shell};
@@ -16,6 +16,7 @@ use leptos_axum::{AxumRouteListing, LeptosRoutes, file_and_error_handler_with_co
 use sips::simulation;
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -27,6 +28,8 @@ pub struct ServerState {
     pub leptos: LeptosOptions,
     /// The app state.
     pub app: AppState,
+    /// Set once the process is shutting down (readiness then answers 503).
+    pub draining: Arc<AtomicBool>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -48,6 +51,9 @@ pub struct Application {
     state: AppState,
     kiosk: Option<EmbeddedKiosk>,
     processing_interval: Duration,
+    metrics: Option<TcpListener>,
+    draining: Arc<AtomicBool>,
+    shutdown_grace: Duration,
 }
 
 /// The embedded kiosk simulator, when no real kiosk is configured.
@@ -97,6 +103,7 @@ impl Application {
                     key_version: real.key_version.clone(),
                     secret_key: real.secret_key.clone(),
                     interface_version: settings.interface_version.clone(),
+                    form_hosts: settings.bank_form_hosts.clone(),
                 },
                 None,
             ),
@@ -106,16 +113,23 @@ impl Application {
                     .with_context(|| format!("binding the kiosk simulator on {}", settings.kiosk_addr))?;
                 let kiosk_address = listener.local_addr()?;
                 let secret_key = Secret::new(simulation::SECRET_KEY.to_owned());
-                let merchant = Merchant {
-                    secret_key: secret_key.clone(),
-                    key_version: simulation::KEY_VERSION.to_owned(),
-                    label: "Assurance Maladie (SIMULATION)".to_owned(),
-                };
+                // Every public test merchant, as Worldline's simulation
+                // platform takes them (its sample kits use another).
+                let merchants = simulation::PUBLIC_TEST_MERCHANTS.map(|(id, key)| {
+                    let label = match id == simulation::MERCHANT_ID {
+                        true => "Assurance Maladie (SIMULATION)".to_owned(),
+                        false => format!("Commerçant de test {id} (SIMULATION)"),
+                    };
+                    let merchant = Merchant {
+                        secret_key: Secret::new(key.to_owned()),
+                        key_version: simulation::KEY_VERSION.to_owned(),
+                        label,
+                    };
+                    (id.to_owned(), merchant)
+                });
                 let kiosk_clock = clock.clone();
-                let (router, handle) = kiosk::router(
-                    HashMap::from([(simulation::MERCHANT_ID.to_owned(), merchant)]),
-                    std::sync::Arc::new(move || kiosk_clock.now_ms()),
-                );
+                let (router, handle) =
+                    kiosk::router(HashMap::from(merchants), std::sync::Arc::new(move || kiosk_clock.now_ms()));
                 tracing::info!(address = %kiosk_address, "kiosk simulator listening");
                 (
                     KioskSettings {
@@ -124,6 +138,7 @@ impl Application {
                         key_version: simulation::KEY_VERSION.to_owned(),
                         secret_key,
                         interface_version: settings.interface_version.clone(),
+                        form_hosts: settings.bank_form_hosts.clone(),
                     },
                     Some(EmbeddedKiosk { listener, router, handle }),
                 )
@@ -147,10 +162,22 @@ impl Application {
             .site_addr(address)
             .hash_files(Assets::get().versioned)
             .build();
-        let mut router = router(ServerState { leptos, app: state.clone() });
+        let draining = Arc::new(AtomicBool::new(false));
+        let mut router = router(ServerState { leptos, app: state.clone(), draining: draining.clone() });
         if settings.bench_baseline {
             router = router.merge(crate::baseline::router(state.clone()));
         }
+        let metrics = match settings.metrics_addr {
+            Some(metrics_addr) => {
+                metrics::install()?;
+                let listener = TcpListener::bind(metrics_addr)
+                    .await
+                    .with_context(|| format!("binding the metrics address {metrics_addr}"))?;
+                tracing::info!(address = %listener.local_addr()?, "metrics served at /metrics");
+                Some(listener)
+            }
+            None => None,
+        };
         tracing::info!(%address, public_url = %state.settings.public_url, "listening");
         Ok(Application {
             listener,
@@ -158,6 +185,9 @@ impl Application {
             state,
             kiosk: embedded,
             processing_interval: Duration::from_secs(settings.processing_interval_seconds),
+            metrics,
+            draining,
+            shutdown_grace: Duration::from_secs(settings.shutdown_grace_seconds),
         })
     }
 
@@ -171,14 +201,32 @@ impl Application {
         &self.state
     }
 
+    /// The metrics port, when `METRICS_ADDR` is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().and_then(|l| l.local_addr().ok()).map(|a| a.port())
+    }
+
     /// The embedded kiosk simulator's port and handle, when it runs.
     pub fn kiosk(&self) -> Option<(u16, KioskHandle)> {
         self.kiosk.as_ref().map(|k| (k.listener.local_addr().map(|a| a.port()).unwrap_or_default(), k.handle.clone()))
     }
 
-    /// Serves (and runs the periodic chores) until Ctrl-C or SIGTERM.
+    /// Serves (and runs the periodic chores) until Ctrl-C or SIGTERM; then
+    /// answers 503 to readiness checks while still serving for
+    /// `SHUTDOWN_GRACE_SECONDS` (the load balancer takes the instance out),
+    /// stops accepting connections, finishes the requests in flight and the
+    /// processing run's current batch, and returns.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        housekeeping::spawn(self.state.clone(), self.processing_interval);
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        let chores = housekeeping::spawn(self.state.clone(), self.processing_interval, stopping);
+        if let Some(listener) = self.metrics {
+            let router = metrics::router(self.state.clone());
+            tokio::spawn(async move {
+                if let Err(error) = axum::serve(listener, router).await {
+                    tracing::error!(%error, "the metrics endpoint stopped");
+                }
+            });
+        }
         if let Some(kiosk) = self.kiosk {
             kiosk::spawn_expiry(kiosk.handle);
             tokio::spawn(async move {
@@ -187,12 +235,32 @@ impl Application {
                 }
             });
         }
+        let draining = self.draining;
+        let grace = self.shutdown_grace;
         axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(async move {
+                shutdown_signal().await;
+                draining.store(true, Ordering::SeqCst);
+                if !grace.is_zero() {
+                    tracing::info!(grace_seconds = grace.as_secs(), "shutting down: not ready, still serving");
+                    tokio::time::sleep(grace).await;
+                }
+                tracing::info!("shutting down: no new connections; finishing the requests in flight");
+                let _ = stop.send(true);
+            })
             .await
-            .context("serving")
+            .context("serving")?;
+        // The processing run finishes its current batch (and the chores their run).
+        if tokio::time::timeout(SHUTDOWN_LIMIT, chores).await.is_err() {
+            tracing::warn!("the processing run did not finish its batch in time; it resumes at the next start");
+        }
+        tracing::info!("stopped");
+        Ok(())
     }
 }
+
+/// How long a stopping process waits for the processing run's current batch.
+const SHUTDOWN_LIMIT: Duration = Duration::from_secs(30);
 
 /// The app's routes, listed once per process.
 ///
@@ -231,6 +299,11 @@ fn router(state: ServerState) -> Router {
         // Pages and server-function answers compressed for the browsers that
         // accept it (files under /pkg are sent precompressed).
         .layer(tower_http::compression::CompressionLayer::new())
+        // Health checks: outside the page and cross-site policy.
+        .route(health::LIVENESS, get(health::live))
+        .route(health::READINESS, get(health::ready))
+        // Every request, health checks included, logged and measured.
+        .layer(axum::middleware::from_fn_with_state(state.app.clone(), access_log::log_requests))
         .with_state(state)
 }
 

@@ -51,6 +51,10 @@ pub struct KioskSettings {
     pub secret_key: Secret<String>,
     /// The `InterfaceVersion` sent with requests.
     pub interface_version: String,
+    /// Other origins the payment form may end up posting to (the bank's
+    /// payment init may redirect the post to another of its hosts), as
+    /// Content-Security-Policy sources (`https://*.sips-services.com`).
+    pub form_hosts: Vec<String>,
 }
 
 /// Settings the app's services read (built by the server from its configuration).

@@ -44,6 +44,14 @@ pub struct RunReport {
 
 /// Applies every received payment, then purges expired messages.
 pub async fn run(store: &Store, now: i64) -> anyhow::Result<RunReport> {
+    run_until(store, now, || true).await
+}
+
+/// Like [`run`], asking `keep_going` after each batch (each its own
+/// transaction): when it says no, the run ends there (the process is
+/// stopping) and the next run picks up what is left.
+pub async fn run_until(store: &Store, now: i64, keep_going: impl Fn() -> bool) -> anyhow::Result<RunReport> {
+    let started = std::time::Instant::now();
     let mut report = RunReport::default();
     loop {
         let (applied, excess) = apply_batch(store, now).await?;
@@ -52,8 +60,13 @@ pub async fn run(store: &Store, now: i64) -> anyhow::Result<RunReport> {
         if applied < usize::try_from(BATCH).unwrap_or(usize::MAX) {
             break;
         }
+        if !keep_going() {
+            tracing::info!(applied = report.applied, "processing run stopped after its batch: the process is stopping");
+            return Ok(report);
+        }
     }
     report.purged_messages = purge_messages(store, now).await?;
+    crate::ssr::infra::metrics::processing_run(started.elapsed(), report.applied, report.excess_cents);
     Ok(report)
 }
 

@@ -174,6 +174,7 @@ pub fn sealed_answer(transaction: &str) -> anyhow::Result<Vec<(String, String)>>
         holder_authent_status: None,
         key_version: Some(sips::simulation::KEY_VERSION.into()),
         merchant_id: Some(sips::simulation::MERCHANT_ID.into()),
+        other: Vec::new(),
     };
     let secret = Secret::new(sips::simulation::SECRET_KEY.to_owned());
     Ok(SealedForm::seal_response(&response, &secret, "HP_2.20", Encoding::Plain)?.fields())

@@ -131,6 +131,8 @@ mod tests {
             "2019-3-15",
             "",
             "2019-03-15x",
+            "2019-03x15",
+            "2019x03-15",
         ] {
             assert_eq!(IssueDate::parse_iso(input), Err(DateError), "{input:?}");
         }

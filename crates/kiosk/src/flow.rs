@@ -3,12 +3,12 @@
 
 use crate::cards::{self, CardForm, Decision};
 use crate::pages;
-use crate::session::{Kiosk, Session, Stage};
+use crate::session::{CardUsed, Kiosk, Session, Stage};
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use sips::{DataFields, PaymentRequest, SealedForm};
+use sips::{Encoding, PaymentRequest, SealedForm};
 
 /// The Paypage POST fields.
 #[derive(serde::Deserialize)]
@@ -21,6 +21,8 @@ pub(crate) struct PaypagePost {
     seal: String,
     #[serde(rename = "SealAlgorithm", default)]
     seal_algorithm: String,
+    #[serde(rename = "Encode", default)]
+    encode: String,
 }
 
 fn refuse(status: StatusCode, message: &str) -> Response {
@@ -35,31 +37,50 @@ fn to_session(id: &str) -> Response {
     Redirect::to(&format!("/paiement/{id}")).into_response()
 }
 
-/// `POST /paiement`: the merchant's sealed request, through the browser.
+/// `POST /paiement`: the merchant's sealed request, through the browser, as
+/// Worldline takes it: `Data` as is or in base64 (`Encode`), sealed on the text
+/// as posted; the merchant's fields read, the others (`billingAddress.city`…)
+/// ignored; a transaction reference made when the merchant sends none.
 pub(crate) async fn start(State(kiosk): State<Kiosk>, Form(post): Form<PaypagePost>) -> Response {
     if !post.seal_algorithm.is_empty() && post.seal_algorithm != sips::SEAL_ALGORITHM {
         return refuse(StatusCode::BAD_REQUEST, "Algorithme de scellement non pris en charge.");
     }
-    let Ok(fields) = DataFields::parse(&post.data) else {
+    let sealed = SealedForm { data: post.data, seal: post.seal, encode: post.encode, ..SealedForm::default() };
+    // Read before the seal is checked only to know whose key checks it.
+    let Ok(claimed) = sealed.unverified_fields() else {
         return refuse(StatusCode::BAD_REQUEST, "La demande de paiement est mal formée.");
     };
-    let Ok(request) = PaymentRequest::from_fields(&fields) else {
-        return refuse(StatusCode::BAD_REQUEST, "La demande de paiement est incomplète.");
-    };
-    let Some(merchant) = kiosk.merchants.get(&request.merchant_id) else {
+    let Some(merchant) = claimed.get("merchantId").and_then(|id| kiosk.merchants.get(id)) else {
         return refuse(StatusCode::FORBIDDEN, "Commerçant inconnu.");
     };
-    let sealed = SealedForm { data: post.data.clone(), seal: post.seal, ..SealedForm::default() };
-    if request.key_version != merchant.key_version || sealed.open(&merchant.secret_key).is_err() {
+    let Ok(fields) = sealed.open(&merchant.secret_key) else {
         tracing::warn!("kiosk: payment request with a bad seal refused");
         return refuse(StatusCode::FORBIDDEN, "Le sceau de la demande de paiement est incorrect.");
+    };
+    let Ok(mut request) = PaymentRequest::from_fields(&fields) else {
+        return refuse(StatusCode::BAD_REQUEST, "La demande de paiement est incomplète.");
+    };
+    if request.key_version != merchant.key_version {
+        return refuse(StatusCode::FORBIDDEN, "La version de clé de la demande de paiement est inconnue.");
     }
     if request.amount_cents <= 0 {
         return refuse(StatusCode::BAD_REQUEST, "Le montant de la demande de paiement est incorrect.");
     }
+    let Some(response_encoding) = Encoding::named(&request.response_encoding) else {
+        return refuse(StatusCode::BAD_REQUEST, "L'encodage de réponse demandé n'est pas pris en charge.");
+    };
+    if request.transaction_reference.is_empty() {
+        request.transaction_reference = uuid::Uuid::new_v4().simple().to_string();
+    }
+    let echoed = ["orderId", "returnContext"]
+        .iter()
+        .filter_map(|key| fields.get(key).map(|value| ((*key).to_owned(), value.to_owned())))
+        .collect();
     let session = Session {
         request,
         interface_version: post.interface_version,
+        response_encoding,
+        echoed,
         merchant_label: merchant.label.clone(),
         created_at: (kiosk.now)(),
         stage: Stage::Card,
@@ -127,15 +148,18 @@ pub(crate) async fn submit_card(
             (StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response()
         }
         Ok(decision) => {
-            let digits = cards::digits(&post.card.card_number);
+            let card = CardUsed {
+                digits: cards::digits(&post.card.card_number),
+                expiry: format!("{}{:0>2}", post.card.year.trim(), post.card.month.trim()),
+            };
             match decision {
                 Decision::AcceptAfter3ds => {
-                    kiosk.set_stage(&id, Stage::ThreeDs { digits });
+                    kiosk.set_stage(&id, Stage::ThreeDs { card });
                     return Redirect::to(&format!("/paiement/{id}/3ds")).into_response();
                 }
-                Decision::Accept => kiosk.finish(&id, "00", Some((&digits, "ATTEMPT"))),
-                Decision::Refuse => kiosk.finish(&id, "05", Some((&digits, "ATTEMPT"))),
-                Decision::ExpiredCard => kiosk.finish(&id, "54", Some((&digits, "ATTEMPT"))),
+                Decision::Accept => kiosk.finish(&id, "00", Some((&card, "ATTEMPT"))),
+                Decision::Refuse => kiosk.finish(&id, "05", Some((&card, "ATTEMPT"))),
+                Decision::ExpiredCard => kiosk.finish(&id, "54", Some((&card, "ATTEMPT"))),
             };
             to_session(&id)
         }
@@ -164,11 +188,11 @@ pub(crate) async fn submit_3ds(
     Form(post): Form<ThreeDsPost>,
 ) -> Response {
     let Some(session) = kiosk.session(&id) else { return unknown_session() };
-    if let Stage::ThreeDs { digits } = &session.stage {
+    if let Stage::ThreeDs { card } = &session.stage {
         if post.action == "valider" {
-            kiosk.finish(&id, "00", Some((digits, "SUCCESS")));
+            kiosk.finish(&id, "00", Some((card, "SUCCESS")));
         } else {
-            kiosk.finish(&id, "17", Some((digits, "CANCEL")));
+            kiosk.finish(&id, "17", Some((card, "CANCEL")));
         }
     }
     to_session(&id)

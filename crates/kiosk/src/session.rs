@@ -36,6 +36,10 @@ struct Sessions {
 pub(crate) struct Session {
     pub(crate) request: PaymentRequest,
     pub(crate) interface_version: String,
+    /// How both answers encode their `Data` (the request's `responseEncoding`).
+    pub(crate) response_encoding: Encoding,
+    /// The request's `orderId` and `returnContext`, sent back in the answers.
+    pub(crate) echoed: Vec<(String, String)>,
     pub(crate) merchant_label: String,
     pub(crate) created_at: i64,
     pub(crate) stage: Stage,
@@ -46,9 +50,19 @@ pub(crate) enum Stage {
     /// Waiting for the card.
     Card,
     /// Waiting for the 3-D Secure confirmation of this card.
-    ThreeDs { digits: String },
+    ThreeDs { card: CardUsed },
     /// Answered.
     Done { response: Box<PaymentResponse> },
+}
+
+/// The card a payment was made with (never kept beyond the session, never
+/// logged; the answers carry it masked).
+#[derive(Clone)]
+pub(crate) struct CardUsed {
+    /// Its digits.
+    pub(crate) digits: String,
+    /// Its expiry, `YYYYMM`.
+    pub(crate) expiry: String,
 }
 
 impl Session {
@@ -121,8 +135,10 @@ impl Kiosk {
     }
 
     /// Answers the session with `code`, once (a second call returns the first
-    /// answer), and sends the automatic response.
-    pub(crate) fn finish(&self, id: &str, code: &str, card: Option<(&str, &str)>) -> Option<PaymentResponse> {
+    /// answer), and sends the automatic response when the merchant gave a URL
+    /// for it. The answer carries the fields Worldline's does; no acquirer
+    /// code when no acquirer was asked (cancelled, timed out).
+    pub(crate) fn finish(&self, id: &str, code: &str, card: Option<(&CardUsed, &str)>) -> Option<PaymentResponse> {
         let (response, merchant, session) = {
             let mut sessions = self.sessions.lock().ok()?;
             let session = sessions.by_id.get_mut(id)?;
@@ -132,14 +148,29 @@ impl Kiosk {
             let merchant = self.merchants.get(&session.request.merchant_id)?.clone();
             let accepted = code == "00";
             let (masked_pan, brand, authent) = match card {
-                Some((digits, authent)) => {
-                    (Some(cards::mask(digits)), Some(cards::brand(digits).to_owned()), Some(authent.to_owned()))
-                }
+                Some((card, authent)) => (
+                    Some(cards::mask(&card.digits)),
+                    Some(cards::brand(&card.digits).to_owned()),
+                    Some(authent.to_owned()),
+                ),
                 None => (None, None, None),
             };
+            let acquirer_asked = !matches!(code, "17" | "97");
+            let mut other: Vec<(String, String)> = vec![
+                ("captureDay".into(), "0".into()),
+                ("captureMode".into(), "AUTHOR_CAPTURE".into()),
+                ("orderChannel".into(), "INTERNET".into()),
+            ];
+            if let Some((card, authent)) = card {
+                other.push(("paymentMeanType".into(), "CARD".into()));
+                other.push(("panExpiryDate".into(), card.expiry.clone()));
+                let guaranteed = if accepted && authent == "SUCCESS" { "Y" } else { "N" };
+                other.push(("guaranteeIndicator".into(), guaranteed.into()));
+            }
+            other.extend(session.echoed.iter().cloned());
             let response = PaymentResponse {
                 response_code: code.to_owned(),
-                acquirer_response_code: Some(if accepted { "00" } else { code }.to_owned()),
+                acquirer_response_code: acquirer_asked.then(|| if accepted { "00" } else { code }.to_owned()),
                 authorisation_id: accepted.then(|| format!("{:06}", rand::thread_rng().gen_range(0..1_000_000))),
                 amount_cents: session.request.amount_cents,
                 currency_code: Some(sips::CURRENCY_EURO.to_owned()),
@@ -150,23 +181,29 @@ impl Kiosk {
                 holder_authent_status: authent,
                 key_version: Some(merchant.key_version.clone()),
                 merchant_id: Some(session.request.merchant_id.clone()),
+                other,
             };
             session.stage = Stage::Done { response: Box::new(response.clone()) };
             (response, merchant, session.clone())
         };
-        let sealed =
-            SealedForm::seal_response(&response, &merchant.secret_key, &session.interface_version, Encoding::Plain)
-                .ok()?;
         let url = session.request.automatic_response_url.clone();
-        let http = self.http.clone();
-        tokio::spawn(async move { deliver(http, url, sealed.fields()).await });
+        if !url.is_empty() {
+            let encoding = session.response_encoding;
+            let sealed =
+                SealedForm::seal_response(&response, &merchant.secret_key, &session.interface_version, encoding)
+                    .ok()?;
+            let http = self.http.clone();
+            tokio::spawn(async move { deliver(http, url, sealed.fields()).await });
+        }
         Some(response)
     }
 
-    /// The sealed normal return, for the «Continuer» form: base64 `Data`.
+    /// The sealed normal return, for the «Continuer» form, encoded as the
+    /// request asked.
     pub(crate) fn normal_return(&self, session: &Session, response: &PaymentResponse) -> Option<SealedForm> {
         let merchant = self.merchants.get(&session.request.merchant_id)?;
-        SealedForm::seal_response(response, &merchant.secret_key, &session.interface_version, Encoding::Base64).ok()
+        let encoding = session.response_encoding;
+        SealedForm::seal_response(response, &merchant.secret_key, &session.interface_version, encoding).ok()
     }
 }
 

@@ -8,12 +8,15 @@ use std::collections::BTreeMap;
 pub struct DataFields(BTreeMap<String, String>);
 
 impl DataFields {
-    /// Parses `key=value|key=value`. Keys must be unique and non-empty.
+    /// Parses `key=value|key=value`. Keys must be unique and non-empty:
+    /// letters and digits, with `.` and `_` for grouped fields
+    /// (`billingAddress.city`, `s10TransactionReference.s10TransactionId`).
+    /// Fields this codec does not read are kept and ignored.
     pub fn parse(data: &str) -> Result<Self, SipsError> {
         let mut fields = BTreeMap::new();
         for pair in data.split('|').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').ok_or(SipsError::Malformed("a field without '='"))?;
-            if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_') {
                 return Err(SipsError::Malformed("a field name"));
             }
             if fields.insert(key.to_owned(), value.to_owned()).is_some() {
@@ -23,9 +26,10 @@ impl DataFields {
         Ok(DataFields(fields))
     }
 
-    /// The value of `key`, if present and not empty.
+    /// The value of `key`, if present, not empty and not `null` (Worldline
+    /// sends the fields it has no value for as `key=null`).
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0.get(key).map(String::as_str).filter(|v| !v.is_empty())
+        self.0.get(key).map(String::as_str).filter(|v| !v.is_empty() && *v != "null")
     }
 
     /// The value of `key`, which must be present.

@@ -67,6 +67,10 @@ pub mod simulation {
     pub const SECRET_KEY: &str = "002001000000001_KEY1";
     /// Its version.
     pub const KEY_VERSION: &str = "1";
+    /// Every public test merchant and its key (version 1): ours, and the one
+    /// of Worldline's Paypage POST sample kit.
+    pub const PUBLIC_TEST_MERCHANTS: [(&str, &str); 2] =
+        [(MERCHANT_ID, SECRET_KEY), ("002001000000002", "002001000000002_KEY1")];
 }
 
 #[cfg(all(test, feature = "codec"))]

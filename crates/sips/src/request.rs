@@ -20,13 +20,17 @@ pub struct PaymentRequest {
     pub transaction_reference: String,
     /// The merchant's order id.
     pub order_id: String,
+    /// How the kiosk encodes its answers' `Data` (`responseEncoding`): `base64`,
+    /// `base64url`, or empty for as is.
+    pub response_encoding: String,
 }
 
 impl PaymentRequest {
     /// The `Data` string.
     pub fn to_data(&self) -> Result<String, SipsError> {
-        encode_data(&[
-            ("amount", &self.amount_cents.to_string()),
+        let amount = self.amount_cents.to_string();
+        let mut fields = vec![
+            ("amount", amount.as_str()),
             ("currencyCode", CURRENCY_EURO),
             ("merchantId", &self.merchant_id),
             ("keyVersion", &self.key_version),
@@ -35,7 +39,11 @@ impl PaymentRequest {
             ("transactionReference", &self.transaction_reference),
             ("orderChannel", "INTERNET"),
             ("orderId", &self.order_id),
-        ])
+        ];
+        if !self.response_encoding.is_empty() {
+            fields.push(("responseEncoding", &self.response_encoding));
+        }
+        encode_data(&fields)
     }
 
     /// The sealed form the browser posts to the kiosk at `url`.
@@ -50,7 +58,11 @@ impl PaymentRequest {
         })
     }
 
-    /// Reads a request's fields (the kiosk's side).
+    /// Reads a request's fields (the kiosk's side) as Worldline does: a
+    /// merchant may leave out `automaticResponseUrl` (no answer server to
+    /// server), `transactionReference` (the kiosk makes one), `orderId` and
+    /// `responseEncoding` (those are then empty); fields not read here
+    /// (`billingAddress.city`, `holderContact.email`…) are ignored.
     pub fn from_fields(fields: &DataFields) -> Result<Self, SipsError> {
         if fields.get("currencyCode") != Some(CURRENCY_EURO) {
             return Err(SipsError::Malformed("currencyCode"));
@@ -60,9 +72,10 @@ impl PaymentRequest {
             merchant_id: fields.require("merchantId")?.to_owned(),
             key_version: fields.require("keyVersion")?.to_owned(),
             normal_return_url: fields.require("normalReturnUrl")?.to_owned(),
-            automatic_response_url: fields.require("automaticResponseUrl")?.to_owned(),
-            transaction_reference: fields.require("transactionReference")?.to_owned(),
+            automatic_response_url: fields.get("automaticResponseUrl").unwrap_or_default().to_owned(),
+            transaction_reference: fields.get("transactionReference").unwrap_or_default().to_owned(),
             order_id: fields.get("orderId").unwrap_or_default().to_owned(),
+            response_encoding: fields.get("responseEncoding").unwrap_or_default().to_owned(),
         })
     }
 }

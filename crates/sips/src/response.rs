@@ -55,6 +55,10 @@ pub struct PaymentResponse {
     pub key_version: Option<String>,
     /// The merchant.
     pub merchant_id: Option<String>,
+    /// Fields this codec does not interpret, sent after the others (the
+    /// kiosk's `captureDay`, `paymentMeanType`, the request's `orderId`
+    /// echoed…); empty when read.
+    pub other: Vec<(String, String)>,
 }
 
 impl PaymentResponse {
@@ -87,6 +91,7 @@ impl PaymentResponse {
             holder_authent_status: optional("holderAuthentStatus"),
             key_version: optional("keyVersion"),
             merchant_id: optional("merchantId"),
+            other: Vec::new(),
         })
     }
 
@@ -113,6 +118,7 @@ impl PaymentResponse {
             ("merchantId", &self.merchant_id),
         ];
         pairs.extend(rest.iter().filter_map(|(k, v)| v.as_deref().map(|v| (*k, v))));
+        pairs.extend(self.other.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         encode_data(&pairs)
     }
 }

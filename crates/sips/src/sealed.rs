@@ -18,6 +18,16 @@ pub enum Encoding {
 }
 
 impl Encoding {
+    /// The encoding named `name` (an `Encode` or `responseEncoding` value).
+    pub fn named(name: &str) -> Option<Encoding> {
+        match name {
+            "" => Some(Encoding::Plain),
+            "base64" => Some(Encoding::Base64),
+            "base64url" => Some(Encoding::Base64Url),
+            _ => None,
+        }
+    }
+
     /// The `Encode` field's value.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -87,11 +97,18 @@ impl SealedForm {
         if !verify_seal(secret, &self.data, &self.seal) {
             return Err(SipsError::BadSeal);
         }
-        let text = match self.encode.as_str() {
-            "" => self.data.clone(),
-            "base64" => decode(STANDARD.decode(self.data.trim()))?,
-            "base64url" => decode(URL_SAFE.decode(self.data.trim()))?,
-            _ => return Err(SipsError::Malformed("Encode")),
+        self.unverified_fields()
+    }
+
+    /// Decodes and parses the fields WITHOUT checking the seal: only for a
+    /// kiosk to learn which merchant, hence which key, the message claims;
+    /// nothing read here may be trusted before [`SealedForm::open`].
+    pub fn unverified_fields(&self) -> Result<DataFields, SipsError> {
+        let text = match Encoding::named(&self.encode) {
+            Some(Encoding::Plain) => self.data.clone(),
+            Some(Encoding::Base64) => decode(STANDARD.decode(self.data.trim()))?,
+            Some(Encoding::Base64Url) => decode(URL_SAFE.decode(self.data.trim()))?,
+            None => return Err(SipsError::Malformed("Encode")),
         };
         DataFields::parse(&text)
     }

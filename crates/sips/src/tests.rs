@@ -15,6 +15,7 @@ fn request() -> PaymentRequest {
         automatic_response_url: "http://127.0.0.1:3000/paiement/reponse-automatique".into(),
         transaction_reference: "PCLCB172540000004".into(),
         order_id: "PCLCB172540000004".into(),
+        response_encoding: String::new(),
     }
 }
 
@@ -32,6 +33,7 @@ fn response() -> PaymentResponse {
         holder_authent_status: Some("NOT_PARTICIPATING".into()),
         key_version: Some("1".into()),
         merchant_id: Some("002001000000001".into()),
+        other: Vec::new(),
     }
 }
 
@@ -114,7 +116,7 @@ fn refuses_forged_or_tampered_messages() {
 
 #[test]
 fn refuses_malformed_data() {
-    for data in ["amount", "=1", "amount=1|amount=2", "a-b=1", "amount=1|x"] {
+    for data in ["amount", "=1", "amount=1|amount=2", "a-b=1", "a b=1", "amount=1|x"] {
         assert!(matches!(DataFields::parse(data), Err(SipsError::Malformed(_))), "{data:?}");
     }
     let fields = DataFields::parse("responseCode=0A|amount=1|transactionReference=X").expect("parses");
@@ -192,4 +194,43 @@ fn a_sealed_answer_posts_its_four_fields() {
     assert_eq!(fields[1].1, "base64");
     assert_eq!(fields[2].1, "HP_2.20");
     assert_eq!(fields[3].1, RESPONSE_BASE64_SEAL);
+}
+
+/// An answer with the field set Worldline documents for Paypage POST: fields
+/// this codec does not read, fields without a value sent as `null`, grouped
+/// keys, a JSON `returnContext`. Its known fields are read; `null` is absent.
+const WORLDLINE_SHAPED_ANSWER: &str = "captureDay=0|captureMode=AUTHOR_CAPTURE|currencyCode=978\
+|merchantId=002001000000001|orderChannel=INTERNET|responseCode=05|transactionDateTime=2026-11-27T10:00:00+01:00\
+|transactionReference=PCLCB263310000042|keyVersion=1|acquirerResponseCode=05|amount=2000|authorisationId=null\
+|guaranteeIndicator=N|cardCSCResultCode=4E|panExpiryDate=202812|paymentMeanBrand=VISA|paymentMeanType=CARD\
+|customerIpAddress=192.0.2.10|maskedPan=4100##########00|orderId=null|returnContext={\"avis\": \"3811907400001234F\"}\
+|holderAuthentRelegation=N|holderAuthentStatus=3D_FAILURE|transactionOrigin=INTERNET|paymentPattern=ONE_SHOT\
+|customerMobilePhone=null|mandateAuthentMethod=null|mandateUsage=null|transactionActors=null|mandateId=null\
+|captureLimitDate=20261127|dccStatus=null|dccResponseCode=null|dccAmount=null|dccCurrencyCode=null\
+|statementReference=null|panEntryMode=MANUAL|walletType=null|holderAuthentMethod=NOT_SPECIFIED\
+|s10TransactionReference.s10TransactionId=42|s10TransactionReference.s10TransactionIdDate=20261127\
+|billingAddress.city=null";
+
+#[test]
+fn an_answer_with_worldlines_whole_field_set_is_read_and_null_is_absent() {
+    let fields = DataFields::parse(WORLDLINE_SHAPED_ANSWER).expect("parses");
+    assert_eq!(fields.get("s10TransactionReference.s10TransactionId"), Some("42"));
+    assert_eq!(fields.get("returnContext"), Some("{\"avis\": \"3811907400001234F\"}"));
+    let response = PaymentResponse::from_fields(&fields).expect("reads");
+    assert_eq!(response.transaction_reference, "PCLCB263310000042");
+    assert_eq!(response.response_code, "05");
+    assert_eq!(response.amount_cents, 2000);
+    assert_eq!(response.authorisation_id, None, "authorisationId=null is no authorisation");
+    assert_eq!(response.currency_code.as_deref(), Some("978"));
+    assert_eq!(response.merchant_id.as_deref(), Some("002001000000001"));
+    assert_eq!(response.key_version.as_deref(), Some("1"));
+    assert_eq!(response.masked_pan.as_deref(), Some("4100##########00"));
+    let sealed = SealedForm {
+        data: WORLDLINE_SHAPED_ANSWER.to_owned(),
+        seal: seal(&key(), WORLDLINE_SHAPED_ANSWER),
+        encode: String::new(),
+        interface_version: "HP_2.24".to_owned(),
+    };
+    let opened = sealed.open(&key()).and_then(|fields| PaymentResponse::from_fields(&fields));
+    assert_eq!(opened.map(|r| r.authorisation_id), Ok(None), "and through a sealed form");
 }

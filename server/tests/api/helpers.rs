@@ -408,6 +408,7 @@ pub mod bank {
             holder_authent_status: Some("ATTEMPT".to_owned()),
             key_version: Some("1".to_owned()),
             merchant_id: Some("002001000000001".to_owned()),
+            other: Vec::new(),
         }
     }
 
@@ -528,13 +529,23 @@ pub struct ServerProcess {
     pub browser: Browser,
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
 /// Starts the server binary on `database_url` with the extra settings `env`,
 /// and waits until it answers.
 pub async fn start_server(database_url: &str, env: &[(&str, &str)]) -> ServerProcess {
+    start_server_writing(database_url, env, std::process::Stdio::null()).await
+}
+
+/// Starts the server binary, its log (standard error) written to `log`.
+pub async fn start_server_logging(database_url: &str, env: &[(&str, &str)], log: &std::path::Path) -> ServerProcess {
+    let file = std::fs::File::create(log).expect("the log file");
+    start_server_writing(database_url, env, file.into()).await
+}
+
+async fn start_server_writing(database_url: &str, env: &[(&str, &str)], log: std::process::Stdio) -> ServerProcess {
     use std::process::{Command, Stdio};
     let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
@@ -545,7 +556,7 @@ pub async fn start_server(database_url: &str, env: &[(&str, &str)]) -> ServerPro
         .env("RUST_LOG", "error")
         .envs(env.iter().copied())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("the server starts");
     let browser = Browser::new(format!("http://127.0.0.1:{port}"));
@@ -561,6 +572,30 @@ pub async fn start_server(database_url: &str, env: &[(&str, &str)]) -> ServerPro
 }
 
 impl ServerProcess {
+    /// SIGTERM, as an orchestrator stops a process.
+    pub fn terminate(&self) {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill -TERM runs");
+        assert!(status.success(), "SIGTERM sent");
+    }
+
+    /// Waits (up to `limit`) for the process to exit; its exit status.
+    pub async fn exit_within(mut self, limit: std::time::Duration) -> std::process::ExitStatus {
+        let started = std::time::Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the process's status") {
+                return status;
+            }
+            if started.elapsed() > limit {
+                let _ = self.child.kill();
+                panic!("the server did not exit within {limit:?}");
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     /// SIGKILL: no shutdown, no flush, nothing.
     pub fn kill(mut self) {
         self.child.kill().expect("kill");

@@ -2,6 +2,7 @@
 //! every test run on SQLite and on PostgreSQL.
 
 mod agents;
+mod bank;
 mod bursts;
 mod crash;
 mod hardening;
@@ -9,6 +10,7 @@ mod helpers;
 mod messages;
 mod migrations;
 mod money;
+mod operations;
 mod payment;
 mod processing;
 mod reference;

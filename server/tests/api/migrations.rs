@@ -101,3 +101,29 @@ async fn sqlite_a_payment_with_its_allocation_and_message_survives_the_money_rec
 async fn postgres_a_payment_with_its_allocation_and_message_survives_the_money_received_migration() {
     a_payment_with_its_allocation_and_message_survives_the_money_received_migration(Engine::Postgres).await;
 }
+
+/// An upgrade on a day that already has references: PostgreSQL's transaction
+/// sequence, made at the first start of this build, goes on after the numbers
+/// the day counters gave, so no reference comes twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_the_transaction_sequence_starts_after_the_numbers_the_day_counters_gave() {
+    let (url, guard) = scratch_database(Engine::Postgres).await;
+    let store = Store::connect(&url, 2).await.expect("store");
+    store.migrate().await.expect("migrations");
+    // As an earlier build left it: no sequence, 41 references given today.
+    for statement in
+        ["DROP SEQUENCE transaction_sequence", "INSERT INTO counters (name, value) VALUES ('txref-26331', 41)"]
+    {
+        sqlx::query(statement).execute(store.pool()).await.expect(statement);
+    }
+    store.migrate().await.expect("the sequence made");
+    store.migrate().await.expect("and kept when it exists");
+    store.close().await;
+
+    let app = spawn_app_with_url(url, &[]).await;
+    app.sign_in_as_pierre().await;
+    let first = app.pay("3811907400001234F", &["3811907400001234F"], "20").await;
+    assert!(first.ends_with("0000042"), "{first}");
+    app.cleanup().await;
+    guard.remove().await;
+}

@@ -37,6 +37,38 @@ pub struct Store {
     writer: Arc<Mutex<()>>,
 }
 
+/// On PostgreSQL, the sequence that numbers transaction references
+/// (`payments::start`), made once (it is not SQL SQLite knows, hence not a
+/// migration): it starts after every number the day counters gave, so that
+/// no reference of the day it is made comes twice.
+async fn transaction_sequence(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    // Instances starting together make it once.
+    conn.execute("SELECT pg_advisory_lock(727201)").await?;
+    let made = async {
+        let present: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_class WHERE relkind = 'S' AND relname = 'transaction_sequence'",
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        if present == 0 {
+            let given: i64 =
+                sqlx::query_scalar("SELECT COALESCE(MAX(value), 0) FROM counters WHERE name LIKE 'txref-%'")
+                    .fetch_one(&mut *conn)
+                    .await?;
+            let start = given % 9_999_999 + 1;
+            // `start` is a number we computed.
+            conn.execute(sqlx::AssertSqlSafe(format!(
+                "CREATE SEQUENCE transaction_sequence MINVALUE 1 MAXVALUE 9999999 CYCLE START WITH {start}"
+            )))
+            .await?;
+        }
+        Ok(())
+    }
+    .await;
+    conn.execute("SELECT pg_advisory_unlock(727201)").await?;
+    made
+}
+
 /// A write transaction. On SQLite it also holds the process's writer slot.
 pub struct WriteTx {
     tx: Transaction<'static, Any>,
@@ -113,9 +145,25 @@ impl Store {
     /// Applies the migrations that have not run yet.
     pub async fn migrate(&self) -> anyhow::Result<()> {
         let mut conn = self.maintenance_connection().await.context("a connection for the migrations")?;
-        let migrated = MIGRATOR.run(&mut conn).await.context("running the database migrations");
+        let mut migrated = MIGRATOR.run(&mut conn).await.context("running the database migrations");
+        if migrated.is_ok() && self.engine == Engine::Postgres {
+            migrated = transaction_sequence(&mut conn).await.context("creating the transaction sequence");
+        }
         let _ = conn.close().await;
         migrated
+    }
+
+    /// How many of this build's migrations the database has not run (a
+    /// readiness check: an instance of a newer build before the migration).
+    pub async fn pending_migrations(&self) -> Result<usize, sqlx::Error> {
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations").fetch_all(&self.pool).await?;
+        Ok(MIGRATOR.iter().filter(|m| m.migration_type.is_up_migration() && !applied.contains(&m.version)).count())
+    }
+
+    /// One round trip to the database.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
     }
 
     /// A connection of its own (never returned to the pool) without the
@@ -141,14 +189,17 @@ impl Store {
 
     /// Starts a write transaction (see the module documentation).
     pub async fn write(&self) -> Result<WriteTx, sqlx::Error> {
-        match self.engine {
+        let started = std::time::Instant::now();
+        let tx = match self.engine {
             Engine::Sqlite => {
                 let guard = self.writer.clone().lock_owned().await;
                 let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-                Ok(WriteTx { tx, _writer: Some(guard) })
+                WriteTx { tx, _writer: Some(guard) }
             }
-            Engine::Postgres => Ok(WriteTx { tx: self.pool.begin().await?, _writer: None }),
-        }
+            Engine::Postgres => WriteTx { tx: self.pool.begin().await?, _writer: None },
+        };
+        super::metrics::write_wait(started.elapsed());
+        Ok(tx)
     }
 
     /// Closes every connection.

@@ -1,6 +1,6 @@
 //! What every service stands on: the database, the clock and Paris time, the
 //! audit trail, sessions and the request context of a server function,
-//! password hashing, the Content-Security-Policy. Nothing here knows a
+//! password hashing, the Content-Security-Policy, the measures. Nothing here knows a
 //! service above it.
 
 pub mod audit;
@@ -8,6 +8,7 @@ pub mod client_address;
 pub mod clock;
 pub mod context;
 pub mod db;
+pub mod metrics;
 pub mod password;
 pub mod security;
 pub mod session;

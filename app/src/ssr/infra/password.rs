@@ -39,6 +39,11 @@ pub enum PasswordError {
 static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
 static PEAK_IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
 
+/// Hashes running or waiting now.
+pub fn in_flight() -> usize {
+    IN_FLIGHT.load(Ordering::SeqCst)
+}
+
 /// The most hashes ever running or waiting at once in this process (tests
 /// read it).
 pub fn peak_in_flight() -> usize {
@@ -92,10 +97,12 @@ async fn on_pool<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -
     });
     let (reply, answer) = tokio::sync::oneshot::channel();
     let job: Job = Box::new(move || {
-        let _ = reply.send(work());
+        let done = work();
         // The place is given back once the work is done, not when the waiter
-        // gives up: the queue counts what the threads still have to do.
+        // gives up: the queue counts what the threads still have to do. And
+        // before the answer: a waiter that goes on finds its place free.
         drop(place);
+        let _ = reply.send(done);
     });
     pool.lock()
         .map_err(|_| anyhow::anyhow!("the hashing pool is poisoned"))?

@@ -3,10 +3,14 @@
 use crate::ssr::AppSettings;
 
 /// The policy: everything from the app itself; scripts only with `nonce` (when
-/// the response has one); forms may post to the app and to the bank kiosk; no
-/// framing, no plugins.
+/// the response has one); forms may post to the app and to the bank kiosk (its
+/// payment URL's origin and its other hosts); no framing, no plugins.
 pub fn content_security_policy(settings: &AppSettings, nonce: Option<&str>) -> String {
-    let kiosk = origin_of(&settings.kiosk.paypage_url);
+    let mut kiosk = origin_of(&settings.kiosk.paypage_url).to_owned();
+    for host in &settings.kiosk.form_hosts {
+        kiosk.push(' ');
+        kiosk.push_str(host);
+    }
     let scripts = match nonce {
         Some(nonce) => format!("'self' 'nonce-{nonce}' 'wasm-unsafe-eval'"),
         None => "'self' 'wasm-unsafe-eval'".to_owned(),
@@ -28,7 +32,33 @@ pub fn origin_of(url: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::origin_of;
+    use super::{content_security_policy, origin_of};
+    use crate::ssr::{AppSettings, KioskSettings, Secret};
+
+    #[test]
+    fn forms_may_post_to_the_app_the_kiosk_and_the_banks_other_hosts_only() {
+        let settings = AppSettings {
+            public_url: "https://paiement.example".to_owned(),
+            kiosk: KioskSettings {
+                paypage_url: "https://payment-webinit.sips-services.com/paymentInit".to_owned(),
+                merchant_id: "211000021310001".to_owned(),
+                key_version: "3".to_owned(),
+                secret_key: Secret::new("k".to_owned()),
+                interface_version: "HP_2.20".to_owned(),
+                form_hosts: vec!["https://*.sips-services.com".to_owned()],
+            },
+            eligibility: Default::default(),
+            session_idle_timeout_ms: 0,
+            trusted_proxies: Default::default(),
+        };
+        let policy = content_security_policy(&settings, None);
+        assert!(
+            policy.contains(
+                "; form-action 'self' https://payment-webinit.sips-services.com https://*.sips-services.com; "
+            ),
+            "{policy}"
+        );
+    }
 
     #[test]
     fn origins() {

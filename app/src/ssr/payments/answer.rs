@@ -4,6 +4,7 @@
 use crate::domain::TransactionReference;
 use crate::ssr::infra::audit::{self, Actor, Entry};
 use crate::ssr::infra::db::new_id;
+use crate::ssr::infra::metrics;
 use crate::ssr::lifecycle::{AnswerOutcome, AttemptStatus, Channel, Effect, PaymentStatus, Regularisation, Settlement};
 use crate::ssr::messages;
 use crate::ssr::{AppState, KioskSettings};
@@ -49,10 +50,12 @@ pub async fn apply_answer(state: &AppState, channel: Channel, form: &SealedForm)
     let fields = form.open(&kiosk.secret_key).map_err(|error| match error {
         SipsError::BadSeal => {
             tracing::warn!("kiosk answer with a bad seal refused");
+            metrics::answer_refused("seal");
             AnswerError::Untrusted("seal")
         }
         other => {
             tracing::warn!(error = %other, "malformed kiosk answer refused");
+            metrics::answer_refused("malformed");
             AnswerError::Malformed(other)
         }
     })?;
@@ -61,8 +64,20 @@ pub async fn apply_answer(state: &AppState, channel: Channel, form: &SealedForm)
     // A concurrent answer may move the attempt between our read and our update:
     // then read again (the conditional update guarantees one winner).
     for _ in 0..3 {
-        if let Some(applied) = try_apply(state, channel, &response).await? {
-            return Ok(applied);
+        match try_apply(state, channel, &response).await {
+            Ok(Some(applied)) => {
+                metrics::answer(channel.as_str(), &response.response_code);
+                return Ok(applied);
+            }
+            Ok(None) => {}
+            Err(error) => {
+                match &error {
+                    AnswerError::UnknownReference => metrics::answer_refused("transactionReference"),
+                    AnswerError::AmountMismatch => metrics::answer_refused("amount"),
+                    _ => {}
+                }
+                return Err(error);
+            }
         }
     }
     Err(AnswerError::Unexpected(anyhow::anyhow!("the attempt kept changing under the answer")))
@@ -71,20 +86,24 @@ pub async fn apply_answer(state: &AppState, channel: Channel, form: &SealedForm)
 fn read_response(fields: &DataFields, kiosk: &KioskSettings) -> Result<PaymentResponse, AnswerError> {
     let response = PaymentResponse::from_fields(fields).map_err(|error| {
         tracing::warn!(error = %error, "malformed kiosk answer refused");
+        metrics::answer_refused("malformed");
         AnswerError::Malformed(error)
     })?;
     // Every answer names the key it was sealed with and the merchant it is
     // for: one that does not, or names others, is not ours to apply.
     if response.key_version.as_deref() != Some(kiosk.key_version.as_str()) {
         tracing::warn!(key_version = ?response.key_version, "kiosk answer without our key version refused");
+        metrics::answer_refused("keyVersion");
         return Err(AnswerError::Untrusted("keyVersion"));
     }
     if response.merchant_id.as_deref() != Some(kiosk.merchant_id.as_str()) {
         tracing::warn!(merchant_id = ?response.merchant_id, "kiosk answer not for our merchant refused");
+        metrics::answer_refused("merchantId");
         return Err(AnswerError::Untrusted("merchantId"));
     }
     if response.currency_code.as_deref() != Some(sips::CURRENCY_EURO) {
         tracing::warn!(currency_code = ?response.currency_code, "kiosk answer not in euros refused");
+        metrics::answer_refused("currencyCode");
         return Err(AnswerError::Malformed(SipsError::Malformed("currencyCode")));
     }
     Ok(response)
@@ -179,7 +198,9 @@ async fn try_apply(
             let outcome = if attempt.status == target { AnswerOutcome::Duplicate } else { AnswerOutcome::Ignored };
             record_answer(tx.conn(), now, channel, response, outcome).await?;
             tx.commit().await.context("committing")?;
-            if outcome == AnswerOutcome::Ignored {
+            if outcome == AnswerOutcome::Duplicate {
+                tracing::info!(status = attempt.status.as_str(), "kiosk answer already applied");
+            } else {
                 tracing::warn!(
                     current = attempt.status.as_str(),
                     answer = target.as_str(),
@@ -196,6 +217,7 @@ async fn try_apply(
             tx.commit().await.context("committing the second authorisation")?;
             if recorded {
                 tracing::warn!("a second authorisation for an accepted transaction recorded, to regularise");
+                metrics::late_acceptance(Regularisation::SecondAuthorisation.as_str());
             }
             Ok(Some(unchanged(attempt)))
         }
@@ -214,6 +236,7 @@ async fn try_apply(
             tx.commit().await.context("committing the answer")?;
             if let Some(reason) = regularisation {
                 tracing::warn!(reason = reason.as_str(), "a late acceptance recorded, to regularise");
+                metrics::late_acceptance(reason.as_str());
             }
             tracing::info!(status = target.as_str(), "kiosk answer applied");
             Ok(Some(Applied { transaction_reference: attempt.reference, status: target, changed: true }))

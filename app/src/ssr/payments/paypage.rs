@@ -59,6 +59,9 @@ fn build_paypage_form(
         automatic_response_url: format!("{public_url}{}", routes::KIOSK_AUTOMATIC_RESPONSE),
         transaction_reference: transaction_reference.to_string(),
         order_id: transaction_reference.to_string(),
+        // Answers in base64: their text reaches us as the kiosk wrote it,
+        // whatever characters it holds.
+        response_encoding: "base64".to_owned(),
     };
     request
         .seal(&kiosk.paypage_url, &kiosk.secret_key, &kiosk.interface_version)

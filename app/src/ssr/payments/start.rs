@@ -6,7 +6,8 @@ use crate::domain::selection::{PaymentErrors, validate_payment};
 use crate::domain::{AvisReference, PaymentError, TransactionReference, ValidPayment};
 use crate::ssr::AppState;
 use crate::ssr::infra::audit::{self, Actor, Entry};
-use crate::ssr::infra::db::{WriteTx, is_unique_violation, new_id};
+use crate::ssr::infra::db::{Engine, WriteTx, is_unique_violation, new_id};
+use crate::ssr::infra::metrics;
 use crate::ssr::infra::time;
 use crate::ssr::insured::creances;
 use crate::ssr::lifecycle::AttemptStatus;
@@ -57,7 +58,7 @@ pub async fn start(
         .context("reading the person's caisse")?
         .try_get("caisse_code")
         .context("caisse_code")?;
-    let transaction_reference = next_transaction_reference(tx.conn(), now).await?;
+    let transaction_reference = next_transaction_reference(tx.conn(), state.store.engine(), now).await?;
     tracing::Span::current().record("transaction_reference", transaction_reference.as_str());
     let attempt_id = new_id();
     sqlx::query(
@@ -107,6 +108,7 @@ pub async fn start(
     .context("auditing the attempt")?;
     tx.commit().await.context("committing the attempt")?;
     tracing::info!(amount_cents = payment.amount.cents(), "payment attempt created");
+    metrics::attempt_started();
     Ok(StartedAttempt { transaction_reference, payment })
 }
 
@@ -134,19 +136,32 @@ async fn hold_line(tx: &mut WriteTx, reference: &AvisReference, attempt_id: &str
     }
 }
 
-/// «PCLCB» + YY + day of the year (Paris) + a 7-digit sequence of the day.
-async fn next_transaction_reference(conn: &mut AnyConnection, now: i64) -> anyhow::Result<TransactionReference> {
+/// «PCLCB» + YY + day of the year (Paris) + a 7-digit number, unique within the
+/// day. On SQLite, the day's counter row (writers are serialised anyway). On
+/// PostgreSQL, a sequence that cycles through 1..=9,999,999: no row is locked,
+/// so attempts started at once do not queue behind each other's transactions;
+/// a number comes back within a day only after 9,999,999 others.
+async fn next_transaction_reference(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    now: i64,
+) -> anyhow::Result<TransactionReference> {
     let (year, day) = time::year_and_day(now);
-    let key = format!("txref-{:02}{day:03}", year % 100);
-    let value: i64 = sqlx::query(
-        "INSERT INTO counters (name, value) VALUES ($1, 1) \
-         ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
-    )
-    .bind(&key)
-    .fetch_one(conn)
-    .await
-    .context("taking the next transaction sequence")?
-    .try_get("value")?;
+    let value: i64 = match engine {
+        Engine::Postgres => sqlx::query_scalar("SELECT nextval('transaction_sequence')")
+            .fetch_one(conn)
+            .await
+            .context("taking the next transaction number")?,
+        Engine::Sqlite => sqlx::query(
+            "INSERT INTO counters (name, value) VALUES ($1, 1) \
+             ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+        )
+        .bind(format!("txref-{:02}{day:03}", year % 100))
+        .fetch_one(conn)
+        .await
+        .context("taking the next transaction sequence")?
+        .try_get("value")?,
+    };
     let sequence = u32::try_from(value).context("the day's sequence")?;
     TransactionReference::new(year.into(), u16::try_from(day).context("the day of the year")?, sequence)
         .context("the day's 9,999,999 transaction references are used up")

@@ -9,6 +9,7 @@ use crate::ssr::infra::context::{
     clear_session_cookie, client_address, current_session, db_error, fail, leave_flash, redirect, set_session_cookie,
     state, unexpected,
 };
+use crate::ssr::infra::metrics;
 use crate::ssr::infra::password::{self, PasswordError};
 use crate::ssr::infra::session::{self, Flash, Owner, Session};
 use std::future::Future;
@@ -69,6 +70,7 @@ where
     let subjects = Subjects::new(form.account, client_address(state).as_deref());
     if !throttle::take(&state.store, &subjects, now).await.map_err(unexpected)? {
         tracing::warn!(form = form.page, "sign-in throttled");
+        metrics::sign_in_refused(metrics::SIGN_IN_THROTTLED, form.page);
         leave_flash(state, previous, &flash.error("password", throttle::TOO_MANY)).await?;
         redirect(form.page);
         return Err(fail(AppError::TooManyRequests));
@@ -80,6 +82,7 @@ where
         Err(PasswordError::Busy) => {
             // Not checked, so neither a failure nor a success: the tries go back.
             tracing::warn!(form = form.page, "sign-in refused: the password queue is full");
+            metrics::sign_in_refused(metrics::SIGN_IN_BUSY, form.page);
             throttle::give_back(&state.store, &subjects).await.map_err(unexpected)?;
             leave_flash(state, previous, &flash.error("password", AppError::Busy.to_string())).await?;
             redirect(form.page);
@@ -90,6 +93,7 @@ where
     let Some(account) = credentials.filter(|_| matches) else {
         // The try stays counted: it was a failure.
         tracing::info!(form = form.page, "sign-in refused");
+        metrics::sign_in_refused(metrics::SIGN_IN_FAILURES, form.page);
         leave_flash(state, previous, &flash.error("password", form.refused)).await?;
         redirect(form.page);
         return Ok(false);
