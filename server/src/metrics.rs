@@ -75,6 +75,7 @@ async fn refresh_gauges(state: &AppState) -> anyhow::Result<()> {
     metrics::gauge!("db_pool_connections").set(f64::from(pool.size()));
     metrics::gauge!("db_pool_idle_connections").set(f64::from(u32::try_from(pool.num_idle())?));
     metrics::gauge!("password_hashes_in_flight").set(f64::from(u32::try_from(password::in_flight())?));
+    metrics::counter!("page_renders_stalled_total").absolute(crate::http_policy::stalled_renders());
     let row = sqlx::query("SELECT COUNT(*) AS waiting, MIN(accepted_at) AS oldest FROM payments WHERE status = $1")
         .bind(PaymentStatus::Received)
         .fetch_one(pool)
@@ -91,6 +92,7 @@ fn describe_gauges() {
     metrics::describe_gauge!("db_pool_connections", "Connections open in the database pool.");
     metrics::describe_gauge!("db_pool_idle_connections", "Idle connections in the database pool.");
     metrics::describe_gauge!("password_hashes_in_flight", "Password hashes running or waiting.");
+    metrics::describe_counter!("page_renders_stalled_total", "Page renders answered 503 after the render limit.");
     metrics::describe_gauge!("payments_waiting", "Accepted payments waiting for the processing run.");
     metrics::describe_gauge!(
         "payments_oldest_waiting_age_seconds",

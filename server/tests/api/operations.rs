@@ -122,6 +122,7 @@ on_both_engines! {
         assert!(after.since(&before, "db_write_wait_seconds_count", &[]) >= 2.0, "the payment's start and its answer wrote");
         assert!(after.value("db_pool_connections", &[]) >= 1.0);
         assert_eq!(after.value("password_hashes_in_flight", &[]), 0.0);
+        assert!(after.0.iter().any(|(name, _, value)| name == "page_renders_stalled_total" && *value == 0.0));
         server.kill();
 
         // The next process's first processing run applies the payment.

@@ -127,6 +127,7 @@ mod tests {
     #[test]
     fn networks_of_both_families_and_bad_entries() {
         let proxies = TrustedProxies::parse("192.168.0.0/16 ::1 fd00::/8").expect("networks");
+        assert!(!proxies.is_empty());
         assert!(proxies.contains(ip("192.168.200.1")) && !proxies.contains(ip("192.169.0.1")));
         assert!(proxies.contains(ip("::1")) && proxies.contains(ip("fd12::1")) && !proxies.contains(ip("fe80::1")));
         assert!(proxies.contains(ip("::ffff:192.168.1.1")), "an IPv4 address seen as IPv6");

@@ -293,6 +293,12 @@ mod tests {
         assert_eq!(token_from_cookie_header(&header, true), None);
         assert_eq!(token_from_cookie_header("pc_session=short", false), None);
         assert_eq!(token_from_cookie_header("pc_session=", false), None);
+        let dashed = format!("pc_session={}-_", "a".repeat(41));
+        assert!(token_from_cookie_header(&dashed, false).is_some(), "letters, digits, - and _");
+        for odd in ['*', '.', '+', '/'] {
+            let header = format!("pc_session={}{odd}", "a".repeat(42));
+            assert_eq!(token_from_cookie_header(&header, false), None, "{odd}");
+        }
     }
 
     #[test]
@@ -310,6 +316,46 @@ mod tests {
         }
         let big = Flash::new("connexion").value("nir", "1".repeat(3000));
         assert_eq!(set_flash_cookie_header(&big, false), None);
+    }
+
+    /// A flash cookie as a client could send it, whatever the server would set.
+    fn sent(flash: &Flash) -> String {
+        format!("pc_flash={}", URL_SAFE_NO_PAD.encode(serde_json::to_vec(flash).expect("json")))
+    }
+
+    /// A flash of four values whose JSON is `length` bytes long.
+    fn flash_of_json_length(length: usize) -> Flash {
+        let with = |last: usize| {
+            (0..4).fold(Flash::new("x"), |f, i| f.value(&format!("k{i}"), "a".repeat(if i == 3 { last } else { 370 })))
+        };
+        let base = serde_json::to_vec(&with(0)).expect("json").len();
+        with(length - base)
+    }
+
+    #[test]
+    fn a_flash_cookie_is_read_up_to_2048_characters_and_within_its_field_limits() {
+        // 1 536 bytes of JSON are 2 048 characters of unpadded base64; 1 537, 2 050.
+        let largest = flash_of_json_length(1536);
+        assert_eq!(sent(&largest).len(), "pc_flash=".len() + 2048);
+        assert_eq!(flash_from_cookie_header(&sent(&largest), false), Some(largest));
+        assert_eq!(flash_from_cookie_header(&sent(&flash_of_json_length(1537)), false), None);
+
+        let fine = || Flash::new("connexion").value("nir", "1").error("password", "Non.");
+        assert!(flash_from_cookie_header(&sent(&fine()), false).is_some());
+        let too_many = (0..9).fold(fine(), |f, i| f.value(&format!("f{i}"), "v"));
+        let long_key = fine().value(&"k".repeat(41), "v");
+        let long_value = fine().value("nir", "1".repeat(401));
+        let long_error = fine().error("password", "e".repeat(401));
+        let long_form = Flash { form: "f".repeat(41), ..fine() };
+        for (why, flash) in [
+            ("9 values", too_many),
+            ("a key", long_key),
+            ("a value", long_value),
+            ("an error", long_error),
+            ("the form", long_form),
+        ] {
+            assert_eq!(flash_from_cookie_header(&sent(&flash), false), None, "{why} too long");
+        }
     }
 
     #[test]
@@ -355,14 +401,18 @@ mod tests {
     async fn a_session_ends_after_the_idle_timeout_and_each_request_after_a_minute_extends_it() {
         let scratch = with_a_person().await;
         let store = &scratch.store;
-        let token = create(store, 0, IDLE, &Owner::Person("p1".into()), None).await.expect("created");
+        const SIGNED_IN_AT: i64 = 1_800_000_000_000;
+        let token = create(store, SIGNED_IN_AT, IDLE, &Owner::Person("p1".into()), None).await.expect("created");
+        // Written out, not the module's constant: the rule, not its value.
+        const A_MINUTE: i64 = 60 * 1000;
         // Within the minute, no write.
-        assert!(find(store, TOUCH_EVERY_MS, IDLE, &token).await.expect("query").is_some());
-        assert_eq!(last_seen(store).await, 0);
+        assert!(find(store, SIGNED_IN_AT + A_MINUTE, IDLE, &token).await.expect("query").is_some());
+        assert_eq!(last_seen(store).await, SIGNED_IN_AT);
         // After it, the expiry slides.
-        assert!(find(store, TOUCH_EVERY_MS + 1, IDLE, &token).await.expect("query").is_some());
-        assert_eq!(last_seen(store).await, TOUCH_EVERY_MS + 1);
-        assert!(find(store, TOUCH_EVERY_MS + IDLE, IDLE, &token).await.expect("query").is_some(), "extended");
+        assert!(find(store, SIGNED_IN_AT + A_MINUTE + 1, IDLE, &token).await.expect("query").is_some());
+        assert_eq!(last_seen(store).await, SIGNED_IN_AT + A_MINUTE + 1);
+        let extended = SIGNED_IN_AT + A_MINUTE + IDLE;
+        assert!(find(store, extended, IDLE, &token).await.expect("query").is_some(), "extended");
         // Left alone for the idle timeout: gone.
         let idle_from = last_seen(store).await;
         assert!(find(store, idle_from + IDLE, IDLE, &token).await.expect("query").is_none());
@@ -374,13 +424,15 @@ mod tests {
     async fn a_session_ends_after_twelve_hours_however_active() {
         let scratch = with_a_person().await;
         let store = &scratch.store;
-        let token = create(store, 0, IDLE, &Owner::Person("p1".into()), None).await.expect("created");
-        let mut now = 0;
-        while now + 10 * 60 * 1000 <= ABSOLUTE_LIFETIME_MS {
+        const SIGNED_IN_AT: i64 = 1_800_000_000_000;
+        let token = create(store, SIGNED_IN_AT, IDLE, &Owner::Person("p1".into()), None).await.expect("created");
+        const TWELVE_HOURS: i64 = 12 * 60 * 60 * 1000;
+        let mut now = SIGNED_IN_AT;
+        while now + 10 * 60 * 1000 <= SIGNED_IN_AT + TWELVE_HOURS {
             now += 10 * 60 * 1000;
             assert!(find(store, now, IDLE, &token).await.expect("query").is_some(), "active at {now}");
         }
-        assert!(find(store, ABSOLUTE_LIFETIME_MS + 1, IDLE, &token).await.expect("query").is_none());
+        assert!(find(store, SIGNED_IN_AT + TWELVE_HOURS + 1, IDLE, &token).await.expect("query").is_none());
     }
 
     #[tokio::test]
