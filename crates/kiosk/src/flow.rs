@@ -47,16 +47,16 @@ pub(crate) async fn start(State(kiosk): State<Kiosk>, Form(post): Form<PaypagePo
     }
     let sealed = SealedForm { data: post.data, seal: post.seal, encode: post.encode, ..SealedForm::default() };
     // Read before the seal is checked only to know whose key checks it.
-    let Ok(claimed) = sealed.unverified_fields() else {
+    let Ok(fields) = sealed.unverified_fields() else {
         return refuse(StatusCode::BAD_REQUEST, "La demande de paiement est mal formée.");
     };
-    let Some(merchant) = claimed.get("merchantId").and_then(|id| kiosk.merchants.get(id)) else {
+    let Some(merchant) = fields.get("merchantId").and_then(|id| kiosk.merchants.get(id)) else {
         return refuse(StatusCode::FORBIDDEN, "Commerçant inconnu.");
     };
-    let Ok(fields) = sealed.open(&merchant.secret_key) else {
+    if !sips::verify_seal(&merchant.secret_key, &sealed.data, &sealed.seal) {
         tracing::warn!("kiosk: payment request with a bad seal refused");
         return refuse(StatusCode::FORBIDDEN, "Le sceau de la demande de paiement est incorrect.");
-    };
+    }
     let Ok(mut request) = PaymentRequest::from_fields(&fields) else {
         return refuse(StatusCode::BAD_REQUEST, "La demande de paiement est incomplète.");
     };

@@ -32,6 +32,21 @@ pub enum AnswerError {
     Unexpected(#[from] anyhow::Error),
 }
 
+impl AnswerError {
+    /// Why the answer was refused, as the metrics label it; `None` for a
+    /// failure of ours.
+    pub fn refusal_reason(&self) -> Option<&'static str> {
+        match self {
+            AnswerError::Untrusted(reason) => Some(reason),
+            AnswerError::Malformed(SipsError::Malformed("currencyCode")) => Some("currencyCode"),
+            AnswerError::Malformed(_) => Some("malformed"),
+            AnswerError::UnknownReference => Some("transactionReference"),
+            AnswerError::AmountMismatch => Some("amount"),
+            AnswerError::Unexpected(_) => None,
+        }
+    }
+}
+
 /// What an answer did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Applied {
@@ -46,16 +61,24 @@ pub struct Applied {
 /// Verifies and applies a kiosk answer, exactly once.
 #[tracing::instrument(skip_all, fields(channel = channel.as_str(), transaction_reference))]
 pub async fn apply_answer(state: &AppState, channel: Channel, form: &SealedForm) -> Result<Applied, AnswerError> {
+    let applied = verify_and_apply(state, channel, form).await;
+    if let Err(error) = &applied
+        && let Some(reason) = error.refusal_reason()
+    {
+        metrics::answer_refused(reason);
+    }
+    applied
+}
+
+async fn verify_and_apply(state: &AppState, channel: Channel, form: &SealedForm) -> Result<Applied, AnswerError> {
     let kiosk = &state.settings.kiosk;
     let fields = form.open(&kiosk.secret_key).map_err(|error| match error {
         SipsError::BadSeal => {
             tracing::warn!("kiosk answer with a bad seal refused");
-            metrics::answer_refused("seal");
             AnswerError::Untrusted("seal")
         }
         other => {
             tracing::warn!(error = %other, "malformed kiosk answer refused");
-            metrics::answer_refused("malformed");
             AnswerError::Malformed(other)
         }
     })?;
@@ -64,20 +87,9 @@ pub async fn apply_answer(state: &AppState, channel: Channel, form: &SealedForm)
     // A concurrent answer may move the attempt between our read and our update:
     // then read again (the conditional update guarantees one winner).
     for _ in 0..3 {
-        match try_apply(state, channel, &response).await {
-            Ok(Some(applied)) => {
-                metrics::answer(channel.as_str(), &response.response_code);
-                return Ok(applied);
-            }
-            Ok(None) => {}
-            Err(error) => {
-                match &error {
-                    AnswerError::UnknownReference => metrics::answer_refused("transactionReference"),
-                    AnswerError::AmountMismatch => metrics::answer_refused("amount"),
-                    _ => {}
-                }
-                return Err(error);
-            }
+        if let Some(applied) = try_apply(state, channel, &response).await? {
+            metrics::answer(channel.as_str(), &response.response_code);
+            return Ok(applied);
         }
     }
     Err(AnswerError::Unexpected(anyhow::anyhow!("the attempt kept changing under the answer")))
@@ -86,24 +98,20 @@ pub async fn apply_answer(state: &AppState, channel: Channel, form: &SealedForm)
 fn read_response(fields: &DataFields, kiosk: &KioskSettings) -> Result<PaymentResponse, AnswerError> {
     let response = PaymentResponse::from_fields(fields).map_err(|error| {
         tracing::warn!(error = %error, "malformed kiosk answer refused");
-        metrics::answer_refused("malformed");
         AnswerError::Malformed(error)
     })?;
     // Every answer names the key it was sealed with and the merchant it is
     // for: one that does not, or names others, is not ours to apply.
     if response.key_version.as_deref() != Some(kiosk.key_version.as_str()) {
         tracing::warn!(key_version = ?response.key_version, "kiosk answer without our key version refused");
-        metrics::answer_refused("keyVersion");
         return Err(AnswerError::Untrusted("keyVersion"));
     }
     if response.merchant_id.as_deref() != Some(kiosk.merchant_id.as_str()) {
         tracing::warn!(merchant_id = ?response.merchant_id, "kiosk answer not for our merchant refused");
-        metrics::answer_refused("merchantId");
         return Err(AnswerError::Untrusted("merchantId"));
     }
     if response.currency_code.as_deref() != Some(sips::CURRENCY_EURO) {
         tracing::warn!(currency_code = ?response.currency_code, "kiosk answer not in euros refused");
-        metrics::answer_refused("currencyCode");
         return Err(AnswerError::Malformed(SipsError::Malformed("currencyCode")));
     }
     Ok(response)
