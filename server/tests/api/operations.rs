@@ -143,17 +143,20 @@ on_both_engines! {
 
     async fn on_sigterm_readiness_fails_during_the_grace_the_requests_in_flight_finish_and_the_process_exits_cleanly(app) {
         let (url, database) = scratch_database(app_engine(&app)).await;
-        let server = start_server(&url, &[("SHUTDOWN_GRACE_SECONDS", "1")]).await;
+        let server = start_server(&url, &[("SHUTDOWN_GRACE_SECONDS", "2")]).await;
         assert_eq!(server.browser.get_page("/readyz").await.status(), StatusCode::OK);
         server.terminate();
+        let terminated = std::time::Instant::now();
         tokio::time::sleep(Duration::from_millis(100)).await;
         let ready = server.browser.get_page("/readyz").await;
         assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(ready.text().await.expect("body"), "not ready: shutting down\n");
         assert_eq!(server.browser.get_page("/connexion").await.status(), StatusCode::OK, "still serving during the grace");
         // Sign-ins (each a password hash) started just before the listener
-        // closes; five, the throttle's allowance for tries in progress.
-        tokio::time::sleep(Duration::from_millis(700)).await;
+        // closes (2 s after SIGTERM, whatever the checks above took on a
+        // loaded machine); five, the throttle's allowance for tries in progress.
+        tokio::time::sleep((terminated + Duration::from_millis(1_600)).saturating_duration_since(std::time::Instant::now()))
+            .await;
         let mut sign_ins = tokio::task::JoinSet::new();
         for _ in 0..5 {
             let browser = Browser::new(server.browser.address.clone());
@@ -220,24 +223,8 @@ async fn a_proxys_request_id_follows_a_card_payment_through_the_json_logs_which_
     let reference = person.pay(ENTERED, &[ENTERED], "20").await;
     let form = person.kiosk_form(&reference).await;
 
-    let card = Browser::new(format!("http://{kiosk_addr}"));
-    let card_page = location(&card.client.post(card.url("/paiement")).form(&form).send().await.expect("kiosk"));
-    let year = (jiff::Zoned::now().year() + 2).to_string();
-    let card_fields = [
-        ("card_number", "4100 0000 0000 0000"),
-        ("month", "12"),
-        ("year", year.as_str()),
-        ("cvv", "123"),
-        ("action", "valider"),
-    ];
-    let done = card.client.post(card.url(&card_page)).form(&card_fields).send().await.expect("card");
-    let result = card.client.get(card.url(&location(&done))).send().await.expect("result").text().await.expect("html");
-    for _ in 0..100 {
-        if count_in(&url, "SELECT COUNT(*) FROM payment_attempts WHERE status = 'accepted'").await == 1 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let result = pay_at_kiosk(&format!("http://{kiosk_addr}"), &form).await;
+    wait_for_count(&url, "SELECT COUNT(*) FROM payment_attempts WHERE status = 'accepted'", 1).await;
     let back: Vec<(String, String)> = hidden_fields(&result).into_iter().collect();
     let returned = person.client.post(person.url("/paiement/retour")).form(&back).send().await.expect("return");
     assert_eq!(location(&returned), format!("/accueil?paiement={reference}"));
