@@ -64,3 +64,21 @@ pub async fn dataset(settings: &Settings, count: u64) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Runs the bank-kiosk simulator alone on `KIOSK_ADDR`, with Worldline's
+/// public test merchants, until Ctrl-C or SIGTERM: the test bank of a cluster
+/// whose instances are configured as with a real bank (`SIPS_PAYPAGE_URL`…).
+/// Its automatic answers reach `https://` merchants through the system's
+/// certificate authorities, or those of `SSL_CERT_FILE`.
+pub async fn kiosk(settings: &Settings) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let listener = tokio::net::TcpListener::bind(settings.kiosk_addr)
+        .await
+        .with_context(|| format!("binding the kiosk simulator on {}", settings.kiosk_addr))?;
+    let clock = Clock::system();
+    let (router, handle) = crate::startup::simulator(std::sync::Arc::new(move || clock.now_ms()));
+    kiosk::spawn_expiry(handle);
+    tracing::info!(address = %listener.local_addr()?, "kiosk simulator listening (alone)");
+    axum::serve(listener, router).with_graceful_shutdown(crate::startup::shutdown_signal()).await?;
+    Ok(())
+}

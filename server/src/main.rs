@@ -4,7 +4,8 @@
 //! accepted payments to the créances); `server dataset --persons N` adds a
 //! synthetic dataset for benchmarks; `server demo-person <pierre|eva|paul|jeanne>` adds a fresh
 //! copy of a demonstration person (new NIR, new references) and prints its
-//! sign-in as JSON, for training sessions and end-to-end tests.
+//! sign-in as JSON, for training sessions and end-to-end tests; `server kiosk`
+//! runs the bank-kiosk simulator alone on `KIOSK_ADDR` (a cluster's test bank).
 
 use server::{Application, Settings, telemetry};
 
@@ -25,8 +26,9 @@ async fn main() -> anyhow::Result<()> {
         ["process"] => server::commands::process(&settings).await,
         ["dataset", "--persons", count] => server::commands::dataset(&settings, count.parse()?).await,
         ["demo-person", template] => server::commands::demo_person(&settings, template).await,
+        ["kiosk"] => server::commands::kiosk(&settings).await,
         _ => anyhow::bail!(
-            "usage: server [serve] | server process | server dataset --persons N | server demo-person <pierre|eva|paul|jeanne>"
+            "usage: server [serve] | server process | server dataset --persons N | server demo-person <pierre|eva|paul|jeanne> | server kiosk"
         ),
     }
 }

@@ -113,23 +113,8 @@ impl Application {
                     .with_context(|| format!("binding the kiosk simulator on {}", settings.kiosk_addr))?;
                 let kiosk_address = listener.local_addr()?;
                 let secret_key = Secret::new(simulation::SECRET_KEY.to_owned());
-                // Every public test merchant, as Worldline's simulation
-                // platform takes them (its sample kits use another).
-                let merchants = simulation::PUBLIC_TEST_MERCHANTS.map(|(id, key)| {
-                    let label = match id == simulation::MERCHANT_ID {
-                        true => "Assurance Maladie (SIMULATION)".to_owned(),
-                        false => format!("Commerçant de test {id} (SIMULATION)"),
-                    };
-                    let merchant = Merchant {
-                        secret_key: Secret::new(key.to_owned()),
-                        key_version: simulation::KEY_VERSION.to_owned(),
-                        label,
-                    };
-                    (id.to_owned(), merchant)
-                });
                 let kiosk_clock = clock.clone();
-                let (router, handle) =
-                    kiosk::router(HashMap::from(merchants), std::sync::Arc::new(move || kiosk_clock.now_ms()));
+                let (router, handle) = simulator(std::sync::Arc::new(move || kiosk_clock.now_ms()));
                 tracing::info!(address = %kiosk_address, "kiosk simulator listening");
                 (
                     KioskSettings {
@@ -259,6 +244,26 @@ impl Application {
     }
 }
 
+/// The bank-kiosk simulator with every public test merchant, as Worldline's
+/// simulation platform takes them (its sample kits use another): embedded
+/// when no real kiosk is configured, or alone (`server kiosk`) as the test
+/// bank of a cluster.
+pub fn simulator(now: kiosk::Now) -> (Router, KioskHandle) {
+    let merchants = simulation::PUBLIC_TEST_MERCHANTS.map(|(id, key)| {
+        let label = match id == simulation::MERCHANT_ID {
+            true => "Assurance Maladie (SIMULATION)".to_owned(),
+            false => format!("Commerçant de test {id} (SIMULATION)"),
+        };
+        let merchant = Merchant {
+            secret_key: Secret::new(key.to_owned()),
+            key_version: simulation::KEY_VERSION.to_owned(),
+            label,
+        };
+        (id.to_owned(), merchant)
+    });
+    kiosk::router(HashMap::from(merchants), now)
+}
+
 /// How long a stopping process waits for the processing run's current batch.
 const SHUTDOWN_LIMIT: Duration = Duration::from_secs(30);
 
@@ -307,7 +312,8 @@ fn router(state: ServerState) -> Router {
         .with_state(state)
 }
 
-async fn shutdown_signal() {
+/// Ctrl-C or SIGTERM.
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

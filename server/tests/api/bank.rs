@@ -2,7 +2,8 @@
 //! one shaped as Worldline's own Paypage POST sample kit sends it (another
 //! public test merchant, `Data` in base64 sealed as encoded, `HP_2.24`, grouped
 //! keys, no transaction reference, no automatic response URL, base64 answers
-//! asked), answered with Worldline's field set.
+//! asked), answered with Worldline's field set; and the simulator run alone
+//! (`server kiosk`) as the test bank of instances configured for a real one.
 
 use crate::helpers::*;
 use base64::Engine as _;
@@ -92,22 +93,15 @@ async fn a_request_shaped_as_worldlines_sample_kit_is_taken_and_answered_with_wo
         .await
         .expect("html");
     assert!(page.contains("20,00\u{a0}€") && page.contains(KIT_MERCHANT));
-    let year = (jiff::Zoned::now().year() + 2).to_string();
-    let card = [
-        ("card_number", "4100 0000 0000 0000"),
-        ("month", "12"),
-        ("year", year.as_str()),
-        ("cvv", "123"),
-        ("action", "valider"),
-    ];
-    let done = kiosk.client.post(format!("{}{card_page}", app.kiosk_url)).form(&card).send().await.expect("card");
+    let done =
+        kiosk.client.post(format!("{}{card_page}", app.kiosk_url)).form(&accepted_card()).send().await.expect("card");
     let (form, fields) = answer_on(&app, &kiosk, &location(&done)).await;
 
     assert_eq!(form.encode, "base64", "responseEncoding=base64 honoured");
     assert_eq!(form.interface_version, "HP_2.24");
     let reference = fields.get("transactionReference").expect("a reference made by the kiosk");
     assert!(reference.len() == 32 && reference.bytes().all(|b| b.is_ascii_hexdigit()), "{reference}");
-    let expiry = format!("{year}12");
+    let expiry = format!("{}12", jiff::Zoned::now().year() + 2);
     for (key, value) in [
         ("responseCode", "00"),
         ("acquirerResponseCode", "00"),
@@ -170,4 +164,37 @@ async fn the_kits_request_sealed_with_another_merchants_key_or_asking_an_unknown
     ];
     assert_eq!(post(request).await, StatusCode::BAD_REQUEST);
     app.cleanup().await;
+}
+
+/// `server kiosk` is a cluster's test bank: an instance configured as with a
+/// real bank (the four `SIPS_` settings) sends the person's browser there, and
+/// the simulator's automatic answer, then the browser's return, are recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_simulator_run_alone_takes_the_payment_of_an_instance_configured_for_a_real_bank_and_answers_it() {
+    const ENTERED: &str = "3811907400001234F";
+    const ACCEPTED: &str = "SELECT COUNT(*) FROM payment_attempts WHERE status = 'accepted'";
+    let (url, database) = scratch_database(Engine::Sqlite).await;
+    let kiosk_addr = format!("127.0.0.1:{}", free_port());
+    let _bank = KioskProcess::start(&kiosk_addr, &[]).await;
+    let paypage = format!("http://{kiosk_addr}/paiement");
+    let env = [
+        ("SIPS_PAYPAGE_URL", paypage.as_str()),
+        ("SIPS_MERCHANT_ID", sips::simulation::MERCHANT_ID),
+        ("SIPS_KEY_VERSION", sips::simulation::KEY_VERSION),
+        ("SIPS_SECRET_KEY", sips::simulation::SECRET_KEY),
+    ];
+    let server = start_server(&url, &env).await;
+    let person = &server.browser;
+    person.sign_in_as_pierre().await;
+    let reference = person.pay(ENTERED, &[ENTERED], "20").await;
+    let page = person.page_html(&format!("/mes-paiements/payer-une-creance/paiement/{reference}")).await;
+    assert!(page.contains(&format!("action=\"{paypage}\"")), "the form goes to the configured bank");
+
+    let result = pay_at_kiosk(&format!("http://{kiosk_addr}"), &hidden_fields(&page)).await;
+    assert_eq!(wait_for_count(&url, ACCEPTED, 1).await, 1, "the bank's automatic answer is recorded");
+    let back: Vec<(String, String)> = hidden_fields(&result).into_iter().collect();
+    let returned = person.client.post(person.url("/paiement/retour")).form(&back).send().await.expect("return");
+    assert_eq!(location(&returned), format!("/accueil?paiement={reference}"));
+    server.kill();
+    database.remove().await;
 }

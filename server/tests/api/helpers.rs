@@ -622,6 +622,73 @@ impl ServerProcess {
     }
 }
 
+/// The card page's fields for the simulator's accepted test card, valid two more years.
+pub fn accepted_card() -> Vec<(&'static str, String)> {
+    let year = (jiff::Zoned::now().year() + 2).to_string();
+    [("card_number", "4100 0000 0000 0000"), ("month", "12"), ("year", &year), ("cvv", "123"), ("action", "valider")]
+        .map(|(name, value)| (name, value.to_owned()))
+        .to_vec()
+}
+
+/// Pays at the kiosk simulator of `kiosk_url` with the accepted test card, as
+/// a browser does: posts the app's `form`, fills the card page; returns the
+/// result page (its hidden fields are the browser's return).
+pub async fn pay_at_kiosk(kiosk_url: &str, form: &HashMap<String, String>) -> String {
+    let card = Browser::new(kiosk_url.to_owned());
+    let card_page = location(&card.client.post(card.url("/paiement")).form(form).send().await.expect("kiosk"));
+    let done = card.client.post(card.url(&card_page)).form(&accepted_card()).send().await.expect("card");
+    card.client.get(card.url(&location(&done))).send().await.expect("result").text().await.expect("html")
+}
+
+/// Waits (at most 5 s) until the database at `database_url` answers `sql` with `expected`.
+pub async fn wait_for_count(database_url: &str, sql: &'static str, expected: i64) -> i64 {
+    let mut seen = count_in(database_url, sql).await;
+    for _ in 0..100 {
+        if seen == expected {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        seen = count_in(database_url, sql).await;
+    }
+    seen
+}
+
+/// `server kiosk`: the simulator in its own process on `address`, with `env`.
+pub struct KioskProcess(std::process::Child);
+
+impl KioskProcess {
+    pub async fn start(address: &str, env: &[(&str, &str)]) -> KioskProcess {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .arg("kiosk")
+            .env("KIOSK_ADDR", address)
+            .env("RUST_LOG", "error")
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("the kiosk starts");
+        let mut kiosk = KioskProcess(child);
+        for _ in 0..300 {
+            if reqwest::get(format!("http://{address}/kiosque.css")).await.is_ok_and(|r| r.status() == StatusCode::OK) {
+                return kiosk;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        kiosk.stop();
+        panic!("the kiosk did not answer");
+    }
+
+    pub fn stop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for KioskProcess {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
 /// A number the database at `database_url` answers `sql` with.
 pub async fn count_in(database_url: &str, sql: &'static str) -> i64 {
     use sqlx::Row;

@@ -209,9 +209,8 @@ on_both_engines! {
         assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let wrong = text_of(&wrong.text().await.expect("html"));
         assert!(wrong.contains("Le numéro de carte n'est pas valide.") && wrong.contains("Le cryptogramme visuel doit comporter 3 chiffres."));
-        let year = (jiff::Zoned::now().year() + 2).to_string();
         let done = kiosk.client.post(format!("{}{card_page}", app.kiosk_url))
-            .form(&[("card_number", "4100 0000 0000 0000"), ("month", "12"), ("year", year.as_str()), ("cvv", "123"), ("action", "valider")])
+            .form(&accepted_card())
             .send().await.expect("card");
         let result_page = location(&done);
         let result = kiosk.client.get(format!("{}{result_page}", app.kiosk_url)).send().await.expect("result").text().await.expect("html");
@@ -262,9 +261,8 @@ on_both_engines! {
         assert_eq!(again.status(), StatusCode::BAD_REQUEST);
         assert!(text_of(&again.text().await.expect("html")).contains("Transaction refusée (code 94)"));
         assert_eq!(app.attempt_status(&reference).await, "pending", "a refused duplicate answers nothing");
-        let year = (jiff::Zoned::now().year() + 2).to_string();
         kiosk.client.post(format!("{}{card_page}", app.kiosk_url))
-            .form(&[("card_number", "4100 0000 0000 0000"), ("month", "12"), ("year", year.as_str()), ("cvv", "123"), ("action", "valider")])
+            .form(&accepted_card())
             .send().await.expect("card");
         for _ in 0..100 {
             if app.attempt_status(&reference).await == "accepted" { break; }
