@@ -60,6 +60,22 @@ ensure_chromium() {
   fi
 }
 
+ensure_nginx() {
+  if [ -x /usr/sbin/nginx ]; then return; fi
+  step "Installing nginx (Debian)"
+  as_root apt-get update -qq
+  # Only the program is wanted (run-cluster runs it with its own
+  # configuration): the package's own service is not started.
+  local policy=/usr/sbin/policy-rc.d made=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null
+    as_root chmod +x "$policy"
+    made=1
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx
+  if [ -n "$made" ]; then as_root rm -f "$policy"; fi
+}
+
 pg_admin_url() {
   echo "${TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 }
