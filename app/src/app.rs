@@ -27,6 +27,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <HashedStylesheet options=options.clone() />
                 <link rel="icon" href="/favicon.ico" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
+                <meta name="theme-color" content="#0c419a" />
+                // The service worker keeps static files and answers the offline page (public/sw.js).
+                <script nonce=leptos::nonce::use_nonce()>
+                    "if('serviceWorker'in navigator)navigator.serviceWorker.register('/sw.js')"
+                </script>
                 {page_has_islands().then(|| view! { <HydrationScripts options islands=true /> })}
                 <MetaTags />
             </head>

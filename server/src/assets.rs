@@ -57,7 +57,13 @@ impl Assets {
     pub fn cache_control(&self, path: &str) -> Option<&'static str> {
         if path.starts_with("/pkg/") {
             Some(if self.versioned { "public, max-age=31536000, immutable" } else { "no-cache" })
-        } else if path.starts_with("/images/") || path == "/favicon.ico" {
+        } else if path == "/sw.js" {
+            // The browser checks the service worker for a new version at each visit.
+            Some("no-cache")
+        } else if path.starts_with("/images/")
+            || path.starts_with("/icons/")
+            || matches!(path, "/favicon.ico" | "/manifest.webmanifest" | "/hors-ligne.css")
+        {
             Some("public, max-age=86400")
         } else {
             None
@@ -76,6 +82,9 @@ mod tests {
         assert_eq!(assets.stylesheet, "/pkg/payer-creance.Qx9-w_1.css");
         assert_eq!(assets.cache_control("/pkg/payer-creance.def.wasm"), Some("public, max-age=31536000, immutable"));
         assert_eq!(assets.cache_control("/images/avis-reference.svg"), Some("public, max-age=86400"));
+        assert_eq!(assets.cache_control("/icons/icon-192.png"), Some("public, max-age=86400"));
+        assert_eq!(assets.cache_control("/manifest.webmanifest"), Some("public, max-age=86400"));
+        assert_eq!(assets.cache_control("/sw.js"), Some("no-cache"));
         assert_eq!(assets.cache_control("/accueil"), None);
     }
 
