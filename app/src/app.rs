@@ -9,6 +9,7 @@ use crate::pages::messages::{MailboxPage, MessagePage};
 use crate::pages::overview::OverviewPage;
 use crate::pages::pay::{kiosk_redirect::KioskRedirectPage, reference::ReferencePage, selection::SelectionPage};
 use crate::pages::payments::MyPaymentsPage;
+use crate::pages::terminal::{IdleCountdown, is_terminal};
 use crate::pages::{home::HomePage, not_found::NotFound, sign_in::SignInPage};
 use crate::routes;
 use leptos::prelude::*;
@@ -18,6 +19,7 @@ use leptos_router::{SsrMode, path};
 
 /// The document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let terminal = is_terminal();
     view! {
         <!DOCTYPE html>
         <html lang="fr">
@@ -37,8 +39,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 {page_has_islands().then(|| view! { <HydrationScripts options islands=true /> })}
                 <MetaTags />
             </head>
-            <body>
+            <body class=terminal.then_some("borne")>
                 <App />
+                {terminal.then(|| view! { <IdleCountdown /> })}
             </body>
         </html>
     }

@@ -36,6 +36,8 @@ pub const AGENT_EXPORT_CSV: &str = "/agent/export.csv";
 
 /// Where the kiosk sends the browser back (a server route).
 pub const KIOSK_RETURN: &str = "/paiement/retour";
+/// A public terminal's start page: switches its browser to terminal mode.
+pub const TERMINAL: &str = "/borne";
 /// Where the kiosk posts its answer server to server (a server route).
 pub const KIOSK_AUTOMATIC_RESPONSE: &str = "/paiement/reponse-automatique";
 

@@ -19,6 +19,10 @@ for (const width of PHONE_WIDTHS) {
       const signIn = new SignInPage(page);
       await signIn.goto();
       await expectFitsPhone(page, 'sign-in');
+      // The service worker's page when the network is cut, as a file.
+      await page.goto('/hors-ligne.html');
+      await expectFitsPhone(page, 'offline page');
+      await signIn.goto();
       await signIn.signIn({ nir: '12', password: '' });
       await expect(page.getByRole('alert')).toBeVisible();
       await expectFitsPhone(page, 'sign-in with errors');

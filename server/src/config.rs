@@ -21,6 +21,7 @@
 //! | `METRICS_ADDR` | none: the address of `/metrics` (Prometheus); never the public one |
 //! | `LOG_FORMAT` | `text`; `json` for log shippers (read by `telemetry`) |
 //! | `SHUTDOWN_GRACE_SECONDS` | `0` (up to 60): on SIGTERM, how long `/readyz` answers 503 while requests are still served, before new connections are refused |
+//! | `TERMINAL_MODE` | `false`: every browser is a public terminal's (BMS); one terminal's browser is switched by opening `/borne` |
 //! | `BENCH_BASELINE` | `false`: serve `/bench/baseline`, the benchmark's bare query handler |
 //!
 //! Safe in production by default: when `PUBLIC_URL` is `https://`, the
@@ -93,6 +94,8 @@ pub struct Settings {
     pub bank_form_hosts: Vec<String>,
     /// On SIGTERM, how long readiness fails while the server still serves.
     pub shutdown_grace_seconds: u64,
+    /// Every browser is a public terminal's.
+    pub terminal_mode: bool,
 }
 
 impl Settings {
@@ -211,6 +214,7 @@ impl Settings {
             },
             shutdown_grace_seconds: u64::try_from(shutdown_grace_seconds).unwrap_or(0),
             bank_form_hosts,
+            terminal_mode: flag("TERMINAL_MODE") == Some(true),
         })
     }
 }

@@ -138,6 +138,7 @@ impl Application {
                 eligibility: settings.eligibility,
                 session_idle_timeout_ms: settings.session_idle_minutes * 60 * 1000,
                 trusted_proxies: settings.trusted_proxies.clone(),
+                terminal_mode: settings.terminal_mode,
             }),
         };
         let leptos = LeptosOptions::builder()
@@ -297,6 +298,7 @@ fn router(state: ServerState) -> Router {
         .route(routes::KIOSK_RETURN, post(answers::normal_return))
         .route(routes::KIOSK_AUTOMATIC_RESPONSE, post(answers::automatic_response))
         .route(routes::MESSAGE_PDF_PATTERN, get(documents::message_pdf))
+        .route(routes::TERMINAL, get(terminal_switch))
         .route(routes::AGENT_EXPORT_CSV, get(documents::payments_csv))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos.clone()))
         .fallback(file_and_error_handler_with_context::<ServerState, _>(context, shell))
@@ -310,6 +312,18 @@ fn router(state: ServerState) -> Router {
         // Every request, health checks included, logged and measured.
         .layer(axum::middleware::from_fn_with_state(state.app.clone(), access_log::log_requests))
         .with_state(state)
+}
+
+/// `GET /borne`: switches this browser to terminal mode (a year-long cookie)
+/// and sends it to the sign-in page; a public terminal's start page.
+async fn terminal_switch(axum::extract::State(state): axum::extract::State<ServerState>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let cookie = app::ssr::infra::terminal::set_cookie_header(state.app.settings.secure_cookies());
+    (
+        http::StatusCode::SEE_OTHER,
+        [(http::header::LOCATION, routes::SIGN_IN.to_owned()), (http::header::SET_COOKIE, cookie)],
+    )
+        .into_response()
 }
 
 /// Ctrl-C or SIGTERM.

@@ -8,6 +8,7 @@ pub mod messages;
 pub mod overview;
 pub mod pay;
 pub mod payments;
+pub mod terminal;
 
 pub use crate::error::AppError;
 

@@ -4,6 +4,7 @@
 //! The server renders the whole field (what was typed before, its error); the
 //! island only listens to the input and updates the message in place.
 
+use crate::api::terminal::is_terminal;
 use crate::components::error_summary::error_text;
 use crate::domain::Nir;
 use leptos::prelude::*;
@@ -43,7 +44,8 @@ pub fn NirField(value: String, error: Option<String>) -> impl IntoView {
                     id="nir"
                     name="nir"
                     type="text"
-                    autocomplete="username"
+                    // A public terminal's browser keeps no one's identifiers.
+                    autocomplete=if is_terminal() { "off" } else { "username" }
                     spellcheck="false"
                     required
                     aria-describedby="nir-hint nir-error"

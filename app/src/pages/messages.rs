@@ -1,6 +1,7 @@
 //! «Ma messagerie»: the list and one message.
 
 use crate::api::messages::{DeleteMessage, MailboxView, MessagePageView, MessageView, mailbox_page, message_page};
+use crate::api::terminal::is_terminal;
 use crate::components::layout::{InsuredLayout, Section};
 use crate::pages::with_data;
 use crate::routes;
@@ -119,7 +120,15 @@ fn MessageBody(message: MessageView, confirm: bool) -> impl IntoView {
         </article>
         <div class="actions no-print">
             <a class="button button--secondary" href=routes::message_delete(&id)>"SUPPRIMER"</a>
-            <a class="button button--secondary" href=routes::message_pdf(&id) download>"TÉLÉCHARGER EN PDF"</a>
+            // On a public terminal the acknowledgement is printed there, never downloaded.
+            {(!is_terminal())
+                .then(|| {
+                    view! {
+                        <a class="button button--secondary" href=routes::message_pdf(&id) download>
+                            "TÉLÉCHARGER EN PDF"
+                        </a>
+                    }
+                })}
             <button type="button" class="button button--secondary" id="print" hidden>"IMPRIMER"</button>
             <a class="button button--secondary" href=routes::MAILBOX>"RETOUR"</a>
         </div>

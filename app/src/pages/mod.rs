@@ -10,6 +10,7 @@ pub mod overview;
 pub mod pay;
 pub mod payments;
 pub mod sign_in;
+pub mod terminal;
 
 use crate::api::AppError;
 use leptos::prelude::*;

@@ -2,6 +2,7 @@
 
 use super::with_data;
 use crate::api::auth::{SignIn, sign_in_page};
+use crate::api::terminal::is_terminal;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::field::TextField;
 use crate::components::layout::{Footer, PlainHeader};
@@ -39,7 +40,7 @@ fn SignInForm(form: crate::api::FormState) -> impl IntoView {
                     name="password"
                     label="Mot de passe *"
                     kind="password"
-                    autocomplete="current-password"
+                    autocomplete=if is_terminal() { "off" } else { "current-password" }
                     error=form.error("password")
                 />
                 <button type="submit" class="button">

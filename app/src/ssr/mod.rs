@@ -70,9 +70,32 @@ pub struct AppSettings {
     pub session_idle_timeout_ms: i64,
     /// The proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: infra::client_address::TrustedProxies,
+    /// Every browser is a public terminal's (`TERMINAL_MODE`; see `infra::terminal`).
+    pub terminal_mode: bool,
 }
 
 impl AppSettings {
+    /// Settings for unit tests: served at `public_url`, a real-looking kiosk,
+    /// everything else at its default.
+    #[cfg(test)]
+    pub(crate) fn for_tests(public_url: &str) -> AppSettings {
+        AppSettings {
+            public_url: public_url.to_owned(),
+            kiosk: KioskSettings {
+                paypage_url: "https://payment-webinit.sips-services.com/paymentInit".to_owned(),
+                merchant_id: "211000021310001".to_owned(),
+                key_version: "3".to_owned(),
+                secret_key: Secret::new("k".to_owned()),
+                interface_version: "HP_2.20".to_owned(),
+                form_hosts: vec!["https://*.sips-services.com".to_owned()],
+            },
+            eligibility: Default::default(),
+            session_idle_timeout_ms: 0,
+            trusted_proxies: Default::default(),
+            terminal_mode: false,
+        }
+    }
+
     /// True when the app is served over TLS: cookies then get `Secure` and the
     /// `__Host-` prefix.
     pub fn secure_cookies(&self) -> bool {

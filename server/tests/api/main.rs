@@ -17,3 +17,4 @@ mod reference;
 mod render;
 mod scale_out;
 mod sign_in;
+mod terminal;

@@ -77,7 +77,8 @@ pub async fn session_of(state: &AppState, headers: &http::HeaderMap) -> Result<O
         .find_map(|h| session::token_from_cookie_header(h, state.settings.secure_cookies()));
     match token {
         Some(token) => {
-            session::find(&state.store, state.clock.now_ms(), state.settings.session_idle_timeout_ms, token).await
+            let idle_ms = super::terminal::session_idle_ms(&state.settings, headers);
+            session::find(&state.store, state.clock.now_ms(), idle_ms, token).await
         }
         None => Ok(None),
     }
@@ -90,6 +91,20 @@ pub fn client_address(state: &AppState) -> Option<String> {
     let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?.0.ip();
     let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
     Some(state.settings.trusted_proxies.client(peer, forwarded).to_string())
+}
+
+/// Whether this request comes from a public terminal (`terminal`).
+pub fn is_terminal(state: &AppState) -> bool {
+    parts().is_ok_and(|parts| super::terminal::is_terminal(&state.settings, &parts.headers))
+}
+
+/// How long this request's session may stay without a request (shorter on a
+/// public terminal).
+pub fn session_idle_ms(state: &AppState) -> i64 {
+    match parts() {
+        Ok(parts) => super::terminal::session_idle_ms(&state.settings, &parts.headers),
+        Err(_) => state.settings.session_idle_timeout_ms,
+    }
 }
 
 /// The live session of this request, if any.

@@ -1,6 +1,6 @@
 //! What every service stands on: the database, the clock and Paris time, the
 //! audit trail, sessions and the request context of a server function,
-//! password hashing, the Content-Security-Policy, the measures. Nothing here knows a
+//! password hashing, the Content-Security-Policy, the measures, public terminals. Nothing here knows a
 //! service above it.
 
 pub mod audit;
@@ -12,4 +12,5 @@ pub mod metrics;
 pub mod password;
 pub mod security;
 pub mod session;
+pub mod terminal;
 pub mod time;

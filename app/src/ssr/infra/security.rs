@@ -33,24 +33,11 @@ pub fn origin_of(url: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::{content_security_policy, origin_of};
-    use crate::ssr::{AppSettings, KioskSettings, Secret};
+    use crate::ssr::AppSettings;
 
     #[test]
     fn forms_may_post_to_the_app_the_kiosk_and_the_banks_other_hosts_only() {
-        let settings = AppSettings {
-            public_url: "https://paiement.example".to_owned(),
-            kiosk: KioskSettings {
-                paypage_url: "https://payment-webinit.sips-services.com/paymentInit".to_owned(),
-                merchant_id: "211000021310001".to_owned(),
-                key_version: "3".to_owned(),
-                secret_key: Secret::new("k".to_owned()),
-                interface_version: "HP_2.20".to_owned(),
-                form_hosts: vec!["https://*.sips-services.com".to_owned()],
-            },
-            eligibility: Default::default(),
-            session_idle_timeout_ms: 0,
-            trusted_proxies: Default::default(),
-        };
+        let settings = AppSettings::for_tests("https://paiement.example");
         let policy = content_security_policy(&settings, None);
         assert!(
             policy.contains(

@@ -88,7 +88,7 @@ pub fn cookie_name(secure: bool) -> &'static str {
 /// A `Set-Cookie` value: host-only, for every path, out of scripts' reach,
 /// never sent cross-site; `Secure` over TLS; for the browser's session, or
 /// `max_age` seconds.
-fn cookie_header(name: &str, value: &str, max_age: Option<u32>, secure: bool) -> String {
+pub(crate) fn cookie_header(name: &str, value: &str, max_age: Option<u32>, secure: bool) -> String {
     let max_age = max_age.map(|seconds| format!("; Max-Age={seconds}")).unwrap_or_default();
     let secure = if secure { "; Secure" } else { "" };
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{max_age}{secure}")

@@ -6,8 +6,8 @@
 use crate::error::AppError;
 use crate::ssr::AppState;
 use crate::ssr::infra::context::{
-    clear_session_cookie, client_address, current_session, db_error, fail, leave_flash, redirect, set_session_cookie,
-    state, unexpected,
+    clear_session_cookie, client_address, current_session, db_error, fail, leave_flash, redirect, session_idle_ms,
+    set_session_cookie, state, unexpected,
 };
 use crate::ssr::infra::metrics;
 use crate::ssr::infra::password::{self, PasswordError};
@@ -103,15 +103,10 @@ where
     if let Some(previous) = previous {
         session::delete(&state.store, &previous.id_hash).await.map_err(db_error)?;
     }
-    let token = session::create(
-        &state.store,
-        now,
-        state.settings.session_idle_timeout_ms,
-        &owner(account.id.clone()),
-        account.last_sign_in_at,
-    )
-    .await
-    .map_err(db_error)?;
+    let token =
+        session::create(&state.store, now, session_idle_ms(state), &owner(account.id.clone()), account.last_sign_in_at)
+            .await
+            .map_err(db_error)?;
     record_sign_in(account.id, now).await.map_err(db_error)?;
     set_session_cookie(state, &token);
     tracing::info!(form = form.page, "signed in");

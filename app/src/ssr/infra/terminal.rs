@@ -1,0 +1,103 @@
+//! Public terminals (BMS, the bornes multi-services of the caisses' reception
+//! areas): a whole site in terminal mode (`TERMINAL_MODE=true`), or one
+//! terminal's browser, switched once by opening `/borne`, which leaves it a
+//! year-long cookie. A terminal's pages have large touch targets, no password
+//! autofill, a visible idle countdown that signs out after 2 minutes without
+//! input, and acknowledgements printed rather than downloaded; its sessions end
+//! on the server after 3 minutes without a request, whatever the countdown did.
+
+use super::session::cookie_header;
+use crate::ssr::AppSettings;
+use http::HeaderMap;
+use http::header::COOKIE;
+
+/// The countdown on the terminal's screen: no input for this long signs out.
+pub const IDLE_SIGN_OUT_MS: i64 = 2 * 60 * 1000;
+
+/// A terminal's session ends on the server after this long without a request
+/// (the countdown signs out before; this holds if its script could not run).
+pub const SESSION_IDLE_MS: i64 = 3 * 60 * 1000;
+
+/// The switch cookie lives a year (400 days is the browsers' limit).
+const COOKIE_SECONDS: u32 = 365 * 24 * 3600;
+
+/// The switch cookie's name.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure { "__Host-pc_borne" } else { "pc_borne" }
+}
+
+/// The `Set-Cookie` value that switches a browser to terminal mode.
+pub fn set_cookie_header(secure: bool) -> String {
+    cookie_header(cookie_name(secure), "1", Some(COOKIE_SECONDS), secure)
+}
+
+/// Whether a request with these headers comes from a terminal.
+pub fn is_terminal(settings: &AppSettings, headers: &HeaderMap) -> bool {
+    let name = cookie_name(settings.secure_cookies());
+    settings.terminal_mode
+        || headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).any(|header| {
+            header
+                .split(';')
+                .filter_map(|pair| pair.trim().split_once('='))
+                .any(|(key, value)| key == name && value == "1")
+        })
+}
+
+/// How long a session of this request may stay without a request.
+pub fn session_idle_ms(settings: &AppSettings, headers: &HeaderMap) -> i64 {
+    match is_terminal(settings, headers) {
+        true => settings.session_idle_timeout_ms.min(SESSION_IDLE_MS),
+        false => settings.session_idle_timeout_ms,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn settings(terminal_mode: bool, public_url: &str) -> AppSettings {
+        let mut settings = AppSettings::for_tests(public_url);
+        settings.terminal_mode = terminal_mode;
+        settings.session_idle_timeout_ms = 30 * 60 * 1000;
+        settings
+    }
+
+    fn with_cookie(cookie: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_str(cookie).expect("a header"));
+        headers
+    }
+
+    #[test]
+    fn a_terminal_is_the_site_setting_or_the_switch_cookie_of_its_scheme() {
+        let http = settings(false, "http://127.0.0.1:3000");
+        assert!(!is_terminal(&http, &HeaderMap::new()));
+        assert!(is_terminal(&http, &with_cookie("pc_session=x; pc_borne=1")));
+        assert!(!is_terminal(&http, &with_cookie("pc_borne=0")));
+        assert!(!is_terminal(&http, &with_cookie("xpc_borne=1")));
+        let https = settings(false, "https://paiement.ameli.example");
+        assert!(!is_terminal(&https, &with_cookie("pc_borne=1")), "over TLS the cookie has its prefix");
+        assert!(is_terminal(&https, &with_cookie("__Host-pc_borne=1")));
+        assert!(is_terminal(&settings(true, "http://127.0.0.1:3000"), &HeaderMap::new()));
+    }
+
+    #[test]
+    fn a_terminal_session_ends_after_three_minutes_without_a_request_others_after_the_setting() {
+        let site = settings(false, "http://127.0.0.1:3000");
+        assert_eq!(session_idle_ms(&site, &HeaderMap::new()), 30 * 60 * 1000);
+        assert_eq!(session_idle_ms(&site, &with_cookie("pc_borne=1")), 3 * 60 * 1000);
+        let mut short = settings(true, "http://127.0.0.1:3000");
+        short.session_idle_timeout_ms = 60 * 1000;
+        assert_eq!(session_idle_ms(&short, &HeaderMap::new()), 60 * 1000, "never longer than the setting");
+    }
+
+    #[test]
+    fn the_switch_cookie_is_host_only_out_of_scripts_for_a_year() {
+        assert_eq!(set_cookie_header(false), "pc_borne=1; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000");
+        assert_eq!(
+            set_cookie_header(true),
+            "__Host-pc_borne=1; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000; Secure"
+        );
+    }
+}

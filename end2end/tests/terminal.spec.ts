@@ -1,0 +1,52 @@
+import { test, expect } from '@playwright/test';
+import { HomePage, SignInPage } from './fixtures/pages';
+import { newPerson } from './fixtures/server';
+import { expectAccessible } from './fixtures/axe';
+
+// A BMS's screen: portrait, full HD.
+test.use({ viewport: { width: 1080, height: 1920 } });
+
+test('a public terminal at 1080×1920: /borne switches it, no autofill, targets of 64 px, a visible countdown that an input restarts, a warning 30 s before, and 2 minutes without input sign out and clear the screen', async ({
+  page,
+}) => {
+  await page.clock.install();
+  const pierre = newPerson('pierre');
+  await page.goto('/borne');
+  await expect(page).toHaveURL(/\/connexion$/);
+  await expect(page.locator('body')).toHaveClass('borne');
+  const signIn = new SignInPage(page);
+  await expect(signIn.nir).toHaveAttribute('autocomplete', 'off');
+  await expect(signIn.password).toHaveAttribute('autocomplete', 'off');
+  for (const target of [signIn.nir, signIn.password, signIn.submit]) {
+    expect((await target.boundingBox())?.height).toBeGreaterThanOrEqual(64);
+  }
+  await signIn.nir.fill(pierre.nir);
+  await signIn.password.fill(pierre.password);
+  await signIn.submit.click();
+  await new HomePage(page).expectSignedIn(pierre.name);
+  for (const link of await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link').all()) {
+    expect((await link.boundingBox())?.height).toBeGreaterThanOrEqual(64);
+  }
+  await expectAccessible(page);
+
+  const left = page.getByRole('timer');
+  await expect(left).toBeVisible();
+  await expect(left).toHaveText(/^(2:00|1:5\d)$/);
+  await page.clock.fastForward('01:00');
+  await expect(left).toHaveText(/^(1:00|0:59)$/);
+  await page.mouse.click(540, 1000);
+  await page.clock.fastForward('00:02');
+  await expect(left).toHaveText(/^1:5\d$/);
+
+  await page.clock.fastForward('01:31');
+  await expect(page.locator('#idle-warning')).toHaveText(
+    "Vous allez être déconnecté dans 30 secondes : touchez l'écran pour continuer.",
+  );
+  await page.clock.fastForward('00:30');
+  await expect(page).toHaveURL(/\/connexion$/);
+  await expect(page.getByText(pierre.name)).toHaveCount(0);
+  await expect(signIn.nir).toHaveValue('');
+  // The session ended on the server too.
+  await page.goto('/accueil');
+  await expect(page).toHaveURL(/\/connexion$/);
+});
