@@ -4,10 +4,10 @@
 pub use crate::api::terminal::is_terminal;
 use leptos::prelude::*;
 
-/// The idle countdown: shown by its script, which signs out (or, before a
-/// sign-in, reloads the empty sign-in page) after 2 minutes without a touch, a
-/// key or a scroll, after clearing the screen; 30 seconds before, it says so
-/// to screen readers too. Without JavaScript the server's shorter session
+/// The idle countdown: shown by its script, which after 2 minutes without a
+/// touch, a key or a scroll clears the screen and posts the page's sign-out
+/// form (a person's or an agent's), or, on a page without one, reloads the
+/// empty sign-in page; 30 seconds before, it says so to screen readers too. Without JavaScript the server's shorter session
 /// (3 minutes) still ends it.
 #[component]
 pub fn IdleCountdown() -> impl IntoView {
@@ -31,7 +31,7 @@ warning=document.getElementById('idle-warning'),last=Date.now(),warned=false,tim
 box.hidden=false;
 function reset(){last=Date.now();if(warned){warned=false;warning.textContent='';}}
 ['pointerdown','keydown','input','wheel','touchstart'].forEach(function(e){document.addEventListener(e,reset,{capture:true,passive:true});});
-function end(){clearInterval(timer);var out=document.querySelector('form[action$="/deconnexion"]');
+function end(){clearInterval(timer);var out=document.querySelector('form[action$="deconnexion"]');
 if(out){var f=document.createElement('form');f.method='post';f.action=out.action;document.body.replaceChildren(f);f.submit();}
 else{document.body.replaceChildren();location.replace('/connexion');}}
 function tick(){var rest=LIMIT-(Date.now()-last);if(rest<=0){end();return;}
