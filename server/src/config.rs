@@ -22,6 +22,7 @@
 //! | `LOG_FORMAT` | `text`; `json` for log shippers (read by `telemetry`) |
 //! | `SHUTDOWN_GRACE_SECONDS` | `0` (up to 60): on SIGTERM, how long `/readyz` answers 503 while requests are still served, before new connections are refused |
 //! | `TERMINAL_MODE` | `false`: every browser is a public terminal's (BMS); one terminal's browser is switched by opening `/borne` |
+//! | `TERMINAL_KEY` | none: on a public (https) site, `/borne` switches a browser only given `?cle=` this key (else 404) |
 //! | `BENCH_BASELINE` | `false`: serve `/bench/baseline`, the benchmark's bare query handler |
 //!
 //! Safe in production by default: when `PUBLIC_URL` is `https://`, the
@@ -96,6 +97,8 @@ pub struct Settings {
     pub shutdown_grace_seconds: u64,
     /// Every browser is a public terminal's.
     pub terminal_mode: bool,
+    /// On a public site, the key `/borne?cle=` must give to switch a browser.
+    pub terminal_key: Option<Secret<String>>,
 }
 
 impl Settings {
@@ -215,6 +218,7 @@ impl Settings {
             shutdown_grace_seconds: u64::try_from(shutdown_grace_seconds).unwrap_or(0),
             bank_form_hosts,
             terminal_mode: flag("TERMINAL_MODE") == Some(true),
+            terminal_key: lookup("TERMINAL_KEY").filter(|key| !key.is_empty()).map(Secret::new),
         })
     }
 }

@@ -139,6 +139,7 @@ impl Application {
                 session_idle_timeout_ms: settings.session_idle_minutes * 60 * 1000,
                 trusted_proxies: settings.trusted_proxies.clone(),
                 terminal_mode: settings.terminal_mode,
+                terminal_key: settings.terminal_key.clone(),
             }),
         };
         let leptos = LeptosOptions::builder()
@@ -314,11 +315,26 @@ fn router(state: ServerState) -> Router {
         .with_state(state)
 }
 
-/// `GET /borne`: switches this browser to terminal mode (a year-long cookie)
-/// and sends it to the sign-in page; a public terminal's start page.
-async fn terminal_switch(axum::extract::State(state): axum::extract::State<ServerState>) -> axum::response::Response {
+/// `/borne`'s query: on a public site, the terminals' key.
+#[derive(serde::Deserialize)]
+struct TerminalQuery {
+    cle: Option<String>,
+}
+
+/// `GET /borne[?cle=…]`: switches this browser to terminal mode (a year-long
+/// cookie) and sends it to the sign-in page; a public terminal's start page.
+/// On a public site without the right key: 404.
+async fn terminal_switch(
+    axum::extract::State(state): axum::extract::State<ServerState>,
+    axum::extract::Query(query): axum::extract::Query<TerminalQuery>,
+) -> axum::response::Response {
+    use app::ssr::infra::terminal;
     use axum::response::IntoResponse;
-    let cookie = app::ssr::infra::terminal::set_cookie_header(state.app.settings.secure_cookies());
+    let settings = &state.app.settings;
+    if !terminal::may_switch(settings, query.cle.as_deref()) {
+        return http::StatusCode::NOT_FOUND.into_response();
+    }
+    let cookie = terminal::set_cookie_header(settings.secure_cookies());
     (
         http::StatusCode::SEE_OTHER,
         [(http::header::LOCATION, routes::SIGN_IN.to_owned()), (http::header::SET_COOKIE, cookie)],

@@ -72,6 +72,8 @@ pub struct AppSettings {
     pub trusted_proxies: infra::client_address::TrustedProxies,
     /// Every browser is a public terminal's (`TERMINAL_MODE`; see `infra::terminal`).
     pub terminal_mode: bool,
+    /// On a public site, the key that `/borne` needs (`TERMINAL_KEY`).
+    pub terminal_key: Option<Secret<String>>,
 }
 
 impl AppSettings {
@@ -93,6 +95,7 @@ impl AppSettings {
             session_idle_timeout_ms: 0,
             trusted_proxies: Default::default(),
             terminal_mode: false,
+            terminal_key: None,
         }
     }
 

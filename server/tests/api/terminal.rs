@@ -43,6 +43,33 @@ on_both_engines! {
         assert_eq!(desk.get_page("/accueil").await.status(), StatusCode::OK, "the ordinary session lives on");
     }
 
+    async fn on_a_public_site_borne_switches_a_browser_only_with_the_terminals_key(app) {
+        let public = |key: Option<&str>| {
+            let mut settings = vec![
+                ("PUBLIC_URL", "https://payer.example.fr".to_owned()),
+                ("ALLOW_TEST_KIOSK", "true".to_owned()),
+                ("DEMO_DATA", "true".to_owned()),
+            ];
+            settings.extend(key.map(|key| ("TERMINAL_KEY", key.to_owned())));
+            settings
+        };
+        let unkeyed = spawn_app_with(app_engine(&app), &public(None)).await;
+        assert_eq!(unkeyed.get_page("/borne").await.status(), StatusCode::NOT_FOUND, "no key set: no switch");
+        assert_eq!(unkeyed.get_page("/borne?cle=").await.status(), StatusCode::NOT_FOUND);
+        unkeyed.cleanup().await;
+        let keyed = spawn_app_with(app_engine(&app), &public(Some("borne-7f3a"))).await;
+        for wrong in ["/borne", "/borne?cle=borne-7f3b", "/borne?cle=borne-7f3"] {
+            let refused = keyed.get_page(wrong).await;
+            assert_eq!(refused.status(), StatusCode::NOT_FOUND, "{wrong}");
+            assert!(refused.headers().get(SET_COOKIE).is_none(), "{wrong}");
+        }
+        let switched = keyed.get_page("/borne?cle=borne-7f3a").await;
+        assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+        let cookie = switched.headers().get(SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        assert!(cookie.starts_with("__Host-pc_borne=1;") && cookie.ends_with("; Secure"), "{cookie}");
+        keyed.cleanup().await;
+    }
+
     async fn a_terminal_prints_the_acknowledgement_and_offers_no_download(app) {
         let kiosk = terminal(&app).await;
         assert_eq!(location(&kiosk.sign_in(PIERRE_NIR, PIERRE_PASSWORD).await), "/accueil");

@@ -1,7 +1,8 @@
 //! Public terminals (BMS, the bornes multi-services of the caisses' reception
 //! areas): a whole site in terminal mode (`TERMINAL_MODE=true`), or one
 //! terminal's browser, switched once by opening `/borne`, which leaves it a
-//! year-long cookie. A terminal's pages have large touch targets, no password
+//! year-long cookie (on a public site only with `?cle=` the configured
+//! `TERMINAL_KEY`). A terminal's pages have large touch targets, no password
 //! autofill, a visible idle countdown that signs out after 2 minutes without
 //! input, and acknowledgements printed rather than downloaded; its sessions end
 //! on the server after 3 minutes without a request, whatever the countdown did.
@@ -10,6 +11,7 @@ use super::session::cookie_header;
 use crate::ssr::AppSettings;
 use http::HeaderMap;
 use http::header::COOKIE;
+use sha2::{Digest, Sha256};
 
 /// The countdown on the terminal's screen: no input for this long signs out.
 pub const IDLE_SIGN_OUT_MS: i64 = 2 * 60 * 1000;
@@ -29,6 +31,23 @@ pub fn cookie_name(secure: bool) -> &'static str {
 /// The `Set-Cookie` value that switches a browser to terminal mode.
 pub fn set_cookie_header(secure: bool) -> String {
     cookie_header(cookie_name(secure), "1", Some(COOKIE_SECONDS), secure)
+}
+
+/// Whether `/borne` may switch a browser given the query's `key`: on a demonstration
+/// (http) site always; on a public (https) site only with the configured
+/// `TERMINAL_KEY`, so that no link from elsewhere leaves a person's own browser
+/// in terminal mode.
+pub fn may_switch(settings: &AppSettings, key: Option<&str>) -> bool {
+    if !settings.secure_cookies() {
+        return true;
+    }
+    match (&settings.terminal_key, key) {
+        // Digests compared: the time taken tells nothing of the key's characters.
+        (Some(expected), Some(given)) => {
+            Sha256::digest(expected.expose().as_bytes()) == Sha256::digest(given.as_bytes())
+        }
+        _ => false,
+    }
 }
 
 /// Whether a request with these headers comes from a terminal.
@@ -90,6 +109,17 @@ mod tests {
         let mut short = settings(true, "http://127.0.0.1:3000");
         short.session_idle_timeout_ms = 60 * 1000;
         assert_eq!(session_idle_ms(&short, &HeaderMap::new()), 60 * 1000, "never longer than the setting");
+    }
+
+    #[test]
+    fn a_public_site_switches_a_browser_only_with_its_key_a_demonstration_always() {
+        let demo = settings(false, "http://127.0.0.1:3000");
+        assert!(may_switch(&demo, None));
+        let mut public = settings(false, "https://paiement.ameli.example");
+        assert!(!may_switch(&public, None) && !may_switch(&public, Some("")), "no key set: never");
+        public.terminal_key = Some(crate::ssr::Secret::new("borne-7f3a".to_owned()));
+        assert!(may_switch(&public, Some("borne-7f3a")));
+        assert!(!may_switch(&public, None) && !may_switch(&public, Some("borne-7f3b")));
     }
 
     #[test]
