@@ -61,8 +61,8 @@ ensure_chromium() {
 }
 
 ensure_nginx() {
-  if [ -x /usr/sbin/nginx ]; then return; fi
-  step "Installing nginx (Debian)"
+  if [ -x /usr/sbin/nginx ] && command -v openssl >/dev/null; then return; fi
+  step "Installing nginx and openssl (Debian)"
   as_root apt-get update -qq
   # Only the program is wanted (run-cluster runs it with its own
   # configuration): the package's own service is not started.
@@ -72,7 +72,7 @@ ensure_nginx() {
     as_root chmod +x "$policy"
     made=1
   fi
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl
   if [ -n "$made" ]; then as_root rm -f "$policy"; fi
 }
 
