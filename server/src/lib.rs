@@ -1,8 +1,8 @@
 //! The server of «Payer une créance»: configuration, start-up, the HTTP policy
 //! every exchange goes through, and the HTTP routes that are not Leptos pages
-//! (the kiosk's answers, the PDF acknowledgement, the CSV export). The embedded
-//! kiosk simulator is the `kiosk` crate, wired in by [`startup`] when no real
-//! bank is configured.
+//! (the kiosk's answers, the PDF acknowledgement, the CSV export, a public
+//! terminal's switch). The embedded kiosk simulator is the `kiosk` crate,
+//! wired in by [`startup`] when no real bank is configured.
 
 pub mod access_log;
 pub mod answers;
@@ -18,6 +18,7 @@ pub mod http_policy;
 pub mod metrics;
 pub mod startup;
 pub mod telemetry;
+pub mod terminal;
 
 pub use config::Settings;
 pub use startup::Application;

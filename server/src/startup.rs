@@ -2,7 +2,7 @@
 
 use crate::assets::{self, Assets};
 use crate::config::Settings;
-use crate::{access_log, answers, documents, health, housekeeping, http_policy, metrics};
+use crate::{access_log, answers, documents, health, housekeeping, http_policy, metrics, terminal};
 use anyhow::Context;
 use app::ssr::{AppSettings, AppState, Clock, KioskSettings, Secret, Store, demo};
 use app::{App, routes, shell};
@@ -299,7 +299,7 @@ fn router(state: ServerState) -> Router {
         .route(routes::KIOSK_RETURN, post(answers::normal_return))
         .route(routes::KIOSK_AUTOMATIC_RESPONSE, post(answers::automatic_response))
         .route(routes::MESSAGE_PDF_PATTERN, get(documents::message_pdf))
-        .route(routes::TERMINAL, get(terminal_switch))
+        .route(routes::TERMINAL, get(terminal::switch))
         .route(routes::AGENT_EXPORT_CSV, get(documents::payments_csv))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos.clone()))
         .fallback(file_and_error_handler_with_context::<ServerState, _>(context, shell))
@@ -313,33 +313,6 @@ fn router(state: ServerState) -> Router {
         // Every request, health checks included, logged and measured.
         .layer(axum::middleware::from_fn_with_state(state.app.clone(), access_log::log_requests))
         .with_state(state)
-}
-
-/// `/borne`'s query: on a public site, the terminals' key.
-#[derive(serde::Deserialize)]
-struct TerminalQuery {
-    cle: Option<String>,
-}
-
-/// `GET /borne[?cle=…]`: switches this browser to terminal mode (a year-long
-/// cookie) and sends it to the sign-in page; a public terminal's start page.
-/// On a public site without the right key: 404.
-async fn terminal_switch(
-    axum::extract::State(state): axum::extract::State<ServerState>,
-    axum::extract::Query(query): axum::extract::Query<TerminalQuery>,
-) -> axum::response::Response {
-    use app::ssr::infra::terminal;
-    use axum::response::IntoResponse;
-    let settings = &state.app.settings;
-    if !terminal::may_switch(settings, query.cle.as_deref()) {
-        return http::StatusCode::NOT_FOUND.into_response();
-    }
-    let cookie = terminal::set_cookie_header(settings.secure_cookies());
-    (
-        http::StatusCode::SEE_OTHER,
-        [(http::header::LOCATION, routes::SIGN_IN.to_owned()), (http::header::SET_COOKIE, cookie)],
-    )
-        .into_response()
 }
 
 /// Ctrl-C or SIGTERM.

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 /// The idle countdown: shown by its script, which after 2 minutes without a
 /// touch, a key or a scroll clears the screen and posts the page's sign-out
 /// form (a person's or an agent's), or, on a page without one, reloads the
-/// empty sign-in page; 30 seconds before, it says so to screen readers too. Without JavaScript the server's shorter session
-/// (3 minutes) still ends it.
+/// empty sign-in page; 30 seconds before, it says so to screen readers too.
+/// Without JavaScript the server's shorter session (3 minutes) still ends it.
 #[component]
 pub fn IdleCountdown() -> impl IntoView {
     view! {

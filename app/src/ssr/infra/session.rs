@@ -127,10 +127,15 @@ pub fn clear_flash_cookie_header(secure: bool) -> String {
     cookie_header(flash_cookie_name(secure), "", Some(0), secure)
 }
 
+/// The value of the cookie `name` in a `Cookie` header (the first, if sent twice).
+pub(crate) fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header.split(';').filter_map(|pair| pair.trim().split_once('=')).find(|(key, _)| *key == name).map(|(_, v)| v)
+}
+
 /// The flash a `Cookie` header carries, if it is a well-formed one.
 pub fn flash_from_cookie_header(header: &str, secure: bool) -> Option<Flash> {
     let name = flash_cookie_name(secure);
-    let value = header.split(';').filter_map(|pair| pair.trim().split_once('=')).find(|(key, _)| *key == name)?.1;
+    let value = cookie_value(header, name)?;
     if value.is_empty() || value.len() > FLASH_COOKIE_MAX {
         return None;
     }
@@ -143,12 +148,7 @@ pub fn flash_from_cookie_header(header: &str, secure: bool) -> Option<Flash> {
 
 /// Reads the session token from a `Cookie` header.
 pub fn token_from_cookie_header(header: &str, secure: bool) -> Option<&str> {
-    let name = cookie_name(secure);
-    header
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
+    cookie_value(header, cookie_name(secure))
         .filter(|value| value.len() == 43 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
 }
 

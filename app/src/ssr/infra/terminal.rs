@@ -7,17 +7,15 @@
 //! input, and acknowledgements printed rather than downloaded; its sessions end
 //! on the server after 3 minutes without a request, whatever the countdown did.
 
-use super::session::cookie_header;
+use super::session::{cookie_header, cookie_value};
 use crate::ssr::AppSettings;
 use http::HeaderMap;
 use http::header::COOKIE;
 use sha2::{Digest, Sha256};
 
-/// The countdown on the terminal's screen: no input for this long signs out.
-pub const IDLE_SIGN_OUT_MS: i64 = 2 * 60 * 1000;
-
 /// A terminal's session ends on the server after this long without a request
-/// (the countdown signs out before; this holds if its script could not run).
+/// (the page's countdown, `pages::terminal`, signs out after 2 minutes without
+/// input; this holds if its script could not run).
 pub const SESSION_IDLE_MS: i64 = 3 * 60 * 1000;
 
 /// The switch cookie lives a year (400 days is the browsers' limit).
@@ -54,12 +52,7 @@ pub fn may_switch(settings: &AppSettings, key: Option<&str>) -> bool {
 pub fn is_terminal(settings: &AppSettings, headers: &HeaderMap) -> bool {
     let name = cookie_name(settings.secure_cookies());
     settings.terminal_mode
-        || headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).any(|header| {
-            header
-                .split(';')
-                .filter_map(|pair| pair.trim().split_once('='))
-                .any(|(key, value)| key == name && value == "1")
-        })
+        || headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).any(|h| cookie_value(h, name) == Some("1"))
 }
 
 /// How long a session of this request may stay without a request.
