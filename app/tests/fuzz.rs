@@ -88,6 +88,52 @@ fn fuzz_sips_data() {
         .expect("no panic");
 }
 
+/// The bank's status answer (Sips Office JSON): arbitrary text, and objects
+/// made of its field names with arbitrary values, sealed with our key or not.
+#[test]
+fn fuzz_bank_status_answer() {
+    use sips::office::{TransactionData, json_seal};
+    let key = Secret::new("002001000000001_KEY1".to_owned());
+    let names = prop::sample::select(vec![
+        "responseCode",
+        "transactionStatus",
+        "originAmount",
+        "currentAmount",
+        "merchantId",
+        "transactionReference",
+        "authorisationId",
+        "cardData",
+        "seal",
+        "keyVersion",
+    ]);
+    let value = prop_oneof![
+        any::<String>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        any::<bool>().prop_map(serde_json::Value::from),
+        Just(serde_json::Value::Null),
+        any::<String>().prop_map(|s| serde_json::json!({ "nested": s, "list": [s, 1] })),
+    ];
+    runner()
+        .run(&(any::<String>(), prop::collection::vec((names, value), 0..10), any::<bool>()), |(text, pairs, seal)| {
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) {
+                let _ = TransactionData::from_sealed_json(&value, &key);
+            }
+            let mut fields: serde_json::Map<String, serde_json::Value> =
+                pairs.into_iter().map(|(name, value)| (name.to_owned(), value)).collect();
+            if seal {
+                let sealed = json_seal(&key, &fields);
+                fields.insert("seal".into(), sealed.into());
+            }
+            if let Ok(answer) = TransactionData::from_sealed_json(&serde_json::Value::Object(fields), &key) {
+                prop_assert!(seal, "only a message sealed with our key is read");
+                let _ = answer.verdict();
+                let _ = answer.as_payment_response("PCLCB263320000001", "1");
+            }
+            Ok(())
+        })
+        .expect("no panic, nothing unsealed is read");
+}
+
 #[test]
 fn fuzz_payment_rules() {
     let lines: Vec<app::domain::CreanceLine> = serde_json::from_str(

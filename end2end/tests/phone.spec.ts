@@ -61,6 +61,14 @@ for (const width of PHONE_WIDTHS) {
       await new SelectionStep(still).payAmount('16');
       await expect(still.getByRole('button', { name: 'Continuer vers le paiement sécurisé' })).toBeVisible();
       await expectFitsPhone(still, 'step 3, before the bank');
+      // The person leaves: Accueil shows the payment waiting for the bank.
+      await still.goto('/accueil');
+      await still.locator('summary', { hasText: 'Abandonner ce paiement' }).click();
+      await expect(still.getByRole('button', { name: "Confirmer l'abandon" })).toBeVisible();
+      await expectFitsPhone(still, 'home with a payment waiting for the bank, its abandon confirmation open');
+      await still.getByRole('button', { name: "Confirmer l'abandon" }).click();
+      await expect(still.getByRole('status').filter({ hasText: 'Ce paiement a été abandonné' })).toBeVisible();
+      await expectFitsPhone(still, 'home after abandoning a payment');
       await held.close();
 
       await step2.payAmount('20');

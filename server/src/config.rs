@@ -8,7 +8,7 @@
 //! | `LEPTOS_SITE_ROOT` | `target/site` |
 //! | `PUBLIC_URL` | `http://` + the app's address |
 //! | `KIOSK_ADDR` | `127.0.0.1:3001` (embedded simulator) |
-//! | `SIPS_PAYPAGE_URL`, `SIPS_MERCHANT_ID`, `SIPS_KEY_VERSION`, `SIPS_SECRET_KEY` | a real kiosk: all four set, then no simulator |
+//! | `SIPS_PAYPAGE_URL`, `SIPS_OFFICE_URL`, `SIPS_MERCHANT_ID`, `SIPS_KEY_VERSION`, `SIPS_SECRET_KEY` | a real kiosk: all five set, then no simulator (`SIPS_OFFICE_URL`: the Sips Office server, asked what became of a payment before it is abandoned) |
 //! | `SIPS_INTERFACE_VERSION` | `HP_2.20` |
 //! | `SIPS_FORM_HOSTS` | with a real kiosk, `https://*.sips-services.com`: the bank's other hosts the payment form may be redirected to (Content-Security-Policy `form-action` sources) |
 //! | `ELIGIBILITY_MIN_BALANCE`, `ELIGIBILITY_MAX_BALANCE` | `100`, `150` (euros) |
@@ -46,6 +46,8 @@ pub const DEFAULT_INTERFACE_VERSION: &str = "HP_2.20";
 pub struct RealKiosk {
     /// Paypage POST URL.
     pub paypage_url: String,
+    /// The Sips Office server (diagnostic calls), without a trailing slash.
+    pub office_url: String,
     /// Merchant id.
     pub merchant_id: String,
     /// Key version.
@@ -118,24 +120,24 @@ impl Settings {
                 None => Ok(Euros::from_euros(default)),
             }
         };
-        let real = [
-            lookup("SIPS_PAYPAGE_URL"),
-            lookup("SIPS_MERCHANT_ID"),
-            lookup("SIPS_KEY_VERSION"),
-            lookup("SIPS_SECRET_KEY"),
-        ];
-        let real_kiosk = match real {
-            [Some(paypage_url), Some(merchant_id), Some(key_version), Some(secret)] => {
-                let names = ["SIPS_PAYPAGE_URL", "SIPS_MERCHANT_ID", "SIPS_KEY_VERSION", "SIPS_SECRET_KEY"];
-                let values = [&paypage_url, &merchant_id, &key_version, &secret];
+        let names = ["SIPS_PAYPAGE_URL", "SIPS_OFFICE_URL", "SIPS_MERCHANT_ID", "SIPS_KEY_VERSION", "SIPS_SECRET_KEY"];
+        let real_kiosk = match names.map(&lookup) {
+            [Some(paypage_url), Some(office_url), Some(merchant_id), Some(key_version), Some(secret)] => {
+                let values = [&paypage_url, &office_url, &merchant_id, &key_version, &secret];
                 if let Some((name, _)) = names.iter().zip(values).find(|(_, value)| value.trim().is_empty()) {
-                    bail!("{name} is empty: a real kiosk needs all four SIPS_ settings");
+                    bail!("{name} is empty: a real kiosk needs all five SIPS_ settings");
                 }
-                Some(RealKiosk { paypage_url, merchant_id, key_version, secret_key: Secret::new(secret) })
+                if !(office_url.starts_with("https://") || office_url.starts_with("http://")) {
+                    bail!("SIPS_OFFICE_URL is not an http(s):// address");
+                }
+                let office_url = office_url.trim_end_matches('/').to_owned();
+                Some(RealKiosk { paypage_url, office_url, merchant_id, key_version, secret_key: Secret::new(secret) })
             }
-            [None, None, None, None] => None,
-            _ => bail!(
-                "a real kiosk needs all of SIPS_PAYPAGE_URL, SIPS_MERCHANT_ID, SIPS_KEY_VERSION and SIPS_SECRET_KEY"
+            [None, None, None, None, None] => None,
+            given => bail!(
+                "a real kiosk needs all of SIPS_PAYPAGE_URL, SIPS_OFFICE_URL, SIPS_MERCHANT_ID, SIPS_KEY_VERSION and \
+                 SIPS_SECRET_KEY; missing: {}",
+                names.iter().zip(given).filter(|(_, v)| v.is_none()).map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
             ),
         };
         let eligibility = EligibilityPolicy {
@@ -165,7 +167,7 @@ impl Settings {
             match &real_kiosk {
                 None => bail!(
                     "PUBLIC_URL is https:// but no bank is configured: the embedded simulator would take the public's \
-                     payments. Set SIPS_PAYPAGE_URL, SIPS_MERCHANT_ID, SIPS_KEY_VERSION and SIPS_SECRET_KEY, or \
+                     payments. Set SIPS_PAYPAGE_URL, SIPS_OFFICE_URL, SIPS_MERCHANT_ID, SIPS_KEY_VERSION and SIPS_SECRET_KEY, or \
                      ALLOW_TEST_KIOSK=true for a training site"
                 ),
                 Some(kiosk) if test_merchant(&kiosk.merchant_id) => bail!(
@@ -268,15 +270,21 @@ mod tests {
         assert!(
             settings(&[("SIPS_PAYPAGE_URL", "https://payment-webinit.simu.sips-services.com/paymentInit")]).is_err()
         );
-        let s = settings(&[
+        let mut simulation = vec![
             ("SIPS_PAYPAGE_URL", "https://payment-webinit.simu.sips-services.com/paymentInit"),
             ("SIPS_MERCHANT_ID", "002001000000001"),
             ("SIPS_KEY_VERSION", "1"),
             ("SIPS_SECRET_KEY", "002001000000001_KEY1"),
-        ])
-        .expect("real kiosk");
+        ];
+        assert!(error_of(&simulation).contains("missing: SIPS_OFFICE_URL"));
+        simulation.push(("SIPS_OFFICE_URL", "https://office-server.simu.sips-services.com/"));
+        let s = settings(&simulation).expect("real kiosk");
         let kiosk = s.real_kiosk.expect("configured");
+        assert_eq!(kiosk.office_url, "https://office-server.simu.sips-services.com");
         assert!(!format!("{kiosk:?}").contains("KEY1"), "the secret never shows in Debug output");
+        simulation.pop();
+        simulation.push(("SIPS_OFFICE_URL", "office-server.simu.sips-services.com"));
+        assert!(error_of(&simulation).contains("SIPS_OFFICE_URL is not an http(s):// address"));
     }
 
     #[test]
@@ -313,11 +321,12 @@ mod tests {
         assert!(error_of(&[("SHUTDOWN_GRACE_SECONDS", "-1")]).contains("between 0 and 60"));
     }
 
-    const REAL: [(&str, &str); 4] = [
+    const REAL: [(&str, &str); 5] = [
         ("SIPS_PAYPAGE_URL", "https://payment-webinit.sips-services.com/paymentInit"),
         ("SIPS_MERCHANT_ID", "211000021310001"),
         ("SIPS_KEY_VERSION", "3"),
         ("SIPS_SECRET_KEY", "the caisse's own key"),
+        ("SIPS_OFFICE_URL", "https://office-server.sips-services.com"),
     ];
 
     fn error_of(pairs: &[(&str, &str)]) -> String {
@@ -329,12 +338,12 @@ mod tests {
         let public = ("PUBLIC_URL", "https://paiement.ameli.example");
         assert!(error_of(&[public]).contains("no bank is configured"));
         for (merchant, key) in sips::simulation::PUBLIC_TEST_MERCHANTS {
-            let test_merchant = [public, REAL[0], ("SIPS_MERCHANT_ID", merchant), REAL[2], REAL[3]];
+            let test_merchant = [public, REAL[0], ("SIPS_MERCHANT_ID", merchant), REAL[2], REAL[3], REAL[4]];
             assert!(error_of(&test_merchant).contains("SIPS_MERCHANT_ID is Worldline's public test merchant"));
-            let test_key = [public, REAL[0], REAL[1], REAL[2], ("SIPS_SECRET_KEY", key)];
+            let test_key = [public, REAL[0], REAL[1], REAL[2], ("SIPS_SECRET_KEY", key), REAL[4]];
             assert!(error_of(&test_key).contains("SIPS_SECRET_KEY is Worldline's public test key"));
         }
-        let production = settings(&[public, REAL[0], REAL[1], REAL[2], REAL[3]]).expect("a real bank");
+        let production = settings(&[public, REAL[0], REAL[1], REAL[2], REAL[3], REAL[4]]).expect("a real bank");
         assert!(!production.demo_data, "no demonstration data by default on a public site");
         let training = settings(&[public, ("ALLOW_TEST_KIOSK", "true"), ("DEMO_DATA", "true")]).expect("asked for");
         assert!(training.allow_test_kiosk && training.demo_data && training.demo_data_asked);

@@ -99,6 +99,7 @@ impl Application {
             Some(real) => (
                 KioskSettings {
                     paypage_url: real.paypage_url.clone(),
+                    office_url: real.office_url.clone(),
                     merchant_id: real.merchant_id.clone(),
                     key_version: real.key_version.clone(),
                     secret_key: real.secret_key.clone(),
@@ -119,6 +120,7 @@ impl Application {
                 (
                     KioskSettings {
                         paypage_url: format!("http://{kiosk_address}/paiement"),
+                        office_url: format!("http://{kiosk_address}"),
                         merchant_id: simulation::MERCHANT_ID.to_owned(),
                         key_version: simulation::KEY_VERSION.to_owned(),
                         secret_key,

@@ -1,6 +1,6 @@
 //! «Accueil», the insured person's home page.
 
-use super::payments::PaymentRow;
+use super::payments::{PaymentRow, PendingSection};
 use super::{AppError, HeaderView};
 use crate::domain::CreanceLine;
 use leptos::prelude::*;
@@ -37,6 +37,8 @@ pub struct HomeView {
     pub header: HeaderView,
     /// The banner about the attempt the person comes back from, if any.
     pub banner: Option<Banner>,
+    /// The payments waiting for the bank, and the last abandon's banner.
+    pub pending: PendingSection,
     /// «MES DERNIERS PAIEMENTS»: the last three.
     pub recent_payments: Vec<PaymentRow>,
     /// «PIERRE BELAGE».
@@ -83,6 +85,7 @@ pub async fn home_page(paiement: Option<String>) -> Result<HomeView, AppError> {
     Ok(HomeView {
         header: super::header_with(&state, &person_id, &identity).await?,
         banner,
+        pending: super::payments::pending_section(&state, &person_id, &session).await?,
         recent_payments: recent.into_iter().map(PaymentRow::from).collect(),
         full_name: format!("{} {}", identity.first_name, identity.last_name).to_uppercase(),
         born: format!("{born} {}", identity.birth_date),

@@ -1,6 +1,7 @@
 //! «Payer une créance»: step 1 (the reference), step 2 (lines and amount), step 3
 //! (the sealed form that takes the browser to the bank kiosk).
 
+use super::payments::PendingSection;
 use super::{AppError, FormState, HeaderView};
 use crate::domain::{AvisReference, CreanceLine, Euros, TransactionReference};
 #[cfg(feature = "ssr")]
@@ -88,6 +89,9 @@ pub struct SelectionView {
     pub amount: String,
     /// The errors of the last «PAYER», by field (`selected`, `amount`).
     pub errors: FormState,
+    /// The payments waiting for the bank (they hold lines), and the last
+    /// abandon's banner.
+    pub pending: PendingSection,
 }
 
 impl SelectionView {
@@ -165,6 +169,7 @@ pub async fn selection_page(reference: String) -> Result<SelectionView, AppError
         selected: selected.into_iter().filter(|s: &String| !s.is_empty()).collect(),
         amount,
         errors,
+        pending: super::payments::pending_section(&state, &person_id, &session).await?,
     })
 }
 

@@ -9,6 +9,7 @@ pub mod error_summary;
 pub mod field;
 pub mod layout;
 pub mod nir_field;
+pub mod pending;
 pub mod reference_boxes;
 pub mod selection;
 pub mod table;

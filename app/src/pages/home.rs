@@ -3,6 +3,7 @@
 
 use crate::api::home::{Banner, HomeView, home_page};
 use crate::components::layout::{InsuredLayout, Section};
+use crate::components::pending::PendingPayments;
 use crate::components::table::{DataTable, Row};
 use crate::pages::payments::PaymentTable;
 use crate::pages::{CREANCE_COLUMNS, CreanceCells, with_data};
@@ -23,7 +24,8 @@ pub fn HomePage() -> impl IntoView {
 
 #[component]
 fn Home(home: HomeView) -> impl IntoView {
-    let HomeView { header, banner, recent_payments, full_name, born, last_sign_in, caisse_name, creances } = home;
+    let HomeView { header, banner, pending, recent_payments, full_name, born, last_sign_in, caisse_name, creances } =
+        home;
     let banner = banner.map(|banner| {
         let class = match banner {
             Banner::Thanks => "banner banner--success",
@@ -40,6 +42,7 @@ fn Home(home: HomeView) -> impl IntoView {
         <InsuredLayout header current=Section::Home>
             <h1 class="visually-hidden">"Accueil"</h1>
             {banner}
+            <PendingPayments section=pending retour=crate::routes::HOME.to_owned() />
             <div class="home-grid">
                 <section class="card" aria-labelledby="payments-title">
                     <h2 id="payments-title" class="card__title">"MES DERNIERS PAIEMENTS"</h2>

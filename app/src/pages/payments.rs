@@ -2,6 +2,7 @@
 
 use crate::api::payments::{PaymentRow, PaymentsView, payments_page};
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
+use crate::components::pending::PendingPayments;
 use crate::components::table::{Cell, DataTable, Row};
 use crate::pages::with_data;
 use leptos::prelude::*;
@@ -19,11 +20,12 @@ pub fn MyPaymentsPage() -> impl IntoView {
 
 #[component]
 fn MyPayments(view: PaymentsView) -> impl IntoView {
-    let PaymentsView { header, payments } = view;
+    let PaymentsView { header, pending, payments } = view;
     view! {
         <InsuredLayout header current=Section::Payments>
             <PaymentsLayout current=PaymentsPage::List>
                 <h1>"Mes paiements"</h1>
+                <PendingPayments section=pending retour=crate::routes::MY_PAYMENTS.to_owned() />
                 <PaymentTable payments caption="Mes paiements en ligne" />
             </PaymentsLayout>
         </InsuredLayout>

@@ -137,11 +137,15 @@ pub enum Channel {
     Automatic,
     /// Through the browser (`normalReturnUrl`).
     Return,
+    /// Our own question to the bank (Sips Office `getTransactionData`), when
+    /// the person abandons an attempt the bank had in fact authorised.
+    Status,
 }
 
 text_column!(Channel {
     Automatic => "automatic",
     Return => "return",
+    Status => "status",
 });
 
 /// How an attempt left `pending`.
@@ -151,13 +155,20 @@ pub enum Settlement {
     Answer(Channel),
     /// Our own limit: no answer within 20 minutes.
     Expiry,
+    /// The person abandoned it, the bank having no payment for it.
+    Abandoned,
 }
 
 text_column!(Settlement {
     Answer(Channel::Automatic) => "automatic",
     Answer(Channel::Return) => "return",
+    Answer(Channel::Status) => "status",
     Expiry => "expiry",
+    Abandoned => "abandoned",
 });
+
+/// The `reason` in the audit row of an attempt the person abandoned.
+pub const ABANDONED_REASON: &str = "abandoned";
 
 /// What became of one kiosk answer (the answers log).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

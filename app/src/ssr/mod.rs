@@ -43,6 +43,9 @@ pub use sips::Secret;
 pub struct KioskSettings {
     /// Where the browser posts the payment request.
     pub paypage_url: String,
+    /// The bank's Sips Office server (no trailing slash), asked what became
+    /// of a transaction before an attempt is abandoned.
+    pub office_url: String,
     /// The merchant identifier the bank gave the caisse.
     pub merchant_id: String,
     /// The version of the secret key.
@@ -85,6 +88,7 @@ impl AppSettings {
             public_url: public_url.to_owned(),
             kiosk: KioskSettings {
                 paypage_url: "https://payment-webinit.sips-services.com/paymentInit".to_owned(),
+                office_url: "https://office-server.sips-services.com".to_owned(),
                 merchant_id: "211000021310001".to_owned(),
                 key_version: "3".to_owned(),
                 secret_key: Secret::new("k".to_owned()),

@@ -10,10 +10,13 @@
 //! - [`flow`]: the pages a buyer goes through (card, 3-D Secure, result, receipt);
 //! - [`session`]: a payment session and its sealed answers;
 //! - [`cards`]: the test cards and the card form's checks;
-//! - [`pages`]: the HTML, in French, with its own stylesheet.
+//! - [`pages`]: the HTML, in French, with its own stylesheet;
+//! - [`office`]: Sips Office's `getTransactionData`, what became of a
+//!   transaction, answered from the sessions.
 
 mod cards;
 mod flow;
+mod office;
 mod pages;
 mod session;
 
@@ -53,6 +56,7 @@ pub fn router(merchants: HashMap<String, Merchant>, now: Now) -> (Router, KioskH
         .route("/paiement/{id}", get(flow::show).post(flow::submit_card))
         .route("/paiement/{id}/3ds", get(flow::show_3ds).post(flow::submit_3ds))
         .route("/paiement/{id}/recu", get(flow::receipt))
+        .route(sips::office::GET_TRANSACTION_DATA_PATH, post(office::get_transaction_data))
         .route("/kiosque.css", get(stylesheet))
         .layer(axum::middleware::from_fn(headers))
         .with_state(kiosk);

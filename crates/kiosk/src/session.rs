@@ -104,6 +104,16 @@ impl Kiosk {
         self.sessions.lock().ok().and_then(|s| s.by_id.get(id).cloned())
     }
 
+    /// The session a merchant opened for `transaction_reference`, if any.
+    pub(crate) fn session_for(&self, merchant_id: &str, transaction_reference: &str) -> Option<Session> {
+        let sessions = self.sessions.lock().ok()?;
+        sessions
+            .by_id
+            .values()
+            .find(|s| s.request.merchant_id == merchant_id && s.request.transaction_reference == transaction_reference)
+            .cloned()
+    }
+
     pub(crate) fn set_stage(&self, id: &str, stage: Stage) {
         if let Ok(mut sessions) = self.sessions.lock()
             && let Some(session) = sessions.by_id.get_mut(id)

@@ -17,6 +17,8 @@ mod form;
 #[cfg(feature = "codec")]
 mod data;
 #[cfg(feature = "codec")]
+pub mod office;
+#[cfg(feature = "codec")]
 mod request;
 #[cfg(feature = "codec")]
 mod response;

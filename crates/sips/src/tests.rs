@@ -234,3 +234,114 @@ fn an_answer_with_worldlines_whole_field_set_is_read_and_null_is_absent() {
     let opened = sealed.open(&key()).and_then(|fields| PaymentResponse::from_fields(&fields));
     assert_eq!(opened.map(|r| r.authorisation_id), Ok(None), "and through a sealed form");
 }
+
+// Sips Office (JSON). The expected seals were computed with Worldline's own
+// JSON sample kit (github.com/wl-sips/sips-paypage-json-php,
+// Common/sealCalculationPaypageJson.php, compute_payment_init_seal with
+// HMAC-SHA-256 and key 002001000000001_KEY1, PHP 8.2), on the fields below.
+const OFFICE_REQUEST_SEAL: &str = "94576825d86591ce87c13cb64f9d5c8dd3eb0b7816462957c53769b4d5d540e9";
+const OFFICE_ANSWER_SEAL: &str = "7798101127dc2fa1ffbda4bb2cbf23477457d6790c74e77f0ca26b930b145e95";
+
+fn office_answer() -> serde_json::Value {
+    serde_json::json!({
+        "responseCode": "00", "transactionStatus": "TO_CAPTURE", "merchantId": "002001000000001",
+        "transactionReference": "PCLCB263320000007", "originAmount": 2000, "currentAmount": 2000,
+        "currencyCode": "978", "authorisationId": "761208", "acquirerResponseCode": "00",
+        "maskedPan": "4100##########00", "paymentMeanBrand": "VISA", "holderAuthentStatus": "SUCCESS",
+        "transactionDateTime": "2026-11-28T10:02:00+01:00",
+        "cardData": { "cardProductCode": "F", "cardCorporateIndicator": "N" },
+        "keyVersion": "1",
+        "seal": OFFICE_ANSWER_SEAL,
+    })
+}
+
+#[test]
+fn a_status_request_is_sealed_as_worldlines_json_kit_seals_it() {
+    let request = office::TransactionDataRequest::new("002001000000001", "PCLCB263320000007", "1");
+    let body = request.to_sealed_json(&key());
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "interfaceVersion": "DR_WS_2.27", "merchantId": "002001000000001",
+            "transactionReference": "PCLCB263320000007", "keyVersion": "1", "seal": OFFICE_REQUEST_SEAL,
+        })
+    );
+    let fields = body.as_object().expect("an object");
+    assert!(office::verify_json_seal(&key(), fields));
+    assert_eq!(office::TransactionDataRequest::from_json(fields).expect("reads"), request);
+}
+
+#[test]
+fn a_status_answer_sealed_by_worldlines_json_kit_is_verified_and_read_with_its_nested_fields() {
+    let answer = office::TransactionData::from_sealed_json(&office_answer(), &key()).expect("verified");
+    assert_eq!(answer.verdict(), office::Verdict::Authorised);
+    assert_eq!(answer.amount_cents, Some(2000));
+    assert_eq!(answer.authorisation_id.as_deref(), Some("761208"));
+    let payment = answer.as_payment_response("PCLCB263320000007", "1").expect("authorised");
+    assert_eq!(payment.outcome(), Outcome::Accepted);
+    assert_eq!(payment.masked_pan.as_deref(), Some("4100##########00"));
+}
+
+#[test]
+fn a_status_answer_with_a_changed_value_a_wrong_key_or_no_seal_is_refused() {
+    let mut changed = office_answer();
+    changed["originAmount"] = serde_json::json!(1);
+    assert_eq!(office::TransactionData::from_sealed_json(&changed, &key()), Err(SipsError::BadSeal));
+    let other_key = Secret::new("002001000000002_KEY1".to_owned());
+    assert_eq!(office::TransactionData::from_sealed_json(&office_answer(), &other_key), Err(SipsError::BadSeal));
+    let mut unsealed = office_answer();
+    unsealed.as_object_mut().expect("an object").remove("seal");
+    assert_eq!(office::TransactionData::from_sealed_json(&unsealed, &key()), Err(SipsError::BadSeal));
+    assert_eq!(
+        office::TransactionData::from_sealed_json(&serde_json::json!(["not", "an", "object"]), &key()),
+        Err(SipsError::Malformed("not a JSON object"))
+    );
+}
+
+#[test]
+fn a_status_answer_round_trips_through_its_seal() {
+    let answer = office::TransactionData {
+        response_code: "00".into(),
+        transaction_status: Some("REFUSED".into()),
+        transaction_reference: Some("PCLCB263320000007".into()),
+        amount_cents: Some(2000),
+        acquirer_response_code: Some("05".into()),
+        ..Default::default()
+    };
+    let back = office::TransactionData::from_sealed_json(&answer.to_sealed_json(&key(), "1"), &key()).expect("reads");
+    assert_eq!(back, answer);
+}
+
+#[test]
+fn what_each_status_answer_says() {
+    use office::Verdict::*;
+    let answer = |code: &str, status: Option<&str>| office::TransactionData {
+        response_code: code.into(),
+        transaction_status: status.map(str::to_owned),
+        amount_cents: Some(2000),
+        ..Default::default()
+    };
+    let cases = [
+        ("25", None, Unknown),
+        ("00", Some("TO_CAPTURE"), Authorised),
+        ("00", Some("CAPTURED"), Authorised),
+        ("00", Some("TO_VALIDATE"), Authorised),
+        ("00", Some("REFUSED"), EndedWithoutPayment),
+        ("00", Some("CANCELLED"), EndedWithoutPayment),
+        ("00", Some("ABORTED"), EndedWithoutPayment),
+        ("00", Some("EXPIRED"), EndedWithoutPayment),
+        ("00", Some("PENDING"), Undecided),
+        ("00", Some("TO_AUTHORIZE"), Undecided),
+        ("00", Some("SOMETHING_NEW"), Undecided),
+        ("00", None, Undecided),
+        ("99", None, Unavailable),
+        ("90", None, Unavailable),
+        ("12", None, Unavailable),
+    ];
+    for (code, status, verdict) in cases {
+        assert_eq!(answer(code, status).verdict(), verdict, "{code} {status:?}");
+    }
+    assert!(answer("00", Some("REFUSED")).as_payment_response("PCLCB263320000007", "1").is_none());
+    let no_amount = office::TransactionData { amount_cents: None, ..answer("00", Some("CAPTURED")) };
+    assert!(no_amount.as_payment_response("PCLCB263320000007", "1").is_none());
+}

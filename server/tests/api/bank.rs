@@ -167,7 +167,7 @@ async fn the_kits_request_sealed_with_another_merchants_key_or_asking_an_unknown
 }
 
 /// `server kiosk` is a cluster's test bank: an instance configured as with a
-/// real bank (the four `SIPS_` settings) sends the person's browser there, and
+/// real bank (the five `SIPS_` settings) sends the person's browser there, and
 /// the simulator's automatic answer, then the browser's return, are recorded.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_simulator_run_alone_takes_the_payment_of_an_instance_configured_for_a_real_bank_and_answers_it() {
@@ -177,8 +177,10 @@ async fn the_simulator_run_alone_takes_the_payment_of_an_instance_configured_for
     let kiosk_addr = format!("127.0.0.1:{}", free_port());
     let _bank = KioskProcess::start(&kiosk_addr, &[]).await;
     let paypage = format!("http://{kiosk_addr}/paiement");
+    let office = format!("http://{kiosk_addr}");
     let env = [
         ("SIPS_PAYPAGE_URL", paypage.as_str()),
+        ("SIPS_OFFICE_URL", office.as_str()),
         ("SIPS_MERCHANT_ID", sips::simulation::MERCHANT_ID),
         ("SIPS_KEY_VERSION", sips::simulation::KEY_VERSION),
         ("SIPS_SECRET_KEY", sips::simulation::SECRET_KEY),

@@ -75,6 +75,9 @@ impl std::ops::Deref for TestApp {
 /// A browser-like client with its own cookie jar, pointed at the app.
 pub struct Browser {
     pub address: String,
+    /// The `Origin` its forms send: the app's public URL (its address, unless
+    /// the test set `PUBLIC_URL`).
+    pub origin: String,
     pub client: reqwest::Client,
 }
 
@@ -228,6 +231,7 @@ fn test_settings(database_url: String, overrides: &[(&'static str, String)]) -> 
 
 async fn spawn_on(database_url: String, database: TestDatabase, overrides: &[(&'static str, String)]) -> TestApp {
     let settings = test_settings(database_url, overrides);
+    let public_url = overrides.iter().find(|(key, _)| *key == "PUBLIC_URL").map(|(_, url)| url.clone());
     let clock = Clock::fixed(jiff::Timestamp::now());
     let application = Application::build(settings, clock).await.expect("application builds");
     let address = format!("http://127.0.0.1:{}", application.port());
@@ -235,7 +239,7 @@ async fn spawn_on(database_url: String, database: TestDatabase, overrides: &[(&'
     let (kiosk_port, kiosk) = application.kiosk().expect("the embedded kiosk runs");
     tokio::spawn(application.run_until_stopped());
     TestApp {
-        browser: Browser { address, client: client() },
+        browser: Browser { origin: public_url.unwrap_or_else(|| address.clone()), address, client: client() },
         state,
         kiosk_url: format!("http://127.0.0.1:{kiosk_port}"),
         kiosk,
@@ -287,14 +291,14 @@ impl TestDatabase {
 impl TestApp {
     /// Another browser, with no cookies yet.
     pub fn new_browser(&self) -> Browser {
-        Browser { address: self.browser.address.clone(), client: client() }
+        Browser { address: self.browser.address.clone(), origin: self.browser.origin.clone(), client: client() }
     }
 }
 
 impl Browser {
     /// A browser with no cookies, pointed at `address`.
     pub fn new(address: String) -> Browser {
-        Browser { address, client: client() }
+        Browser { origin: address.clone(), address, client: client() }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -318,7 +322,7 @@ impl Browser {
         self.client
             .post(self.url(path))
             .header(ACCEPT, "text/html")
-            .header("Origin", &self.address)
+            .header("Origin", &self.origin)
             .form(fields)
             .send()
             .await

@@ -1,6 +1,7 @@
 //! Integration tests: the real server on a free port, a fresh database per test,
 //! every test run on SQLite and on PostgreSQL.
 
+mod abandon;
 mod agents;
 mod bank;
 mod bursts;

@@ -183,7 +183,7 @@ fn browser_behind_the_proxy(address: &str, request_id: &str) -> Browser {
         .timeout(Duration::from_secs(30))
         .build()
         .expect("client");
-    Browser { address: address.to_owned(), client }
+    Browser { address: address.to_owned(), origin: address.to_owned(), client }
 }
 
 /// The JSON log lines whose message is `message`.

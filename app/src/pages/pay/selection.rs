@@ -3,6 +3,7 @@
 use crate::api::pay::{BELOW_MINIMUM, SelectionView, selection_page};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
+use crate::components::pending::PendingPayments;
 use crate::components::selection::{LINE_FIELD, SelectionForm, SelectionFormData};
 use crate::components::table::Cell;
 use crate::domain::CreanceLine;
@@ -25,7 +26,9 @@ pub fn SelectionPage() -> impl IntoView {
 #[component]
 fn Selection(view: SelectionView) -> impl IntoView {
     let below_minimum = view.below_minimum();
-    let SelectionView { header, reference, caisse_name, initial, restant, lines, selected, amount, errors } = view;
+    let SelectionView { header, reference, caisse_name, initial, restant, lines, selected, amount, errors, pending } =
+        view;
+    let retour = crate::routes::pay_step_2(&reference);
     let summary: Vec<(String, String)> = [("selected", "selection-error"), ("amount", "amount")]
         .into_iter()
         .filter_map(|(field, anchor)| errors.error(field).map(|m| (anchor.to_owned(), m)))
@@ -45,6 +48,7 @@ fn Selection(view: SelectionView) -> impl IntoView {
                 <p class="step">"Étape 2 sur 3"</p>
                 <h1>"PAYER UNE CRÉANCE"</h1>
                 <ErrorSummary errors=summary />
+                <PendingPayments section=pending retour />
                 {below_minimum.then(|| view! {
                     <div class="banner banner--warning" role="status">
                         <p>{BELOW_MINIMUM}</p>

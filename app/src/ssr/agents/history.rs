@@ -2,7 +2,9 @@
 //! who did what, in French, with the amounts and the references.
 
 use crate::domain::Euros;
-use crate::ssr::lifecycle::{AnswerOutcome, AttemptStatus, Channel, PaymentStatus, Regularisation, Settlement};
+use crate::ssr::lifecycle::{
+    ABANDONED_REASON, AnswerOutcome, AttemptStatus, Channel, PaymentStatus, Regularisation, Settlement,
+};
 use serde_json::Value;
 
 /// «Réponse automatique», «Retour navigateur»: which way an answer came.
@@ -10,6 +12,7 @@ pub fn channel_label(channel: &str) -> String {
     match Channel::parse(channel) {
         Ok(Channel::Automatic) => "Réponse automatique".to_owned(),
         Ok(Channel::Return) => "Retour navigateur".to_owned(),
+        Ok(Channel::Status) => "Interrogation de la banque".to_owned(),
         Err(_) => channel.to_owned(),
     }
 }
@@ -19,6 +22,7 @@ pub fn settlement_label(settlement: &str) -> String {
     match Settlement::parse(settlement) {
         Ok(Settlement::Answer(channel)) => channel_label(channel.as_str()),
         Ok(Settlement::Expiry) => "Expiration (aucune réponse en 20 minutes)".to_owned(),
+        Ok(Settlement::Abandoned) => "Abandon par l'assuré (banque interrogée)".to_owned(),
         Err(_) => settlement.to_owned(),
     }
 }
@@ -81,6 +85,14 @@ pub fn describe(entity_kind: &str, action: &str, detail: &Value) -> String {
                 Some(total) => format!("Paiement de {total} demandé, à répartir ainsi : {lines}."),
                 None => "Paiement demandé.".to_owned(),
             }
+        }
+        ("attempt", _) if text(detail, "reason") == Some(ABANDONED_REASON) => {
+            let bank = match (text(detail, "bank_response_code"), text(detail, "bank_status")) {
+                (_, Some(status)) => format!("indiquait la transaction terminée sans paiement ({status})"),
+                (Some(code), None) => format!("ne connaissait pas la transaction (code {code})"),
+                (None, None) => "n'avait pas de paiement pour cette transaction".to_owned(),
+            };
+            format!("Paiement abandonné par l'assuré : la banque, interrogée, {bank}.")
         }
         ("attempt", _) if status.is_some() => {
             let verdict = match status {
@@ -186,6 +198,24 @@ mod tests {
             describe("attempt", "expired", &json!({"from": "pending", "reason": "no answer within 20 minutes"})),
             "Tentative expirée : aucune réponse de la banque en 20 minutes."
         );
+        let unknown =
+            json!({"from": "pending", "reason": "abandoned", "bank_response_code": "25", "bank_status": null});
+        assert_eq!(
+            describe("attempt", "cancelled", &unknown),
+            "Paiement abandonné par l'assuré : la banque, interrogée, ne connaissait pas la transaction (code 25)."
+        );
+        let refused =
+            json!({"from": "pending", "reason": "abandoned", "bank_response_code": "00", "bank_status": "REFUSED"});
+        assert_eq!(
+            describe("attempt", "cancelled", &refused),
+            "Paiement abandonné par l'assuré : la banque, interrogée, indiquait la transaction terminée sans paiement (REFUSED)."
+        );
+        let found =
+            json!({"from": "pending", "channel": "status", "response_code": "00", "authorisation_id": "761208"});
+        assert_eq!(
+            describe("attempt", "accepted", &found),
+            "Banque : paiement accepté (code 00, autorisation 761208, interrogation de la banque)."
+        );
         assert_eq!(
             describe("payment", "received", &json!({"amount_cents": 2000})),
             "Paiement reçu : 20,00\u{a0}€, en cours de traitement."
@@ -202,6 +232,8 @@ mod tests {
         assert_eq!(channel_label("automatic"), "Réponse automatique");
         assert_eq!(channel_label("return"), "Retour navigateur");
         assert_eq!(settlement_label("expiry"), "Expiration (aucune réponse en 20 minutes)");
+        assert_eq!(settlement_label("status"), "Interrogation de la banque");
+        assert_eq!(settlement_label("abandoned"), "Abandon par l'assuré (banque interrogée)");
         assert_eq!(outcome_label("applied"), "Appliquée");
         assert_eq!(outcome_label("duplicate"), "Doublon ignoré");
         assert_eq!(object_label("attempt", "PCLCB172540000004"), "Transaction PCLCB172540000004");

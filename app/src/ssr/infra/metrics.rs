@@ -15,6 +15,8 @@ pub const ANSWERS_REFUSED: &str = "kiosk_answers_refused_total";
 /// Acceptances after a final state or second authorisations: money to
 /// regularise, by reason.
 pub const LATE_ACCEPTANCES: &str = "late_acceptances_total";
+/// The bank's status calls (an attempt the person abandons), by verdict.
+pub const BANK_STATUS_CALLS: &str = "bank_status_calls_total";
 /// Processing runs.
 pub const PROCESSING_RUNS: &str = "processing_runs_total";
 /// How long processing runs take.
@@ -40,6 +42,7 @@ pub fn describe() {
     describe_counter!(ANSWERS, "Kiosk answers received and verified, by channel and response code.");
     describe_counter!(ANSWERS_REFUSED, "Kiosk answers refused, by reason.");
     describe_counter!(LATE_ACCEPTANCES, "Acceptances recorded as money to regularise, by reason.");
+    describe_counter!(BANK_STATUS_CALLS, "The bank's status calls for an abandoned attempt, by verdict.");
     describe_counter!(PROCESSING_RUNS, "Processing runs completed.");
     describe_histogram!(PROCESSING_DURATION, metrics::Unit::Seconds, "Duration of processing runs.");
     describe_counter!(PAYMENTS_APPLIED, "Payments applied to the créances by processing runs.");
@@ -64,6 +67,12 @@ pub fn answer(channel: &'static str, response_code: &str) {
 /// An answer refused, and why.
 pub fn answer_refused(reason: &'static str) {
     metrics::counter!(ANSWERS_REFUSED, "reason" => reason).increment(1);
+}
+
+/// A status call to the bank, and what it said (`authorised`, `unknown`,
+/// `ended_without_payment`, `undecided`, `unavailable`).
+pub fn bank_status(verdict: &'static str) {
+    metrics::counter!(BANK_STATUS_CALLS, "verdict" => verdict).increment(1);
 }
 
 /// Money received to regularise, and why.

@@ -1,6 +1,7 @@
 //! A kiosk answer: verified (seal, key version, merchant, amount, reference)
 //! and applied exactly once.
 
+use super::release::free_lines;
 use crate::domain::TransactionReference;
 use crate::ssr::infra::audit::{self, Actor, Entry};
 use crate::ssr::infra::db::new_id;
@@ -82,12 +83,25 @@ async fn verify_and_apply(state: &AppState, channel: Channel, form: &SealedForm)
             AnswerError::Malformed(other)
         }
     })?;
-    let response = read_response(&fields, kiosk)?;
+    let response = read_response(&fields)?;
+    apply_verified(state, channel, &response).await
+}
+
+/// Applies a response whose seal was verified (a kiosk answer opened with
+/// our key, or the bank's status answer), exactly once, after the checks
+/// every answer passes: our key version, our merchant, euros, the attempt's
+/// amount.
+pub(super) async fn apply_verified(
+    state: &AppState,
+    channel: Channel,
+    response: &PaymentResponse,
+) -> Result<Applied, AnswerError> {
+    check_response(response, &state.settings.kiosk)?;
     tracing::Span::current().record("transaction_reference", response.transaction_reference.as_str());
     // A concurrent answer may move the attempt between our read and our update:
     // then read again (the conditional update guarantees one winner).
     for _ in 0..3 {
-        if let Some(applied) = try_apply(state, channel, &response).await? {
+        if let Some(applied) = try_apply(state, channel, response).await? {
             metrics::answer(channel.as_str(), &response.response_code);
             return Ok(applied);
         }
@@ -95,11 +109,14 @@ async fn verify_and_apply(state: &AppState, channel: Channel, form: &SealedForm)
     Err(AnswerError::Unexpected(anyhow::anyhow!("the attempt kept changing under the answer")))
 }
 
-fn read_response(fields: &DataFields, kiosk: &KioskSettings) -> Result<PaymentResponse, AnswerError> {
-    let response = PaymentResponse::from_fields(fields).map_err(|error| {
+fn read_response(fields: &DataFields) -> Result<PaymentResponse, AnswerError> {
+    PaymentResponse::from_fields(fields).map_err(|error| {
         tracing::warn!(error = %error, "malformed kiosk answer refused");
         AnswerError::Malformed(error)
-    })?;
+    })
+}
+
+fn check_response(response: &PaymentResponse, kiosk: &KioskSettings) -> Result<(), AnswerError> {
     // Every answer names the key it was sealed with and the merchant it is
     // for: one that does not, or names others, is not ours to apply.
     if response.key_version.as_deref() != Some(kiosk.key_version.as_str()) {
@@ -114,7 +131,7 @@ fn read_response(fields: &DataFields, kiosk: &KioskSettings) -> Result<PaymentRe
         tracing::warn!(currency_code = ?response.currency_code, "kiosk answer not in euros refused");
         return Err(AnswerError::Malformed(SipsError::Malformed("currencyCode")));
     }
-    Ok(response)
+    Ok(())
 }
 
 async fn record_answer(
@@ -285,11 +302,7 @@ async fn settle(
     if updated.rows_affected() != 1 {
         return Ok(false);
     }
-    sqlx::query("DELETE FROM line_holds WHERE attempt_id = $1")
-        .bind(&attempt.id)
-        .execute(&mut *conn)
-        .await
-        .context("releasing the holds")?;
+    free_lines(conn, &attempt.id).await?;
     audit::record(
         conn,
         now,

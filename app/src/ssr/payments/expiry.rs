@@ -1,6 +1,7 @@
 //! Attempts the kiosk never answered.
 
-use crate::ssr::infra::audit::{self, Actor, Entry};
+use super::release::{Ending, end_pending};
+use crate::ssr::infra::audit::Actor;
 use crate::ssr::infra::db::Store;
 use crate::ssr::lifecycle::{AttemptStatus, Settlement};
 use anyhow::Context;
@@ -24,36 +25,16 @@ pub async fn expire_stale(store: &Store, now: i64) -> anyhow::Result<usize> {
     let mut expired = 0;
     for (id, reference, caisse) in stale {
         let mut tx = store.write().await.context("starting the expiry transaction")?;
-        let updated = sqlx::query(
-            "UPDATE payment_attempts SET status = $3, answered_at = $1, answer_channel = $4 \
-             WHERE id = $2 AND status = $5",
-        )
-        .bind(now)
-        .bind(&id)
-        .bind(AttemptStatus::Expired)
-        .bind(Settlement::Expiry)
-        .bind(AttemptStatus::Pending)
-        .execute(tx.conn())
-        .await
-        .context("expiring an attempt")?;
-        if updated.rows_affected() == 1 {
-            sqlx::query("DELETE FROM line_holds WHERE attempt_id = $1").bind(&id).execute(tx.conn()).await?;
-            audit::record(
-                tx.conn(),
-                now,
-                Entry {
-                    actor: Actor::System,
-                    caisse_code: Some(&caisse),
-                    entity_kind: "attempt",
-                    entity_id: &reference,
-                    action: AttemptStatus::Expired.as_str(),
-                    detail: serde_json::json!({
-                        "from": AttemptStatus::Pending.as_str(),
-                        "reason": "no answer within 20 minutes",
-                    }),
-                },
-            )
-            .await?;
+        let ending = Ending {
+            id: &id,
+            reference: &reference,
+            caisse: &caisse,
+            status: AttemptStatus::Expired,
+            settlement: Settlement::Expiry,
+            actor: Actor::System,
+            detail: serde_json::json!({ "reason": "no answer within 20 minutes" }),
+        };
+        if end_pending(tx.conn(), now, ending).await? {
             expired += 1;
         }
         tx.commit().await.context("committing the expiry")?;

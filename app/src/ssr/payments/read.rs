@@ -76,3 +76,40 @@ pub async fn attempts_of(store: &Store, person_id: &str, now: i64, limit: i64) -
     .context("listing attempts")?;
     rows.iter().map(|r| summary_from_row(r, now)).collect()
 }
+
+/// A pending attempt, with when it started and until when its lines are held.
+#[derive(Debug, Clone)]
+pub struct PendingSummary {
+    /// Its reference.
+    pub transaction_reference: TransactionReference,
+    /// Amount.
+    pub amount: Euros,
+    /// When it was created.
+    pub created_at: i64,
+    /// Its lines are held until then; it ends by itself at that time.
+    pub expires_at: i64,
+}
+
+/// The person's attempts waiting for the bank (not past their limit), oldest first.
+pub async fn pending_of(store: &Store, person_id: &str, now: i64) -> anyhow::Result<Vec<PendingSummary>> {
+    let rows = sqlx::query(
+        "SELECT transaction_reference, amount_cents, created_at, expires_at FROM payment_attempts \
+         WHERE person_id = $1 AND status = $2 AND expires_at > $3 ORDER BY created_at, transaction_reference",
+    )
+    .bind(person_id)
+    .bind(AttemptStatus::Pending)
+    .bind(now)
+    .fetch_all(store.pool())
+    .await
+    .context("listing pending attempts")?;
+    rows.iter()
+        .map(|row| {
+            Ok(PendingSummary {
+                transaction_reference: transaction_reference_of(row)?,
+                amount: Euros::from_cents(row.try_get("amount_cents")?),
+                created_at: row.try_get("created_at")?,
+                expires_at: row.try_get("expires_at")?,
+            })
+        })
+        .collect()
+}

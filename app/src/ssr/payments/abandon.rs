@@ -1,0 +1,207 @@
+//! «Abandonner ce paiement»: the person gives up on a pending attempt (they
+//! left the bank's page, or never reached it). The lines are not freed on the
+//! person's word alone: the bank is asked first what became of the
+//! transaction, through Sips Office's diagnostic call `getTransactionData`
+//! (a sealed JSON request; its answer's seal, merchant and reference checked):
+//!
+//! - authorised: the payment is applied exactly as its answer would have been
+//!   (channel `status`), and the person is told so;
+//! - unknown to the bank (25), or ended without payment (refused, cancelled,
+//!   expired): the attempt is cancelled and its lines are free at once;
+//! - still under way at the bank, or the bank cannot be asked: nothing
+//!   changes; the person may try again, and the attempt ends by itself at its
+//!   limit as before.
+//!
+//! A later acceptance of an abandoned attempt is still recorded: cancelled
+//! may become accepted, flagged «à régulariser» ([`crate::ssr::lifecycle`]).
+
+use super::answer::{AnswerError, apply_verified};
+use super::release::{Ending, end_pending};
+use crate::domain::TransactionReference;
+use crate::ssr::infra::audit::Actor;
+use crate::ssr::infra::metrics;
+use crate::ssr::lifecycle::{ABANDONED_REASON, AttemptStatus, Channel, Settlement};
+use crate::ssr::{AppState, KioskSettings};
+use anyhow::Context;
+use sips::office::{GET_TRANSACTION_DATA_PATH, TransactionData, TransactionDataRequest, Verdict};
+use sqlx::Row;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+/// How long the bank is given to answer the status call.
+const BANK_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest status answer read.
+const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// What the abandon did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Abandon {
+    /// The bank had authorised the payment: it is recorded as paid.
+    FoundPaid,
+    /// The attempt is cancelled and its lines are free.
+    Cancelled,
+    /// The bank is still working on the transaction: nothing changed.
+    StillAtBank,
+    /// The bank could not be asked, or its answer could not be trusted or
+    /// applied: nothing changed.
+    BankUnavailable,
+    /// The attempt is no longer pending (an answer came first): nothing to do.
+    NotPending(AttemptStatus),
+}
+
+/// Why there is nothing to abandon.
+#[derive(Debug, thiserror::Error)]
+pub enum AbandonError {
+    /// No attempt of this person has this reference.
+    #[error("no such attempt")]
+    NotFound,
+    /// Anything else.
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+/// Abandons the person's pending attempt `reference`, after asking the bank.
+#[tracing::instrument(skip_all, fields(transaction_reference = reference.as_str()))]
+pub async fn abandon(
+    state: &AppState,
+    person_id: &str,
+    reference: &TransactionReference,
+) -> Result<Abandon, AbandonError> {
+    let row = sqlx::query(
+        "SELECT id, caisse_code, status FROM payment_attempts WHERE transaction_reference = $1 AND person_id = $2",
+    )
+    .bind(reference.as_str())
+    .bind(person_id)
+    .fetch_optional(state.store.pool())
+    .await
+    .context("reading the attempt to abandon")?
+    .ok_or(AbandonError::NotFound)?;
+    let id: String = row.try_get("id").context("id")?;
+    let caisse: String = row.try_get("caisse_code").context("caisse_code")?;
+    let status: AttemptStatus = row.try_get("status").context("status")?;
+    if status != AttemptStatus::Pending {
+        return Ok(Abandon::NotPending(status));
+    }
+    let kiosk = &state.settings.kiosk;
+    let answer = match ask_bank(kiosk, reference).await {
+        Ok(answer) => answer,
+        Err(error) => {
+            tracing::warn!(error = format!("{error:#}"), "the bank's status call failed; the attempt stays pending");
+            metrics::bank_status("unavailable");
+            return Ok(Abandon::BankUnavailable);
+        }
+    };
+    let verdict = answer.verdict();
+    metrics::bank_status(verdict_label(verdict));
+    tracing::info!(
+        response_code = answer.response_code,
+        transaction_status = answer.transaction_status.as_deref().unwrap_or(""),
+        "the bank's status of an attempt the person abandons"
+    );
+    match verdict {
+        Verdict::Authorised => {
+            let Some(response) = answer.as_payment_response(reference.as_str(), &kiosk.key_version) else {
+                tracing::warn!("an authorised status without an amount: the attempt stays pending");
+                return Ok(Abandon::BankUnavailable);
+            };
+            match apply_verified(state, Channel::Status, &response).await {
+                Ok(applied) if applied.status == AttemptStatus::Accepted => Ok(Abandon::FoundPaid),
+                Ok(applied) => Ok(Abandon::NotPending(applied.status)),
+                Err(AnswerError::Unexpected(error)) => Err(AbandonError::Unexpected(error)),
+                Err(refused) => {
+                    if let Some(reason) = refused.refusal_reason() {
+                        metrics::answer_refused(reason);
+                    }
+                    tracing::error!(error = %refused, "the bank's authorised status was refused; the attempt stays pending");
+                    Ok(Abandon::BankUnavailable)
+                }
+            }
+        }
+        Verdict::Unknown | Verdict::EndedWithoutPayment => {
+            let now = state.clock.now_ms();
+            let mut tx = state.store.write().await.context("starting the abandon transaction")?;
+            let ending = Ending {
+                id: &id,
+                reference: reference.as_str(),
+                caisse: &caisse,
+                status: AttemptStatus::Cancelled,
+                settlement: Settlement::Abandoned,
+                actor: Actor::Person(person_id),
+                detail: serde_json::json!({
+                    "reason": ABANDONED_REASON,
+                    "bank_response_code": answer.response_code,
+                    "bank_status": answer.transaction_status,
+                }),
+            };
+            let ended = end_pending(tx.conn(), now, ending).await?;
+            tx.commit().await.context("committing the abandon")?;
+            if ended {
+                tracing::info!("the attempt is abandoned, its lines free");
+                return Ok(Abandon::Cancelled);
+            }
+            let status: AttemptStatus = sqlx::query("SELECT status FROM payment_attempts WHERE id = $1")
+                .bind(&id)
+                .fetch_one(state.store.pool())
+                .await
+                .context("reading the attempt again")?
+                .try_get("status")
+                .context("status")?;
+            Ok(Abandon::NotPending(status))
+        }
+        Verdict::Undecided => Ok(Abandon::StillAtBank),
+        Verdict::Unavailable => Ok(Abandon::BankUnavailable),
+    }
+}
+
+fn verdict_label(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Unknown => "unknown",
+        Verdict::Authorised => "authorised",
+        Verdict::EndedWithoutPayment => "ended_without_payment",
+        Verdict::Undecided => "undecided",
+        Verdict::Unavailable => "unavailable",
+    }
+}
+
+fn client() -> &'static reqwest::Client {
+    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
+    CLIENT.get_or_init(|| {
+        reqwest::Client::builder()
+            .timeout(BANK_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default()
+    })
+}
+
+/// Asks Sips Office what became of `reference`; the answer is trusted only
+/// with our seal, our merchant and this reference.
+async fn ask_bank(kiosk: &KioskSettings, reference: &TransactionReference) -> anyhow::Result<TransactionData> {
+    let body = TransactionDataRequest::new(&kiosk.merchant_id, reference.as_str(), &kiosk.key_version)
+        .to_sealed_json(&kiosk.secret_key);
+    let url = format!("{}{GET_TRANSACTION_DATA_PATH}", kiosk.office_url);
+    let response = client()
+        .post(&url)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .json(&body)
+        .send()
+        .await
+        .context("calling the bank's status service")?
+        .error_for_status()
+        .context("the bank's status service answered an error")?;
+    if response.content_length().is_some_and(|length| length > MAX_ANSWER_BYTES as u64) {
+        anyhow::bail!("the bank's status answer is too large");
+    }
+    let bytes = response.bytes().await.context("reading the bank's status answer")?;
+    anyhow::ensure!(bytes.len() <= MAX_ANSWER_BYTES, "the bank's status answer is too large");
+    let value: serde_json::Value = serde_json::from_slice(&bytes).context("the bank's status answer is not JSON")?;
+    let answer = TransactionData::from_sealed_json(&value, &kiosk.secret_key)
+        .map_err(|error| anyhow::anyhow!("the bank's status answer is refused: {error}"))?;
+    if answer.merchant_id.as_deref().is_some_and(|merchant| merchant != kiosk.merchant_id) {
+        anyhow::bail!("the bank's status answer names another merchant");
+    }
+    if answer.transaction_reference.as_deref().is_some_and(|other| other != reference.as_str()) {
+        anyhow::bail!("the bank's status answer names another transaction");
+    }
+    Ok(answer)
+}
