@@ -221,7 +221,7 @@ pub async fn abandon_payment(transaction: String, #[server(default)] retour: Str
     }
     let outcome = match payments::abandon(&state, &person_id, &reference).await {
         Ok(Abandon::FoundPaid) => AbandonOutcome::FoundPaid,
-        Ok(Abandon::Cancelled) => AbandonOutcome::Cancelled,
+        Ok(Abandon::Cancelled | Abandon::AlreadyAbandoned) => AbandonOutcome::Cancelled,
         Ok(Abandon::StillAtBank) => AbandonOutcome::StillAtBank,
         Ok(Abandon::BankUnavailable) => AbandonOutcome::BankUnavailable,
         Ok(Abandon::NotPending(AttemptStatus::Accepted)) => AbandonOutcome::AlreadyPaid,

@@ -125,10 +125,16 @@ on_both_engines! {
         assert_eq!(detail["bank_response_code"], "25", "the bank did not know the transaction");
         assert_eq!(detail["from"], "pending");
 
-        let step_2 = words(&app.page_html(STEP_2).await);
-        assert!(step_2.contains(&format!(
+        let abandoned = format!(
             "Paiement {reference} : Ce paiement a été abandonné : la banque n'a reçu aucun paiement pour lui."
-        )));
+        );
+        let step_2 = words(&app.page_html(STEP_2).await);
+        assert!(step_2.contains(&abandoned));
+        // A second press (or a reload of the post) says the same, and changes nothing.
+        abandon(&app, &reference, STEP_2).await;
+        let step_2 = words(&app.page_html(STEP_2).await);
+        assert!(step_2.contains(&abandoned));
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'cancelled'").await, 1);
         assert!(!step_2.contains("Un paiement est déjà en cours pour cette créance."));
         assert!(!step_2.contains("PAIEMENTS EN ATTENTE DE LA BANQUE"));
         let again = app.pay(ENTERED, &[ENTERED], "20").await;
@@ -242,21 +248,13 @@ async fn a_bank_out_of_reach_or_whose_answer_is_not_sealed_with_our_key_abandons
     for engine in [Engine::Sqlite, Engine::Postgres] {
         let kiosk_addr = format!("127.0.0.1:{}", free_port());
         let _bank = KioskProcess::start(&kiosk_addr, &[]).await;
-        let paypage = format!("http://{kiosk_addr}/paiement");
         let office = format!("http://{kiosk_addr}");
         let closed = format!("http://127.0.0.1:{}", free_port());
         // The sample kit's merchant with our key: the bank cannot verify the
         // request and answers unsealed.
         for (office_url, merchant) in [(closed.as_str(), "002001000000001"), (office.as_str(), "002001000000002")] {
             let (url, database) = scratch_database(engine).await;
-            let env = [
-                ("SIPS_PAYPAGE_URL", paypage.as_str()),
-                ("SIPS_OFFICE_URL", office_url),
-                ("SIPS_MERCHANT_ID", merchant),
-                ("SIPS_KEY_VERSION", "1"),
-                ("SIPS_SECRET_KEY", sips::simulation::SECRET_KEY),
-            ];
-            let server = start_server(&url, &env).await;
+            let server = start_server_for_bank(&url, &office, office_url, merchant).await;
             let person = &server.browser;
             person.sign_in_as_pierre().await;
             let reference = person.pay(ENTERED, &[ENTERED], "20").await;
@@ -277,4 +275,91 @@ async fn a_bank_out_of_reach_or_whose_answer_is_not_sealed_with_our_key_abandons
             database.remove().await;
         }
     }
+}
+
+/// What the stand-in bank of the next test answers.
+#[derive(Clone, Copy, Debug)]
+enum Answer {
+    /// Authorised, sealed with another key.
+    ForgedSeal,
+    /// Authorised, sealed with our key, for another transaction.
+    OtherTransaction,
+    /// Authorised, sealed with our key, for another merchant.
+    OtherMerchant,
+    /// Authorised, sealed with our key, for another amount.
+    OtherAmount,
+    /// Authorised, for us, as the bank says it.
+    Genuine,
+}
+
+/// A stand-in Sips Office that answers «authorised» as `answer` says.
+async fn stand_in_bank(answer: std::sync::Arc<std::sync::Mutex<Answer>>) -> String {
+    use axum::Json;
+    use sips::office::{GET_TRANSACTION_DATA_PATH, TransactionData};
+    let route = axum::routing::post(move |Json(request): Json<serde_json::Value>| {
+        let answer = *answer.lock().expect("the answer");
+        async move {
+            let reference = request["transactionReference"].as_str().unwrap_or_default().to_owned();
+            let ours = sips::Secret::new(sips::simulation::SECRET_KEY.to_owned());
+            let mut data = TransactionData {
+                response_code: "00".into(),
+                transaction_status: Some("CAPTURED".into()),
+                merchant_id: Some(sips::simulation::MERCHANT_ID.into()),
+                transaction_reference: Some(reference),
+                amount_cents: Some(2000),
+                currency_code: Some("978".into()),
+                authorisation_id: Some("424242".into()),
+                masked_pan: Some("4100##########00".into()),
+                ..TransactionData::default()
+            };
+            let mut key = ours;
+            match answer {
+                Answer::ForgedSeal => key = sips::Secret::new("not the key".to_owned()),
+                Answer::OtherTransaction => data.transaction_reference = Some("PCLCB269990000001".into()),
+                Answer::OtherMerchant => data.merchant_id = Some("002001000000002".into()),
+                Answer::OtherAmount => data.amount_cents = Some(5000),
+                Answer::Genuine => {}
+            }
+            Json(data.to_sealed_json(&key, "1"))
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+    let address = listener.local_addr().expect("its address");
+    let router = axum::Router::new().route(GET_TRANSACTION_DATA_PATH, route);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    format!("http://{address}")
+}
+
+/// An «authorised» status is applied only sealed with our key, for our
+/// merchant, this transaction and its amount; the same answer, genuine, is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_authorised_status_is_applied_only_sealed_with_our_key_for_our_merchant_this_transaction_and_its_amount() {
+    const PENDING: &str = "SELECT COUNT(*) FROM payment_attempts WHERE status = 'pending'";
+    let answer = std::sync::Arc::new(std::sync::Mutex::new(Answer::ForgedSeal));
+    let office = stand_in_bank(answer.clone()).await;
+    let (url, database) = scratch_database(Engine::Sqlite).await;
+    let server = start_server_for_bank(&url, &office, &office, sips::simulation::MERCHANT_ID).await;
+    let person = &server.browser;
+    person.sign_in_as_pierre().await;
+    let reference = person.pay(ENTERED, &[ENTERED], "20").await;
+    for untrusted in [Answer::ForgedSeal, Answer::OtherTransaction, Answer::OtherMerchant, Answer::OtherAmount] {
+        *answer.lock().expect("the answer") = untrusted;
+        abandon(person, &reference, "/mes-paiements").await;
+        let page = words(&person.page_html("/mes-paiements").await);
+        assert!(page.contains("La banque n'a pas pu être interrogée"), "{untrusted:?}");
+        assert_eq!(count_in(&url, PENDING).await, 1, "{untrusted:?}: nothing changes");
+        assert_eq!(count_in(&url, "SELECT COUNT(*) FROM payments").await, 0, "{untrusted:?}");
+    }
+    assert_eq!(
+        count_in(&url, "SELECT COUNT(*) FROM kiosk_answers WHERE channel = 'status' AND outcome = 'amount_mismatch'")
+            .await,
+        1,
+        "the wrong amount is logged as a kiosk answer's is"
+    );
+    *answer.lock().expect("the answer") = Answer::Genuine;
+    abandon(person, &reference, "/accueil").await;
+    assert_eq!(count_in(&url, "SELECT COUNT(*) FROM payments WHERE authorisation_id = '424242'").await, 1);
+    assert_eq!(count_in(&url, PENDING).await, 0);
+    server.kill();
+    database.remove().await;
 }

@@ -176,16 +176,9 @@ async fn the_simulator_run_alone_takes_the_payment_of_an_instance_configured_for
     let (url, database) = scratch_database(Engine::Sqlite).await;
     let kiosk_addr = format!("127.0.0.1:{}", free_port());
     let _bank = KioskProcess::start(&kiosk_addr, &[]).await;
-    let paypage = format!("http://{kiosk_addr}/paiement");
-    let office = format!("http://{kiosk_addr}");
-    let env = [
-        ("SIPS_PAYPAGE_URL", paypage.as_str()),
-        ("SIPS_OFFICE_URL", office.as_str()),
-        ("SIPS_MERCHANT_ID", sips::simulation::MERCHANT_ID),
-        ("SIPS_KEY_VERSION", sips::simulation::KEY_VERSION),
-        ("SIPS_SECRET_KEY", sips::simulation::SECRET_KEY),
-    ];
-    let server = start_server(&url, &env).await;
+    let bank = format!("http://{kiosk_addr}");
+    let paypage = format!("{bank}/paiement");
+    let server = start_server_for_bank(&url, &bank, &bank, sips::simulation::MERCHANT_ID).await;
     let person = &server.browser;
     person.sign_in_as_pierre().await;
     let reference = person.pay(ENTERED, &[ENTERED], "20").await;

@@ -626,6 +626,21 @@ impl ServerProcess {
     }
 }
 
+/// `server` on `database_url` configured for a real bank: its card page at
+/// `bank/paiement`, its Sips Office at `office`, merchant `merchant` with
+/// Worldline's public test key (version 1).
+pub async fn start_server_for_bank(database_url: &str, bank: &str, office: &str, merchant: &str) -> ServerProcess {
+    let paypage = format!("{bank}/paiement");
+    let env = [
+        ("SIPS_PAYPAGE_URL", paypage.as_str()),
+        ("SIPS_OFFICE_URL", office),
+        ("SIPS_MERCHANT_ID", merchant),
+        ("SIPS_KEY_VERSION", sips::simulation::KEY_VERSION),
+        ("SIPS_SECRET_KEY", sips::simulation::SECRET_KEY),
+    ];
+    start_server(database_url, &env).await
+}
+
 /// The card page's fields for the simulator's accepted test card, valid two more years.
 pub fn accepted_card() -> Vec<(&'static str, String)> {
     let year = (jiff::Zoned::now().year() + 2).to_string();

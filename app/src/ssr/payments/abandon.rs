@@ -45,6 +45,8 @@ pub enum Abandon {
     /// The bank could not be asked, or its answer could not be trusted or
     /// applied: nothing changed.
     BankUnavailable,
+    /// Abandoned already (a second press, a reload): nothing more to do.
+    AlreadyAbandoned,
     /// The attempt is no longer pending (an answer came first): nothing to do.
     NotPending(AttemptStatus),
 }
@@ -68,7 +70,8 @@ pub async fn abandon(
     reference: &TransactionReference,
 ) -> Result<Abandon, AbandonError> {
     let row = sqlx::query(
-        "SELECT id, caisse_code, status FROM payment_attempts WHERE transaction_reference = $1 AND person_id = $2",
+        "SELECT id, caisse_code, status, answer_channel FROM payment_attempts \
+         WHERE transaction_reference = $1 AND person_id = $2",
     )
     .bind(reference.as_str())
     .bind(person_id)
@@ -80,6 +83,10 @@ pub async fn abandon(
     let caisse: String = row.try_get("caisse_code").context("caisse_code")?;
     let status: AttemptStatus = row.try_get("status").context("status")?;
     if status != AttemptStatus::Pending {
+        let settlement: Option<Settlement> = row.try_get("answer_channel").context("answer_channel")?;
+        if status == AttemptStatus::Cancelled && settlement == Some(Settlement::Abandoned) {
+            return Ok(Abandon::AlreadyAbandoned);
+        }
         return Ok(Abandon::NotPending(status));
     }
     let kiosk = &state.settings.kiosk;
