@@ -103,32 +103,6 @@ impl AbandonOutcome {
             AbandonOutcome::BankUnavailable => "banner banner--error",
         }
     }
-
-    #[cfg(feature = "ssr")]
-    fn code(self) -> &'static str {
-        match self {
-            AbandonOutcome::FoundPaid => "found-paid",
-            AbandonOutcome::Cancelled => "cancelled",
-            AbandonOutcome::StillAtBank => "still-at-bank",
-            AbandonOutcome::BankUnavailable => "bank-unavailable",
-            AbandonOutcome::AlreadyPaid => "already-paid",
-            AbandonOutcome::AlreadyEnded => "already-ended",
-        }
-    }
-
-    #[cfg(feature = "ssr")]
-    fn from_code(code: &str) -> Option<Self> {
-        [
-            AbandonOutcome::FoundPaid,
-            AbandonOutcome::Cancelled,
-            AbandonOutcome::StillAtBank,
-            AbandonOutcome::BankUnavailable,
-            AbandonOutcome::AlreadyPaid,
-            AbandonOutcome::AlreadyEnded,
-        ]
-        .into_iter()
-        .find(|outcome| outcome.code() == code)
-    }
 }
 
 /// The banner after «Abandonner ce paiement».
@@ -176,7 +150,7 @@ pub(crate) async fn pending_section(
         .collect();
     let notice = take_flash(state, Some(session), ABANDON_FLASH).await?.and_then(|flash| {
         Some(AbandonNotice {
-            outcome: AbandonOutcome::from_code(flash.values.get("outcome")?)?,
+            outcome: serde_json::from_str(flash.values.get("outcome")?).ok()?,
             transaction_reference: TransactionReference::parse(flash.values.get("transaction")?).ok()?,
         })
     });
@@ -230,7 +204,8 @@ pub async fn abandon_payment(transaction: String, #[server(default)] retour: Str
         Err(AbandonError::NotFound) => return Err(fail(AppError::BadRequest)),
         Err(AbandonError::Unexpected(error)) => return Err(unexpected(error)),
     };
-    let flash = Flash::new(ABANDON_FLASH).value("outcome", outcome.code()).value("transaction", reference.as_str());
+    let outcome_text = serde_json::to_string(&outcome).map_err(|error| unexpected(error.into()))?;
+    let flash = Flash::new(ABANDON_FLASH).value("outcome", outcome_text).value("transaction", reference.as_str());
     leave_flash(&state, Some(&session), &flash).await?;
     redirect(&return_page(&retour));
     match outcome {

@@ -346,7 +346,7 @@ async fn an_authorised_status_is_applied_only_sealed_with_our_key_for_our_mercha
         *answer.lock().expect("the answer") = untrusted;
         abandon(person, &reference, "/mes-paiements").await;
         let page = words(&person.page_html("/mes-paiements").await);
-        assert!(page.contains("La banque n'a pas pu être interrogée"), "{untrusted:?}");
+        assert!(page.contains("La banque n'a pas pu être interrogée"), "{untrusted:?}: {page}");
         assert_eq!(count_in(&url, PENDING).await, 1, "{untrusted:?}: nothing changes");
         assert_eq!(count_in(&url, "SELECT COUNT(*) FROM payments").await, 0, "{untrusted:?}");
     }
