@@ -24,7 +24,7 @@ test('a public terminal at 1080×1920: /borne switches it, no autofill, targets 
   await signIn.password.fill(pierre.password);
   await signIn.submit.click();
   await new HomePage(page).expectSignedIn(pierre.name);
-  await page.waitForLoadState('load'); // sizes as painted, with the stylesheet
+  await page.waitForFunction(() => document.readyState === 'complete'); // sizes as painted, with the stylesheet
   for (const link of await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link').all()) {
     expect((await link.boundingBox())?.height).toBeGreaterThanOrEqual(64);
   }
