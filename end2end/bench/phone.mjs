@@ -2,10 +2,14 @@
 // 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trips; cache empty at each run.
 // Measures the time to the first content of the sign-in page and of step 2,
 // and the time until step 2's live total answers a tick (from the start of the
-// navigation). Prints one JSON line per run, then the medians.
+// navigation). Prints one JSON line per run, then the medians. Then a whole
+// visit, counted where the server's bytes leave: sign in and walk ten pages,
+// every byte of every answer (headers and body, as sent) by kind, including
+// what the browser fetches on its own — the service worker and its files.
 //
 //   node bench/phone.mjs BASE_URL NIR PASSWORD REFERENCE OTHER_REFERENCE [RUNS=5]
 import { chromium } from '@playwright/test';
+import http from 'node:http';
 
 const [base, nir, password, reference, other, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg ?? 5);
@@ -62,13 +66,69 @@ for (let run = 1; run <= runs; run++) {
   }
   for (const r of results.slice(-2)) console.log(JSON.stringify(r));
 }
-await browser.close();
-
 const median = (values) => { const v = [...values].sort((a, b) => a - b); return v[Math.floor(v.length / 2)]; };
 const of = (page, key) => results.filter((r) => r.page === page && r[key] !== undefined).map((r) => r[key]);
+/**
+ * A person's visit through a counting relay: sign in, then ten pages. Returns
+ * the bytes the server sent by kind, and how often the service worker came.
+ */
+async function visit() {
+  const target = new URL(base);
+  const sent = {};
+  let worker = 0;
+  const relay = http.createServer((request, response) => {
+    const path = request.url.split('?')[0];
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, path: request.url, method: request.method, headers: request.headers },
+      (answer) => {
+        const type = answer.headers['content-type'] ?? '';
+        const kind = path === '/sw.js' ? 'service worker' : path === '/hors-ligne.html' || path === '/hors-ligne.css' ? 'offline page'
+          : type.startsWith('text/html') ? 'html' : type.startsWith('text/css') ? 'css'
+          : type.includes('javascript') ? 'js' : type.startsWith('application/wasm') ? 'wasm' : 'other';
+        if (path === '/sw.js') worker += 1;
+        // Status line and headers as HTTP/1.1 writes them («name: value\r\n»,
+        // then an empty line), then the body as sent.
+        let bytes = `HTTP/1.1 ${answer.statusCode} ${answer.statusMessage}\r\n`.length + 2
+          + answer.rawHeaders.reduce((n, text) => n + text.length + 2, 0);
+        response.writeHead(answer.statusCode, answer.headers);
+        answer.on('data', (chunk) => { bytes += chunk.length; response.write(chunk); });
+        answer.on('end', () => { sent[kind] = (sent[kind] ?? 0) + bytes; response.end(); });
+      },
+    );
+    request.pipe(upstream);
+  });
+  await new Promise((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${relay.address().port}`;
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto(`${origin}/connexion`);
+  await page.getByLabel('Numéro de sécurité sociale').fill(nir);
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL(/\/accueil$/);
+  const walk = ['/mes-paiements', '/ma-messagerie', '/mes-demarches', '/accueil', '/mes-paiements/payer-une-creance',
+    `/mes-paiements/payer-une-creance/${reference}`, '/accueil', '/mes-paiements', '/ma-messagerie', '/accueil'];
+  for (const path of walk) {
+    await page.goto(`${origin}${path}`);
+    // Time for what the browser does on its own after a page (the worker's update check).
+    await page.waitForTimeout(1000);
+  }
+  await context.close();
+  relay.close();
+  return { pages: walk.length + 2, worker, sent };
+}
+
+const seen = await visit();
+const total = Object.values(seen.sent).reduce((a, b) => a + b, 0);
+console.log(JSON.stringify({
+  summary: 'a visit: sign-in, then ten pages', pages_loaded: seen.pages, service_worker_fetches: seen.worker,
+  bytes_sent_by_kind: seen.sent, bytes_sent: total,
+}));
+
 console.log(JSON.stringify({
   summary: 'medians (ms)', runs,
   sign_in_first_content: median(of('sign-in', 'first_content_ms')),
   step2_first_content: median(of('step 2', 'first_content_ms')),
   step2_live_total: median(of('step 2', 'live_total_ms')),
 }));
+await browser.close();
