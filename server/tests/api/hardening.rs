@@ -93,20 +93,8 @@ on_both_engines! {
     async fn the_same_automatic_response_twenty_times_at_once_applies_once(app) {
         app.sign_in_as_pierre().await;
         let reference = app.pay(ENTERED, &[ENTERED], "20").await;
-        let fields = Arc::new(bank::sealed(&bank::response(&reference, 2000, "00"), bank::SECRET));
-        let mut tasks = tokio::task::JoinSet::new();
-        for _ in 0..20 {
-            let url = app.url("/paiement/reponse-automatique");
-            let fields = fields.clone();
-            tasks.spawn(async move { reqwest::Client::new().post(url).form(&*fields).send().await.map(|r| r.status()) });
-        }
-        while let Some(status) = tasks.join_next().await {
-            assert_eq!(status.expect("task").expect("response"), StatusCode::OK);
-        }
-        assert_eq!(app.count("SELECT COUNT(*) FROM payments").await, 1);
-        assert_eq!(app.count("SELECT COUNT(*) FROM messages").await, 1);
-        assert_eq!(app.count("SELECT COUNT(*) FROM kiosk_answers WHERE outcome = 'applied'").await, 1);
-        assert_eq!(app.count("SELECT COUNT(*) FROM kiosk_answers WHERE outcome = 'duplicate'").await, 19);
+        let answers = send_the_acceptance_twenty_times(&app, &reference);
+        expect_applied_once(&app, answers).await;
     }
 
     async fn a_hundred_payers_then_a_hundred_answers_on_the_same_lines(app) {
@@ -268,4 +256,71 @@ on_both_engines! {
         let kiosk = reqwest::Client::new().get(format!("{}/kiosque.css", app.kiosk_url)).send().await.expect("GET");
         assert!(kiosk.headers()["content-security-policy"].to_str().expect("ascii").contains("frame-ancestors 'none'"));
     }
+}
+
+/// The conditional update, made to matter every time: the attempt's row is
+/// held, so every one of twenty answers reads «pending» and then waits at its
+/// update; once the row is let go, one moves it and the others, finding it
+/// moved, read again and are duplicates. PostgreSQL only: on SQLite an answer
+/// takes the write lock before it reads, so no answer can read a status
+/// another is about to change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_twenty_answers_that_all_read_pending_before_any_writes_apply_once() {
+    let app = spawn_app_with(Engine::Postgres, &[("DATABASE_MAX_CONNECTIONS", "24".to_owned())]).await;
+    tokio::time::timeout(std::time::Duration::from_secs(120), async {
+        app.sign_in_as_pierre().await;
+        let reference = app.pay(ENTERED, &[ENTERED], "20").await;
+        let mut holder = app.state.store.pool().begin().await.expect("a transaction");
+        sqlx::query("SELECT id FROM payment_attempts WHERE transaction_reference = $1 FOR UPDATE")
+            .bind(&reference)
+            .fetch_one(&mut *holder)
+            .await
+            .expect("the attempt's row, held");
+        let answers = send_the_acceptance_twenty_times(&app, &reference);
+        // Every answer has read the attempt and waits for its row.
+        let waiting =
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let now_waiting = app.count(waiting).await;
+            if now_waiting == 20 {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "{now_waiting} of 20 answers wait at the update");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        holder.rollback().await.expect("the row let go");
+        expect_applied_once(&app, answers).await;
+    })
+    .await
+    .expect("the test finished within two minutes");
+    app.cleanup().await;
+}
+
+/// The bank's acceptance of `reference`, sealed, posted twenty times at once
+/// to the automatic-answer address; each task gives its HTTP status.
+fn send_the_acceptance_twenty_times(
+    app: &TestApp,
+    reference: &str,
+) -> tokio::task::JoinSet<reqwest::Result<StatusCode>> {
+    let fields = Arc::new(bank::sealed(&bank::response(reference, 2000, "00"), bank::SECRET));
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let url = app.url("/paiement/reponse-automatique");
+        let fields = fields.clone();
+        tasks.spawn(async move { reqwest::Client::new().post(url).form(&*fields).send().await.map(|r| r.status()) });
+    }
+    tasks
+}
+
+/// All twenty answered 200, and one was applied: one payment, one
+/// acknowledgement, nineteen duplicates logged.
+async fn expect_applied_once(app: &TestApp, mut answers: tokio::task::JoinSet<reqwest::Result<StatusCode>>) {
+    while let Some(status) = answers.join_next().await {
+        assert_eq!(status.expect("task").expect("response"), StatusCode::OK);
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM payments").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM messages").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM kiosk_answers WHERE outcome = 'applied'").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM kiosk_answers WHERE outcome = 'duplicate'").await, 19);
 }
