@@ -19,6 +19,19 @@ pub struct AttemptSummary {
     pub amount: Euros,
     /// When it was created.
     pub created_at: i64,
+    /// While pending, its lines are held until then; it ends by itself at that time.
+    pub expires_at: i64,
+}
+
+/// The attempts (`t`) of a condition, with what [`summary_from_row`] reads.
+macro_rules! summaries_where {
+    ($condition:literal) => {
+        concat!(
+            "SELECT t.transaction_reference, t.status, t.expires_at, t.amount_cents, t.created_at, \
+             p.status AS payment_status FROM payment_attempts t LEFT JOIN payments p ON p.attempt_id = t.id WHERE ",
+            $condition
+        )
+    };
 }
 
 /// The `transaction_reference` column of a row, as the type it is.
@@ -39,6 +52,7 @@ fn summary_from_row(row: &sqlx::any::AnyRow, now: i64) -> anyhow::Result<Attempt
         payment_status: row.try_get("payment_status")?,
         amount: Euros::from_cents(row.try_get("amount_cents")?),
         created_at: row.try_get("created_at")?,
+        expires_at,
     })
 }
 
@@ -49,26 +63,20 @@ pub async fn attempt_of(
     transaction_reference: &TransactionReference,
     now: i64,
 ) -> anyhow::Result<Option<AttemptSummary>> {
-    let row = sqlx::query(
-        "SELECT t.transaction_reference, t.status, t.expires_at, t.amount_cents, t.created_at, p.status AS payment_status \
-         FROM payment_attempts t LEFT JOIN payments p ON p.attempt_id = t.id \
-         WHERE t.transaction_reference = $1 AND t.person_id = $2",
-    )
-    .bind(transaction_reference.as_str())
-    .bind(person_id)
-    .fetch_optional(store.pool())
-    .await
-    .context("reading an attempt")?;
+    let row = sqlx::query(summaries_where!("t.transaction_reference = $1 AND t.person_id = $2"))
+        .bind(transaction_reference.as_str())
+        .bind(person_id)
+        .fetch_optional(store.pool())
+        .await
+        .context("reading an attempt")?;
     row.map(|r| summary_from_row(&r, now)).transpose()
 }
 
 /// The person's attempts, newest first (at most `limit`).
 pub async fn attempts_of(store: &Store, person_id: &str, now: i64, limit: i64) -> anyhow::Result<Vec<AttemptSummary>> {
-    let rows = sqlx::query(
-        "SELECT t.transaction_reference, t.status, t.expires_at, t.amount_cents, t.created_at, p.status AS payment_status \
-         FROM payment_attempts t LEFT JOIN payments p ON p.attempt_id = t.id \
-         WHERE t.person_id = $1 ORDER BY t.created_at DESC, t.transaction_reference DESC LIMIT $2",
-    )
+    let rows = sqlx::query(summaries_where!(
+        "t.person_id = $1 ORDER BY t.created_at DESC, t.transaction_reference DESC LIMIT $2"
+    ))
     .bind(person_id)
     .bind(limit)
     .fetch_all(store.pool())
@@ -77,39 +85,16 @@ pub async fn attempts_of(store: &Store, person_id: &str, now: i64, limit: i64) -
     rows.iter().map(|r| summary_from_row(r, now)).collect()
 }
 
-/// A pending attempt, with when it started and until when its lines are held.
-#[derive(Debug, Clone)]
-pub struct PendingSummary {
-    /// Its reference.
-    pub transaction_reference: TransactionReference,
-    /// Amount.
-    pub amount: Euros,
-    /// When it was created.
-    pub created_at: i64,
-    /// Its lines are held until then; it ends by itself at that time.
-    pub expires_at: i64,
-}
-
 /// The person's attempts waiting for the bank (not past their limit), oldest first.
-pub async fn pending_of(store: &Store, person_id: &str, now: i64) -> anyhow::Result<Vec<PendingSummary>> {
-    let rows = sqlx::query(
-        "SELECT transaction_reference, amount_cents, created_at, expires_at FROM payment_attempts \
-         WHERE person_id = $1 AND status = $2 AND expires_at > $3 ORDER BY created_at, transaction_reference",
-    )
+pub async fn pending_of(store: &Store, person_id: &str, now: i64) -> anyhow::Result<Vec<AttemptSummary>> {
+    let rows = sqlx::query(summaries_where!(
+        "t.person_id = $1 AND t.status = $2 AND t.expires_at > $3 ORDER BY t.created_at, t.transaction_reference"
+    ))
     .bind(person_id)
     .bind(AttemptStatus::Pending)
     .bind(now)
     .fetch_all(store.pool())
     .await
     .context("listing pending attempts")?;
-    rows.iter()
-        .map(|row| {
-            Ok(PendingSummary {
-                transaction_reference: transaction_reference_of(row)?,
-                amount: Euros::from_cents(row.try_get("amount_cents")?),
-                created_at: row.try_get("created_at")?,
-                expires_at: row.try_get("expires_at")?,
-            })
-        })
-        .collect()
+    rows.iter().map(|r| summary_from_row(r, now)).collect()
 }
