@@ -114,8 +114,8 @@ ensure_postgres() {
 }
 
 build_release() {
-  step "Building the release (server + WebAssembly islands, versioned and precompressed assets)"
-  (cd "$ROOT" && cargo leptos build --release --precompress)
+  step "Building the release (server + the WebAssembly app split by page, versioned and precompressed assets)"
+  (cd "$ROOT" && cargo leptos build --release --precompress --split)
   report_sizes
 }
 

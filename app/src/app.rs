@@ -1,5 +1,16 @@
-//! The HTML shell and the routes.
+//! The HTML shell, the app and its routes.
+//!
+//! The app is rendered whole on the server (every page waits for its data:
+//! `SsrMode::Async`, so it reads the same with or without JavaScript), then
+//! hydrated in the browser, which from then on routes on its own: a link
+//! changes the page in place, and its data comes from the page's server
+//! function. Each page's code is its own WebAssembly chunk (`Lazy` routes,
+//! built with `cargo leptos build --split`): the browser fetches the chunk of
+//! the page it is on, and the others when it first goes there.
 
+use crate::api::terminal::provide_device;
+use crate::components::navigation::{Hydrated, NavigationStatus, provide_navigation};
+use crate::components::terminal::IdleCountdown;
 use crate::pages::agent::avis::AgentNewAvisPage;
 use crate::pages::agent::payments::{AgentJournalPage, AgentPaymentPage, AgentPaymentsPage, AgentTropPercusPage};
 use crate::pages::agent::search::AgentSearchPage;
@@ -9,17 +20,16 @@ use crate::pages::messages::{MailboxPage, MessagePage};
 use crate::pages::overview::OverviewPage;
 use crate::pages::pay::{kiosk_redirect::KioskRedirectPage, reference::ReferencePage, selection::SelectionPage};
 use crate::pages::payments::MyPaymentsPage;
-use crate::pages::terminal::{IdleCountdown, is_terminal};
+use crate::pages::statement::{SiteMapPage, StatementPage};
 use crate::pages::{home::HomePage, not_found::NotFound, sign_in::SignInPage};
 use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
-/// The document around every page.
+/// The document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let terminal = is_terminal();
     view! {
         <!DOCTYPE html>
         <html lang="fr">
@@ -32,70 +42,157 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
                 <meta name="theme-color" content="#0c419a" />
-                // The service worker keeps static files and answers the offline page (public/sw.js).
+                // The service worker keeps static files and answers the offline page
+                // (public/sw.js). A page whose code could not be fetched stops the
+                // app (its WebAssembly traps): the page is then loaded as a new
+                // document, which the server (or the worker, offline) answers.
                 <script nonce=leptos::nonce::use_nonce()>
-                    "if('serviceWorker'in navigator)navigator.serviceWorker.register('/sw.js')"
+                    "if('serviceWorker'in navigator)navigator.serviceWorker.register('/sw.js');\
+                     addEventListener('error',function(e){if(e.error instanceof WebAssembly.RuntimeError\
+                     &&document.body.hasAttribute('data-hydrated'))location.reload()})"
                 </script>
-                {page_has_islands().then(|| view! { <HydrationScripts options islands=true /> })}
+                <HydrationScripts options />
                 <MetaTags />
             </head>
-            <body class=terminal.then_some("borne")>
+            <body class=crate::api::terminal::is_terminal().then_some("borne")>
                 <App />
-                {terminal.then(|| view! { <IdleCountdown /> })}
             </body>
         </html>
     }
 }
 
-/// Whether the requested page has islands: the sign-in page (the NIR check)
-/// and steps 1 and 2 of «Payer une créance». The other pages load no
-/// WebAssembly at all.
-fn page_has_islands() -> bool {
-    #[cfg(feature = "ssr")]
-    {
-        let Some(parts) = use_context::<http::request::Parts>() else { return true };
-        routes::has_islands(parts.uri.path())
-    }
-    #[cfg(not(feature = "ssr"))]
-    true
+/// Declares a group of pages whose code is one WebAssembly chunk, fetched
+/// when the browser first shows one of them: a lazy function rendering any
+/// page of the group, and for each page the lazy route that calls it.
+macro_rules! lazy_group {
+    ($group:ident, $preload:ident, $pages:ident { $($route:ident => $page:ident),* $(,)? }) => {
+        #[doc = concat!("The pages of the `", stringify!($group), "` chunk.")]
+        #[derive(Debug, Clone, Copy)]
+        // The variants are the pages' own names, which share their ending.
+        #[allow(clippy::enum_variant_names)]
+        enum $pages {
+            $($page),*
+        }
+
+        #[doc = concat!("Renders a page of the `", stringify!($group), "` chunk.")]
+        #[leptos::lazy]
+        fn $group(page: $pages) -> AnyView {
+            match page {
+                $($pages::$page => Hydrated(view! { <$page /> }).into_any()),*
+            }
+        }
+
+        $(
+            #[doc = concat!("The route of [`", stringify!($page), "`], in the `", stringify!($group), "` chunk.")]
+            struct $route;
+
+            impl leptos_router::LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                async fn view(_this: Self) -> AnyView {
+                    $group($pages::$page).await
+                }
+
+                // The chunk is fetched while the page's data loads.
+                async fn preload() {
+                    #[cfg(target_arch = "wasm32")]
+                    $preload().await;
+                }
+            }
+        )*
+    };
 }
 
-/// The routes. Every page waits for its data on the server and is sent whole
-/// (`SsrMode::Async`), so it reads the same with or without JavaScript.
+lazy_group!(payment_steps, __preload_payment_steps, PaymentPages {
+    ReferenceRoute => ReferencePage,
+    SelectionRoute => SelectionPage,
+    KioskRedirectRoute => KioskRedirectPage,
+});
+
+lazy_group!(account, __preload_account, AccountPages {
+    HomeRoute => HomePage,
+    MyPaymentsRoute => MyPaymentsPage,
+    OverviewRoute => OverviewPage,
+    MailboxRoute => MailboxPage,
+    MessageRoute => MessagePage,
+    DemarchesRoute => DemarchesPage,
+});
+
+lazy_group!(sign_in, __preload_sign_in, SignInPages {
+    SignInRoute => SignInPage,
+});
+
+lazy_group!(information, __preload_information, InformationPages {
+    StatementRoute => StatementPage,
+    SiteMapRoute => SiteMapPage,
+});
+
+lazy_group!(back_office, __preload_back_office, AgentPages {
+    AgentSignInRoute => AgentSignInPage,
+    AgentPaymentsRoute => AgentPaymentsPage,
+    AgentPaymentRoute => AgentPaymentPage,
+    AgentSearchRoute => AgentSearchPage,
+    AgentTropPercusRoute => AgentTropPercusPage,
+    AgentNewAvisRoute => AgentNewAvisPage,
+    AgentJournalRoute => AgentJournalPage,
+});
+
+/// The app: the router, the announcement of each new page, and on a public
+/// terminal the idle countdown.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let device = provide_device();
+    let routing = provide_navigation();
     view! {
-        <Router>
-            <Routes fallback=NotFound>
+        <Router set_is_routing=routing>
+            <NavigationStatus />
+            <Routes fallback=|| Hydrated(view! { <NotFound /> })>
                 <Route path=path!("/") view=|| view! { <Redirect path=routes::HOME /> } />
-                <Route path=path!("/connexion") view=SignInPage ssr=SsrMode::Async />
-                <Route path=path!("/accueil") view=HomePage ssr=SsrMode::Async />
-                <Route path=path!("/mes-paiements") view=MyPaymentsPage ssr=SsrMode::Async />
+                <Route path=path!("/connexion") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/accueil") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/mes-paiements") view={Lazy::<MyPaymentsRoute>::new()} ssr=SsrMode::Async />
                 <Route
                     path=path!("/mes-paiements/participations-forfaitaires-et-franchises")
-                    view=OverviewPage
+                    view={Lazy::<OverviewRoute>::new()}
                     ssr=SsrMode::Async
                 />
-                <Route path=path!("/mes-paiements/payer-une-creance") view=ReferencePage ssr=SsrMode::Async />
+                <Route
+                    path=path!("/mes-paiements/payer-une-creance")
+                    view={Lazy::<ReferenceRoute>::new()}
+                    ssr=SsrMode::Async
+                />
                 <Route
                     path=path!("/mes-paiements/payer-une-creance/paiement/:transaction")
-                    view=KioskRedirectPage
+                    view={Lazy::<KioskRedirectRoute>::new()}
                     ssr=SsrMode::Async
                 />
-                <Route path=path!("/mes-paiements/payer-une-creance/:reference") view=SelectionPage ssr=SsrMode::Async />
-                <Route path=path!("/ma-messagerie") view=MailboxPage ssr=SsrMode::Async />
-                <Route path=path!("/ma-messagerie/:id") view=MessagePage ssr=SsrMode::Async />
-                <Route path=path!("/mes-demarches") view=DemarchesPage ssr=SsrMode::Async />
-                <Route path=path!("/agent/connexion") view=AgentSignInPage ssr=SsrMode::Async />
-                <Route path=path!("/agent") view=AgentPaymentsPage ssr=SsrMode::Async />
-                <Route path=path!("/agent/paiements/:transaction") view=AgentPaymentPage ssr=SsrMode::Async />
-                <Route path=path!("/agent/recherche") view=AgentSearchPage ssr=SsrMode::Async />
-                <Route path=path!("/agent/trop-percus") view=AgentTropPercusPage ssr=SsrMode::Async />
-                <Route path=path!("/agent/avis/nouveau") view=AgentNewAvisPage ssr=SsrMode::Async />
-                <Route path=path!("/agent/journal") view=AgentJournalPage ssr=SsrMode::Async />
+                <Route
+                    path=path!("/mes-paiements/payer-une-creance/:reference")
+                    view={Lazy::<SelectionRoute>::new()}
+                    ssr=SsrMode::Async
+                />
+                <Route path=path!("/ma-messagerie") view={Lazy::<MailboxRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/ma-messagerie/:id") view={Lazy::<MessageRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/mes-demarches") view={Lazy::<DemarchesRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/accessibilite") view={Lazy::<StatementRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/plan-du-site") view={Lazy::<SiteMapRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/agent/connexion") view={Lazy::<AgentSignInRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/agent") view={Lazy::<AgentPaymentsRoute>::new()} ssr=SsrMode::Async />
+                <Route
+                    path=path!("/agent/paiements/:transaction")
+                    view={Lazy::<AgentPaymentRoute>::new()}
+                    ssr=SsrMode::Async
+                />
+                <Route path=path!("/agent/recherche") view={Lazy::<AgentSearchRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/agent/trop-percus") view={Lazy::<AgentTropPercusRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/agent/avis/nouveau") view={Lazy::<AgentNewAvisRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/agent/journal") view={Lazy::<AgentJournalRoute>::new()} ssr=SsrMode::Async />
             </Routes>
         </Router>
+        {device.terminal.then(|| view! { <IdleCountdown /> })}
     }
 }
 

@@ -1,14 +1,45 @@
 //! The error every server function returns, as it crosses the wire.
 //!
-//! Policy: a user-facing problem with a form is not an error but a flash shown
-//! next to the field. `AppError` is for what stops a request: not signed in
-//! (401, and a redirect to the sign-in page), a page of the other role (403), a
-//! malformed request (400), or a failure of ours (503, logged with its cause chain
-//! on the server, shown as a generic French message).
+//! Policy: a form's refused fields are [`AppError::Invalid`], with a French
+//! message per field: the app in the browser shows them in place; a plain
+//! form post (no JavaScript) gets them on the page it is sent back to. The
+//! other variants stop a request: not signed in (401, and a redirect to the
+//! sign-in page), a page of the other role (403), a malformed request (400),
+//! too many tries (429), or a failure of ours (503, logged with its cause
+//! chain on the server, shown as a generic French message). The browser adds
+//! one of its own: [`AppError::Offline`], when the call could not leave.
 
 use serde::{Deserialize, Serialize};
-use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use std::collections::BTreeMap;
+
+/// A form's refused fields: the French message of each, by the field's name
+/// (the `name` of its input).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(BTreeMap<String, String>);
+
+impl FieldErrors {
+    /// The message of `field`, if it was refused.
+    pub fn get(&self, field: &str) -> Option<String> {
+        self.0.get(field).cloned()
+    }
+
+    /// No field was refused.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every message, in the order of `fields` (a form's order, not the alphabet's).
+    pub fn in_order(&self, fields: &[&str]) -> Vec<(String, String)> {
+        fields.iter().filter_map(|field| self.get(field).map(|message| ((*field).to_owned(), message))).collect()
+    }
+}
+
+impl From<BTreeMap<String, String>> for FieldErrors {
+    fn from(errors: BTreeMap<String, String>) -> Self {
+        FieldErrors(errors)
+    }
+}
 
 /// Why a server function did not do what was asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -19,8 +50,10 @@ pub enum AppError {
     /// The request is not well formed.
     #[error("La demande n'est pas valide.")]
     BadRequest,
-    /// The request breaks a rule (the French messages say which). A form post
-    /// gets them next to its fields after a redirect; a direct call gets a 422.
+    /// A form's fields break its rules (422).
+    #[error("Le formulaire contient des erreurs.")]
+    Invalid(FieldErrors),
+    /// The request breaks a rule (the French messages say which; 422).
     #[error("La demande n'a pas pu être acceptée : {}", .0.join(" "))]
     Rejected(Vec<String>),
     /// The request comes from another site.
@@ -35,6 +68,9 @@ pub enum AppError {
     /// Something failed on our side (details are in the server's log).
     #[error("Le service est momentanément indisponible. Veuillez réessayer dans quelques minutes.")]
     Unavailable,
+    /// The browser could not reach the server (never sent by the server).
+    #[error("Pas de connexion à internet : vérifiez votre connexion, puis réessayez.")]
+    Offline,
 }
 
 impl AppError {
@@ -43,17 +79,17 @@ impl AppError {
         match self {
             AppError::NotSignedIn => 401,
             AppError::BadRequest => 400,
-            AppError::Rejected(_) => 422,
+            AppError::Invalid(_) | AppError::Rejected(_) => 422,
             AppError::Forbidden => 403,
             AppError::TooManyRequests => 429,
             AppError::Busy => 503,
-            AppError::Unavailable => 503,
+            AppError::Unavailable | AppError::Offline => 503,
         }
     }
 }
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = crate::codec::JsonText;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
@@ -61,6 +97,8 @@ impl FromServerFnError for AppError {
             | ServerFnErrorErr::MissingArg(_)
             | ServerFnErrorErr::Deserialization(_)
             | ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::BadRequest,
+            // Only the browser's side sees these: the call did not get through.
+            ServerFnErrorErr::Request(_) => AppError::Offline,
             _ => AppError::Unavailable,
         }
     }

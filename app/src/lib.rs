@@ -1,21 +1,25 @@
-//! «Payer une créance»: the pages, the interactive islands, the server
+//! «Payer une créance»: the pages, the app in the browser, the server
 //! functions and the services behind them.
 //!
 //! Compiled twice: with feature `ssr` for the server (every page is rendered
-//! there; forms post to server functions and work without JavaScript), and with
-//! feature `hydrate` for the browser, where only the `#[island]` components ship
-//! as WebAssembly (live checks, reference boxes, totals), calling the very same
-//! `domain` code the server trusts.
+//! there whole; forms post to server functions and work without JavaScript),
+//! and with feature `hydrate` for the browser, which hydrates the page, then
+//! routes on its own and calls the server functions itself (live checks,
+//! reference boxes, totals with the very same `domain` code the server
+//! trusts). Each page's code is a WebAssembly chunk of its own, loaded when
+//! the browser first shows it (`app`).
 //!
 //! Layers, each using only those after it (checked by `tests/architecture.rs`):
-//! [`pages`] (one module per screen) → [`components`] (widgets, islands) →
-//! [`api`] (server functions) → [`ssr`] (services, server only) → [`routes`],
-//! [`error`] and the `domain` and `sips` crates.
+//! the app and its routes → [`pages`] (one module per screen) →
+//! [`components`] (widgets) → [`api`] (server functions) → [`ssr`] (services,
+//! server only) → [`routes`], [`error`] (with [`codec`], how answers cross the
+//! wire) and the `domain` and `sips` crates.
 
 #![recursion_limit = "256"]
 
 pub mod api;
 mod app;
+pub mod codec;
 pub mod components;
 pub mod error;
 pub mod pages;
@@ -28,7 +32,8 @@ pub use ::domain;
 
 pub use app::{App, shell};
 
-/// The browser's entry point: hydrates the islands of the page.
+/// The browser's entry point: hydrates the page (once its chunk is there),
+/// then says the app is live ([`components::navigation::Live`]).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
@@ -36,5 +41,14 @@ pub fn hydrate() {
     // (and stay smaller).
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_islands();
+    let live = components::navigation::Live::new();
+    wasm_bindgen_futures::spawn_local(async move {
+        let app = leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), move || {
+            leptos::prelude::provide_context(live);
+            App()
+        })
+        .await;
+        app.forget();
+        live.hydrated();
+    });
 }

@@ -19,6 +19,11 @@ pub const MAILBOX: &str = "/ma-messagerie";
 /// «Mes démarches».
 pub const DEMARCHES: &str = "/mes-demarches";
 
+/// «Déclaration d'accessibilité».
+pub const ACCESSIBILITY: &str = "/accessibilite";
+/// «Plan du site».
+pub const SITE_MAP: &str = "/plan-du-site";
+
 /// The agents' sign-in page.
 pub const AGENT_SIGN_IN: &str = "/agent/connexion";
 /// The back office's home: the payments received.
@@ -41,8 +46,17 @@ pub const TERMINAL: &str = "/borne";
 /// Where the kiosk posts its answer server to server (a server route).
 pub const KIOSK_AUTOMATIC_RESPONSE: &str = "/paiement/reponse-automatique";
 
+/// The states of payments, as JSON (`?paiements=PCLCB…,PCLCB…`; a server route).
+pub const PAYMENT_STATES: &str = "/api/etat-des-paiements";
+
+/// The states of `attempts`.
+pub fn payment_states(attempts: &[TransactionReference]) -> String {
+    let list: Vec<&str> = attempts.iter().map(TransactionReference::as_str).collect();
+    format!("{PAYMENT_STATES}?paiements={}", list.join(","))
+}
+
 /// The page patterns of the router, as `leptos_router` lists them.
-pub const PAGE_PATTERNS: [&str; 18] = [
+pub const PAGE_PATTERNS: [&str; 20] = [
     "/",
     SIGN_IN,
     HOME,
@@ -54,6 +68,8 @@ pub const PAGE_PATTERNS: [&str; 18] = [
     MAILBOX,
     "/ma-messagerie/:id",
     DEMARCHES,
+    ACCESSIBILITY,
+    SITE_MAP,
     AGENT_SIGN_IN,
     AGENT_HOME,
     "/agent/paiements/:transaction",
@@ -62,13 +78,6 @@ pub const PAGE_PATTERNS: [&str; 18] = [
     AGENT_NEW_AVIS,
     AGENT_JOURNAL,
 ];
-
-/// Whether the page at `path` has islands (the NIR check on the sign-in page,
-/// the reference boxes of step 1, step 2's form).
-pub fn has_islands(path: &str) -> bool {
-    let step = path.strip_prefix(PAY).map(|rest| rest.trim_start_matches('/'));
-    path == SIGN_IN || step.is_some_and(|rest| !rest.contains('/'))
-}
 
 /// «Accueil» after the kiosk, with the banner of `transaction`.
 pub fn home_after_payment(transaction: &TransactionReference) -> String {
@@ -127,23 +136,10 @@ mod tests {
         assert_eq!(agent_payment(&transaction), "/agent/paiements/PCLCB172540000004");
         assert_eq!(message_pdf("42"), "/ma-messagerie/42/pdf");
         assert_eq!(message_pdf("42"), MESSAGE_PDF_PATTERN.replace("{id}", "42"));
-    }
-
-    #[test]
-    fn islands_are_on_the_sign_in_page_and_steps_1_and_2_only() {
-        let reference = AvisReference::parse("3811907400001234F").expect("valid");
-        let transaction = TransactionReference::parse("PCLCB172540000004").expect("valid");
-        for path in [SIGN_IN.to_owned(), PAY.to_owned(), pay_step_2(&reference)] {
-            assert!(has_islands(&path), "{path}");
-        }
-        for path in [
-            HOME.to_owned(),
-            pay_kiosk_redirect(&transaction),
-            message("42"),
-            AGENT_SIGN_IN.to_owned(),
-            OVERVIEW.to_owned(),
-        ] {
-            assert!(!has_islands(&path), "{path}");
-        }
+        let other = TransactionReference::parse("PCLCB172540000005").expect("valid");
+        assert_eq!(
+            payment_states(&[transaction, other]),
+            "/api/etat-des-paiements?paiements=PCLCB172540000004,PCLCB172540000005"
+        );
     }
 }

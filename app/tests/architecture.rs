@@ -8,7 +8,8 @@
 //! `kiosk`; `bench` on `server` and `sips`.
 //!
 //! Modules of `app` (from the `crate::…` and `super::…` paths in its sources):
-//! `error` and `routes` use no other module; `ssr` uses neither `api`,
+//! `codec` and `routes` use no other module, `error` only `codec`; the app
+//! shell (`app`) composes pages, components and what the api provides; `ssr` uses neither `api`,
 //! `components` nor `pages`; `api` uses neither `components` nor `pages`;
 //! `components` do not use `pages`; nothing but `api` uses `ssr` from above it.
 //! Inside `ssr`, the folders form a ladder (see `SSR_ORDER`): each uses only
@@ -29,14 +30,15 @@ const CRATE_RULES: [(&str, &[&str]); 6] = [
 
 /// The app's top-level modules each module may use (besides itself and the
 /// `domain` crate).
-const MODULE_RULES: [(&str, &[&str]); 7] = [
-    ("error", &[]),
+const MODULE_RULES: [(&str, &[&str]); 8] = [
+    ("codec", &[]),
+    ("error", &["codec"]),
     ("routes", &[]),
     ("ssr", &["error", "routes"]),
-    ("api", &["ssr", "error", "routes"]),
+    ("api", &["ssr", "error", "codec", "routes"]),
     ("components", &["api", "error", "routes"]),
     ("pages", &["components", "api", "error", "routes"]),
-    ("app", &["pages", "routes"]),
+    ("app", &["pages", "components", "api", "routes"]),
 ];
 
 /// The folders of `ssr`, bottom first: each may use those before it.

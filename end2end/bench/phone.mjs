@@ -1,8 +1,11 @@
 // Speed on a mid-range phone, as Chromium emulates one: CPU 4× slower,
 // 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trips; cache empty at each run.
 // Measures the time to the first content of the sign-in page and of step 2,
-// and the time until step 2's live total answers a tick (from the start of the
-// navigation). Prints one JSON line per run, then the medians. Then a whole
+// the time until step 2's live total answers a tick (from the start of the
+// navigation: the page is usable, the app live), and on a live Accueil the
+// time from a click on «Mes paiements» (a navigation in the app: its code
+// and its data) to its title taking the focus, the first time and again.
+// Prints one JSON line per run, then the medians. Then a whole
 // visit, counted where the server's bytes leave: sign in and walk ten pages,
 // every byte of every answer (headers and body, as sent) by kind, including
 // what the browser fetches on its own — the service worker and its files.
@@ -55,8 +58,8 @@ for (let run = 1; run <= runs; run++) {
     const { context, page } = await phonePage(true);
     await page.goto(`${base}/mes-paiements/payer-une-creance/${reference}`, { waitUntil: 'commit' });
     const fcp = await firstContent(page);
-    // Tick a line as soon as the island is live, and wait for the total to follow.
-    await page.waitForFunction(() => window.__hydrateIsland !== undefined, null, { polling: 20, timeout: 60_000 });
+    // Tick a line as soon as the app is live, and wait for the total to follow.
+    await page.waitForSelector('body[data-hydrated]', { state: 'attached', timeout: 60_000 });
     const before = await page.locator('#selection-total').textContent();
     await page.getByRole('checkbox', { name: other }).check();
     await page.waitForFunction((text) => document.getElementById('selection-total')?.textContent !== text, before, { polling: 10 });
@@ -64,7 +67,25 @@ for (let run = 1; run <= runs; run++) {
     results.push({ page: 'step 2', run, first_content_ms: Math.round(fcp), live_total_ms: Math.round(live) });
     await context.close();
   }
-  for (const r of results.slice(-2)) console.log(JSON.stringify(r));
+  {
+    const { context, page } = await phonePage(true);
+    await page.goto(`${base}/accueil`);
+    await page.waitForSelector('body[data-hydrated]', { state: 'attached', timeout: 60_000 });
+    const menu = page.getByRole('navigation', { name: 'Menu principal' });
+    const navigate = async (name, heading) => {
+      const start = await page.evaluate(() => performance.now());
+      await menu.getByRole('link', { name }).click();
+      await page.waitForFunction((text) => document.activeElement?.tagName === 'H1' && document.activeElement.textContent === text,
+        heading, { polling: 10, timeout: 60_000 });
+      return Math.round((await page.evaluate(() => performance.now())) - start);
+    };
+    const first = await navigate('Mes paiements', 'Mes paiements');
+    await navigate('Accueil', 'Accueil');
+    const again = await navigate('Mes paiements', 'Mes paiements');
+    results.push({ page: 'navigation', run, first_ms: first, again_ms: again });
+    await context.close();
+  }
+  for (const r of results.slice(-3)) console.log(JSON.stringify(r));
 }
 const median = (values) => { const v = [...values].sort((a, b) => a - b); return v[Math.floor(v.length / 2)]; };
 const of = (page, key) => results.filter((r) => r.page === page && r[key] !== undefined).map((r) => r[key]);
@@ -106,11 +127,27 @@ async function visit() {
   await page.getByLabel('Mot de passe').fill(password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.waitForURL(/\/accueil$/);
-  const walk = ['/mes-paiements', '/ma-messagerie', '/mes-demarches', '/accueil', '/mes-paiements/payer-une-creance',
-    `/mes-paiements/payer-une-creance/${reference}`, '/accueil', '/mes-paiements', '/ma-messagerie', '/accueil'];
-  for (const path of walk) {
-    await page.goto(`${origin}${path}`);
-    // Time for what the browser does on its own after a page (the worker's update check).
+  // Ten pages through the app's own links (no new document), as a person moves.
+  const menu = page.getByRole('navigation', { name: 'Menu principal' });
+  const walk = [
+    () => menu.getByRole('link', { name: 'Mes paiements' }).click(),
+    () => menu.getByRole('link', { name: /Ma messagerie/ }).click(),
+    () => menu.getByRole('link', { name: 'Mes démarches' }).click(),
+    () => menu.getByRole('link', { name: 'Accueil' }).click(),
+    () => page.getByRole('link', { name: 'Payer une créance' }).first().click(),
+    async () => {
+      await page.getByRole('textbox', { name: 'Chiffre 1 sur 16' }).fill(reference);
+      await page.getByRole('button', { name: 'RECHERCHER' }).click();
+    },
+    () => menu.getByRole('link', { name: 'Accueil' }).click(),
+    () => menu.getByRole('link', { name: 'Mes paiements' }).click(),
+    () => menu.getByRole('link', { name: /Ma messagerie/ }).click(),
+    () => menu.getByRole('link', { name: 'Accueil' }).click(),
+  ];
+  for (const step of walk) {
+    await step();
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    // Time for what the browser does on its own after a page.
     await page.waitForTimeout(1000);
   }
   await context.close();
@@ -130,5 +167,7 @@ console.log(JSON.stringify({
   sign_in_first_content: median(of('sign-in', 'first_content_ms')),
   step2_first_content: median(of('step 2', 'first_content_ms')),
   step2_live_total: median(of('step 2', 'live_total_ms')),
+  navigation_first: median(of('navigation', 'first_ms')),
+  navigation_again: median(of('navigation', 'again_ms')),
 }));
 await browser.close();

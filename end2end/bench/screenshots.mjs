@@ -12,7 +12,7 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
-const live = (page) => page.waitForFunction(() => window.__hydrateIsland !== undefined);
+const live = (page) => page.waitForSelector('body[data-hydrated]', { state: 'attached' });
 
 for (const [device, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 360, height: 740 }]]) {
   const context = await browser.newContext({ viewport, locale: 'fr-FR', timezoneId: 'Europe/Paris' });

@@ -4,6 +4,7 @@ import { SignInPage } from './fixtures/pages';
 import { newPerson, runProcessing } from './fixtures/server';
 import { payTwentyEuros } from './fixtures/payment';
 import { expectAccessible } from './fixtures/axe';
+import { appReady } from './fixtures/app';
 
 test('pay, read the acknowledgement, download its PDF, then see the payment applied', async ({ page }) => {
   const pierre = newPerson('pierre');
@@ -92,4 +93,32 @@ test('an agent finds a payment by reference and exports the CSV', async ({ page,
     await page.getByRole('link', { name: link }).click();
     await expectAccessible(page);
   }
+});
+
+test('a payment being processed turns «pris en compte» on Accueil in place once the processing run has applied it, with no reload, and nothing is asked while the page is hidden', async ({
+  page,
+}) => {
+  const pierre = newPerson('pierre');
+  await new SignInPage(page).signIn(pierre);
+  await payTwentyEuros(page, pierre.references[0]);
+  await appReady(page);
+  const table = page.getByRole('table', { name: 'Mes derniers paiements' });
+  await expect(table).toContainText('en cours de traitement');
+  const documents: string[] = [];
+  let asked = 0;
+  page.on('request', (request) => {
+    if (request.resourceType() === 'document') documents.push(request.url());
+    if (new URL(request.url()).pathname === '/api/etat-des-paiements') asked += 1;
+  });
+  // Hidden (another tab in front): the page waits, and asks nothing.
+  await page.evaluate(() => Object.defineProperty(document, 'hidden', { configurable: true, get: () => true }));
+  await page.waitForTimeout(4_000);
+  expect(asked, 'questions while hidden').toBe(0);
+  await page.evaluate(() => Object.defineProperty(document, 'hidden', { configurable: true, get: () => false }));
+  await expect.poll(() => asked, { timeout: 5_000 }).toBeGreaterThan(0);
+  await expect(table).toContainText('en cours de traitement');
+
+  expect(runProcessing().applied).toBeGreaterThanOrEqual(1);
+  await expect(table).toContainText('pris en compte', { timeout: 20_000 });
+  expect(documents, 'no new document').toEqual([]);
 });

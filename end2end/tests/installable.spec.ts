@@ -2,6 +2,7 @@ import { test, expect } from '@playwright/test';
 import { SignInPage, HomePage } from './fixtures/pages';
 import { newPerson } from './fixtures/server';
 import { expectAccessible } from './fixtures/axe';
+import { appReady } from './fixtures/app';
 
 type Icon = { src: string; sizes: string; type: string; purpose: string };
 
@@ -45,11 +46,30 @@ test('network cut: a page is the French offline page of the service worker, and 
   await new SignInPage(page).signIn(pierre);
   await new HomePage(page).expectSignedIn(pierre.name);
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-  // The worker takes over from the next page on.
-  await page.getByRole('link', { name: 'Mes paiements' }).click();
+  // The worker takes over from the next document on (a link of the app loads none).
+  await page.reload();
   await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
 
+  // Offline, a link of the app to a page whose code the browser never fetched: the app
+  // stops, the page loads as a document, and the worker answers its offline page.
+  await appReady(page);
   await context.setOffline(true);
+  await page.getByRole('link', { name: 'Payer une créance' }).first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Pas de connexion à internet');
+  await expect(page.getByText('Vérifiez votre connexion (Wi-Fi ou données mobiles), puis réessayez.')).toBeVisible();
+  await context.setOffline(false);
+
+  // Offline, a link to a page whose code it has: the app says so, in French, in place.
+  await page.goto('/accueil');
+  await appReady(page);
+  await context.setOffline(true);
+  await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Mes paiements' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Pas de connexion à internet');
+  await expect(page.getByRole('alert')).toHaveText('Pas de connexion à internet : vérifiez votre connexion, puis réessayez.');
+  await expect(page.getByRole('link', { name: 'Réessayer' })).toHaveAttribute('href', '/mes-paiements');
+  await expectAccessible(page);
+
+  // A new document while offline: the worker's offline page.
   await page.goto('/accueil');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Pas de connexion à internet');
   await expect(page.getByText('Vérifiez votre connexion (Wi-Fi ou données mobiles), puis réessayez.')).toBeVisible();

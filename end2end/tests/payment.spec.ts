@@ -4,6 +4,7 @@ import { newPerson, type NewPerson } from './fixtures/server';
 import { Kiosk, ReferenceStep, SelectionStep, THANKS, FAILED } from './fixtures/payment';
 import { PAUL, JEANNE } from './fixtures/persons';
 import { expectAccessible, watchConsole } from './fixtures/axe';
+import { appReady } from './fixtures/app';
 
 async function signIn(page: Page, person: Pick<NewPerson, 'nir' | 'password'>) {
   await new SignInPage(page).signIn(person);
@@ -19,10 +20,6 @@ async function tabTo(page: Page, target: import('@playwright/test').Locator, max
   await expect(target).toBeFocused();
 }
 
-/** Islands are live once the WebAssembly has loaded. */
-async function islandsReady(page: Page) {
-  await page.waitForFunction(() => (window as unknown as { __hydrateIsland?: unknown }).__hydrateIsland !== undefined);
-}
 
 test('Pierre pays 20,00 € with 4100 0000 0000 0000: success banner and one message', async ({ page }) => {
   const problems = watchConsole(page);
@@ -31,7 +28,7 @@ test('Pierre pays 20,00 € with 4100 0000 0000 0000: success banner and one mes
   await page.getByRole('link', { name: 'Mes paiements' }).click();
   await page.getByRole('link', { name: 'Payer une créance' }).click();
   const step1 = new ReferenceStep(page);
-  await islandsReady(page);
+  await appReady(page);
   await step1.type(pierre.references[0]);
   await step1.search.click();
   await expect(page.getByRole('heading', { name: `Créance (Référence : ${pierre.references[0]})` })).toBeVisible();
@@ -61,7 +58,7 @@ test('a double press on PAYER sends one payment', async ({ page }) => {
   await new ReferenceStep(page).find(pierre.references[0]);
   const step2 = new SelectionStep(page);
   await expect(step2.line(pierre.references[0])).toBeChecked();
-  await islandsReady(page);
+  await appReady(page);
   let posts = 0;
   page.on('request', (request) => {
     if (request.method() === 'POST' && request.url().endsWith('/api/payer')) posts += 1;
@@ -110,7 +107,7 @@ test("Eva's 7 € créance is below the minimum; she adds other lines and pays",
       "Le montant restant dû pour cette référence de courrier est inférieur au montant minimum de paiement en ligne : merci d'utiliser un autre moyen de paiement.",
     ),
   ).toBeVisible();
-  await islandsReady(page);
+  await appReady(page);
   const step2 = new SelectionStep(page);
   await step2.amount.fill('16');
   await step2.pay.click();
@@ -161,7 +158,7 @@ test('a whole reference pasted into a box fills all of them', async ({ page, con
   await signIn(page, pierre);
   const step1 = new ReferenceStep(page);
   await step1.goto();
-  await islandsReady(page);
+  await appReady(page);
   const spaced = pierre.references[0].replace(/(\d{4})/g, '$1 ').toLowerCase();
   await page.evaluate((text) => navigator.clipboard.writeText(text), spaced);
   await step1.boxes.nth(3).focus();
@@ -176,7 +173,7 @@ test('steps 1 and 2 with the keyboard only', async ({ page }) => {
   const pierre = newPerson('pierre');
   await signIn(page, pierre);
   await new ReferenceStep(page).goto();
-  await islandsReady(page);
+  await appReady(page);
   // From the top of the page: skip link, then Tab to the first box.
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Aller au contenu' })).toBeFocused();
@@ -195,29 +192,7 @@ test('steps 1 and 2 with the keyboard only', async ({ page }) => {
   await new Kiosk(page).expectAmount('25,50 €');
 });
 
-test.describe('without JavaScript', () => {
-  test.use({ javaScriptEnabled: false });
-
-  test('the whole journey works', async ({ page }) => {
-    const pierre = newPerson('pierre');
-    await signIn(page, pierre);
-    await page.goto('/mes-paiements/payer-une-creance');
-    await page.getByRole('textbox', { name: 'Chiffre 1 sur 16' }).fill(pierre.references[0]);
-    await page.getByRole('button', { name: 'RECHERCHER' }).click();
-    const step2 = new SelectionStep(page);
-    await step2.payAmount('12');
-    await expect(page.getByRole('alert')).toContainText('Le montant du paiement doit être compris entre 16 € et 50 €.');
-    await expect(step2.amount).toHaveValue('12');
-    await step2.payAmount('20');
-    await page.getByRole('button', { name: 'Continuer vers le paiement sécurisé' }).click();
-    const kiosk = new Kiosk(page);
-    await kiosk.expectAmount('20,00 €');
-    await kiosk.payWith('4100 0000 0000 0000');
-    await kiosk.continue();
-    await expect(page.getByRole('status')).toHaveText(THANKS);
-    await expect(page.getByRole('table', { name: 'Mes derniers paiements' })).toContainText('en cours de traitement');
-  });
-});
+// Without JavaScript: without-javascript.spec.ts.
 
 test('every page of the journey has no accessibility violations', async ({ page }) => {
   const pierre = newPerson('pierre');

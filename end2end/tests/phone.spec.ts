@@ -3,11 +3,8 @@ import { SignInPage } from './fixtures/pages';
 import { newPerson } from './fixtures/server';
 import { Kiosk, ReferenceStep, SelectionStep, THANKS, payTwentyEuros } from './fixtures/payment';
 import { expectFitsPhone, PHONE_WIDTHS } from './fixtures/phone';
+import { appReady } from './fixtures/app';
 
-/** Islands are live once the WebAssembly has loaded. */
-async function islandsReady(page: Page) {
-  await page.waitForFunction(() => (window as unknown as { __hydrateIsland?: unknown }).__hydrateIsland !== undefined);
-}
 
 for (const width of PHONE_WIDTHS) {
   test.describe(`at ${width} px wide`, () => {
@@ -36,11 +33,11 @@ for (const width of PHONE_WIDTHS) {
       await expectFitsPhone(page, 'step 1 with the disclosure open');
       await step1.find('12345');
       await expectFitsPhone(page, 'step 1 with an error');
-      await islandsReady(page);
+      await appReady(page);
       await step1.type(pierre.references[0]);
       await step1.search.click();
       await expect(page.getByRole('heading', { name: /Créance \(Référence/ })).toBeVisible();
-      await islandsReady(page);
+      await appReady(page);
       const step2 = new SelectionStep(page);
       await step2.line(pierre.references[3]).check();
       await step2.amount.fill('25');

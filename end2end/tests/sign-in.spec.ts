@@ -2,6 +2,7 @@ import { test, expect } from '@playwright/test';
 import { SignInPage, HomePage } from './fixtures/pages';
 import { PIERRE, EVA } from './fixtures/persons';
 import { expectAccessible, watchConsole } from './fixtures/axe';
+import { appReady } from './fixtures/app';
 
 test('Pierre BELAGE signs in and sees his name and créances', async ({ page }) => {
   const problems = watchConsole(page);
@@ -33,8 +34,7 @@ test('a wrong password shows a French error and keeps the NIR', async ({ page })
 test('the NIR field checks the format as it is typed, with the shared rules', async ({ page }) => {
   const signIn = new SignInPage(page);
   await signIn.goto();
-  // The island is live once the WebAssembly has loaded.
-  await page.waitForFunction(() => (window as unknown as { __hydrateIsland?: unknown }).__hydrateIsland !== undefined);
+  await appReady(page);
   await signIn.nir.fill('1830201053123 93');
   await expect(page.getByText('La clé de votre numéro de sécurité sociale est incorrecte')).toBeVisible();
   await expect(signIn.nir).toHaveAttribute('aria-invalid', 'true');

@@ -36,7 +36,7 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
     if let Some(nonce) = &nonce {
         request.extensions_mut().insert(nonce.clone());
     }
-    let mut response = if page { render_page(request, next).await } else { next.run(request).await };
+    let mut response = if page { valid_html(render_page(request, next).await).await } else { next.run(request).await };
     if is_api {
         let handled = response.headers_mut().remove(HANDLED_HEADER).is_some();
         if response.status() == StatusCode::INTERNAL_SERVER_ERROR && !handled {
@@ -50,6 +50,33 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
     }
     add_security_headers(&mut response, &state, nonce.as_ref(), &path);
     response
+}
+
+/// The largest page body made valid (`valid_html`); a larger one is sent as rendered.
+const LARGEST_PAGE: usize = 4 << 20;
+
+/// A rendered HTML page, made valid HTML (`crate::valid_html`).
+async fn valid_html(response: Response) -> Response {
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    if !is_html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, LARGEST_PAGE).await else {
+        tracing::error!("a page's body could not be read whole");
+        return error_page(StatusCode::SERVICE_UNAVAILABLE, message_for(StatusCode::SERVICE_UNAVAILABLE))
+            .into_response();
+    };
+    let html = match String::from_utf8(bytes.to_vec()) {
+        Ok(html) => crate::valid_html::valid(&html),
+        Err(_) => return Response::from_parts(parts, Body::from(bytes)),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(html))
 }
 
 /// How long a page may take to render before the person gets a 503.

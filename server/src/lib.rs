@@ -16,9 +16,11 @@ pub mod health;
 pub mod housekeeping;
 pub mod http_policy;
 pub mod metrics;
+pub mod payment_states;
 pub mod startup;
 pub mod telemetry;
 pub mod terminal;
+pub mod valid_html;
 
 pub use config::Settings;
 pub use startup::Application;

@@ -2,7 +2,7 @@
 
 use crate::assets::{self, Assets};
 use crate::config::Settings;
-use crate::{access_log, answers, documents, health, housekeeping, http_policy, metrics, terminal};
+use crate::{access_log, answers, documents, health, housekeeping, http_policy, metrics, payment_states, terminal};
 use anyhow::Context;
 use app::ssr::{AppSettings, AppState, Clock, KioskSettings, Secret, Store, demo};
 use app::{App, routes, shell};
@@ -303,6 +303,7 @@ fn router(state: ServerState) -> Router {
         .route(routes::MESSAGE_PDF_PATTERN, get(documents::message_pdf))
         .route(routes::TERMINAL, get(terminal::switch))
         .route(routes::AGENT_EXPORT_CSV, get(documents::payments_csv))
+        .route(routes::PAYMENT_STATES, get(payment_states::states))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos.clone()))
         .fallback(file_and_error_handler_with_context::<ServerState, _>(context, shell))
         .layer(axum::middleware::from_fn_with_state(state.app.clone(), http_policy::enforce))

@@ -11,7 +11,7 @@ pub const PASSWORD_MISSING: &str = "Saisissez votre mot de passe.";
 
 /// What the sign-in page shows: the NIR entered before and the errors, after a
 /// failed attempt.
-#[server(prefix = "/api", endpoint = "page-connexion")]
+#[server(prefix = "/api", endpoint = "page-connexion", output = crate::codec::Json)]
 pub async fn sign_in_page() -> Result<FormState, AppError> {
     use crate::ssr::infra::context::{current_session, state, take_flash};
     let state = state()?;
@@ -20,11 +20,11 @@ pub async fn sign_in_page() -> Result<FormState, AppError> {
 }
 
 /// Signs an insured person in with their NIR and password, then sends them to
-/// «Accueil»; or back to the sign-in page with the errors.
-#[server(prefix = "/api", endpoint = "connexion")]
+/// «Accueil»; or refuses, saying why next to the fields.
+#[server(prefix = "/api", endpoint = "connexion", output = crate::codec::Json)]
 pub async fn sign_in(nir: String, password: String) -> Result<(), AppError> {
     use crate::domain::Nir;
-    use crate::ssr::infra::context::{current_session, leave_flash, redirect, state};
+    use crate::ssr::infra::context::{current_session, redirect, refuse_form, state};
     use crate::ssr::infra::session::{Flash, Owner};
     use crate::ssr::insured::persons;
     use crate::ssr::sign_in::{Account, Form, open_session};
@@ -41,11 +41,7 @@ pub async fn sign_in(nir: String, password: String) -> Result<(), AppError> {
     }
     let nir = match parsed {
         Ok(nir) if flash.errors.is_empty() => nir,
-        _ => {
-            leave_flash(&state, previous.as_ref(), &flash).await?;
-            redirect(crate::routes::SIGN_IN);
-            return Ok(());
-        }
+        _ => return Err(refuse_form(&state, previous.as_ref(), flash, crate::routes::SIGN_IN).await),
     };
 
     let form = Form { page: crate::routes::SIGN_IN, account: nir.as_str(), refused: WRONG_CREDENTIALS };
@@ -54,14 +50,24 @@ pub async fn sign_in(nir: String, password: String) -> Result<(), AppError> {
         owner: Owner::Person,
         record_sign_in: async |id: String, now: i64| persons::record_sign_in(&state.store, &id, now).await,
     };
-    if open_session(&state, previous.as_ref(), flash, form, password, account).await? {
-        redirect(crate::routes::HOME);
-    }
+    open_session(&state, previous.as_ref(), flash, form, password, account).await?;
+    redirect(crate::routes::HOME);
     Ok(())
 }
 
+/// «Rester connecté»: the session (a person's or an agent's) counts from now.
+#[server(prefix = "/api", endpoint = "rester-connecte", output = crate::codec::Json)]
+pub async fn keep_session() -> Result<(), AppError> {
+    use crate::ssr::infra::context::{current_session, not_signed_in, state};
+    let state = state()?;
+    match current_session(&state).await? {
+        Some(_) => Ok(()),
+        None => Err(not_signed_in(crate::routes::SIGN_IN)),
+    }
+}
+
 /// Ends the session on the server and forgets the cookie.
-#[server(prefix = "/api", endpoint = "deconnexion")]
+#[server(prefix = "/api", endpoint = "deconnexion", output = crate::codec::Json)]
 pub async fn sign_out() -> Result<(), AppError> {
     crate::ssr::sign_in::end_session(crate::routes::SIGN_IN).await
 }

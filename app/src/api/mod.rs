@@ -1,6 +1,7 @@
 //! Server functions: thin — parse the arguments, call a service, map the error.
 //! Their argument names are the `name`s of the form fields that post to them.
 
+pub mod accessibility;
 pub mod agent;
 pub mod auth;
 pub mod home;
@@ -10,7 +11,7 @@ pub mod pay;
 pub mod payments;
 pub mod terminal;
 
-pub use crate::error::AppError;
+pub use crate::error::{AppError, FieldErrors};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -20,8 +21,8 @@ use std::collections::BTreeMap;
 pub struct FormState {
     /// The values as entered, by field name.
     pub values: BTreeMap<String, String>,
-    /// The field errors, by field name.
-    pub errors: BTreeMap<String, String>,
+    /// The field errors.
+    pub errors: FieldErrors,
 }
 
 impl FormState {
@@ -32,14 +33,14 @@ impl FormState {
 
     /// The error of `field`, if any.
     pub fn error(&self, field: &str) -> Option<String> {
-        self.errors.get(field).cloned()
+        self.errors.get(field)
     }
 }
 
 #[cfg(feature = "ssr")]
 impl From<crate::ssr::infra::session::Flash> for FormState {
     fn from(flash: crate::ssr::infra::session::Flash) -> Self {
-        FormState { values: flash.values, errors: flash.errors }
+        FormState { values: flash.values, errors: flash.errors.into() }
     }
 }
 

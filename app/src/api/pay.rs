@@ -2,7 +2,7 @@
 //! (the sealed form that takes the browser to the bank kiosk).
 
 use super::payments::PendingSection;
-use super::{AppError, FormState, HeaderView};
+use super::{AppError, FieldErrors, FormState, HeaderView};
 use crate::domain::{AvisReference, CreanceLine, Euros, TransactionReference};
 #[cfg(feature = "ssr")]
 use crate::routes;
@@ -27,7 +27,7 @@ pub struct ReferenceView {
 }
 
 /// Step 1's data.
-#[server(prefix = "/api", endpoint = "page-payer-reference")]
+#[server(prefix = "/api", endpoint = "page-payer-reference", output = crate::codec::Json)]
 pub async fn reference_page() -> Result<ReferenceView, AppError> {
     use crate::ssr::infra::context::{require_person, state, take_flash};
     let state = state()?;
@@ -37,11 +37,11 @@ pub async fn reference_page() -> Result<ReferenceView, AppError> {
 }
 
 /// «RECHERCHER»: looks the reference up among the person's avis and goes to
-/// step 2, or back to step 1 with the reason. `reference` holds the boxes'
-/// characters in order (or the whole reference in the first box).
-#[server(prefix = "/api", endpoint = "rechercher-reference")]
+/// step 2; or refuses, saying why next to the boxes. `reference` holds the
+/// boxes' characters in order (or the whole reference in the first box).
+#[server(prefix = "/api", endpoint = "rechercher-reference", output = crate::codec::Json)]
 pub async fn find_reference(#[server(default)] reference: Vec<String>) -> Result<(), AppError> {
-    use crate::ssr::infra::context::{fail, leave_flash, redirect, require_person, state, unexpected};
+    use crate::ssr::infra::context::{fail, redirect, refuse_form, require_person, state, unexpected};
     use crate::ssr::infra::session::Flash;
     use crate::ssr::insured::creances::{self, Lookup};
 
@@ -63,9 +63,7 @@ pub async fn find_reference(#[server(default)] reference: Vec<String>) -> Result
             Lookup::Unknown => UNKNOWN_REFERENCE.to_owned(),
         },
     };
-    leave_flash(&state, Some(&session), &flash.error("reference", message.clone())).await?;
-    redirect(routes::PAY);
-    Err(fail(AppError::Rejected(vec![message])))
+    Err(refuse_form(&state, Some(&session), flash.error("reference", message), routes::PAY).await)
 }
 
 /// Step 2's data.
@@ -87,8 +85,9 @@ pub struct SelectionView {
     pub selected: Vec<String>,
     /// The amount typed before.
     pub amount: String,
-    /// The errors of the last «PAYER», by field (`selected`, `amount`).
-    pub errors: FormState,
+    /// The errors of the last «PAYER» posted without JavaScript, by field
+    /// (`selected`, `amount`).
+    pub errors: FieldErrors,
     /// The payments waiting for the bank (they hold lines), and the last
     /// abandon's banner.
     pub pending: PendingSection,
@@ -103,7 +102,7 @@ impl SelectionView {
 
 /// Step 2's data for `reference` (which must be one of the person's avis open to
 /// online payment; otherwise back to step 1).
-#[server(prefix = "/api", endpoint = "page-payer-selection")]
+#[server(prefix = "/api", endpoint = "page-payer-selection", output = crate::codec::Json)]
 pub async fn selection_page(reference: String) -> Result<SelectionView, AppError> {
     use crate::ssr::infra::context::{
         db_error, fail, leave_flash, redirect, require_person, state, take_flash, unexpected,
@@ -149,11 +148,11 @@ pub async fn selection_page(reference: String) -> Result<SelectionView, AppError
             let selected =
                 flash.values.get("selected").map(|s| s.split(',').map(str::to_owned).collect()).unwrap_or_default();
             let amount = flash.values.get("amount").cloned().unwrap_or_default();
-            (selected, amount, FormState::from(flash))
+            (selected, amount, FieldErrors::from(flash.errors))
         }
         _ => {
             let selected = if entered_line.is_selectable() { vec![entered.to_string()] } else { Vec::new() };
-            (selected, String::new(), FormState::default())
+            (selected, String::new(), FieldErrors::default())
         }
     };
     let caisse_name = creances::caisse_name_of(&state.store, &entered).await.map_err(unexpected)?;
@@ -174,15 +173,15 @@ pub async fn selection_page(reference: String) -> Result<SelectionView, AppError
 }
 
 /// «PAYER»: re-checks everything on the server and creates the payment attempt,
-/// then sends the browser to the page that posts it to the bank kiosk; or back
-/// to step 2 with the messages and what was entered.
-#[server(prefix = "/api", endpoint = "payer")]
+/// then sends the browser to the page that posts it to the bank kiosk; or
+/// refuses, saying why next to the lines and the amount.
+#[server(prefix = "/api", endpoint = "payer", output = crate::codec::Json)]
 pub async fn start_payment(
     reference: String,
     #[server(default)] selected: Vec<String>,
     amount: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::infra::context::{fail, leave_flash, redirect, require_person, state, unexpected};
+    use crate::ssr::infra::context::{fail, redirect, refuse_form, require_person, state, unexpected};
     use crate::ssr::infra::session::Flash;
     use crate::ssr::payments::{self, StartError};
 
@@ -205,17 +204,13 @@ pub async fn start_payment(
                 .value("reference", entered.as_str())
                 .value("selected", selected.join(","))
                 .value("amount", amount.trim());
-            let messages: Vec<String> =
-                [&errors.selection, &errors.amount].into_iter().flatten().map(ToString::to_string).collect();
             if let Some(error) = &errors.selection {
                 flash = flash.error("selected", error.to_string());
             }
             if let Some(error) = &errors.amount {
                 flash = flash.error("amount", error.to_string());
             }
-            leave_flash(&state, Some(&session), &flash).await?;
-            redirect(&routes::pay_step_2(&entered));
-            Err(fail(AppError::Rejected(messages)))
+            Err(refuse_form(&state, Some(&session), flash, &routes::pay_step_2(&entered)).await)
         }
         Err(StartError::Unexpected(error)) => Err(unexpected(error)),
     }
@@ -235,7 +230,7 @@ pub struct KioskRedirectView {
 
 /// The kiosk form of the person's pending attempt `transaction`; `None` when it
 /// is not (or no longer) waiting for the kiosk.
-#[server(prefix = "/api", endpoint = "page-payer-redirection")]
+#[server(prefix = "/api", endpoint = "page-payer-redirection", output = crate::codec::Json)]
 pub async fn kiosk_redirect_page(transaction: String) -> Result<Option<KioskRedirectView>, AppError> {
     use crate::ssr::infra::context::{require_person, state, unexpected};
     let state = state()?;

@@ -5,6 +5,49 @@ use crate::domain::{Euros, TransactionReference};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// Where a payment stands, as the person's pages say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PaymentState {
+    /// No answer from the bank yet.
+    AtBank,
+    /// Accepted, not yet applied to the créances by the processing run.
+    Processing,
+    /// Applied to the créances.
+    Applied,
+    /// Refused, cancelled or expired.
+    Failed,
+}
+
+impl PaymentState {
+    /// What the person reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            PaymentState::AtBank => "en attente de la banque",
+            PaymentState::Processing => "en cours de traitement",
+            PaymentState::Applied => "pris en compte",
+            PaymentState::Failed => "échoué",
+        }
+    }
+
+    /// It will not change any more.
+    pub fn is_final(self) -> bool {
+        matches!(self, PaymentState::Applied | PaymentState::Failed)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<&crate::ssr::payments::AttemptSummary> for PaymentState {
+    fn from(attempt: &crate::ssr::payments::AttemptSummary) -> Self {
+        use crate::ssr::lifecycle::{AttemptStatus, PaymentStatus};
+        match (attempt.status, attempt.payment_status) {
+            (AttemptStatus::Accepted, Some(PaymentStatus::Applied)) => PaymentState::Applied,
+            (AttemptStatus::Accepted, _) => PaymentState::Processing,
+            (AttemptStatus::Pending, _) => PaymentState::AtBank,
+            _ => PaymentState::Failed,
+        }
+    }
+}
+
 /// One payment attempt as the person's pages list it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentRow {
@@ -14,27 +57,53 @@ pub struct PaymentRow {
     pub transaction_reference: TransactionReference,
     /// Amount.
     pub amount: Euros,
-    /// «en cours de traitement», «pris en compte», «échoué» or «en attente de la banque».
-    pub status: String,
+    /// Where it stands.
+    pub state: PaymentState,
 }
 
 #[cfg(feature = "ssr")]
 impl From<crate::ssr::payments::AttemptSummary> for PaymentRow {
     fn from(attempt: crate::ssr::payments::AttemptSummary) -> Self {
-        use crate::ssr::lifecycle::{AttemptStatus, PaymentStatus};
-        let status = match (attempt.status, attempt.payment_status) {
-            (AttemptStatus::Accepted, Some(PaymentStatus::Applied)) => "pris en compte",
-            (AttemptStatus::Accepted, _) => "en cours de traitement",
-            (AttemptStatus::Pending, _) => "en attente de la banque",
-            _ => "échoué",
-        };
         PaymentRow {
             date: crate::ssr::infra::time::date_fr(attempt.created_at),
+            state: PaymentState::from(&attempt),
             transaction_reference: attempt.transaction_reference,
             amount: attempt.amount,
-            status: status.to_owned(),
         }
     }
+}
+
+/// A payment's state, as `GET` [`crate::routes::PAYMENT_STATES`] answers it
+/// (the pages follow the payments still under way with it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentStateView {
+    /// The attempt.
+    pub transaction_reference: TransactionReference,
+    /// Where it stands.
+    pub state: PaymentState,
+}
+
+/// The most payments one call asks about.
+pub const MAX_FOLLOWED: usize = 20;
+
+/// The states of the person's `attempts` (others', and unknown ones, are left out).
+#[cfg(feature = "ssr")]
+pub async fn payment_states(
+    state: &crate::ssr::AppState,
+    person_id: &str,
+    attempts: &[TransactionReference],
+) -> anyhow::Result<Vec<PaymentStateView>> {
+    let now = state.clock.now_ms();
+    let mut states = Vec::with_capacity(attempts.len());
+    for reference in attempts.iter().take(MAX_FOLLOWED) {
+        if let Some(attempt) = crate::ssr::payments::attempt_of(&state.store, person_id, reference, now).await? {
+            states.push(PaymentStateView {
+                state: PaymentState::from(&attempt),
+                transaction_reference: reference.clone(),
+            });
+        }
+    }
+    Ok(states)
 }
 
 /// A payment waiting for the bank, as the person's pages show it, with
@@ -177,10 +246,11 @@ fn return_page(retour: &str) -> String {
 /// «Abandonner ce paiement» (confirmed): asks the bank what became of the
 /// transaction, then records the payment (accepted) or cancels the attempt
 /// and frees its lines (unknown, refused); back to the page it came from
-/// (`retour`), which says what happened.
-#[server(prefix = "/api", endpoint = "abandonner-paiement")]
+/// (`retour`), which says what happened (the app in the browser stays there
+/// and loads its data again).
+#[server(prefix = "/api", endpoint = "abandonner-paiement", output = crate::codec::Json)]
 pub async fn abandon_payment(transaction: String, #[server(default)] retour: String) -> Result<(), AppError> {
-    use crate::ssr::infra::context::{fail, leave_flash, redirect, require_person, state, unexpected};
+    use crate::ssr::infra::context::{fail, leave_flash, redirect_form_post, require_person, state, unexpected};
     use crate::ssr::infra::session::Flash;
     use crate::ssr::lifecycle::AttemptStatus;
     use crate::ssr::payments::{self, Abandon, AbandonError};
@@ -207,7 +277,7 @@ pub async fn abandon_payment(transaction: String, #[server(default)] retour: Str
     let outcome_text = serde_json::to_string(&outcome).map_err(|error| unexpected(error.into()))?;
     let flash = Flash::new(ABANDON_FLASH).value("outcome", outcome_text).value("transaction", reference.as_str());
     leave_flash(&state, Some(&session), &flash).await?;
-    redirect(&return_page(&retour));
+    redirect_form_post(&return_page(&retour));
     match outcome {
         AbandonOutcome::StillAtBank | AbandonOutcome::BankUnavailable => {
             Err(fail(AppError::Rejected(vec![outcome.text().to_owned()])))
@@ -228,7 +298,7 @@ pub struct PaymentsView {
 }
 
 /// The person's payments.
-#[server(prefix = "/api", endpoint = "page-mes-paiements")]
+#[server(prefix = "/api", endpoint = "page-mes-paiements", output = crate::codec::Json)]
 pub async fn payments_page() -> Result<PaymentsView, AppError> {
     use crate::ssr::infra::context::{require_person, state, unexpected};
     let state = state()?;
@@ -244,7 +314,7 @@ pub async fn payments_page() -> Result<PaymentsView, AppError> {
 }
 
 /// The header alone, for pages with no data of their own («Mes démarches»).
-#[server(prefix = "/api", endpoint = "page-entete")]
+#[server(prefix = "/api", endpoint = "page-entete", output = crate::codec::Json)]
 pub async fn header_page() -> Result<HeaderView, AppError> {
     use crate::ssr::infra::context::{require_person, state};
     let state = state()?;

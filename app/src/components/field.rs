@@ -4,6 +4,8 @@ use super::error_summary::FieldMessage;
 use leptos::prelude::*;
 
 /// One input: label, optional hint, error (from the server), value kept.
+/// The input is not bound to a signal: what the person types stays theirs
+/// while the page becomes live.
 #[component]
 pub fn TextField(
     /// The input's `name` and `id`.
@@ -23,10 +25,10 @@ pub fn TextField(
     #[prop(optional)]
     value: String,
     /// The error to show.
-    #[prop(default = None)]
-    error: Option<String>,
+    #[prop(optional, into)]
+    error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let has_error = error.is_some();
+    let has_error = move || error.with(Option::is_some);
     let hint_id = format!("{name}-hint");
     let error_id = format!("{name}-error");
     let described = if hint.is_some() { format!("{hint_id} {error_id}") } else { error_id.clone() };
@@ -43,7 +45,7 @@ pub fn TextField(
                 autocomplete=autocomplete
                 value=value
                 aria-describedby=described
-                aria-invalid=if has_error { "true" } else { "false" }
+                aria-invalid=move || if has_error() { "true" } else { "false" }
                 required
             />
         </div>

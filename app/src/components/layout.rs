@@ -3,8 +3,9 @@
 
 use crate::api::HeaderView;
 use crate::api::auth::SignOut;
+use crate::components::form::ServerForm;
+use crate::components::session::SessionWarning;
 use crate::routes;
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 /// A section of the main menu.
@@ -52,19 +53,25 @@ pub fn PlainHeader() -> impl IntoView {
 
 /// An insured person's page: header and menu (with `current` marked), then `children`.
 #[component]
-pub fn InsuredLayout(header: HeaderView, current: Section, children: Children) -> impl IntoView {
+pub fn InsuredLayout<C: IntoView + 'static>(
+    header: HeaderView,
+    current: Section,
+    children: TypedChildren<C>,
+) -> impl IntoView {
+    let children = children.into_inner();
     let sign_out = ServerAction::<SignOut>::new();
     let unread_messages = header.unread_messages;
     view! {
-        <a class="skip-link" href="#contenu">"Aller au contenu"</a>
+        <SkipLink />
+        <SessionWarning sign_in=routes::SIGN_IN />
         <header class="site-header">
             <div class="site-header__bar">
                 <Brand />
                 <div class="site-header__account">
                     <span class="site-header__person">{header.full_name}</span>
-                    <ActionForm action=sign_out attr:class="inline-form">
+                    <ServerForm action=sign_out class="inline-form">
                         <button type="submit" class="button button--link">"Se déconnecter"</button>
-                    </ActionForm>
+                    </ServerForm>
                 </div>
             </div>
             <nav class="main-menu" aria-label="Menu principal">
@@ -96,6 +103,13 @@ pub fn InsuredLayout(header: HeaderView, current: Section, children: Children) -
     }
 }
 
+/// «Aller au contenu»: the browser's own jump (not the router's), which also
+/// moves the focus.
+#[component]
+pub fn SkipLink() -> impl IntoView {
+    view! { <a class="skip-link" href="#contenu" rel="external">"Aller au contenu"</a> }
+}
+
 /// «Mes paiements»'s side menu.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PaymentsPage {
@@ -109,12 +123,14 @@ pub enum PaymentsPage {
 
 /// «Mes paiements» with its side menu around `children`.
 #[component]
-pub fn PaymentsLayout(current: PaymentsPage, children: Children) -> impl IntoView {
+pub fn PaymentsLayout<C: IntoView + 'static>(current: PaymentsPage, children: TypedChildren<C>) -> impl IntoView {
+    let children = children.into_inner();
     let here = |page: PaymentsPage| (page == current).then_some("page");
     view! {
         <div class="with-side-menu">
             <nav class="side-menu" aria-labelledby="side-menu-title">
-                <h2 id="side-menu-title">"MES PAIEMENTS"</h2>
+                // Not a heading: it would come before the page's own h1.
+                <p class="side-menu__title" id="side-menu-title">"MES PAIEMENTS"</p>
                 <ul>
                     <li>
                         <a href=routes::MY_PAYMENTS aria-current=here(PaymentsPage::List)>"Mes paiements"</a>
@@ -139,6 +155,10 @@ pub fn PaymentsLayout(current: PaymentsPage, children: Children) -> impl IntoVie
 pub fn Footer() -> impl IntoView {
     view! {
         <footer class="site-footer">
+            <ul class="site-footer__links">
+                <li><a href=routes::SITE_MAP>"Plan du site"</a></li>
+                <li><a href=routes::ACCESSIBILITY>{format!("Accessibilité : {}", crate::api::accessibility::STATUS)}</a></li>
+            </ul>
             <p>"Assurance Maladie — 36 46 (service gratuit + prix appel)"</p>
         </footer>
     }

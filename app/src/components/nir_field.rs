@@ -1,17 +1,21 @@
 //! The «Numéro de sécurité sociale» field, with live format feedback computed in
 //! the browser by the same `Nir::parse` the server uses.
 //!
-//! The server renders the whole field (what was typed before, its error); the
-//! island only listens to the input and updates the message in place.
+//! The input is left to the person (not bound to a signal); what they type is
+//! checked as they type (`input`) and when they leave the field (`change`). A
+//! refusal from the server (after a post, or a call from the browser) replaces
+//! the live feedback until they type again.
 
 use crate::api::terminal::is_terminal;
 use crate::components::error_summary::error_text;
 use crate::domain::Nir;
 use leptos::prelude::*;
 
+/// What the field says when the number is well formed.
+pub const WELL_FORMED: &str = "Numéro au bon format.";
+
 /// Live feedback on a NIR as typed: `None` while it may still be incomplete.
-#[cfg_attr(not(any(feature = "hydrate", test)), expect(dead_code, reason = "the browser's live check"))]
-fn feedback(value: &str, finished: bool) -> Option<Result<(), String>> {
+pub fn feedback(value: &str, finished: bool) -> Option<Result<(), String>> {
     let typed = value.chars().filter(|c| !c.is_whitespace()).count();
     if value.trim().is_empty() {
         return None;
@@ -23,82 +27,53 @@ fn feedback(value: &str, finished: bool) -> Option<Result<(), String>> {
     }
 }
 
-/// The NIR input. `value` and `error` come from the server after a failed post.
+/// The NIR input. `value` is what was typed before a post without
+/// JavaScript; `error` the server's refusal, if any.
 #[component]
-pub fn NirField(value: String, error: Option<String>) -> impl IntoView {
-    let invalid = error.is_some();
+pub fn NirField(
+    /// The value typed before.
+    value: String,
+    /// The server's message.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    // The browser's own check since the person last typed (`None` before).
+    let live = RwSignal::new(None::<Option<Result<(), String>>>);
+    Effect::watch(move || error.get(), move |_, _, _| live.set(None), false);
+    let message = move || match live.get() {
+        Some(state) => state.and_then(Result::err),
+        None => error.get(),
+    };
+    let well_formed = move || matches!(live.get(), Some(Some(Ok(()))));
+    let check = move |value: String, finished: bool| live.set(Some(feedback(&value, finished)));
     view! {
-        <NirFieldLive>
-            <div class="field" class:field--error=invalid id="nir-field">
-                <label class="field__label" for="nir">
-                    "Numéro de sécurité sociale"
-                </label>
-                <p class="field__hint" id="nir-hint">
-                    "13 chiffres, ou 15 avec la clé. Les espaces sont acceptés."
-                </p>
-                <p class="field-error" id="nir-error" aria-live="polite">
-                    {error_text(error)}
-                </p>
-                <input
-                    class="input"
-                    id="nir"
-                    name="nir"
-                    type="text"
-                    // A public terminal's browser keeps no one's identifiers.
-                    autocomplete=if is_terminal() { "off" } else { "username" }
-                    spellcheck="false"
-                    required
-                    aria-describedby="nir-hint nir-error"
-                    aria-invalid=if invalid { "true" } else { "false" }
-                    value=value
-                />
-            </div>
-        </NirFieldLive>
-    }
-}
-
-/// Checks the number as it is typed (`input`) and when the field is left
-/// (`change`).
-#[island]
-pub fn NirFieldLive(children: Children) -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    live::wire();
-    children()
-}
-
-#[cfg(feature = "hydrate")]
-mod live {
-    use super::feedback;
-    use crate::components::dom;
-    use leptos::web_sys::Event;
-
-    /// What the field says when the number is well formed.
-    const WELL_FORMED: &str = "Numéro au bon format.";
-
-    pub fn wire() {
-        let Some(input) = dom::input("nir") else { return };
-        for (event, finished) in [("input", false), ("change", true)] {
-            let field = input.clone();
-            dom::on(&input, event, move |_: Event| show(feedback(&field.value(), finished), &field));
-        }
-    }
-
-    fn show(state: Option<Result<(), String>>, input: &leptos::web_sys::HtmlInputElement) {
-        let error = match &state {
-            Some(Err(message)) => Some(message.as_str()),
-            _ => None,
-        };
-        dom::show_error("nir-error", error);
-        if matches!(state, Some(Ok(())))
-            && let (Some(target), Some(document)) = (dom::element("nir-error"), dom::document())
-            && let Ok(ok) = document.create_element("span")
-        {
-            ok.set_class_name("field-ok");
-            ok.set_text_content(Some(WELL_FORMED));
-            let _ = target.append_child(&ok);
-        }
-        dom::set_invalid(input, error.is_some());
-        dom::toggle_class("nir-field", "field--error", error.is_some());
+        <div class="field" class:field--error=move || message().is_some()>
+            <label class="field__label" for="nir">
+                "Numéro de sécurité sociale"
+            </label>
+            <p class="field__hint" id="nir-hint">
+                "13 chiffres, ou 15 avec la clé. Les espaces sont acceptés."
+            </p>
+            <p class="field-error" id="nir-error" aria-live="polite">
+                {move || error_text(message())}
+                {move || well_formed().then(|| view! { <span class="field-ok">{WELL_FORMED}</span> })}
+            </p>
+            <input
+                class="input"
+                id="nir"
+                name="nir"
+                type="text"
+                // A public terminal's browser keeps no one's identifiers.
+                autocomplete=if is_terminal() { "off" } else { "username" }
+                spellcheck="false"
+                required
+                aria-describedby="nir-hint nir-error"
+                aria-invalid=move || if message().is_some() { "true" } else { "false" }
+                value=value
+                on:input=move |event| check(event_target_value(&event), false)
+                on:change=move |event| check(event_target_value(&event), true)
+            />
+        </div>
     }
 }
 

@@ -2,15 +2,25 @@
 //! its lines are held — with «Abandonner ce paiement» behind a confirmation
 //! (a disclosure: it works without JavaScript and from the keyboard), and the
 //! banner of the last abandon. Shown on Accueil, step 2 and «Mes paiements».
+//!
+//! The page gives the abandon's `action` and loads its data again once it
+//! is answered: the banner and the list then say what became of it.
 
 use crate::api::payments::{AbandonPayment, PendingSection};
+use crate::components::form::{ServerForm, SubmitButton};
 use leptos::prelude::*;
-use server_fn::ServerFn;
 
 /// The pending payments and the last abandon's banner; `retour` is the page
 /// the abandon leads back to (this one).
 #[component]
-pub fn PendingPayments(section: PendingSection, retour: String) -> impl IntoView {
+pub fn PendingPayments(
+    /// The payments waiting for the bank and the last abandon's banner.
+    section: PendingSection,
+    /// The page to come back to (this one).
+    retour: String,
+    /// The abandon, given by the page.
+    action: ServerAction<AbandonPayment>,
+) -> impl IntoView {
     let PendingSection { pending, notice } = section;
     let notice = notice.map(|notice| {
         view! {
@@ -27,6 +37,7 @@ pub fn PendingPayments(section: PendingSection, retour: String) -> impl IntoView
             .into_iter()
             .map(|payment| {
                 let reference = payment.transaction_reference.to_string();
+                let retour = retour.clone();
                 view! {
                     <li class="pending">
                         <p>
@@ -40,16 +51,16 @@ pub fn PendingPayments(section: PendingSection, retour: String) -> impl IntoView
                         </p>
                         <details class="confirm">
                             <summary class="button button--secondary">"Abandonner ce paiement"</summary>
-                            <form method="post" action=AbandonPayment::url() class="confirm__form">
+                            <ServerForm action class="confirm__form">
                                 <p>
                                     "Avant d'abandonner, nous demandons à la banque où en est ce paiement. S'il a été "
                                     "accepté, il est enregistré et rien n'est abandonné ; sinon, il est annulé et vous "
                                     "pouvez de nouveau payer ces créances."
                                 </p>
                                 <input type="hidden" name="transaction" value=reference.clone() />
-                                <input type="hidden" name="retour" value=retour.clone() />
-                                <button type="submit" class="button">"Confirmer l'abandon"</button>
-                            </form>
+                                <input type="hidden" name="retour" value=retour />
+                                <SubmitButton label="Confirmer l'abandon" pending=action.pending() />
+                            </ServerForm>
                         </details>
                     </li>
                 }

@@ -3,12 +3,16 @@
 //! backspace back, and a whole reference pasted into any box spread over all.
 //!
 //! Without JavaScript the boxes are plain inputs posted in order; a whole
-//! reference typed or pasted into the first one works too (the server joins them).
-//! The server renders the boxes with what was typed before and its error; the
-//! island only adds the keyboard and paste behaviour and the live check.
+//! reference typed or pasted into the first one works too (the server joins
+//! them). In the browser the component moves between the boxes, spreads what
+//! is pasted, and once every box is filled says whether the reference is well
+//! formed (`AvisReference::parse`, as the server). The boxes are left to the
+//! person (not bound to signals): what they type before the page is live
+//! stays.
 
 use crate::components::error_summary::error_text;
 use crate::domain::reference::{DIGITS, LENGTH, box_characters};
+use leptos::html::Input;
 use leptos::prelude::*;
 
 fn box_label(index: usize) -> String {
@@ -20,18 +24,69 @@ fn box_id(index: usize) -> String {
     if index == 0 { "reference".to_owned() } else { format!("reference-{index}") }
 }
 
-/// The boxes, pre-filled with `value` (what was typed before), with `error`.
+/// Where `count` characters typed or pasted into box `index` go: from the
+/// first box for a whole reference, else from that box on; and the box that
+/// has the focus after.
+pub fn placement(index: usize, count: usize) -> (usize, usize) {
+    let start = if count >= LENGTH { 0 } else { index };
+    (start, (start + count).min(LENGTH - 1))
+}
+
+/// The browser's verdict once every box is filled (`None` before): the
+/// reference's error, if any.
+pub fn verdict(boxes: &[String]) -> Option<Option<String>> {
+    let typed: String = boxes.concat();
+    (box_characters(&typed).len() == LENGTH)
+        .then(|| crate::domain::AvisReference::parse(&typed).err().map(|error| error.to_string()))
+}
+
+/// The boxes, pre-filled with `value` (what was typed before), with the
+/// server's `error`.
 #[component]
-pub fn ReferenceBoxes(value: String, error: Option<String>) -> impl IntoView {
+pub fn ReferenceBoxes(
+    /// What was typed before a post without JavaScript.
+    value: String,
+    /// The server's message.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+) -> impl IntoView {
     let initial = box_characters(&value);
-    let has_error = error.is_some();
-    let invalid = if has_error { "true" } else { "false" };
+    let boxes: [NodeRef<Input>; LENGTH] = std::array::from_fn(|_| NodeRef::new());
+    // The browser's verdict since the boxes were last all filled.
+    let live = RwSignal::new(None::<Option<String>>);
+    Effect::watch(move || error.get(), move |_, _, _| live.set(None), false);
+    let message = move || live.get().unwrap_or_else(|| error.get());
+    let invalid = move || if message().is_some() { "true" } else { "false" };
+
+    let value_of = move |index: usize| boxes[index].get_untracked().map(|input| input.value()).unwrap_or_default();
+    let focus = move |index: usize| {
+        if let Some(input) = boxes.get(index).and_then(|b| b.get_untracked()) {
+            let _ = input.focus();
+            input.select();
+        }
+    };
+    // Writes `chars` from their place on, focuses the next box, and checks.
+    let spread = move |index: usize, chars: &[char]| {
+        let (start, next) = placement(index, chars.len());
+        for (offset, c) in chars.iter().enumerate() {
+            if let Some(input) = boxes.get(start + offset).and_then(|b| b.get_untracked()) {
+                input.set_value(&c.to_string());
+            }
+        }
+        focus(next);
+        let typed: Vec<String> = (0..LENGTH).map(value_of).collect();
+        if let Some(verdict) = verdict(&typed) {
+            live.set(Some(verdict));
+        }
+    };
+
     let inputs = (0..LENGTH)
         .map(|index| {
             let value = initial.get(index).map(char::to_string).unwrap_or_default();
             let is_letter = index == DIGITS;
             view! {
                 <input
+                    node_ref=boxes[index]
                     class="ref-box"
                     class:ref-box--letter=is_letter
                     class:ref-box--group-end=matches!(index, 3 | 7 | 11 | 15)
@@ -47,135 +102,85 @@ pub fn ReferenceBoxes(value: String, error: Option<String>) -> impl IntoView {
                     aria-describedby="reference-hint reference-error"
                     aria-invalid=invalid
                     id=box_id(index)
+                    on:input=move |_| {
+                        let chars = box_characters(&value_of(index));
+                        if !chars.is_empty() {
+                            spread(index, &chars);
+                        }
+                    }
+                    on:paste=move |event| {
+                        let text = event.clipboard_data().and_then(|data| data.get_data("text").ok()).unwrap_or_default();
+                        let chars = box_characters(&text);
+                        if chars.len() > 1 {
+                            event.prevent_default();
+                            spread(index, &chars);
+                        }
+                    }
+                    on:focus=move |_| {
+                        if let Some(input) = boxes[index].get_untracked() {
+                            input.select();
+                        }
+                    }
+                    on:keydown=move |event| match event.key().as_str() {
+                        "Backspace" if index > 0 && value_of(index).is_empty() => {
+                            event.prevent_default();
+                            if let Some(previous) = boxes[index - 1].get_untracked() {
+                                previous.set_value("");
+                            }
+                            focus(index - 1);
+                        }
+                        "ArrowLeft" if index > 0 => focus(index - 1),
+                        "ArrowRight" if index + 1 < LENGTH => focus(index + 1),
+                        _ => {}
+                    }
                 />
             }
         })
         .collect_view();
     view! {
-        <ReferenceBoxesLive>
-            <fieldset class="field reference-field" class:field--error=has_error id="reference-field">
-                <legend class="field__label" id="reference-legend">
-                    "Référence de l'avis * :"
-                </legend>
-                <p class="field__hint" id="reference-hint">
-                    "16 chiffres puis 1 lettre, par exemple 6311631200000297F. Vous pouvez coller la référence entière."
-                </p>
-                <p class="field-error" id="reference-error" aria-live="polite">
-                    {error_text(error)}
-                </p>
-                <div class="ref-boxes">{inputs}</div>
-            </fieldset>
-        </ReferenceBoxesLive>
+        <fieldset class="field reference-field" class:field--error=move || message().is_some()>
+            <legend class="field__label" id="reference-legend">
+                "Référence de l'avis * :"
+            </legend>
+            <p class="field__hint" id="reference-hint">
+                "16 chiffres puis 1 lettre, par exemple 6311631200000297F. Vous pouvez coller la référence entière."
+            </p>
+            <p class="field-error" id="reference-error" aria-live="polite">
+                {move || error_text(message())}
+            </p>
+            <div class="ref-boxes">{inputs}</div>
+        </fieldset>
     }
 }
 
-/// Moves between the boxes as a person types, spreads a pasted reference, and
-/// says once every box is filled whether the reference is well formed.
-#[island]
-pub fn ReferenceBoxesLive(children: Children) -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    live::wire();
-    children()
-}
+#[cfg(test)]
+mod tests {
+    use super::{LENGTH, placement, verdict};
 
-#[cfg(feature = "hydrate")]
-mod live {
-    use super::{LENGTH, box_characters, box_id};
-    use crate::components::dom;
-    use crate::domain::AvisReference;
-    use leptos::web_sys::{ClipboardEvent, Event, FocusEvent, HtmlInputElement, KeyboardEvent};
-    use std::rc::Rc;
-
-    /// The boxes, in order.
-    struct Boxes(Vec<HtmlInputElement>);
-
-    impl Boxes {
-        fn get(&self, index: usize) -> Option<&HtmlInputElement> {
-            self.0.get(index)
-        }
-
-        /// Writes `chars` into the boxes from `start`, then focuses the next one.
-        fn spread(&self, start: usize, chars: &[char]) {
-            for (offset, c) in chars.iter().enumerate() {
-                if let Some(input) = self.get(start + offset) {
-                    input.set_value(&c.to_string());
-                }
-            }
-            self.go((start + chars.len()).min(LENGTH - 1));
-        }
-
-        fn go(&self, index: usize) {
-            if let Some(input) = self.get(index) {
-                let _ = input.focus();
-                input.select();
-            }
-        }
-
-        /// Once every box is filled, says whether the reference is well formed.
-        fn check(&self) {
-            let typed: String = self.0.iter().map(HtmlInputElement::value).collect();
-            if box_characters(&typed).len() != LENGTH {
-                return;
-            }
-            let error = AvisReference::parse(&typed).err().map(|e| e.to_string());
-            dom::show_error("reference-error", error.as_deref());
-            for input in &self.0 {
-                dom::set_invalid(input, error.is_some());
-            }
-            dom::toggle_class("reference-field", "field--error", error.is_some());
-        }
+    #[test]
+    fn a_character_goes_to_its_box_and_the_focus_to_the_next() {
+        assert_eq!(placement(0, 1), (0, 1));
+        assert_eq!(placement(5, 1), (5, 6));
+        // The last box keeps the focus.
+        assert_eq!(placement(16, 1), (16, 16));
     }
 
-    pub fn wire() {
-        let boxes: Vec<HtmlInputElement> = (0..LENGTH).filter_map(|index| dom::input(&box_id(index))).collect();
-        if boxes.len() != LENGTH {
-            return;
-        }
-        let boxes = Rc::new(Boxes(boxes));
-        for (index, input) in boxes.0.iter().enumerate() {
-            let at = boxes.clone();
-            dom::on(input, "input", move |_: Event| {
-                let Some(input) = at.get(index) else { return };
-                let chars = box_characters(&input.value());
-                match chars.len() {
-                    0 => {}
-                    1 => at.spread(index, &chars),
-                    n => at.spread(if n >= LENGTH { 0 } else { index }, &chars),
-                }
-                at.check();
-            });
-            let at = boxes.clone();
-            dom::on(input, "paste", move |event: ClipboardEvent| {
-                let text = event.clipboard_data().and_then(|d| d.get_data("text").ok()).unwrap_or_default();
-                let chars = box_characters(&text);
-                if chars.len() > 1 {
-                    event.prevent_default();
-                    at.spread(if chars.len() >= LENGTH { 0 } else { index }, &chars);
-                    at.check();
-                }
-            });
-            let at = boxes.clone();
-            dom::on(input, "focus", move |_: FocusEvent| {
-                if let Some(input) = at.get(index) {
-                    input.select();
-                }
-            });
-            let at = boxes.clone();
-            dom::on(input, "keydown", move |event: KeyboardEvent| {
-                let empty = at.get(index).is_some_and(|i| i.value().is_empty());
-                match event.key().as_str() {
-                    "Backspace" if empty && index > 0 => {
-                        event.prevent_default();
-                        if let Some(previous) = at.get(index - 1) {
-                            previous.set_value("");
-                        }
-                        at.go(index - 1);
-                    }
-                    "ArrowLeft" if index > 0 => at.go(index - 1),
-                    "ArrowRight" if index + 1 < LENGTH => at.go(index + 1),
-                    _ => {}
-                }
-            });
-        }
+    #[test]
+    fn a_pasted_part_spreads_from_its_box_and_a_whole_reference_from_the_first() {
+        assert_eq!(placement(3, 4), (3, 7));
+        assert_eq!(placement(10, 10), (10, 16));
+        assert_eq!(placement(9, LENGTH), (0, 16));
+        assert_eq!(placement(9, LENGTH + 3), (0, 16));
+    }
+
+    #[test]
+    fn the_verdict_waits_for_every_box_then_says_what_the_server_would() {
+        let boxes = |text: &str| text.chars().map(String::from).collect::<Vec<_>>();
+        assert_eq!(verdict(&boxes("381190740000")), None);
+        assert_eq!(verdict(&boxes("3811907400001234F")), Some(None));
+        assert_eq!(
+            verdict(&boxes("38119074000012345")),
+            Some(Some("La référence doit comporter 16 chiffres et 1 lettre.".to_owned()))
+        );
     }
 }

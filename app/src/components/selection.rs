@@ -1,21 +1,26 @@
-//! Step 2's form: live totals, the amount and the allocation preview, computed
-//! in the browser by the shared `domain::selection` rules the server applies
-//! again when «PAYER» reaches it.
+//! Step 2's form: the lines to pay with their checkboxes, the live totals, the
+//! amount and the allocation preview, computed in the browser by the shared
+//! `domain::selection` rules that the server applies again when «PAYER»
+//! reaches it.
 //!
-//! The server renders the whole form, its totals and preview included, so it
-//! reads and works the same without JavaScript: a plain HTML form posting to the
-//! `start_payment` server function, answered with the same messages. The
-//! island reads the lines from the table's rows (`data-*`), follows the
-//! checkboxes and the amount, updates the totals, the preview and the messages
-//! already shown, stops a request that breaks a rule before it leaves, and
-//! keeps «PAYER» from being sent twice.
+//! The server renders the whole form, totals and preview included, so it reads
+//! and works the same without JavaScript: a plain form posting to the
+//! `start_payment` server function, answered with the same messages. In the
+//! browser the totals, the preview and the messages already shown follow each
+//! tick and keystroke; «PAYER» checks the rules before anything is sent (the
+//! summary then takes the focus), and sends once. The checkboxes and the
+//! amount are left to the person (not bound to signals): what they did before
+//! the page was live counts.
 
 use crate::api::pay::StartPayment;
-use crate::components::error_summary::error_text;
-use crate::domain::selection::{select, validate_payment};
+use crate::components::error_summary::{ErrorSummary, error_text};
+use crate::components::form::{Refusal, ServerForm, SubmitButton, refusal};
+use crate::components::table::{CREANCE_COLUMNS, Cell};
+use crate::domain::selection::{PaymentErrors, select, validate_payment};
 use crate::domain::{Allocation, CreanceLine, Euros};
+use crate::error::FieldErrors;
+use leptos::html::Input;
 use leptos::prelude::*;
-use server_fn::ServerFn;
 
 /// What the form shows after the server's last look at it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,28 +33,67 @@ pub struct SelectionFormData {
     pub selected: Vec<String>,
     /// The amount typed before.
     pub amount: String,
-    /// The server's message about the lines, if any.
-    pub selection_error: Option<String>,
-    /// The server's message about the amount, if any.
-    pub amount_error: Option<String>,
+    /// The server's messages after a post without JavaScript (`selected`, `amount`).
+    pub errors: FieldErrors,
 }
 
-/// The name of the lines' checkboxes (`children` must use it).
+/// The name of the lines' checkboxes.
 pub const LINE_FIELD: &str = "selected[]";
 
 fn count_label(n: usize) -> String {
     format!("{n} références sélectionné(es)")
 }
 
-/// «Ce paiement réglera :» and the shares.
-const ALLOCATION_TITLE: &str = "Ce paiement réglera :";
-/// «PAYER».
-const PAY: &str = "PAYER";
+/// The form's messages: about the lines, about the amount, about the whole.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Messages {
+    /// About the ticked lines.
+    pub selection: Option<String>,
+    /// About the amount.
+    pub amount: Option<String>,
+    /// About the whole form (the service unavailable…).
+    pub form: Option<String>,
+}
 
-/// The allocation preview, as the server renders it.
+impl Messages {
+    /// What a refusal of the server says.
+    pub fn refused(refusal: &Refusal) -> Messages {
+        Messages { selection: refusal.field("selected"), amount: refusal.field("amount"), form: refusal.form.clone() }
+    }
+
+    /// What the browser's check says.
+    pub fn checked(errors: &PaymentErrors) -> Messages {
+        Messages {
+            selection: errors.selection.as_ref().map(ToString::to_string),
+            amount: errors.amount.as_ref().map(ToString::to_string),
+            form: None,
+        }
+    }
+
+    /// A message already shown follows the person's corrections (it changes
+    /// or goes); no new one appears before «PAYER».
+    pub fn follow(&self, errors: &PaymentErrors) -> Messages {
+        let now = Messages::checked(errors);
+        Messages {
+            selection: self.selection.as_ref().and(now.selection),
+            amount: self.amount.as_ref().and(now.amount),
+            form: None,
+        }
+    }
+
+    /// The error summary's lines.
+    fn summary(&self) -> Vec<(String, String)> {
+        [("selection-error", &self.selection), ("amount", &self.amount), ("", &self.form)]
+            .into_iter()
+            .filter_map(|(anchor, message)| message.clone().map(|m| (anchor.to_owned(), m)))
+            .collect()
+    }
+}
+
+/// The allocation preview.
 fn allocation_view(allocations: Vec<Allocation>) -> impl IntoView {
     view! {
-        <h3 class="allocation__title">{ALLOCATION_TITLE}</h3>
+        <h3 class="allocation__title">"Ce paiement réglera :"</h3>
         <ul class="allocation__list">
             {allocations
                 .into_iter()
@@ -59,238 +103,225 @@ fn allocation_view(allocations: Vec<Allocation>) -> impl IntoView {
     }
 }
 
-/// The step-2 form around `children` (the server-rendered table of lines).
+/// Step 2's form (see the module documentation).
 #[component]
-pub fn SelectionForm(data: SelectionFormData, children: Children) -> impl IntoView {
-    let SelectionFormData { entered, lines, selected, amount, selection_error, amount_error } = data;
-    let (count, total) = select(&lines, &selected).map(|s| (s.lines.len(), s.total)).unwrap_or((0, Euros::ZERO));
-    let preview = validate_payment(&lines, &selected, &amount).ok().map(|p| allocation_view(p.allocations));
-    let amount_invalid = amount_error.is_some();
-    view! {
-        <SelectionFormLive>
-            <form id="selection-form" class="form selection-form" method="post" action=StartPayment::url() novalidate>
-                <input type="hidden" name="reference" value=entered />
-                {children()}
-                <p class="field-error" id="selection-error" tabindex="-1" aria-live="polite">
-                    {error_text(selection_error)}
-                </p>
-                <div class="totals" id="selection-summary" aria-live="polite">
-                    <p id="selection-count">{count_label(count)}</p>
-                    <p class="totals__sum">
-                        "Solde total à payer : " <strong id="selection-total">{total.to_string()}</strong>
-                    </p>
-                </div>
-                <p class="required-note">"* champ obligatoire"</p>
-                <div class="field" class:field--error=amount_invalid id="amount-field">
-                    <label class="field__label" for="amount">
-                        "Montant du paiement * :"
-                    </label>
-                    <p class="field__hint" id="amount-hint">
-                        "Vous pouvez payer entre 16 € et 50 € par paiement"
-                    </p>
-                    <p class="field-error" id="amount-error" aria-live="polite">
-                        {error_text(amount_error)}
-                    </p>
-                    <span class="amount-input">
-                        <input
-                            class="input input--amount"
-                            id="amount"
-                            name="amount"
-                            type="text"
-                            inputmode="decimal"
-                            autocomplete="off"
-                            value=amount
-                            aria-describedby="amount-hint amount-error"
-                            aria-invalid=if amount_invalid { "true" } else { "false" }
-                        />
-                        " €"
-                    </span>
-                </div>
-                <div class="allocation" id="allocation" aria-live="polite">{preview}</div>
-                <div class="actions">
-                    <button type="submit" class="button button--secondary" form="abandon-form">
-                        "ABANDONNER"
-                    </button>
-                    <button type="submit" class="button" id="pay" aria-disabled="false">{PAY}</button>
-                </div>
-            </form>
-        </SelectionFormLive>
-    }
-}
+pub fn SelectionForm(data: SelectionFormData) -> impl IntoView {
+    let SelectionFormData { entered, lines, selected, amount, errors } = data;
+    let action = ServerAction::<StartPayment>::new();
+    let refused = refusal(action, errors);
+    let shown = RwSignal::new(Messages::refused(&refused.get_untracked()));
+    // How many times the summary was brought up from the browser (it then takes the focus).
+    let alerts = RwSignal::new(0_usize);
+    Effect::watch(
+        move || refused.get(),
+        move |refusal, _, _| {
+            shown.set(Messages::refused(refusal));
+            alerts.update(|n| *n += 1);
+        },
+        false,
+    );
 
-/// The live part of step 2 (see the module documentation).
-#[island]
-pub fn SelectionFormLive(children: Children) -> impl IntoView {
+    let checkboxes: Vec<(String, NodeRef<Input>)> =
+        lines.iter().map(|line| (line.reference.to_string(), NodeRef::new())).collect();
+    let amount_input = NodeRef::<Input>::new();
+    let lines = StoredValue::new(lines);
+    let ticked = RwSignal::new(selected.clone());
+    let typed = RwSignal::new(amount.clone());
+    let validation = move || lines.with_value(|lines| validate_payment(lines, &ticked.get(), &typed.get()));
+
+    // The lines ticked, in the table's order, as the checkboxes say.
+    let read_ticked = {
+        let checkboxes = checkboxes.clone();
+        move || {
+            checkboxes
+                .iter()
+                .filter(|(_, input)| input.get_untracked().is_some_and(|i| i.checked()))
+                .map(|(reference, _)| reference.clone())
+                .collect::<Vec<_>>()
+        }
+    };
+    let refresh = {
+        let read_ticked = read_ticked.clone();
+        move || {
+            ticked.set(read_ticked());
+            if let Some(input) = amount_input.get_untracked() {
+                typed.set(input.value());
+            }
+            let errors = validation().err().unwrap_or_default();
+            shown.update(|messages| *messages = messages.follow(&errors));
+        }
+    };
+    // What the person did before the page became live counts too.
     #[cfg(feature = "hydrate")]
-    live::wire();
-    children()
+    {
+        let refresh = refresh.clone();
+        Effect::new(refresh);
+    }
+    let check = Callback::new(move |()| match validation() {
+        Ok(_) => true,
+        Err(errors) => {
+            shown.set(Messages::checked(&errors));
+            alerts.update(|n| *n += 1);
+            false
+        }
+    });
+
+    let totals = move || {
+        lines.with_value(|lines| {
+            select(lines, &ticked.get()).map(|s| (s.lines.len(), s.total)).unwrap_or((0, Euros::ZERO))
+        })
+    };
+    let preview = move || validation().ok().map(|payment| allocation_view(payment.allocations));
+    let amount_message = move || shown.with(|m| m.amount.clone());
+    let selection_message = move || shown.with(|m| m.selection.clone());
+    let rows = lines.with_value(|lines| {
+        lines
+            .iter()
+            .zip(checkboxes.iter())
+            .map(|(line, (reference, checkbox))| {
+                let ticked = selected.contains(reference);
+                line_row(line.clone(), ticked, *reference == entered, *checkbox, refresh.clone())
+            })
+            .collect_view()
+    });
+    let count = lines.with_value(Vec::len);
+    view! {
+        <ErrorSummary errors=Signal::derive(move || shown.with(Messages::summary)) refused=alerts />
+        <ServerForm action class="form selection-form" check>
+            <input type="hidden" name="reference" value=entered.clone() />
+            <h2 id="lines-title">"Autres références de courrier dont vous êtes redevable"</h2>
+            <p>{format!("{count} références trouvé(es)")}</p>
+            <table class="table table--stack selection-table" role="table" aria-labelledby="lines-title">
+                <thead role="rowgroup">
+                    <tr role="row">
+                        <th scope="col" role="columnheader" class="check">
+                            <span class="visually-hidden">"Sélection"</span>
+                        </th>
+                        {CREANCE_COLUMNS
+                            .into_iter()
+                            .map(|(name, num)| view! { <th scope="col" role="columnheader" class:num=num>{name}</th> })
+                            .collect_view()}
+                    </tr>
+                </thead>
+                <tbody role="rowgroup">{rows}</tbody>
+            </table>
+            <p class="field-error" id="selection-error" tabindex="-1" aria-live="polite">
+                {move || error_text(selection_message())}
+            </p>
+            <div class="totals" id="selection-summary" aria-live="polite">
+                <p id="selection-count">{move || count_label(totals().0)}</p>
+                <p class="totals__sum">
+                    "Solde total à payer : " <strong id="selection-total">{move || totals().1.to_string()}</strong>
+                </p>
+            </div>
+            <p class="required-note">"* champ obligatoire"</p>
+            <div class="field" class:field--error=move || amount_message().is_some() id="amount-field">
+                <label class="field__label" for="amount">
+                    "Montant du paiement * :"
+                </label>
+                <p class="field__hint" id="amount-hint">
+                    "Vous pouvez payer entre 16 € et 50 € par paiement"
+                </p>
+                <p class="field-error" id="amount-error" aria-live="polite">
+                    {move || error_text(amount_message())}
+                </p>
+                <span class="amount-input">
+                    <input
+                        node_ref=amount_input
+                        class="input input--amount"
+                        id="amount"
+                        name="amount"
+                        type="text"
+                        inputmode="decimal"
+                        autocomplete="off"
+                        value=amount
+                        aria-describedby="amount-hint amount-error"
+                        aria-invalid=move || if amount_message().is_some() { "true" } else { "false" }
+                        on:input={
+                            let refresh = refresh.clone();
+                            move |_| refresh()
+                        }
+                    />
+                    " €"
+                </span>
+            </div>
+            <div class="allocation" id="allocation" aria-live="polite">{preview}</div>
+            <div class="actions">
+                <a class="button button--secondary" href=crate::routes::PAY>"ABANDONNER"</a>
+                <SubmitButton label="PAYER" pending=action.pending() />
+            </div>
+        </ServerForm>
+    }
 }
 
-#[cfg(feature = "hydrate")]
-mod live {
-    use super::{ALLOCATION_TITLE, LINE_FIELD, PAY, count_label};
-    use crate::components::dom;
-    use crate::domain::selection::{PaymentErrors, select, validate_payment};
-    use crate::domain::{AvisReference, CreanceLine, Euros, IssueDate, ValidPayment};
-    use leptos::wasm_bindgen::JsCast;
-    use leptos::web_sys::{Element, Event, HtmlFormElement, HtmlInputElement, SubmitEvent};
-    use std::cell::Cell;
-    use std::rc::Rc;
+/// One line of the table with its checkbox. On a phone each line is a card
+/// whose whole top part (checkbox and reference) is the tap target.
+fn line_row(
+    line: CreanceLine,
+    ticked: bool,
+    is_entered: bool,
+    checkbox: NodeRef<Input>,
+    refresh: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let [_, issued_column, initial_column, restant_column] = CREANCE_COLUMNS.map(|(name, _)| name);
+    let reference = line.reference.to_string();
+    let id = format!("line-{reference}");
+    let held = line.payment_in_progress;
+    let (issued, initial, restant) = (line.issued_on.to_string(), line.initial.to_string(), line.restant.to_string());
+    view! {
+        <tr role="row" class="line" class:row--disabled=!line.is_selectable()>
+            <td role="cell" class="check">
+                <input
+                    node_ref=checkbox
+                    type="checkbox"
+                    name=LINE_FIELD
+                    value=reference.clone()
+                    id=id.clone()
+                    checked=ticked
+                    disabled=!line.is_selectable()
+                    aria-describedby="selection-summary"
+                    on:change=move |_| refresh()
+                />
+            </td>
+            <th scope="row" role="rowheader" class="mono line__reference">
+                <label for=id>{reference.clone()}</label>
+                {is_entered.then(|| view! { <span class="tag">"courrier saisi"</span> })}
+                {held.then(|| view! { <span class="line-note">"Un paiement est déjà en cours pour cette créance."</span> })}
+            </th>
+            <Cell label=issued_column>{issued}</Cell>
+            <Cell label=initial_column class="num">{initial}</Cell>
+            <Cell label=restant_column class="num">{restant}</Cell>
+        </tr>
+    }
+}
 
-    /// «PAYER» while the payment is being sent.
-    const PAYING: &str = "PAIEMENT EN COURS…";
+#[cfg(test)]
+mod tests {
+    use super::Messages;
+    use crate::domain::selection::{PaymentError, PaymentErrors};
 
-    struct Form {
-        form: HtmlFormElement,
-        amount: HtmlInputElement,
-        lines: Vec<CreanceLine>,
-        sending: Cell<bool>,
+    #[test]
+    fn a_message_shown_follows_the_corrections_and_no_new_one_appears_before_payer() {
+        let shown = Messages { selection: None, amount: Some("trop".to_owned()), form: None };
+        let errors =
+            PaymentErrors { selection: Some(PaymentError::NoLine), amount: Some(PaymentError::AmountOverTotal) };
+        let followed = shown.follow(&errors);
+        assert_eq!(followed.selection, None, "no new message about the lines");
+        assert_eq!(followed.amount, Some(PaymentError::AmountOverTotal.to_string()));
+        assert_eq!(shown.follow(&PaymentErrors::default()), Messages::default(), "corrected: the message goes");
     }
 
-    /// A line from its row's `data-*` attributes.
-    fn line_of(row: &Element) -> Option<CreanceLine> {
-        let data = |name: &str| row.get_attribute(name);
-        let cents = |name: &str| data(name)?.parse::<i64>().ok().map(Euros::from_cents);
-        Some(CreanceLine {
-            reference: AvisReference::parse(&data("data-reference")?).ok()?,
-            issued_on: IssueDate::parse_iso(&data("data-issued")?).ok()?,
-            initial: cents("data-initial")?,
-            restant: cents("data-restant")?,
-            payment_in_progress: data("data-held")? == "1",
-        })
-    }
-
-    fn all(form: &HtmlFormElement, selector: &str) -> Vec<Element> {
-        let Ok(nodes) = form.query_selector_all(selector) else { return Vec::new() };
-        (0..nodes.length()).filter_map(|i| nodes.item(i)).filter_map(|n| n.dyn_into().ok()).collect()
-    }
-
-    impl Form {
-        fn ticked(&self) -> Vec<String> {
-            all(&self.form, "input[type=checkbox]:checked")
-                .into_iter()
-                .filter_map(|e| e.dyn_into::<HtmlInputElement>().ok())
-                .filter(|input| input.name() == LINE_FIELD)
-                .map(|input| input.value())
-                .collect()
-        }
-
-        fn validation(&self) -> Result<ValidPayment, PaymentErrors> {
-            validate_payment(&self.lines, &self.ticked(), &self.amount.value())
-        }
-
-        fn show_selection_error(&self, message: Option<String>) {
-            dom::show_error("selection-error", message.as_deref());
-        }
-
-        fn show_amount_error(&self, message: Option<String>) {
-            dom::show_error("amount-error", message.as_deref());
-            dom::set_invalid(&self.amount, message.is_some());
-            dom::toggle_class("amount-field", "field--error", message.is_some());
-        }
-
-        /// Totals and preview, after any change.
-        fn refresh(&self) {
-            let ticked = self.ticked();
-            let (count, total) =
-                select(&self.lines, &ticked).map(|s| (s.lines.len(), s.total)).unwrap_or((0, Euros::ZERO));
-            if let Some(element) = dom::element("selection-count") {
-                element.set_text_content(Some(&count_label(count)));
-            }
-            if let Some(element) = dom::element("selection-total") {
-                element.set_text_content(Some(&total.to_string()));
-            }
-            self.show_preview(validate_payment(&self.lines, &ticked, &self.amount.value()).as_ref().ok());
-        }
-
-        /// The messages already shown follow the person's corrections.
-        fn refresh_messages(&self) {
-            let errors = self.validation().err().unwrap_or_default();
-            if shown("selection-error") {
-                self.show_selection_error(errors.selection.as_ref().map(ToString::to_string));
-            }
-            if shown("amount-error") {
-                self.show_amount_error(errors.amount.as_ref().map(ToString::to_string));
-            }
-        }
-
-        fn show_preview(&self, payment: Option<&ValidPayment>) {
-            let (Some(target), Some(document)) = (dom::element("allocation"), dom::document()) else { return };
-            target.set_text_content(None);
-            let Some(payment) = payment else { return };
-            let element =
-                |tag: &str, class: &str| document.create_element(tag).ok().inspect(|e| e.set_class_name(class));
-            let (Some(title), Some(list)) = (element("h3", "allocation__title"), element("ul", "allocation__list"))
-            else {
-                return;
-            };
-            title.set_text_content(Some(ALLOCATION_TITLE));
-            for share in &payment.allocations {
-                let (Some(item), Some(reference)) = (element("li", ""), element("span", "mono")) else { continue };
-                reference.set_text_content(Some(share.reference.as_str()));
-                let _ = item.append_child(&reference);
-                let _ = item.append_child(&document.create_text_node(&format!(" : {}", share.amount)));
-                let _ = list.append_child(&item);
-            }
-            let _ = target.append_child(&title);
-            let _ = target.append_child(&list);
-        }
-
-        fn set_sending(&self, sending: bool) {
-            self.sending.set(sending);
-            if let Some(button) = dom::element("pay") {
-                let _ = button.set_attribute("aria-disabled", if sending { "true" } else { "false" });
-                button.set_text_content(Some(if sending { PAYING } else { PAY }));
-            }
-        }
-
-        fn submit(&self, event: &SubmitEvent) {
-            if self.sending.get() {
-                event.prevent_default();
-                return;
-            }
-            match self.validation() {
-                Ok(_) => self.set_sending(true),
-                Err(errors) => {
-                    event.prevent_default();
-                    self.show_selection_error(errors.selection.as_ref().map(ToString::to_string));
-                    self.show_amount_error(errors.amount.as_ref().map(ToString::to_string));
-                    dom::focus(if errors.selection.is_some() { "selection-error" } else { "amount" });
-                }
-            }
-        }
-    }
-
-    /// True when the message element `id` shows a message.
-    fn shown(id: &str) -> bool {
-        dom::element(id).and_then(|e| e.text_content()).is_some_and(|t| !t.trim().is_empty())
-    }
-
-    pub fn wire() {
-        let (Some(form), Some(amount)) =
-            (dom::element("selection-form").and_then(|e| e.dyn_into::<HtmlFormElement>().ok()), dom::input("amount"))
-        else {
-            return;
-        };
-        let lines = all(&form, "tr[data-reference]").iter().filter_map(line_of).collect();
-        let state = Rc::new(Form { form: form.clone(), amount: amount.clone(), lines, sending: Cell::new(false) });
-        // What the person did before the page became live counts too.
-        state.refresh();
-        let on_change = state.clone();
-        dom::on(&form, "change", move |_: Event| {
-            on_change.refresh();
-            on_change.refresh_messages();
-        });
-        let on_input = state.clone();
-        dom::on(&amount, "input", move |_: Event| {
-            on_input.refresh();
-            on_input.refresh_messages();
-        });
-        let on_submit = state.clone();
-        dom::on(&form, "submit", move |event: SubmitEvent| on_submit.submit(&event));
-        // Coming back with the browser's back button must not leave «PAYER» stuck.
-        if let Some(window) = leptos::web_sys::window() {
-            dom::on(&window, "pageshow", move |_: Event| state.set_sending(false));
-        }
+    #[test]
+    fn the_summary_lists_the_lines_then_the_amount_then_the_form() {
+        let messages =
+            Messages { selection: Some("s".to_owned()), amount: Some("a".to_owned()), form: Some("f".to_owned()) };
+        assert_eq!(
+            messages.summary(),
+            vec![
+                ("selection-error".to_owned(), "s".to_owned()),
+                ("amount".to_owned(), "a".to_owned()),
+                (String::new(), "f".to_owned())
+            ]
+        );
     }
 }

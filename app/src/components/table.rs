@@ -10,7 +10,7 @@ use leptos::prelude::*;
 /// `columns` are its headers (a `num` column is right-aligned), `children` its
 /// rows of [`Cell`]s.
 #[component]
-pub fn DataTable(
+pub fn DataTable<C: IntoView + 'static>(
     /// The table's name.
     caption: String,
     /// Show the caption (otherwise it is for screen readers only).
@@ -19,8 +19,9 @@ pub fn DataTable(
     /// The column headers: (name, is a number).
     columns: Vec<(&'static str, bool)>,
     /// The rows.
-    children: Children,
+    children: TypedChildren<C>,
 ) -> impl IntoView {
+    let children = children.into_inner();
     let caption_class = if visible_caption { "table-caption" } else { "visually-hidden" };
     view! {
         <table class="table table--stack" role="table">
@@ -40,25 +41,52 @@ pub fn DataTable(
 
 /// A row of a [`DataTable`].
 #[component]
-pub fn Row(children: Children) -> impl IntoView {
+pub fn Row<C: IntoView + 'static>(children: TypedChildren<C>) -> impl IntoView {
+    let children = children.into_inner();
     view! { <tr role="row">{children()}</tr> }
 }
 
 /// A cell of a [`DataTable`], with its column's name for narrow screens.
 #[component]
-pub fn Cell(
+pub fn Cell<C: IntoView + 'static>(
     /// The column's name.
     label: &'static str,
     /// Extra classes (`num`, `mono`).
     #[prop(optional)]
     class: &'static str,
     /// The value.
-    children: Children,
+    children: TypedChildren<C>,
 ) -> impl IntoView {
+    let children = children.into_inner();
     view! {
         <td role="cell" class=class>
             <span class="cell-label" aria-hidden="true">{label}</span>
             <span class="cell-value">{children()}</span>
         </td>
+    }
+}
+
+/// The columns of a table of créances, as the seed names them: (name, is a
+/// number).
+pub const CREANCE_COLUMNS: [(&str, bool); 4] = [
+    ("Références de courrier", false),
+    ("Date d'émission du courrier", false),
+    ("Montant initial dû", true),
+    ("Montant restant dû", true),
+];
+
+/// The cells of a créance in a table of créances.
+#[component]
+pub fn CreanceCells(line: crate::domain::CreanceLine) -> impl IntoView {
+    use crate::domain::CreanceLine;
+    let [reference_column, issued_column, initial_column, restant_column] = CREANCE_COLUMNS.map(|(name, _)| name);
+    let CreanceLine { reference, issued_on, initial, restant, .. } = line;
+    let (reference, issued, initial, restant) =
+        (reference.to_string(), issued_on.to_string(), initial.to_string(), restant.to_string());
+    view! {
+        <Cell label=reference_column class="mono">{reference}</Cell>
+        <Cell label=issued_column>{issued}</Cell>
+        <Cell label=initial_column class="num">{initial}</Cell>
+        <Cell label=restant_column class="num">{restant}</Cell>
     }
 }

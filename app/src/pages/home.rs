@@ -2,28 +2,34 @@
 //! identity, créances.
 
 use crate::api::home::{Banner, HomeView, home_page};
+use crate::api::payments::AbandonPayment;
 use crate::components::layout::{InsuredLayout, Section};
 use crate::components::pending::PendingPayments;
-use crate::components::table::{DataTable, Row};
+use crate::components::table::{CREANCE_COLUMNS, CreanceCells, DataTable, Row};
 use crate::pages::payments::PaymentTable;
-use crate::pages::{CREANCE_COLUMNS, CreanceCells, with_data};
+use crate::pages::with_data;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// The insured person's home page.
+/// The insured person's home page. Its data is loaded again after an abandon.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(move || query.with(|q| q.get("paiement")), home_page);
+    let abandon = ServerAction::<AbandonPayment>::new();
+    let data = Resource::new(
+        move || (query.with(|q| q.get("paiement")), abandon.version().get()),
+        |(paiement, _)| home_page(paiement),
+    );
     view! {
         <Title text="Accueil – Mon compte ameli" />
-        {with_data(data, |home| view! { <Home home /> })}
+        {with_data(data, move |home| view! { <Home home abandon /> })}
     }
 }
 
 #[component]
-fn Home(home: HomeView) -> impl IntoView {
+fn Home(home: HomeView, abandon: ServerAction<AbandonPayment>) -> impl IntoView {
     let HomeView { header, banner, pending, recent_payments, full_name, born, last_sign_in, caisse_name, creances } =
         home;
     let banner = banner.map(|banner| {
@@ -42,7 +48,7 @@ fn Home(home: HomeView) -> impl IntoView {
         <InsuredLayout header current=Section::Home>
             <h1 class="visually-hidden">"Accueil"</h1>
             {banner}
-            <PendingPayments section=pending retour=crate::routes::HOME.to_owned() />
+            <PendingPayments section=pending retour=crate::routes::HOME.to_owned() action=abandon />
             <div class="home-grid">
                 <section class="card" aria-labelledby="payments-title">
                     <h2 id="payments-title" class="card__title">"MES DERNIERS PAIEMENTS"</h2>
@@ -63,14 +69,13 @@ fn Home(home: HomeView) -> impl IntoView {
                 <section class="card" aria-labelledby="creances-title">
                     <h2 id="creances-title" class="card__title">"MES CRÉANCES"</h2>
                     {if creances.is_empty() {
-                        view! { <p>"Aucune créance."</p> }.into_any()
+                        Either::Left(view! { <p>"Aucune créance."</p> })
                     } else {
-                        view! {
+                        Either::Right(view! {
                             <DataTable caption="Mes créances".to_owned() columns=CREANCE_COLUMNS.to_vec()>
                                 {creances.into_iter().map(|line| view! { <Row><CreanceCells line /></Row> }).collect_view()}
                             </DataTable>
-                        }
-                            .into_any()
+                        })
                     }}
                 </section>
             </div>

@@ -2,10 +2,11 @@
 
 use crate::api::messages::{DeleteMessage, MailboxView, MessagePageView, MessageView, mailbox_page, message_page};
 use crate::api::terminal::is_terminal;
+use crate::components::form::{ServerForm, SubmitButton};
 use crate::components::layout::{InsuredLayout, Section};
 use crate::pages::with_data;
 use crate::routes;
-use leptos::form::ActionForm;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -32,9 +33,9 @@ fn Mailbox(view: MailboxView) -> impl IntoView {
                 </div>
             })}
             {if messages.is_empty() {
-                view! { <p class="card">"Vous n'avez aucun message."</p> }.into_any()
+                Either::Left(view! { <p class="card">"Vous n'avez aucun message."</p> })
             } else {
-                view! {
+                Either::Right(view! {
                     <ul class="mailbox">
                         {messages
                             .into_iter()
@@ -53,60 +54,85 @@ fn Mailbox(view: MailboxView) -> impl IntoView {
                             })
                             .collect_view()}
                     </ul>
-                }
-                    .into_any()
+                })
             }}
         </InsuredLayout>
     }
 }
 
-/// One message.
+/// One message; with `?supprimer`, the confirmation of its deletion.
 #[component]
 pub fn MessagePage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let data = Resource::new(move || params.with(|p| p.get("id").unwrap_or_default()), message_page);
-    let confirm = query.with_untracked(|q| q.get("supprimer").is_some());
+    let confirm = Signal::derive(move || query.with(|q| q.get("supprimer").is_some()));
     view! {
-        <Title text="Message – Ma messagerie – Mon compte ameli" />
         {with_data(data, move |view| view! { <OneMessage view confirm /> })}
     }
 }
 
 #[component]
-fn OneMessage(view: MessagePageView, confirm: bool) -> impl IntoView {
+fn OneMessage(view: MessagePageView, confirm: Signal<bool>) -> impl IntoView {
     let MessagePageView { header, message } = view;
+    let title = match &message {
+        Some(message) => format!("{} – Ma messagerie – Mon compte ameli", message.subject),
+        None => "Message introuvable – Ma messagerie – Mon compte ameli".to_owned(),
+    };
     view! {
+        <Title text=title />
         <InsuredLayout header current=Section::Messages>
             {match message {
-                Some(message) => view! { <MessageBody message confirm /> }.into_any(),
-                None => view! {
+                Some(message) => Either::Left(view! { <MessageBody message confirm /> }),
+                None => Either::Right(view! {
                     <h1>"Message introuvable"</h1>
                     <p><a href=routes::MAILBOX>"RETOUR"</a></p>
-                }
-                .into_any(),
+                }),
             }}
         </InsuredLayout>
     }
 }
 
 #[component]
-fn MessageBody(message: MessageView, confirm: bool) -> impl IntoView {
+fn MessageBody(message: MessageView, confirm: Signal<bool>) -> impl IntoView {
     let MessageView { id, subject, sender, sent, delete_after, paragraphs, .. } = message;
     let delete = ServerAction::<DeleteMessage>::new();
-    let confirmation = confirm.then(|| {
+    let question = NodeRef::<leptos::html::Div>::new();
+    // Asked in the browser (the link changed the address): the question takes the focus.
+    #[cfg(feature = "hydrate")]
+    Effect::watch(
+        move || confirm.get(),
+        move |asked, _, _| {
+            if *asked {
+                request_animation_frame(move || {
+                    if let Some(element) = question.get_untracked() {
+                        let _ = element.focus();
+                    }
+                });
+            }
+        },
+        false,
+    );
+    let confirmation = {
         let id = id.clone();
-        view! {
-            <div class="banner banner--warning no-print" role="alert" tabindex="-1" autofocus>
-                <p>"Voulez-vous vraiment supprimer ce message ?"</p>
-                <ActionForm action=delete attr:class="actions">
-                    <input type="hidden" name="id" value=id.clone() />
-                    <button type="submit" class="button">"OUI, SUPPRIMER"</button>
-                    <a class="button button--secondary" href=routes::message(&id)>"ANNULER"</a>
-                </ActionForm>
-            </div>
+        move || {
+            confirm.get().then(|| {
+                let id = id.clone();
+                view! {
+                    <div class="banner banner--warning no-print" role="alert" tabindex="-1" autofocus node_ref=question>
+                        <p>"Voulez-vous vraiment supprimer ce message ?"</p>
+                        <ServerForm action=delete class="actions">
+                            <input type="hidden" name="id" value=id.clone() />
+                            <SubmitButton label="OUI, SUPPRIMER" pending=delete.pending() />
+                            <a class="button button--secondary" href=routes::message(&id)>"ANNULER"</a>
+                        </ServerForm>
+                    </div>
+                }
+            })
         }
-    });
+    };
+    // «IMPRIMER» opens the browser's print dialog: shown once the app is live.
+    let live = crate::components::navigation::is_live();
     view! {
         {confirmation}
         <article class="card message" aria-labelledby="message-subject">
@@ -124,20 +150,24 @@ fn MessageBody(message: MessageView, confirm: bool) -> impl IntoView {
             {(!is_terminal())
                 .then(|| {
                     view! {
-                        <a class="button button--secondary" href=routes::message_pdf(&id) download>
+                        <a class="button button--secondary" href=routes::message_pdf(&id) download rel="external">
                             "TÉLÉCHARGER EN PDF"
                         </a>
                     }
                 })}
-            <button type="button" class="button button--secondary" id="print" hidden>"IMPRIMER"</button>
+            <button type="button" class="button button--secondary" hidden=move || !live.get() on:click=|_| print()>
+                "IMPRIMER"
+            </button>
             <a class="button button--secondary" href=routes::MAILBOX>"RETOUR"</a>
         </div>
         <noscript>
             <p class="no-print">"Pour imprimer ce message, utilisez la commande Imprimer de votre navigateur."</p>
         </noscript>
-        // «IMPRIMER» opens the browser's print dialog; it shows only with JavaScript.
-        <script nonce=leptos::nonce::use_nonce()>
-            "var b=document.getElementById('print');b.hidden=false;b.addEventListener('click',function(){window.print();});"
-        </script>
     }
+}
+
+/// The browser's print dialog.
+fn print() {
+    #[cfg(feature = "hydrate")]
+    let _ = window().print();
 }

@@ -1,5 +1,6 @@
-//! One module per screen. Pages are rendered on the server; their data comes
-//! from server functions read through resources.
+//! One module per screen. Each page's data comes from its server function,
+//! read through a resource: on the server for the first page (sent whole), in
+//! the browser after a navigation.
 
 pub mod agent;
 pub mod demarches;
@@ -10,14 +11,19 @@ pub mod overview;
 pub mod pay;
 pub mod payments;
 pub mod sign_in;
-pub mod terminal;
+pub mod statement;
 
 use crate::api::AppError;
+use crate::components::navigation::PageArrived;
+use leptos::either::Either;
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
 /// Renders a page from its data: `render` once the resource has loaded, or
-/// [`LoadError`] when it failed. Every page waits for its data on the server
-/// (`SsrMode::Async`), so the whole page arrives at once.
+/// [`LoadError`] when it failed; then [`PageArrived`]. On the server every
+/// page waits for its data (`SsrMode::Async`), so the whole page arrives at
+/// once; in the browser, a page whose data is loaded again (after an action)
+/// keeps showing until the new data is there.
 pub fn with_data<T, V>(
     data: Resource<Result<T, AppError>>,
     render: impl Fn(T) -> V + Copy + Send + Sync + 'static,
@@ -27,14 +33,14 @@ where
     V: IntoView + 'static,
 {
     view! {
-        <Suspense>
+        <Transition>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(value) => render(value).into_any(),
-                    Err(error) => view! { <LoadError error /> }.into_any(),
+                    Ok(value) => Either::Left(view! { {render(value)} <PageArrived /> }),
+                    Err(error) => Either::Right(view! { <LoadError error /> <PageArrived /> }),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -43,48 +49,30 @@ where
 #[component]
 pub fn LoadError(error: AppError) -> impl IntoView {
     match error {
-        AppError::NotSignedIn => view! {
+        AppError::NotSignedIn => Either::Left(view! {
             <main id="contenu" class="page">
+                <h1>"Session expirée"</h1>
                 <p>
                     "Votre session a expiré. "
                     <a href=crate::routes::SIGN_IN>"Se connecter"</a>
                 </p>
             </main>
+        }),
+        other => {
+            let offline = other == AppError::Offline;
+            // Again, as a new document: the server's page, or offline the worker's.
+            let again = use_location().pathname.get_untracked();
+            Either::Right(view! {
+                <main id="contenu" class="page">
+                    <h1>{if offline { "Pas de connexion à internet" } else { "Une erreur est survenue" }}</h1>
+                    <div class="banner banner--error" role="alert">
+                        <p>{other.to_string()}</p>
+                    </div>
+                    <p>
+                        <a href=again rel="external">"Réessayer"</a>
+                    </p>
+                </main>
+            })
         }
-        .into_any(),
-        other => view! {
-            <main id="contenu" class="page">
-                <div class="banner banner--error" role="alert">
-                    <p>{other.to_string()}</p>
-                </div>
-            </main>
-        }
-        .into_any(),
-    }
-}
-
-/// The columns of a table of créances, as the seed names them: (name, is a
-/// number).
-pub const CREANCE_COLUMNS: [(&str, bool); 4] = [
-    ("Références de courrier", false),
-    ("Date d'émission du courrier", false),
-    ("Montant initial dû", true),
-    ("Montant restant dû", true),
-];
-
-/// The cells of a créance in a table of créances.
-#[component]
-pub fn CreanceCells(line: crate::domain::CreanceLine) -> impl IntoView {
-    use crate::components::table::Cell;
-    use crate::domain::CreanceLine;
-    let [reference_column, issued_column, initial_column, restant_column] = CREANCE_COLUMNS.map(|(name, _)| name);
-    let CreanceLine { reference, issued_on, initial, restant, .. } = line;
-    let (reference, issued, initial, restant) =
-        (reference.to_string(), issued_on.to_string(), initial.to_string(), restant.to_string());
-    view! {
-        <Cell label=reference_column class="mono">{reference}</Cell>
-        <Cell label=issued_column>{issued}</Cell>
-        <Cell label=initial_column class="num">{initial}</Cell>
-        <Cell label=restant_column class="num">{restant}</Cell>
     }
 }

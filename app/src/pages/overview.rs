@@ -2,8 +2,9 @@
 
 use crate::api::overview::{OverviewView, overview_page};
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
-use crate::components::table::{Cell, DataTable, Row};
-use crate::pages::{CREANCE_COLUMNS, CreanceCells, with_data};
+use crate::components::table::{CREANCE_COLUMNS, Cell, CreanceCells, DataTable, Row};
+use crate::pages::with_data;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -37,9 +38,9 @@ fn Overview(view: OverviewView) -> impl IntoView {
                                             <CreanceCells line=c.line />
                                             <Cell label="Paiements">
                                                 {if c.payments.is_empty() {
-                                                    view! { <span class="muted">"Aucun"</span> }.into_any()
+                                                    Either::Left(view! { <span class="muted">"Aucun"</span> })
                                                 } else {
-                                                    view! {
+                                                    Either::Right(view! {
                                                         <ul class="plain-list">
                                                             {c.payments
                                                                 .into_iter()
@@ -51,8 +52,7 @@ fn Overview(view: OverviewView) -> impl IntoView {
                                                                 })
                                                                 .collect_view()}
                                                         </ul>
-                                                    }
-                                                        .into_any()
+                                                    })
                                                 }}
                                             </Cell>
                                         </Row>

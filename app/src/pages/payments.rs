@@ -1,60 +1,72 @@
 //! «Mes paiements».
 
-use crate::api::payments::{PaymentRow, PaymentsView, payments_page};
+use crate::api::payments::{AbandonPayment, PaymentRow, PaymentState, PaymentsView, payments_page};
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
+use crate::components::payment_states::follow;
 use crate::components::pending::PendingPayments;
 use crate::components::table::{Cell, DataTable, Row};
 use crate::pages::with_data;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// The person's payments, with the side menu of «Mes paiements».
+/// The person's payments, with the side menu of «Mes paiements». Its data is
+/// loaded again after an abandon.
 #[component]
 pub fn MyPaymentsPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| payments_page());
+    let abandon = ServerAction::<AbandonPayment>::new();
+    let data = Resource::new(move || abandon.version().get(), |_| payments_page());
     view! {
         <Title text="Mes paiements – Mon compte ameli" />
-        {with_data(data, |view| view! { <MyPayments view /> })}
+        {with_data(data, move |view| view! { <MyPayments view abandon /> })}
     }
 }
 
 #[component]
-fn MyPayments(view: PaymentsView) -> impl IntoView {
+fn MyPayments(view: PaymentsView, abandon: ServerAction<AbandonPayment>) -> impl IntoView {
     let PaymentsView { header, pending, payments } = view;
     view! {
         <InsuredLayout header current=Section::Payments>
             <PaymentsLayout current=PaymentsPage::List>
                 <h1>"Mes paiements"</h1>
-                <PendingPayments section=pending retour=crate::routes::MY_PAYMENTS.to_owned() />
+                <PendingPayments section=pending retour=crate::routes::MY_PAYMENTS.to_owned() action=abandon />
                 <PaymentTable payments caption="Mes paiements en ligne" />
             </PaymentsLayout>
         </InsuredLayout>
     }
 }
 
-/// A table of payments, or «Aucun nouveau paiement».
+/// A table of payments, or «Aucun nouveau paiement». The state of a payment
+/// still under way follows in place (`components::payment_states`).
 #[component]
 pub fn PaymentTable(payments: Vec<PaymentRow>, caption: &'static str) -> impl IntoView {
     if payments.is_empty() {
-        return view! { <p>"Aucun nouveau paiement"</p> }.into_any();
+        return Either::Left(view! { <p>"Aucun nouveau paiement"</p> });
     }
+    let rows: Vec<(PaymentRow, RwSignal<PaymentState>)> = payments
+        .into_iter()
+        .map(|p| {
+            let state = RwSignal::new(p.state);
+            (p, state)
+        })
+        .collect();
+    follow(rows.iter().map(|(p, state)| (p.transaction_reference.clone(), *state)).collect());
     let columns = vec![("Date", false), ("Référence de la transaction", false), ("Montant", true), ("État", false)];
-    view! {
+    Either::Right(view! {
         <DataTable caption=caption.to_owned() columns>
-            {payments
+            {rows
                 .into_iter()
-                .map(|p| {
+                .map(|(p, state)| {
                     view! {
                         <Row>
                             <Cell label="Date">{p.date}</Cell>
                             <Cell label="Référence de la transaction" class="mono">{p.transaction_reference.to_string()}</Cell>
                             <Cell label="Montant" class="num">{p.amount.to_string()}</Cell>
-                            <Cell label="État">{p.status}</Cell>
+                            <Cell label="État">{move || state.get().label()}</Cell>
                         </Row>
                     }
                 })
                 .collect_view()}
         </DataTable>
-    }
-    .into_any()
+    })
 }

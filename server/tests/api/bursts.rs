@@ -53,7 +53,7 @@ on_both_engines! {
             sign_in_call(&behind_proxy, &unknown_nir(i), "guess", Some(&forwarded)).await;
         }
         let elsewhere = behind_proxy.new_browser();
-        assert_eq!(sign_in_call(&elsewhere, EVA_NIR, EVA_PASSWORD, Some("203.0.113.8")).await.as_u16(), CHECKED);
+        assert_eq!(sign_in_call(&elsewhere, EVA_NIR, EVA_PASSWORD, Some("203.0.113.8")).await.as_u16(), SIGNED_IN);
         let same = behind_proxy.new_browser();
         assert_eq!(sign_in_call(&same, PIERRE_NIR, PIERRE_PASSWORD, Some("203.0.113.7")).await.as_u16(), THROTTLED);
         behind_proxy.cleanup().await;

@@ -477,7 +477,12 @@ pub fn location(response: &Response) -> String {
 /// The HTML with entities the renderer uses turned back into characters, and
 /// without the markers it puts between adjacent text nodes.
 pub fn text_of(html: &str) -> String {
-    html.replace("<!>", "").replace("&#x27;", "'").replace("&#39;", "'").replace("&amp;", "&").replace("&quot;", "\"")
+    // The renderer's empty markers, as the server sends them (`valid_html`).
+    html.replace("<!---->", "")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
 }
 
 /// The engine `app` runs on.
@@ -520,9 +525,11 @@ pub fn tally(statuses: impl IntoIterator<Item = StatusCode>) -> std::collections
     counts
 }
 
-/// A wrong password checked (200, the form's answer), throttled (429), or
-/// not checked because the queue was full (503).
-pub const CHECKED: u16 = 200;
+/// A wrong password checked (422: the form refused, with its field's
+/// message), throttled (429), or not checked because the queue was full (503).
+pub const CHECKED: u16 = 422;
+/// The right password checked: signed in.
+pub const SIGNED_IN: u16 = 200;
 pub const THROTTLED: u16 = 429;
 pub const BUSY: u16 = 503;
 

@@ -3,6 +3,7 @@
 
 mod abandon;
 mod agents;
+mod app_calls;
 mod bank;
 mod bursts;
 mod crash;

@@ -22,7 +22,7 @@ pub struct NewAvisView {
 }
 
 /// The «Émettre un avis» page.
-#[server(prefix = "/api", endpoint = "agent-page-nouvel-avis")]
+#[server(prefix = "/api", endpoint = "agent-page-nouvel-avis", output = crate::codec::Json)]
 pub async fn agent_new_avis_page() -> Result<NewAvisView, AppError> {
     use crate::ssr::infra::context::{state, take_flash};
     let state = state()?;
@@ -34,11 +34,11 @@ pub async fn agent_new_avis_page() -> Result<NewAvisView, AppError> {
 }
 
 /// Issues an avis de sommes à payer to a person of the agent's caisse.
-#[server(prefix = "/api", endpoint = "agent-emettre-avis")]
+#[server(prefix = "/api", endpoint = "agent-emettre-avis", output = crate::codec::Json)]
 pub async fn issue_avis(nir: String, date: String, montant: String) -> Result<(), AppError> {
     use crate::domain::{IssueDate, Nir};
     use crate::ssr::agents::avis::{self, IssueError};
-    use crate::ssr::infra::context::{fail, leave_flash, redirect, state, unexpected};
+    use crate::ssr::infra::context::{leave_flash, redirect, refuse_form, state, unexpected};
     use crate::ssr::infra::session::Flash;
     let state = state()?;
     let (agent, session) = crate::ssr::agents::require_agent(&state).await?;
@@ -62,10 +62,7 @@ pub async fn issue_avis(nir: String, date: String, montant: String) -> Result<()
                     flash = flash.error(field, message);
                 }
             }
-            let messages = flash.errors.values().cloned().collect();
-            leave_flash(&state, Some(&session), &flash).await?;
-            redirect(crate::routes::AGENT_NEW_AVIS);
-            return Err(fail(AppError::Rejected(messages)));
+            return Err(refuse_form(&state, Some(&session), flash, crate::routes::AGENT_NEW_AVIS).await);
         }
     };
     match avis::issue_avis(&state.store, &agent, &nir, date, amount, &state.settings.eligibility, state.clock.now_ms())
@@ -84,10 +81,8 @@ pub async fn issue_avis(nir: String, date: String, montant: String) -> Result<()
             Ok(())
         }
         Err(IssueError::UnknownPerson) => {
-            let message = IssueError::UnknownPerson.to_string();
-            leave_flash(&state, Some(&session), &flash.error("nir", message.clone())).await?;
-            redirect(crate::routes::AGENT_NEW_AVIS);
-            Err(fail(AppError::Rejected(vec![message])))
+            let flash = flash.error("nir", IssueError::UnknownPerson.to_string());
+            Err(refuse_form(&state, Some(&session), flash, crate::routes::AGENT_NEW_AVIS).await)
         }
         Err(IssueError::Unexpected(error)) => Err(unexpected(error)),
     }

@@ -4,7 +4,7 @@ use crate::api::{AppError, FormState};
 use leptos::prelude::*;
 
 /// The agents' sign-in page: what was typed before and the errors.
-#[server(prefix = "/api", endpoint = "agent-page-connexion")]
+#[server(prefix = "/api", endpoint = "agent-page-connexion", output = crate::codec::Json)]
 pub async fn agent_sign_in_page() -> Result<FormState, AppError> {
     use crate::ssr::infra::context::{current_session, state, take_flash};
     let state = state()?;
@@ -12,11 +12,12 @@ pub async fn agent_sign_in_page() -> Result<FormState, AppError> {
     Ok(take_flash(&state, session.as_ref(), "agent-connexion").await?.map(FormState::from).unwrap_or_default())
 }
 
-/// Signs an agent in with their identifier and password.
-#[server(prefix = "/api", endpoint = "agent-connexion")]
+/// Signs an agent in with their identifier and password, then sends them to
+/// the back office's home; or refuses, saying why next to the fields.
+#[server(prefix = "/api", endpoint = "agent-connexion", output = crate::codec::Json)]
 pub async fn agent_sign_in(login: String, password: String) -> Result<(), AppError> {
     use crate::ssr::agents;
-    use crate::ssr::infra::context::{current_session, leave_flash, redirect, state};
+    use crate::ssr::infra::context::{current_session, redirect, refuse_form, state};
     use crate::ssr::infra::session::{Flash, Owner};
     use crate::ssr::sign_in::{Account, Form, open_session};
     let state = state()?;
@@ -33,9 +34,7 @@ pub async fn agent_sign_in(login: String, password: String) -> Result<(), AppErr
         flash = flash.error("password", "Identifiant ou mot de passe incorrect.");
     }
     if !flash.errors.is_empty() {
-        leave_flash(&state, previous.as_ref(), &flash).await?;
-        redirect(crate::routes::AGENT_SIGN_IN);
-        return Ok(());
+        return Err(refuse_form(&state, previous.as_ref(), flash, crate::routes::AGENT_SIGN_IN).await);
     }
     let throttled_as = format!("agent:{login}");
     let form = Form {
@@ -48,14 +47,13 @@ pub async fn agent_sign_in(login: String, password: String) -> Result<(), AppErr
         owner: Owner::Agent,
         record_sign_in: async |id: String, now: i64| agents::record_sign_in(&state.store, &id, now).await,
     };
-    if open_session(&state, previous.as_ref(), flash, form, password, account).await? {
-        redirect(crate::routes::AGENT_HOME);
-    }
+    open_session(&state, previous.as_ref(), flash, form, password, account).await?;
+    redirect(crate::routes::AGENT_HOME);
     Ok(())
 }
 
 /// Ends the agent's session.
-#[server(prefix = "/api", endpoint = "agent-deconnexion")]
+#[server(prefix = "/api", endpoint = "agent-deconnexion", output = crate::codec::Json)]
 pub async fn agent_sign_out() -> Result<(), AppError> {
     crate::ssr::sign_in::end_session(crate::routes::AGENT_SIGN_IN).await
 }

@@ -4,8 +4,8 @@ use super::{AgentLayout, AgentSection};
 use crate::api::agent::avis::{IssueAvis, NewAvisView, agent_new_avis_page};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::field::TextField;
+use crate::components::form::{ServerForm, SubmitButton, refusal};
 use crate::pages::with_data;
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -23,8 +23,8 @@ pub fn AgentNewAvisPage() -> impl IntoView {
 fn NewAvis(view: NewAvisView) -> impl IntoView {
     let NewAvisView { header, form, today, bounds } = view;
     let action = ServerAction::<IssueAvis>::new();
-    let errors: Vec<(String, String)> =
-        ["nir", "date", "montant"].into_iter().filter_map(|f| form.error(f).map(|m| (f.to_owned(), m))).collect();
+    let refused = refusal(action, form.errors.clone());
+    let field = move |name: &'static str| Signal::derive(move || refused.with(|r| r.field(name)));
     let date = if form.value("date").is_empty() { today } else { form.value("date") };
     view! {
         <AgentLayout header current=AgentSection::NewAvis>
@@ -33,14 +33,17 @@ fn NewAvis(view: NewAvisView) -> impl IntoView {
                 "Participations forfaitaires et franchises. L'avis est ouvert au paiement en ligne si le solde de l'assuré, "
                 "avec cet avis, est compris entre " {bounds.0.to_string()} " et " {bounds.1.to_string()} "."
             </p>
-            <ErrorSummary errors />
-            <ActionForm action attr:class="form" attr:novalidate=true>
+            <ErrorSummary
+                errors=Signal::derive(move || refused.with(|r| r.summary(&["nir", "date", "montant"])))
+                refused=action.version()
+            />
+            <ServerForm action class="form">
                 <p class="required-note">"Tous les champs sont obligatoires."</p>
-                <TextField name="nir" label="Numéro de sécurité sociale de l'assuré" hint="13 chiffres, ou 15 avec la clé." value=form.value("nir") error=form.error("nir") />
-                <TextField name="date" label="Date d'émission" kind="date" value=date error=form.error("date") />
-                <TextField name="montant" label="Montant (€)" hint="Par exemple 42,50" value=form.value("montant") error=form.error("montant") />
-                <button type="submit" class="button">"Émettre l'avis"</button>
-            </ActionForm>
+                <TextField name="nir" label="Numéro de sécurité sociale de l'assuré" hint="13 chiffres, ou 15 avec la clé." value=form.value("nir") error=field("nir") />
+                <TextField name="date" label="Date d'émission" kind="date" value=date error=field("date") />
+                <TextField name="montant" label="Montant (€)" hint="Par exemple 42,50" value=form.value("montant") error=field("montant") />
+                <SubmitButton label="Émettre l'avis" pending=action.pending() />
+            </ServerForm>
         </AgentLayout>
     }
 }

@@ -1,4 +1,5 @@
-//! The back office of a caisse's agents (no islands: plain server pages).
+//! The back office of a caisse's agents. Its pages are lazily loaded routes of
+//! their own: none of their code reaches an insured person's browser.
 
 pub mod avis;
 pub mod payments;
@@ -7,10 +8,12 @@ pub mod sign_in;
 
 use crate::api::agent::sign_in::AgentSignOut;
 use crate::api::agent::{AgentHeader, PaymentItem};
-use crate::components::layout::Footer;
+use crate::components::form::ServerForm;
+use crate::components::layout::{Footer, SkipLink};
+use crate::components::session::SessionWarning;
 use crate::components::table::{Cell, DataTable, Row};
 use crate::routes;
-use leptos::form::ActionForm;
+use leptos::either::Either;
 use leptos::prelude::*;
 
 /// A section of the back office's menu.
@@ -38,10 +41,16 @@ const MENU: [(AgentSection, &str, &str); 5] = [
 
 /// A back-office page: header, menu, `children`.
 #[component]
-pub fn AgentLayout(header: AgentHeader, current: AgentSection, children: Children) -> impl IntoView {
+pub fn AgentLayout<C: IntoView + 'static>(
+    header: AgentHeader,
+    current: AgentSection,
+    children: TypedChildren<C>,
+) -> impl IntoView {
+    let children = children.into_inner();
     let sign_out = ServerAction::<AgentSignOut>::new();
     view! {
-        <a class="skip-link" href="#contenu">"Aller au contenu"</a>
+        <SkipLink />
+        <SessionWarning sign_in=routes::AGENT_SIGN_IN />
         <header class="site-header site-header--agent">
             <div class="site-header__bar">
                 <a class="brand" href=routes::AGENT_HOME>
@@ -50,9 +59,9 @@ pub fn AgentLayout(header: AgentHeader, current: AgentSection, children: Childre
                 </a>
                 <div class="site-header__account">
                     <span class="site-header__person">{header.name}</span>
-                    <ActionForm action=sign_out attr:class="inline-form">
+                    <ServerForm action=sign_out class="inline-form">
                         <button type="submit" class="button button--link">"Se déconnecter"</button>
-                    </ActionForm>
+                    </ServerForm>
                 </div>
             </div>
             <nav class="main-menu" aria-label="Menu de l'espace agents">
@@ -76,7 +85,7 @@ pub fn AgentLayout(header: AgentHeader, current: AgentSection, children: Childre
 #[component]
 pub fn PaymentItems(payments: Vec<PaymentItem>, caption: &'static str) -> impl IntoView {
     if payments.is_empty() {
-        return view! { <p>"Aucun paiement."</p> }.into_any();
+        return Either::Left(view! { <p>"Aucun paiement."</p> });
     }
     let columns = vec![
         ("Date", false),
@@ -86,7 +95,7 @@ pub fn PaymentItems(payments: Vec<PaymentItem>, caption: &'static str) -> impl I
         ("État", false),
         ("Trop-perçu", true),
     ];
-    view! {
+    Either::Right(view! {
         <DataTable caption=caption.to_owned() columns>
             {payments
                 .into_iter()
@@ -111,6 +120,5 @@ pub fn PaymentItems(payments: Vec<PaymentItem>, caption: &'static str) -> impl I
                 })
                 .collect_view()}
         </DataTable>
-    }
-    .into_any()
+    })
 }

@@ -5,13 +5,15 @@ use crate::api::agent::payments::{
     JournalView, MarkRegularised, PaymentDetailData, PaymentDetailView, PaymentsView, TropPercusView,
     agent_journal_page, agent_payment_page, agent_payments_page, agent_trop_percus_page,
 };
+use crate::components::form::{ServerForm, SubmitButton};
 use crate::components::table::{Cell, DataTable, Row};
 use crate::pages::with_data;
 use crate::routes;
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use server_fn::ServerFn;
 
 /// «Paiements reçus», with filters, pagination and the CSV export.
 #[component]
@@ -37,7 +39,7 @@ fn Payments(view: PaymentsView) -> impl IntoView {
     view! {
         <AgentLayout header current=AgentSection::Payments>
             <h1>"Paiements reçus"</h1>
-            <form method="get" action=routes::AGENT_HOME class="form filters">
+            <Form method="GET" action=routes::AGENT_HOME attr:class="form filters">
                 <div class="field">
                     <label class="field__label" for="du">"Du"</label>
                     <input class="input" type="date" id="du" name="du" value=from />
@@ -59,9 +61,9 @@ fn Payments(view: PaymentsView) -> impl IntoView {
                     </select>
                 </div>
                 <button type="submit" class="button">"Filtrer"</button>
-            </form>
+            </Form>
             <p>
-                <a class="button button--secondary" href=export download>
+                <a class="button button--secondary" href=export download rel="external">
                     "Exporter en CSV (paiements acceptés)"
                 </a>
             </p>
@@ -75,25 +77,30 @@ fn Payments(view: PaymentsView) -> impl IntoView {
     }
 }
 
-/// One payment in full.
+/// One payment in full. Its data is loaded again once a payment of it is
+/// marked as regularised.
 #[component]
 pub fn AgentPaymentPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.with(|p| p.get("transaction").unwrap_or_default()), agent_payment_page);
+    let regularise = ServerAction::<MarkRegularised>::new();
+    let data = Resource::new(
+        move || (params.with(|p| p.get("transaction").unwrap_or_default()), regularise.version().get()),
+        |(transaction, _)| agent_payment_page(transaction),
+    );
     view! {
         <Title text="Paiement – Espace agents" />
-        {with_data(data, |view| view! { <PaymentDetail view /> })}
+        {with_data(data, move |view| view! { <PaymentDetail view regularise /> })}
     }
 }
 
 #[component]
-fn PaymentDetail(view: PaymentDetailView) -> impl IntoView {
+fn PaymentDetail(view: PaymentDetailView, regularise: ServerAction<MarkRegularised>) -> impl IntoView {
     let PaymentDetailView { header, payment } = view;
     view! {
         <AgentLayout header current=AgentSection::Payments>
             {match payment {
-                None => view! { <h1>"Paiement introuvable"</h1> }.into_any(),
-                Some(payment) => view! { <PaymentData payment /> }.into_any(),
+                None => Either::Left(view! { <h1>"Paiement introuvable"</h1> }),
+                Some(payment) => Either::Right(view! { <PaymentData payment regularise /> }),
             }}
         </AgentLayout>
     }
@@ -124,7 +131,7 @@ fn pairs_table(caption: &'static str, rows: Vec<(String, String)>) -> AnyView {
 }
 
 #[component]
-fn PaymentData(payment: PaymentDetailData) -> impl IntoView {
+fn PaymentData(payment: PaymentDetailData, regularise: ServerAction<MarkRegularised>) -> impl IntoView {
     let PaymentDetailData { item, answer, planned, applied, answers, receipts, trail } = payment;
     let transaction = item.transaction_reference.to_string();
     let to_regularise: Vec<String> =
@@ -138,13 +145,12 @@ fn PaymentData(payment: PaymentDetailData) -> impl IntoView {
         ("Trop-perçu".to_owned(), item.excess.to_string()),
     ];
     let receipts_view = if receipts.is_empty() {
-        view! {
+        Either::Left(view! {
             <p class="table-caption">"Argent reçu"</p>
             <p>"Aucun : la banque n'a accepté aucun paiement pour cette transaction."</p>
-        }
-        .into_any()
+        })
     } else {
-        view! {
+        Either::Right(view! {
                 <DataTable
                     caption="Argent reçu (une ligne par autorisation de la banque)".to_owned()
                     visible_caption=true
@@ -154,19 +160,22 @@ fn PaymentData(payment: PaymentDetailData) -> impl IntoView {
                         .into_iter()
                         .map(|r| {
                             let flag = match (r.regularisation, r.regularised) {
-                                (None, _) => view! { "Non" }.into_any(),
-                                (Some(reason), Some(at)) => view! { {reason} " — régularisé le " {at} }.into_any(),
+                                (None, _) => EitherOf3::A(view! { "Non" }),
+                                (Some(reason), Some(at)) => EitherOf3::B(view! { {reason} " — régularisé le " {at} }),
                                 (Some(reason), None) => {
                                     let (payment, transaction) = (r.id.clone(), transaction.clone());
-                                    view! {
+                                    EitherOf3::C(view! {
                                         <strong>{reason}</strong>
-                                        <form method="post" action=MarkRegularised::url() class="inline-form">
+                                        <ServerForm action=regularise class="inline-form">
                                             <input type="hidden" name="payment" value=payment />
                                             <input type="hidden" name="transaction" value=transaction />
-                                            <button type="submit" class="button button--secondary">"Marquer comme régularisé"</button>
-                                        </form>
-                                    }
-                                    .into_any()
+                                            <SubmitButton
+                                                label="Marquer comme régularisé"
+                                                class="button--secondary"
+                                                pending=regularise.pending()
+                                            />
+                                        </ServerForm>
+                                    })
                                 }
                             };
                             view! {
@@ -180,8 +189,7 @@ fn PaymentData(payment: PaymentDetailData) -> impl IntoView {
                         })
                         .collect_view()}
                 </DataTable>
-        }
-        .into_any()
+        })
     };
     let money = |rows: Vec<(String, crate::domain::Euros)>| {
         rows.into_iter().map(|(r, a)| (r, a.to_string())).collect::<Vec<_>>()

@@ -2,11 +2,13 @@
 
 use super::{AgentLayout, AgentSection, PaymentItems};
 use crate::api::agent::search::{SearchView, agent_search_page};
+use crate::components::table::CREANCE_COLUMNS;
 use crate::components::table::{Cell, DataTable, Row};
-use crate::pages::CREANCE_COLUMNS;
 use crate::pages::with_data;
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 /// «Recherche».
@@ -28,15 +30,15 @@ fn Search(view: SearchView) -> impl IntoView {
         <AgentLayout header current=AgentSection::Search>
             <h1>"Recherche"</h1>
             {notice.map(|n| view! { <div class="banner banner--success" role="status"><p>{n}</p></div> })}
-            <form method="get" action=crate::routes::AGENT_SEARCH class="form filters" role="search">
+            <Form method="GET" action=crate::routes::AGENT_SEARCH attr:class="form filters" attr:role="search">
                 <div class="field">
                     <label class="field__label" for="q">"NIR, référence d'avis ou référence de transaction"</label>
                     <input class="input" id="q" name="q" type="search" value=query />
                 </div>
                 <button type="submit" class="button">"Rechercher"</button>
-            </form>
+            </Form>
             {match person {
-                Some(person) => view! {
+                Some(person) => EitherOf3::A(view! {
                     <section class="card" aria-labelledby="person-title">
                         <h2 id="person-title">{person.name} " — " <span class="mono">{person.nir}</span></h2>
                         <DataTable
@@ -64,10 +66,9 @@ fn Search(view: SearchView) -> impl IntoView {
                         <h3>"Paiements"</h3>
                         <PaymentItems payments=person.payments caption="Paiements de l'assuré" />
                     </section>
-                }
-                .into_any(),
-                None if searched => view! { <p role="status">"Aucun résultat dans votre caisse."</p> }.into_any(),
-                None => ().into_any(),
+                }),
+                None if searched => EitherOf3::B(view! { <p role="status">"Aucun résultat dans votre caisse."</p> }),
+                None => EitherOf3::C(()),
             }}
         </AgentLayout>
     }

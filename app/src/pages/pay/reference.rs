@@ -2,10 +2,10 @@
 
 use crate::api::pay::{FindReference, ReferenceView, reference_page};
 use crate::components::error_summary::ErrorSummary;
+use crate::components::form::{ServerForm, SubmitButton, refusal};
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
 use crate::components::reference_boxes::ReferenceBoxes;
 use crate::pages::with_data;
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -23,14 +23,16 @@ pub fn ReferencePage() -> impl IntoView {
 fn Reference(view: ReferenceView) -> impl IntoView {
     let ReferenceView { header, form } = view;
     let action = ServerAction::<FindReference>::new();
-    let errors: Vec<(String, String)> =
-        form.error("reference").map(|m| ("reference".to_owned(), m)).into_iter().collect();
+    let refused = refusal(action, form.errors.clone());
     view! {
         <InsuredLayout header current=Section::Payments>
             <PaymentsLayout current=PaymentsPage::Pay>
                 <p class="step">"Étape 1 sur 3"</p>
                 <h1>"PAYER UNE CRÉANCE"</h1>
-                <ErrorSummary errors />
+                <ErrorSummary
+                    errors=Signal::derive(move || refused.with(|r| r.summary(&["reference"])))
+                    refused=action.version()
+                />
                 <div class="card">
                     <p>"Vous avez reçu un avis de sommes à payer."</p>
                     <p>"Saisissez votre référence présente dans votre courrier pour accéder au paiement."</p>
@@ -51,13 +53,16 @@ fn Reference(view: ReferenceView) -> impl IntoView {
                         </div>
                     </details>
                 </div>
-                <ActionForm action attr:class="form" attr:novalidate=true>
+                <ServerForm action class="form">
                     <p class="required-note">"* champ obligatoire"</p>
-                    <ReferenceBoxes value=form.value("reference") error=form.error("reference") />
+                    <ReferenceBoxes
+                        value=form.value("reference")
+                        error=Signal::derive(move || refused.with(|r| r.field("reference")))
+                    />
                     <div class="actions">
-                        <button type="submit" class="button">"RECHERCHER"</button>
+                        <SubmitButton label="RECHERCHER" pending=action.pending() />
                     </div>
-                </ActionForm>
+                </ServerForm>
             </PaymentsLayout>
         </InsuredLayout>
     }

@@ -33,11 +33,17 @@ pub fn unexpected(error: anyhow::Error) -> AppError {
 /// decided for this response (a form post or a page sent elsewhere) stands: the
 /// browser follows it and the next page shows the messages.
 pub fn fail(error: AppError) -> AppError {
+    let status = error.status();
+    fail_as(error, status)
+}
+
+/// Returns `error` with the response status `status` (unless redirecting).
+fn fail_as(error: AppError, status: u16) -> AppError {
     if let Some(response) = use_context::<ResponseOptions>() {
         let redirecting =
             response.0.read().map(|parts| parts.status.is_some_and(|s| s.is_redirection())).unwrap_or(false);
         if !redirecting {
-            response.set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+            response.set_status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
         }
         response.insert_header(HeaderName::from_static(HANDLED_HEADER), HeaderValue::from_static("1"));
     }
@@ -62,9 +68,58 @@ pub fn db_error(error: sqlx::Error) -> AppError {
     }
 }
 
-/// Sends the browser to `path` after this request.
+/// Sends the browser to `path` after this request: a plain form post or a
+/// page with a redirect status, a call from the app in the browser with the
+/// header its router follows (`leptos_axum::redirect`).
 pub fn redirect(path: &str) {
     leptos_axum::redirect(path);
+}
+
+/// Sends a plain form post back to the page it came from, `path`; the app in
+/// the browser stays on it (and loads the page's data again itself).
+pub fn redirect_form_post(path: &str) {
+    if is_form_post() {
+        redirect(path);
+    }
+}
+
+/// Whether this request is a plain form post or page load (the browser
+/// without the app, which expects a page), rather than a call from the app
+/// in the browser (which shows the answer in place).
+pub fn is_form_post() -> bool {
+    parts().is_ok_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    })
+}
+
+/// Turns a form down: a plain form post is sent back to `page` with `flash`
+/// (what was entered, and the messages next to their fields); the app in the
+/// browser gets the messages ([`AppError::Invalid`]) to show in place. The
+/// status says why: `cause`'s (a wrong field 422, too many tries 429, the
+/// password checks all busy 503).
+pub async fn refuse(
+    state: &AppState,
+    session: Option<&Session>,
+    flash: Flash,
+    page: &str,
+    cause: AppError,
+) -> AppError {
+    if is_form_post() {
+        if let Err(error) = leave_flash(state, session, &flash).await {
+            return error;
+        }
+        redirect(page);
+    }
+    fail_as(AppError::Invalid(flash.errors.into()), cause.status())
+}
+
+/// Turns a form down for its fields' errors, as [`refuse`] (422).
+pub async fn refuse_form(state: &AppState, session: Option<&Session>, flash: Flash, page: &str) -> AppError {
+    refuse(state, session, flash, page, AppError::Invalid(Default::default())).await
 }
 
 /// The live session of a request with these headers, if any (also for plain

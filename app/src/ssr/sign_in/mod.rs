@@ -6,7 +6,7 @@
 use crate::error::AppError;
 use crate::ssr::AppState;
 use crate::ssr::infra::context::{
-    clear_session_cookie, client_address, current_session, db_error, fail, leave_flash, redirect, session_idle_ms,
+    clear_session_cookie, client_address, current_session, db_error, redirect, refuse, refuse_form, session_idle_ms,
     set_session_cookie, state, unexpected,
 };
 use crate::ssr::infra::metrics;
@@ -50,8 +50,8 @@ pub struct Account<L, O, R> {
 }
 
 /// Checks `password` against the account, and on success opens a new session
-/// for it, records the sign-in and sets the cookie. Returns `false` when the
-/// browser was sent back to the form with the error.
+/// for it, records the sign-in and sets the cookie. A refusal is said next to
+/// the password (a plain form post is sent back to the form with it).
 pub async fn open_session<L, O, R>(
     state: &AppState,
     previous: Option<&Session>,
@@ -59,7 +59,7 @@ pub async fn open_session<L, O, R>(
     form: Form<'_>,
     password: String,
     account: Account<L, O, R>,
-) -> Result<bool, AppError>
+) -> Result<(), AppError>
 where
     L: Future<Output = Result<Option<Credentials>, sqlx::Error>>,
     O: FnOnce(String) -> Owner,
@@ -71,9 +71,8 @@ where
     if !throttle::take(&state.store, &subjects, now).await.map_err(unexpected)? {
         tracing::warn!(form = form.page, "sign-in throttled");
         metrics::sign_in_refused(metrics::SIGN_IN_THROTTLED, form.page);
-        leave_flash(state, previous, &flash.error("password", throttle::TOO_MANY)).await?;
-        redirect(form.page);
-        return Err(fail(AppError::TooManyRequests));
+        let flash = flash.error("password", throttle::TOO_MANY);
+        return Err(refuse(state, previous, flash, form.page, AppError::TooManyRequests).await);
     }
     let credentials = lookup.await.map_err(db_error)?;
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
@@ -84,9 +83,8 @@ where
             tracing::warn!(form = form.page, "sign-in refused: the password queue is full");
             metrics::sign_in_refused(metrics::SIGN_IN_BUSY, form.page);
             throttle::give_back(&state.store, &subjects).await.map_err(unexpected)?;
-            leave_flash(state, previous, &flash.error("password", AppError::Busy.to_string())).await?;
-            redirect(form.page);
-            return Err(fail(AppError::Busy));
+            let flash = flash.error("password", AppError::Busy.to_string());
+            return Err(refuse(state, previous, flash, form.page, AppError::Busy).await);
         }
         Err(PasswordError::Failed(error)) => return Err(unexpected(error)),
     };
@@ -94,9 +92,7 @@ where
         // The try stays counted: it was a failure.
         tracing::info!(form = form.page, "sign-in refused");
         metrics::sign_in_refused(metrics::SIGN_IN_FAILURES, form.page);
-        leave_flash(state, previous, &flash.error("password", form.refused)).await?;
-        redirect(form.page);
-        return Ok(false);
+        return Err(refuse_form(state, previous, flash.error("password", form.refused), form.page).await);
     };
     throttle::succeeded(&state.store, &subjects).await.map_err(unexpected)?;
     // A new session id at every sign-in; the one before (if any) ends.
@@ -110,7 +106,7 @@ where
     record_sign_in(account.id, now).await.map_err(db_error)?;
     set_session_cookie(state, &token);
     tracing::info!(form = form.page, "signed in");
-    Ok(true)
+    Ok(())
 }
 
 /// Ends this request's session on the server, forgets the cookie and sends the

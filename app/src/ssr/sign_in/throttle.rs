@@ -17,9 +17,8 @@ use sqlx::Row;
 pub const MAX_TRIES: i64 = 5;
 /// The window, 15 minutes.
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;
-/// The refusal, in French.
+/// The refusal, in French (persons and agents).
 pub const TOO_MANY: &str = "Trop de tentatives de connexion. Pour votre sécurité, veuillez réessayer dans 15 minutes.";
-
 /// What a sign-in is counted under: its account, and its address when known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subjects {

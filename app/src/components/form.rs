@@ -1,0 +1,176 @@
+//! Forms that post to a server function.
+//!
+//! Each is a real `<form method="post">` to the function's address, so it works
+//! before the app is live and without JavaScript: the server answers with a
+//! redirect, and the next page shows what it said. Once the app is live the
+//! browser sends the call itself ([`ServerForm`]): no new document, the
+//! button says «Chargement…» while it is under way, a second press sends
+//! nothing, and a refusal ([`Refusal`]) shows next to the fields at once.
+
+use crate::error::{AppError, FieldErrors};
+use leptos::prelude::*;
+use leptos::web_sys::{FormData, SubmitEvent};
+use serde::de::DeserializeOwned;
+use server_fn::client::Client;
+use server_fn::codec::PostUrl;
+use server_fn::request::ClientReq;
+use server_fn::{Http, ServerFn};
+
+/// What a form says of its last refusal: the message of each refused field,
+/// and a message for the form as a whole (the service unavailable, offline…).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Refusal {
+    /// The refused fields.
+    pub fields: FieldErrors,
+    /// A message about the whole form.
+    pub form: Option<String>,
+}
+
+impl Refusal {
+    /// The refusal in a server function's answer (none for a success).
+    pub fn of<T>(result: &Result<T, AppError>) -> Refusal {
+        match result {
+            Ok(_) => Refusal::default(),
+            Err(AppError::Invalid(fields)) => Refusal { fields: fields.clone(), form: None },
+            Err(other) => Refusal { fields: FieldErrors::default(), form: Some(other.to_string()) },
+        }
+    }
+
+    /// The message of `field`.
+    pub fn field(&self, field: &str) -> Option<String> {
+        self.fields.get(field)
+    }
+
+    /// The error summary's lines, fields in the form's `order` then the
+    /// form's message: (the id of the field to go to, or empty; the message).
+    pub fn summary(&self, order: &[&str]) -> Vec<(String, String)> {
+        let mut lines = self.fields.in_order(order);
+        lines.extend(self.form.iter().map(|message| (String::new(), message.clone())));
+        lines
+    }
+}
+
+/// The refusal a form shows: that of its last call from the browser, or else
+/// what the server said on the page after a post without JavaScript
+/// (`posted`).
+pub fn refusal<ServFn>(action: ServerAction<ServFn>, posted: FieldErrors) -> Memo<Refusal>
+where
+    ServFn: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    ServFn::Output: Send + Sync + 'static,
+{
+    Memo::new(move |_| match action.value().read().as_ref() {
+        Some(result) => Refusal::of(result),
+        None => Refusal { fields: posted.clone(), form: None },
+    })
+}
+
+/// A form posting to `ServFn` through `action` (see the module documentation).
+/// `check` runs in the browser before the call: `false` sends nothing (the
+/// form then shows why itself).
+#[component]
+pub fn ServerForm<ServFn, OutputProtocol, C>(
+    /// The call.
+    action: ServerAction<ServFn>,
+    /// The form's classes.
+    #[prop(optional)]
+    class: &'static str,
+    /// The browser's own check of the fields before sending.
+    #[prop(optional)]
+    check: Option<Callback<(), bool>>,
+    /// The form's fields and buttons.
+    children: TypedChildren<C>,
+) -> impl IntoView
+where
+    C: IntoView + 'static,
+    ServFn: DeserializeOwned + ServerFn<Protocol = Http<PostUrl, OutputProtocol>> + Clone + Send + Sync + 'static,
+    <<ServFn::Client as Client<ServFn::Error>>::Request as ClientReq<ServFn::Error>>::FormData: From<FormData>,
+    ServFn::Output: Send + Sync + 'static,
+    ServFn::Error: Send + Sync + 'static,
+    <ServFn as ServerFn>::Client: Client<<ServFn as ServerFn>::Error>,
+{
+    let on_submit = move |event: SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::form::FromFormData;
+            use leptos::wasm_bindgen::JsCast;
+            event.prevent_default();
+            if action.pending().get_untracked() {
+                return;
+            }
+            if check.is_some_and(|check| !check.run(())) {
+                return;
+            }
+            match ServFn::from_event(&event) {
+                Ok(input) => {
+                    action.dispatch(input);
+                }
+                // The browser posts the form itself, as without JavaScript.
+                Err(_) => {
+                    if let Some(form) =
+                        event.target().and_then(|t| t.dyn_into::<leptos::web_sys::HtmlFormElement>().ok())
+                    {
+                        let _ = form.submit();
+                    }
+                }
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (event, check, action);
+    };
+    let children = children.into_inner();
+    view! {
+        <form method="post" action=ServFn::url() class=class novalidate on:submit=on_submit>
+            {children()}
+        </form>
+    }
+}
+
+/// A form's submit button: while `pending`, it says «Chargement…» and is
+/// marked disabled (it keeps the focus; the form sends nothing twice).
+#[component]
+pub fn SubmitButton(
+    /// Its label.
+    label: &'static str,
+    /// The call is under way.
+    #[prop(into)]
+    pending: Signal<bool>,
+    /// Extra classes.
+    #[prop(optional)]
+    class: &'static str,
+) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class=format!("button {class}")
+            aria-disabled=move || if pending.get() { "true" } else { "false" }
+        >
+            {move || if pending.get() { "Chargement…" } else { label }}
+        </button>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Refusal;
+    use crate::error::{AppError, FieldErrors};
+    use std::collections::BTreeMap;
+
+    fn fields(pairs: &[(&str, &str)]) -> FieldErrors {
+        FieldErrors::from(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect::<BTreeMap<_, _>>())
+    }
+
+    #[test]
+    fn a_refusal_lists_its_fields_in_the_forms_order_then_its_own_message() {
+        let refused: Result<(), AppError> = Err(AppError::Invalid(fields(&[("amount", "a"), ("selected", "s")])));
+        let refusal = Refusal::of(&refused);
+        assert_eq!(refusal.field("amount").as_deref(), Some("a"));
+        assert_eq!(
+            refusal.summary(&["selected", "amount"]),
+            vec![("selected".to_owned(), "s".to_owned()), ("amount".to_owned(), "a".to_owned())]
+        );
+        let offline = Refusal::of(&Err::<(), _>(AppError::Offline));
+        assert!(offline.fields.is_empty());
+        assert_eq!(offline.summary(&["nir"]), vec![(String::new(), AppError::Offline.to_string())]);
+        assert_eq!(Refusal::of(&Ok::<(), AppError>(())), Refusal::default());
+    }
+}

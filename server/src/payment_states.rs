@@ -1,0 +1,48 @@
+//! `GET /api/etat-des-paiements?paiements=…`: where the signed-in person's
+//! payments stand, as JSON. Their pages follow the payments still under way
+//! with it, and show each change in place.
+
+use app::api::payments::{MAX_FOLLOWED, payment_states};
+use app::domain::TransactionReference;
+use app::ssr::AppState;
+use app::ssr::infra::context::session_of;
+use app::ssr::infra::session::Owner;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, StatusCode};
+
+/// The query: the attempts' references, separated by commas.
+#[derive(Debug, serde::Deserialize)]
+pub struct StatesQuery {
+    paiements: String,
+}
+
+/// The states of the person's payments asked for (others' are left out):
+/// 401 without a person's session, 400 for a list that is not references.
+pub async fn states(State(state): State<AppState>, Query(query): Query<StatesQuery>, headers: HeaderMap) -> Response {
+    let person = match session_of(&state, &headers).await {
+        Ok(Some(session)) => match session.owner {
+            Owner::Person(person) => person,
+            _ => return StatusCode::UNAUTHORIZED.into_response(),
+        },
+        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
+        Err(error) => {
+            tracing::warn!(%error, "session lookup failed");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    let asked: Result<Vec<TransactionReference>, _> =
+        query.paiements.split(',').take(MAX_FOLLOWED + 1).map(TransactionReference::parse).collect();
+    let asked = match asked {
+        Ok(asked) if !asked.is_empty() && asked.len() <= MAX_FOLLOWED => asked,
+        _ => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    match payment_states(&state, &person, &asked).await {
+        Ok(states) => Json(states).into_response(),
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "reading payment states failed");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! The app in the browser calling the server functions itself, as its fetches
+//! do (`Accept: application/json`, same origin): answers it shows in place,
+//! no message left for a next page, the router told where to go; and the
+//! payments' states it follows.
+
+use crate::helpers::*;
+use crate::on_both_engines;
+use reqwest::StatusCode;
+use reqwest::header::ACCEPT;
+
+/// The header the app's router follows after a call.
+const ROUTER_REDIRECT: &str = "serverfnredirect";
+
+impl Browser {
+    /// Calls a server function as the app in the browser does.
+    pub async fn app_call(&self, endpoint: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header(ACCEPT, "application/json")
+            .header("Origin", &self.origin)
+            .header("Sec-Fetch-Site", "same-origin")
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// `GET` as the app's `gloo-net` fetch does.
+    pub async fn app_get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).header(ACCEPT, "application/json").send().await.expect("GET")
+    }
+}
+
+/// Where the app's router is told to go (the header it follows, and the address).
+fn router_target(response: &reqwest::Response) -> Option<String> {
+    response.headers().get(ROUTER_REDIRECT)?;
+    response.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+async fn json(response: reqwest::Response) -> serde_json::Value {
+    serde_json::from_str(&response.text().await.expect("body")).expect("JSON")
+}
+
+on_both_engines! {
+    async fn a_sign_in_refused_by_the_server_answers_the_app_422_with_each_fields_message_and_leaves_nothing_for_a_next_page(app) {
+        let refused = app.app_call("connexion", &[("nir", "12345"), ("password", "")]).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.headers().get(ROUTER_REDIRECT).is_none(), "the app stays on its page");
+        let body = json(refused).await;
+        assert_eq!(body["Invalid"]["nir"], "Le numéro de sécurité sociale doit comporter 13 chiffres, ou 15 avec la clé.");
+        assert_eq!(body["Invalid"]["password"], "Saisissez votre mot de passe.");
+        let wrong = json(app.app_call("connexion", &[("nir", PIERRE_NIR), ("password", "wrong")]).await).await;
+        assert_eq!(wrong["Invalid"]["password"], "Numéro de sécurité sociale ou mot de passe incorrect.");
+        // The page loaded afterwards (without the app) shows no message of those calls.
+        let page = text_of(&app.page_html("/connexion").await);
+        assert!(!page.contains("Saisissez votre mot de passe."), "{page}");
+        assert!(!page.contains("incorrect"), "{page}");
+    }
+
+    async fn a_sign_in_accepted_from_the_app_opens_the_session_and_tells_its_router_to_go_to_accueil(app) {
+        let accepted = app.app_call("connexion", &[("nir", PIERRE_NIR), ("password", PIERRE_PASSWORD)]).await;
+        assert_eq!(accepted.status(), StatusCode::OK);
+        assert_eq!(router_target(&accepted).as_deref(), Some("/accueil"));
+        let home = text_of(&app.page_html("/accueil").await);
+        assert!(home.contains("PIERRE BELAGE"), "{home}");
+    }
+
+    async fn a_payment_refused_by_the_server_tells_the_app_why_per_field_and_starts_nothing(app) {
+        app.sign_in_as_pierre().await;
+        let refused = app
+            .app_call("payer", &[("reference", "3811907400001234F"), ("selected[]", "3811701200010075F"), ("amount", "20")])
+            .await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = json(refused).await;
+        assert_eq!(body["Invalid"]["amount"], "Le montant du paiement ne peut pas dépasser le solde total à payer.");
+        assert!(body["Invalid"].get("selected").is_none(), "{body}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM payment_attempts").await, 0);
+        let step2 = text_of(&app.page_html("/mes-paiements/payer-une-creance/3811907400001234F").await);
+        assert!(!step2.contains("ne peut pas dépasser"), "no message left for the page: {step2}");
+    }
+
+    async fn a_payment_accepted_from_the_app_tells_its_router_to_go_to_the_bank_page(app) {
+        app.sign_in_as_pierre().await;
+        let started = app
+            .app_call("payer", &[("reference", "3811907400001234F"), ("selected[]", "3811907400001234F"), ("amount", "20")])
+            .await;
+        assert_eq!(started.status(), StatusCode::OK);
+        let target = router_target(&started).unwrap_or_default();
+        assert!(target.starts_with("/mes-paiements/payer-une-creance/paiement/PCLCB"), "{target}");
+    }
+
+    async fn a_pages_data_asked_by_the_app_without_a_session_is_a_401_and_its_router_goes_to_the_sign_in_page(app) {
+        let page = app.app_call("page-accueil", &[]).await;
+        assert_eq!(page.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(router_target(&page).as_deref(), Some("/connexion"));
+        assert_eq!(json(page).await, serde_json::json!("NotSignedIn"));
+    }
+
+    async fn an_abandon_from_the_app_stays_on_its_page_which_then_reads_what_became_of_it(app) {
+        app.sign_in_as_pierre().await;
+        let transaction = app.pay("3811907400001234F", &["3811907400001234F"], "20").await;
+        let abandoned = app.app_call("abandonner-paiement", &[("transaction", &transaction), ("retour", "/accueil")]).await;
+        assert_eq!(abandoned.status(), StatusCode::OK);
+        assert!(abandoned.headers().get(ROUTER_REDIRECT).is_none(), "the app loads its page's data again itself");
+        let home = text_of(&app.page_html("/accueil").await);
+        assert!(home.contains("Ce paiement a été abandonné"), "{home}");
+    }
+
+    async fn the_states_of_payments_are_the_persons_own_only_and_follow_the_bank_and_the_processing_run(app) {
+        app.sign_in_as_pierre().await;
+        let transaction = app.pay("3811907400001234F", &["3811907400001234F"], "20").await;
+        let path = format!("/api/etat-des-paiements?paiements={transaction}");
+        let states = |body: serde_json::Value| {
+            body.as_array()
+                .expect("a list")
+                .iter()
+                .map(|s| (s["transaction_reference"].as_str().unwrap_or("").to_owned(), s["state"].as_str().unwrap_or("").to_owned()))
+                .collect::<Vec<_>>()
+        };
+        let at_bank = app.app_get(&path).await;
+        assert_eq!(at_bank.status(), StatusCode::OK);
+        assert_eq!(at_bank.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+        assert_eq!(states(json(at_bank).await), vec![(transaction.clone(), "AtBank".to_owned())]);
+        app.automatic(&bank::sealed(&bank::response(&transaction, 2000, "00"), bank::SECRET)).await;
+        assert_eq!(states(json(app.app_get(&path).await).await), vec![(transaction.clone(), "Processing".to_owned())]);
+        app::ssr::processing::run(&app.state.store, app.state.clock.now_ms()).await.expect("processing run");
+        assert_eq!(states(json(app.app_get(&path).await).await), vec![(transaction.clone(), "Applied".to_owned())]);
+
+        // Someone else's payment is not told; nor anything without a person's session.
+        let eva = app.new_browser();
+        eva.sign_in(EVA_NIR, EVA_PASSWORD).await;
+        assert_eq!(states(json(eva.app_get(&path).await).await), vec![]);
+        assert_eq!(app.new_browser().app_get(&path).await.status(), StatusCode::UNAUTHORIZED);
+    }
+
+    async fn a_list_of_states_that_is_not_references_or_too_long_is_a_400(app) {
+        app.sign_in_as_pierre().await;
+        let many = vec!["PCLCB172540000004"; 21].join(",");
+        for list in ["", "abc", "PCLCB172540000004,", many.as_str()] {
+            let response = app.app_get(&format!("/api/etat-des-paiements?paiements={list}")).await;
+            assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{list}");
+        }
+        assert_eq!(app.app_get("/api/etat-des-paiements").await.status(), StatusCode::BAD_REQUEST);
+    }
+}
