@@ -58,6 +58,13 @@ pub enum SipsError {
     /// The message is not well formed; says which part.
     #[error("malformed message: {0}")]
     Malformed(&'static str),
+    /// The message speaks of another merchant or transaction than the one
+    /// asked about; says which field.
+    #[error("answer to another question: {0}")]
+    NotAsked(&'static str),
+    /// The message carries a field its interface does not document.
+    #[error("undocumented field: {0}")]
+    Undocumented(String),
 }
 
 /// Worldline's public simulation merchant and key, as its documentation and

@@ -27,6 +27,62 @@ pub const UNKNOWN_TRANSACTION: &str = "25";
 /// Fields never part of a JSON seal.
 const UNSEALED: [&str; 3] = ["keyVersion", "sealAlgorithm", "seal"];
 
+/// The fields Worldline documents for the `getTransactionData` answer (sorted):
+/// any other top-level field is refused, so a key renamed on the way, which the
+/// seal (over values alone) may not notice, does not pass.
+pub const ANSWER_FIELDS: [&str; 50] = [
+    "acquirerNativeResponseCode",
+    "acquirerResponseCode",
+    "acquirerResponseIdentifier",
+    "acquirerResponseMessage",
+    "authentExemptionReasonList",
+    "authorisationId",
+    "authorisationTypeLabel",
+    "avsAddressResponseCode",
+    "avsPostcodeResponseCode",
+    "captureDay",
+    "captureLimitDate",
+    "captureMode",
+    "cardCSCResultCode",
+    "cardData",
+    "complementaryCode",
+    "complementaryInfo",
+    "currencyCode",
+    "currentAmount",
+    "customerIpAddress",
+    "errorFieldName",
+    "fraudData",
+    "guaranteeIndicator",
+    "holderAuthentMethod",
+    "holderAuthentProgram",
+    "holderAuthentRelegation",
+    "holderAuthentStatus",
+    "keyVersion",
+    "maskedPan",
+    "merchantId",
+    "orderChannel",
+    "orderId",
+    "originAmount",
+    "panExpiryDate",
+    "paymentMeanBrand",
+    "paymentMeanBrandSelectionStatus",
+    "paymentMeanType",
+    "paymentPattern",
+    "responseCode",
+    "returnContext",
+    "s10TransactionReference",
+    "scoreColor",
+    "scoreInfo",
+    "scoreProfile",
+    "scoreValue",
+    "seal",
+    "sealAlgorithm",
+    "statementReference",
+    "transactionDateTime",
+    "transactionReference",
+    "transactionStatus",
+];
+
 /// Statuses of a transaction whose authorisation was given: the money is taken
 /// (at once or at the capture).
 const AUTHORISED: [&str; 3] = ["TO_CAPTURE", "CAPTURED", "TO_VALIDATE"];
@@ -236,6 +292,9 @@ impl TransactionData {
         if !verify_json_seal(secret, fields) {
             return Err(SipsError::BadSeal);
         }
+        if let Some(name) = fields.keys().find(|name| ANSWER_FIELDS.binary_search(&name.as_str()).is_err()) {
+            return Err(SipsError::Undocumented(name.clone()));
+        }
         let amount_cents = match text_field(fields, "originAmount").or_else(|| text_field(fields, "currentAmount")) {
             Some(text) => Some(text.parse().map_err(|_| SipsError::Malformed("originAmount"))?),
             None => None,
@@ -255,6 +314,29 @@ impl TransactionData {
             holder_authent_status: text("holderAuthentStatus"),
             transaction_date_time: text("transactionDateTime"),
         })
+    }
+
+    /// Reads the answer to `request` (see [`TransactionData::from_sealed_json`]):
+    /// it must name the merchant and the transaction asked about. A missing
+    /// name is [`SipsError::Malformed`], another one [`SipsError::NotAsked`].
+    pub fn answer_to(
+        value: &Value,
+        secret: &Secret<String>,
+        request: &TransactionDataRequest,
+    ) -> Result<Self, SipsError> {
+        let answer = Self::from_sealed_json(value, secret)?;
+        let named = [
+            ("merchantId", &answer.merchant_id, &request.merchant_id),
+            ("transactionReference", &answer.transaction_reference, &request.transaction_reference),
+        ];
+        for (name, said, asked) in named {
+            match said {
+                None => return Err(SipsError::Malformed(name)),
+                Some(said) if said != asked => return Err(SipsError::NotAsked(name)),
+                Some(_) => {}
+            }
+        }
+        Ok(answer)
     }
 
     /// An authorised transaction as the payment response the kiosk would have

@@ -303,6 +303,7 @@ fn a_status_answer_round_trips_through_its_seal() {
     let answer = office::TransactionData {
         response_code: "00".into(),
         transaction_status: Some("REFUSED".into()),
+        merchant_id: Some("002001000000001".into()),
         transaction_reference: Some("PCLCB263320000007".into()),
         amount_cents: Some(2000),
         acquirer_response_code: Some("05".into()),
@@ -344,4 +345,56 @@ fn what_each_status_answer_says() {
     assert!(answer("00", Some("REFUSED")).as_payment_response("PCLCB263320000007", "1").is_none());
     let no_amount = office::TransactionData { amount_cents: None, ..answer("00", Some("CAPTURED")) };
     assert!(no_amount.as_payment_response("PCLCB263320000007", "1").is_none());
+}
+
+/// `answer` with `change` applied, sealed again with the merchant's key: what a
+/// bank (or someone holding the key) could send.
+fn resealed(change: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>)) -> serde_json::Value {
+    let mut fields = office_answer().as_object().expect("an object").clone();
+    change(&mut fields);
+    fields.remove("seal");
+    let seal = office::json_seal(&key(), &fields);
+    fields.insert("seal".into(), serde_json::Value::String(seal));
+    serde_json::Value::Object(fields)
+}
+
+#[test]
+fn a_status_answer_is_read_only_naming_the_merchant_and_the_transaction_asked() {
+    let asked = office::TransactionDataRequest::new("002001000000001", "PCLCB263320000007", "1");
+    let answer = office::TransactionData::answer_to(&office_answer(), &key(), &asked).expect("the answer asked for");
+    assert_eq!(answer.verdict(), office::Verdict::Authorised);
+    let other_transaction = office::TransactionDataRequest::new("002001000000001", "PCLCB263320000008", "1");
+    assert_eq!(
+        office::TransactionData::answer_to(&office_answer(), &key(), &other_transaction),
+        Err(SipsError::NotAsked("transactionReference"))
+    );
+    let other_merchant = office::TransactionDataRequest::new("002001000000002", "PCLCB263320000007", "1");
+    assert_eq!(
+        office::TransactionData::answer_to(&office_answer(), &key(), &other_merchant),
+        Err(SipsError::NotAsked("merchantId"))
+    );
+    for name in ["merchantId", "transactionReference"] {
+        let unnamed = resealed(|fields| {
+            fields.remove(name);
+        });
+        assert!(office::TransactionData::from_sealed_json(&unnamed, &key()).is_ok(), "sealed without {name}");
+        let refused = office::TransactionData::answer_to(&unnamed, &key(), &asked);
+        assert_eq!(refused, Err(SipsError::Malformed(name)));
+    }
+}
+
+#[test]
+fn a_status_answer_with_a_renamed_key_is_refused_though_its_seal_still_holds() {
+    // `transactionStatus` renamed to a name that sorts at the same place: the
+    // values, in the same order, keep the seal whole.
+    let mut renamed = office_answer();
+    let fields = renamed.as_object_mut().expect("an object");
+    let status = fields.remove("transactionStatus").expect("a status");
+    fields.insert("transactionStatut".into(), status);
+    assert!(office::verify_json_seal(&key(), fields), "the seal does not see the new name");
+    assert_eq!(
+        office::TransactionData::from_sealed_json(&renamed, &key()),
+        Err(SipsError::Undocumented("transactionStatut".into()))
+    );
+    assert!(office::ANSWER_FIELDS.windows(2).all(|pair| pair[0] < pair[1]), "sorted, for the binary search");
 }

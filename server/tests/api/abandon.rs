@@ -288,6 +288,13 @@ enum Answer {
     OtherMerchant,
     /// Authorised, sealed with our key, for another amount.
     OtherAmount,
+    /// Authorised, sealed with our key, naming no merchant.
+    NoMerchant,
+    /// Authorised, sealed with our key, naming no transaction.
+    NoTransaction,
+    /// Authorised, for us, but followed by 80 KiB of blanks sent in chunks
+    /// (no length announced).
+    Oversized,
     /// Authorised, for us, as the bank says it.
     Genuine,
 }
@@ -295,6 +302,7 @@ enum Answer {
 /// A stand-in Sips Office that answers «authorised» as `answer` says.
 async fn stand_in_bank(answer: std::sync::Arc<std::sync::Mutex<Answer>>) -> String {
     use axum::Json;
+    use axum::response::IntoResponse;
     use sips::office::{GET_TRANSACTION_DATA_PATH, TransactionData};
     let route = axum::routing::post(move |Json(request): Json<serde_json::Value>| {
         let answer = *answer.lock().expect("the answer");
@@ -318,9 +326,19 @@ async fn stand_in_bank(answer: std::sync::Arc<std::sync::Mutex<Answer>>) -> Stri
                 Answer::OtherTransaction => data.transaction_reference = Some("PCLCB269990000001".into()),
                 Answer::OtherMerchant => data.merchant_id = Some("002001000000002".into()),
                 Answer::OtherAmount => data.amount_cents = Some(5000),
-                Answer::Genuine => {}
+                Answer::NoMerchant => data.merchant_id = None,
+                Answer::NoTransaction => data.transaction_reference = None,
+                Answer::Genuine | Answer::Oversized => {}
             }
-            Json(data.to_sealed_json(&key, "1"))
+            let sealed = data.to_sealed_json(&key, "1");
+            if let Answer::Oversized = answer {
+                let chunks = std::iter::once(sealed.to_string().into_bytes())
+                    .chain(std::iter::repeat_n(vec![b' '; 8 * 1024], 10))
+                    .map(Ok::<_, std::io::Error>);
+                let body = axum::body::Body::from_stream(futures::stream::iter(chunks));
+                return ([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response();
+            }
+            Json(sealed).into_response()
         }
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
@@ -330,10 +348,12 @@ async fn stand_in_bank(answer: std::sync::Arc<std::sync::Mutex<Answer>>) -> Stri
     format!("http://{address}")
 }
 
-/// An «authorised» status is applied only sealed with our key, for our
-/// merchant, this transaction and its amount; the same answer, genuine, is.
+/// An «authorised» status is applied only sealed with our key, naming our
+/// merchant and this transaction, for its amount, in at most 64 KiB; the same
+/// answer, genuine, is.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_authorised_status_is_applied_only_sealed_with_our_key_for_our_merchant_this_transaction_and_its_amount() {
+async fn an_authorised_status_is_applied_only_sealed_with_our_key_naming_our_merchant_and_this_transaction_for_its_amount_within_64_kib()
+ {
     const PENDING: &str = "SELECT COUNT(*) FROM payment_attempts WHERE status = 'pending'";
     let answer = std::sync::Arc::new(std::sync::Mutex::new(Answer::ForgedSeal));
     let office = stand_in_bank(answer.clone()).await;
@@ -342,7 +362,16 @@ async fn an_authorised_status_is_applied_only_sealed_with_our_key_for_our_mercha
     let person = &server.browser;
     person.sign_in_as_pierre().await;
     let reference = person.pay(ENTERED, &[ENTERED], "20").await;
-    for untrusted in [Answer::ForgedSeal, Answer::OtherTransaction, Answer::OtherMerchant, Answer::OtherAmount] {
+    let untrusted_answers = [
+        Answer::ForgedSeal,
+        Answer::OtherTransaction,
+        Answer::OtherMerchant,
+        Answer::OtherAmount,
+        Answer::NoMerchant,
+        Answer::NoTransaction,
+        Answer::Oversized,
+    ];
+    for untrusted in untrusted_answers {
         *answer.lock().expect("the answer") = untrusted;
         abandon(person, &reference, "/mes-paiements").await;
         let page = words(&person.page_html("/mes-paiements").await);

@@ -30,6 +30,8 @@ use std::time::Duration;
 
 /// How long the bank is given to answer the status call.
 const BANK_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the connection to Sips Office may take to open.
+const BANK_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// The largest status answer read.
 const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
@@ -174,6 +176,7 @@ fn client() -> &'static reqwest::Client {
     static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
     CLIENT.get_or_init(|| {
         reqwest::Client::builder()
+            .connect_timeout(BANK_CONNECT_TIMEOUT)
             .timeout(BANK_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -184,8 +187,8 @@ fn client() -> &'static reqwest::Client {
 /// Asks Sips Office what became of `reference`; the answer is trusted only
 /// with our seal, our merchant and this reference.
 async fn ask_bank(kiosk: &KioskSettings, reference: &TransactionReference) -> anyhow::Result<TransactionData> {
-    let body = TransactionDataRequest::new(&kiosk.merchant_id, reference.as_str(), &kiosk.key_version)
-        .to_sealed_json(&kiosk.secret_key);
+    let request = TransactionDataRequest::new(&kiosk.merchant_id, reference.as_str(), &kiosk.key_version);
+    let body = request.to_sealed_json(&kiosk.secret_key);
     let url = format!("{}{GET_TRANSACTION_DATA_PATH}", kiosk.office_url);
     let response = client()
         .post(&url)
@@ -196,19 +199,22 @@ async fn ask_bank(kiosk: &KioskSettings, reference: &TransactionReference) -> an
         .context("calling the bank's status service")?
         .error_for_status()
         .context("the bank's status service answered an error")?;
+    let bytes = read_bounded(response).await?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).context("the bank's status answer is not JSON")?;
+    TransactionData::answer_to(&value, &kiosk.secret_key, &request)
+        .map_err(|error| anyhow::anyhow!("the bank's status answer is refused: {error}"))
+}
+
+/// The answer's body, read chunk by chunk and refused past [`MAX_ANSWER_BYTES`],
+/// whether or not it announced its length.
+async fn read_bounded(mut response: reqwest::Response) -> anyhow::Result<Vec<u8>> {
     if response.content_length().is_some_and(|length| length > MAX_ANSWER_BYTES as u64) {
         anyhow::bail!("the bank's status answer is too large");
     }
-    let bytes = response.bytes().await.context("reading the bank's status answer")?;
-    anyhow::ensure!(bytes.len() <= MAX_ANSWER_BYTES, "the bank's status answer is too large");
-    let value: serde_json::Value = serde_json::from_slice(&bytes).context("the bank's status answer is not JSON")?;
-    let answer = TransactionData::from_sealed_json(&value, &kiosk.secret_key)
-        .map_err(|error| anyhow::anyhow!("the bank's status answer is refused: {error}"))?;
-    if answer.merchant_id.as_deref().is_some_and(|merchant| merchant != kiosk.merchant_id) {
-        anyhow::bail!("the bank's status answer names another merchant");
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.context("reading the bank's status answer")? {
+        anyhow::ensure!(bytes.len() + chunk.len() <= MAX_ANSWER_BYTES, "the bank's status answer is too large");
+        bytes.extend_from_slice(&chunk);
     }
-    if answer.transaction_reference.as_deref().is_some_and(|other| other != reference.as_str()) {
-        anyhow::bail!("the bank's status answer names another transaction");
-    }
-    Ok(answer)
+    Ok(bytes)
 }
