@@ -77,12 +77,24 @@ async fn a_payment_with_its_allocation_and_message_survives_the_money_received_m
         .await
         .is_err()
     );
-    sqlx::query("INSERT INTO payments (id, attempt_id, authorisation_id, person_id, caisse_code, amount_cents, accepted_at, status) \
-                 VALUES ('pay2', 'a1', '999999', 'p1', '381', 2000, 3, 'received')")
-        .execute(&mut conn).await.expect("a second authorisation of the attempt");
-    assert!(sqlx::query("INSERT INTO payments (id, attempt_id, authorisation_id, person_id, caisse_code, amount_cents, accepted_at, status) \
-                         VALUES ('pay3', 'a1', '999999', 'p1', '381', 2000, 4, 'received')")
-        .execute(&mut conn).await.is_err(), "one payment per authorisation");
+    const PAYMENT: &str = "INSERT INTO payments (id, attempt_id, authorisation_id, person_id, caisse_code, amount_cents, \
+                           accepted_at, status, regularisation) VALUES ($1, 'a1', $2, 'p1', '381', 2000, 3, 'received', $3)";
+    let insert = |id: &'static str, number: &'static str, flag: Option<&'static str>| {
+        sqlx::query(PAYMENT).bind(id).bind(number).bind(flag)
+    };
+    insert("pay2", "999999", Some("second_authorisation"))
+        .execute(&mut conn)
+        .await
+        .expect("a second authorisation of the attempt");
+    assert!(
+        insert("pay3", "999999", Some("second_authorisation")).execute(&mut conn).await.is_err(),
+        "one payment per authorisation"
+    );
+    // A first payment is one per attempt, whatever number it carries (or none).
+    for number in ["", "123456"] {
+        assert!(insert("pay4", number, None).execute(&mut conn).await.is_err(), "a second first payment ({number:?})");
+        assert!(insert("pay4", number, Some("after_refused")).execute(&mut conn).await.is_err(), "{number:?}, flagged");
+    }
     if engine == Engine::Sqlite {
         let broken = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut conn).await.expect("check");
         assert!(broken.is_empty(), "no dangling reference");

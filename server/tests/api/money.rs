@@ -98,6 +98,19 @@ on_both_engines! {
         assert_eq!(app.count("SELECT restant_cents FROM avis WHERE reference = '3811907400001234F'").await, 8709 - 4000);
     }
 
+    async fn an_acceptance_without_an_authorisation_number_and_one_with_it_in_either_order_record_one_payment(app) {
+        app.sign_in_as_pierre().await;
+        for (round, (first, then)) in [(None, Some("333333")), (Some("444444"), None)].into_iter().enumerate() {
+            let reference = app.pay(ENTERED, &[ENTERED], "20").await;
+            assert_eq!(app.automatic(&answer(&reference, "00", first)).await.status(), StatusCode::OK);
+            assert_eq!(app.normal_return(&answer(&reference, "00", then)).await.status(), StatusCode::SEE_OTHER);
+            app.automatic(&answer(&reference, "00", then)).await;
+            assert_eq!(flags(&app, &reference).await, vec![None], "{first:?} then {then:?}: one payment, nothing to regularise");
+            assert_eq!(app.count("SELECT COUNT(*) FROM messages").await, round as i64 + 1, "one acknowledgement each");
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM kiosk_answers WHERE outcome = 'duplicate'").await, 4);
+    }
+
     async fn the_agents_see_the_payments_to_regularise_and_mark_them_done(app) {
         let reference = attempt(&app).await;
         app.automatic(&answer(&reference, "05", None)).await;

@@ -166,7 +166,6 @@ struct Attempt {
     caisse: String,
     amount_cents: i64,
     status: AttemptStatus,
-    authorisation_id: Option<String>,
 }
 
 /// One try; `None` when the attempt changed under us.
@@ -180,7 +179,7 @@ async fn try_apply(
     let reference = TransactionReference::parse(&response.transaction_reference).ok();
     let row = match &reference {
         Some(reference) => sqlx::query(
-            "SELECT id, person_id, caisse_code, amount_cents, status, authorisation_id FROM payment_attempts \
+            "SELECT id, person_id, caisse_code, amount_cents, status FROM payment_attempts \
              WHERE transaction_reference = $1",
         )
         .bind(reference.as_str())
@@ -202,7 +201,6 @@ async fn try_apply(
         caisse: row.try_get("caisse_code").context("caisse_code")?,
         amount_cents: row.try_get("amount_cents").context("amount_cents")?,
         status: row.try_get("status").context("status")?,
-        authorisation_id: row.try_get("authorisation_id").context("authorisation_id")?,
     };
     if attempt.amount_cents != response.amount_cents {
         record_answer(tx.conn(), now, channel, response, AnswerOutcome::AmountMismatch).await?;
@@ -215,7 +213,12 @@ async fn try_apply(
         return Err(AnswerError::AmountMismatch);
     }
     let target = AttemptStatus::from_outcome(response.outcome());
-    let same_authorisation = attempt.authorisation_id == response.authorisation_id;
+    let same_authorisation = match (attempt.status, target) {
+        (AttemptStatus::Accepted, AttemptStatus::Accepted) => {
+            is_recorded_authorisation(tx.conn(), &attempt, response.authorisation_id.as_deref()).await?
+        }
+        _ => true,
+    };
     let unchanged =
         |attempt: Attempt| Applied { transaction_reference: attempt.reference, status: attempt.status, changed: false };
     match Effect::of(attempt.status, target, same_authorisation) {
@@ -267,6 +270,30 @@ async fn try_apply(
             Ok(Some(Applied { transaction_reference: attempt.reference, status: target, changed: true }))
         }
     }
+}
+
+/// Whether an acceptance for an accepted attempt is one of the payments
+/// recorded for it: the same authorisation number, or a number missing on
+/// either side (an answer without `authorisationId` cannot tell a second
+/// authorisation from the first, so it never makes a second payment). The
+/// attempt's row is locked first, so two answers decide one after the other.
+async fn is_recorded_authorisation(
+    conn: &mut AnyConnection,
+    attempt: &Attempt,
+    number: Option<&str>,
+) -> anyhow::Result<bool> {
+    let Some(number) = number.filter(|number| !number.is_empty()) else { return Ok(true) };
+    sqlx::query("UPDATE payment_attempts SET status = status WHERE id = $1")
+        .bind(&attempt.id)
+        .execute(&mut *conn)
+        .await
+        .context("locking the attempt")?;
+    let recorded: Vec<String> = sqlx::query_scalar("SELECT authorisation_id FROM payments WHERE attempt_id = $1")
+        .bind(&attempt.id)
+        .fetch_all(&mut *conn)
+        .await
+        .context("reading the attempt's payments")?;
+    Ok(recorded.iter().any(|known| known.is_empty() || known == number))
 }
 
 /// Moves the attempt to `target` if it is still where it was read, frees its
@@ -327,8 +354,10 @@ async fn settle(
 
 /// An accepted authorisation becomes a payment «en cours de traitement»
 /// (flagged «à régulariser» with its reason, if any), and the person gets the
-/// acknowledgement in «Ma messagerie». `false` when this authorisation was
-/// recorded already.
+/// acknowledgement in «Ma messagerie». `false` when it was recorded already:
+/// the same authorisation number, or a first payment when the attempt has one
+/// (the `payments_one_first_per_attempt` index, which rests on no field the
+/// bank may leave out).
 async fn record_payment(
     conn: &mut AnyConnection,
     now: i64,
@@ -339,8 +368,7 @@ async fn record_payment(
     let payment_id = new_id();
     let inserted = sqlx::query(
         "INSERT INTO payments (id, attempt_id, authorisation_id, person_id, caisse_code, amount_cents, accepted_at, \
-         status, regularisation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-         ON CONFLICT (attempt_id, authorisation_id) DO NOTHING",
+         status, regularisation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
     )
     .bind(&payment_id)
     .bind(&attempt.id)
@@ -408,7 +436,6 @@ mod tests {
             caisse: "381".into(),
             amount_cents: 2000,
             status: AttemptStatus::Pending,
-            authorisation_id: None,
         };
         let refusal = PaymentResponse {
             response_code: "05".into(),
