@@ -113,38 +113,85 @@ fn module_of(src: &Path, file: &Path) -> Vec<String> {
     parts
 }
 
-/// The absolute module paths a file names: `crate::a::b` as is, `super::x` from
-/// the file's own module.
-fn paths_named(module: &[String], text: &str) -> Vec<Vec<String>> {
-    // The path's segments, up to the first character that is not part of one.
-    let words = |rest: &str| -> Vec<String> {
-        let mut segments = Vec::new();
-        for segment in rest.split("::") {
-            let word: String = segment.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-            let whole = word.len() == segment.len();
-            if !word.is_empty() {
-                segments.push(word);
+/// The paths a use tree names, relative to its root, and the text after it:
+/// `a::{b, c::{self, d}}` names `a::b`, `a::c` and `a::c::d`; `self` and `*`
+/// name the path they end; `x as y` names `x`. Whitespace (new lines
+/// included) may stand between any two parts.
+fn tree(text: &str) -> (Vec<Vec<String>>, &str) {
+    let text = text.trim_start();
+    if let Some(mut rest) = text.strip_prefix('{') {
+        let mut paths = Vec::new();
+        loop {
+            rest = rest.trim_start();
+            if let Some(after) = rest.strip_prefix('}') {
+                return (paths, after);
             }
-            if !whole || segments.is_empty() {
-                break;
-            }
-        }
-        segments
-    };
-    let mut named = Vec::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.starts_with("//")) {
-        for (i, _) in line.match_indices("crate::") {
-            named.push(words(&line[i + "crate::".len()..]));
-        }
-        for (i, _) in line.match_indices("super::") {
-            if line[..i].ends_with("::") {
+            if let Some(after) = rest.strip_prefix(',') {
+                rest = after;
                 continue;
             }
-            // `super` of module `a::b` (`a/b.rs` or `a/b/mod.rs`) is `a`.
-            let mut path: Vec<String> = module[..module.len().saturating_sub(1)].to_vec();
-            path.extend(words(&line[i + "super::".len()..]));
-            named.push(path);
+            let (more, after) = tree(rest);
+            if more.is_empty() {
+                return (paths, rest);
+            }
+            paths.extend(more);
+            rest = after.trim_start();
+            if let Some(alias) = rest.strip_prefix("as ") {
+                let alias = alias.trim_start();
+                rest = &alias[alias.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(alias.len())..];
+            }
         }
+    }
+    let end = text.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '*')).unwrap_or(text.len());
+    let (word, rest) = text.split_at(end);
+    if word.is_empty() {
+        return (Vec::new(), text);
+    }
+    if let Some(deeper) = rest.trim_start().strip_prefix("::") {
+        let (paths, after) = tree(deeper);
+        let paths = match paths.is_empty() {
+            true => vec![vec![word.to_owned()]],
+            false => paths.into_iter().map(|path| [vec![word.to_owned()], path].concat()).collect(),
+        };
+        return (paths, after);
+    }
+    let path = match word {
+        "self" | "*" => Vec::new(),
+        _ => vec![word.to_owned()],
+    };
+    (vec![path], rest)
+}
+
+/// The absolute module paths a file names, in their order: `crate::a::b` as
+/// is, `super::x` from the file's own module (one level up for each `super`),
+/// grouped imports (`crate::{a, b::{c, d}}`, over several lines) path by path.
+/// Comment lines are left out.
+fn paths_named(module: &[String], text: &str) -> Vec<Vec<String>> {
+    let code = text.lines().filter(|line| !line.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+    let mut starts: Vec<usize> =
+        code.match_indices("crate::").chain(code.match_indices("super::")).map(|(at, _)| at).collect();
+    starts.sort_unstable();
+    let mut named = Vec::new();
+    for at in starts {
+        let before = code[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+            continue; // part of a longer name, or a `super` after another
+        }
+        let (base, rest) = match code[at..].strip_prefix("crate::") {
+            Some(rest) => (Vec::new(), rest),
+            None => {
+                // `super` of module `a::b` (`a/b.rs` or `a/b/mod.rs`) is `a`.
+                let mut rest = &code[at..];
+                let mut up = 0;
+                while let Some(after) = rest.strip_prefix("super::") {
+                    rest = after.trim_start();
+                    up += 1;
+                }
+                (module[..module.len().saturating_sub(up)].to_vec(), rest)
+            }
+        };
+        let (paths, _) = tree(rest);
+        named.extend(paths.into_iter().map(|path| [base.clone(), path].concat()));
     }
     named
 }
@@ -203,8 +250,30 @@ fn the_checker_sees_a_use_that_climbs_the_ladder() {
         named,
         vec![
             vec!["ssr".to_owned(), "payments".to_owned(), "start".to_owned()],
-            vec!["x".to_owned()],
             vec!["ssr".to_owned(), "infra".to_owned(), "db".to_owned(), "Store".to_owned()],
+            vec!["x".to_owned()],
+        ]
+    );
+}
+
+#[test]
+fn the_checker_sees_grouped_imports_over_several_lines_and_climbs_with_each_super() {
+    let module: Vec<String> = ["ssr", "payments", "start"].map(str::to_owned).to_vec();
+    let text = "use crate::{\n    codec::Json,\n    ssr::{self, infra::db::Store, agents::*},\n};\n\
+                use super::super::agents::export;\nuse super::{answer as a, release};\n\
+                // use crate::pages::Home; (a comment)\nuse crate::routes as r;";
+    let path = |segments: &[&str]| segments.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        paths_named(&module, text),
+        vec![
+            path(&["codec", "Json"]),
+            path(&["ssr"]),
+            path(&["ssr", "infra", "db", "Store"]),
+            path(&["ssr", "agents"]),
+            path(&["ssr", "agents", "export"]),
+            path(&["ssr", "payments", "answer"]),
+            path(&["ssr", "payments", "release"]),
+            path(&["routes"]),
         ]
     );
 }

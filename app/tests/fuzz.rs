@@ -3,8 +3,6 @@
 //! default, so the suite stays quick; `scripts/fuzz` runs a million each and
 //! `docs/FUZZING.md` records the results). A panic fails the target.
 
-#![cfg(feature = "ssr")]
-
 use app::domain::{AvisReference, Euros, Nir, validate_payment};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
