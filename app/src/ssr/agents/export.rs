@@ -117,8 +117,19 @@ pub const CSV_COLUMNS: [&str; 13] = [
     "date_regularisation",
 ];
 
+/// A text cell as a spreadsheet must read it: one that starts as a formula
+/// would (`=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`,
+/// so a name or a bank's field is shown, never run.
+fn text_cell(text: &str) -> String {
+    match text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        true => format!("'{text}"),
+        false => text.to_owned(),
+    }
+}
+
 /// The export as CSV for a French spreadsheet: UTF-8 with a byte-order mark,
-/// `;` between fields, decimal commas, dates «dd/mm/yyyy HH:MM» (Paris).
+/// `;` between fields, decimal commas, dates «dd/mm/yyyy HH:MM» (Paris); the
+/// text cells through [`text_cell`].
 pub fn to_csv(lines: &[ExportLine]) -> anyhow::Result<Vec<u8>> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
@@ -127,16 +138,16 @@ pub fn to_csv(lines: &[ExportLine]) -> anyhow::Result<Vec<u8>> {
         for l in lines {
             writer.write_record([
                 time::date_time_fr(l.accepted_at).replace(" à ", " "),
-                l.transaction_reference.clone(),
-                l.authorisation_id.clone(),
-                l.nir.clone(),
-                l.last_name.clone(),
-                l.first_name.clone(),
+                text_cell(&l.transaction_reference),
+                text_cell(&l.authorisation_id),
+                text_cell(&l.nir),
+                text_cell(&l.last_name),
+                text_cell(&l.first_name),
                 l.amount.to_input_string(),
                 l.excess.to_input_string(),
-                l.status.clone(),
+                text_cell(&l.status),
                 l.applied_at.map(|at| time::date_time_fr(at).replace(" à ", " ")).unwrap_or_default(),
-                l.shares.clone(),
+                text_cell(&l.shares),
                 l.regularisation.map(|r| history::regularisation_label(r).to_owned()).unwrap_or_default(),
                 l.regularised_at.map(|at| time::date_time_fr(at).replace(" à ", " ")).unwrap_or_default(),
             ])?;
@@ -144,4 +155,45 @@ pub fn to_csv(lines: &[ExportLine]) -> anyhow::Result<Vec<u8>> {
         writer.flush()?;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(last_name: &str, authorisation_id: &str) -> ExportLine {
+        ExportLine {
+            accepted_at: 1_764_000_000_000,
+            transaction_reference: "PCLCB263320000007".into(),
+            authorisation_id: authorisation_id.into(),
+            nir: "1830201053123".into(),
+            last_name: last_name.into(),
+            first_name: "Pierre".into(),
+            amount: Euros::from_cents(2000),
+            excess: Euros::from_cents(0),
+            status: "Pris en compte".into(),
+            applied_at: None,
+            shares: "3811907400001234F=20,00".into(),
+            regularisation: None,
+            regularised_at: None,
+        }
+    }
+
+    fn cells(lines: &[ExportLine]) -> Vec<Vec<String>> {
+        let csv = to_csv(lines).expect("written");
+        let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(&csv[3..]);
+        reader.records().map(|r| r.expect("a record").iter().map(str::to_owned).collect()).collect()
+    }
+
+    #[test]
+    fn a_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text() {
+        for start in ["=", "+", "-", "@", "\t", "\r"] {
+            let name = format!("{start}HYPERLINK(\"http://x\")");
+            let rows = cells(&[line(&name, &format!("{start}1+1"))]);
+            assert_eq!(rows[0][4], format!("'{name}"), "{start:?}");
+            assert_eq!(rows[0][2], format!("'{start}1+1"), "{start:?}");
+        }
+        let rows = cells(&[line("BELAGE", "761208")]);
+        assert_eq!((rows[0][4].as_str(), rows[0][2].as_str(), rows[0][6].as_str()), ("BELAGE", "761208", "20,00"));
+    }
 }
