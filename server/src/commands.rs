@@ -68,15 +68,18 @@ pub async fn dataset(settings: &Settings, count: u64) -> anyhow::Result<()> {
 /// Runs the bank-kiosk simulator alone on `KIOSK_ADDR`, with Worldline's
 /// public test merchants, until Ctrl-C or SIGTERM: the test bank of a cluster
 /// whose instances are configured as with a real bank (`SIPS_PAYPAGE_URL`…).
-/// Its automatic answers reach `https://` merchants through the system's
-/// certificate authorities, or those of `SSL_CERT_FILE`.
+/// Its automatic answers go to `KIOSK_ANSWER_ORIGIN` alone (by default the
+/// app's default address), `https://` ones through the system's certificate
+/// authorities, or those of `SSL_CERT_FILE`.
 pub async fn kiosk(settings: &Settings) -> anyhow::Result<()> {
     use anyhow::Context;
     let listener = tokio::net::TcpListener::bind(settings.kiosk_addr)
         .await
         .with_context(|| format!("binding the kiosk simulator on {}", settings.kiosk_addr))?;
     let clock = Clock::system();
-    let (router, handle) = crate::startup::simulator(std::sync::Arc::new(move || clock.now_ms()));
+    let answer_origin =
+        settings.kiosk_answer_origin.clone().unwrap_or_else(|| format!("http://{}", settings.site_addr));
+    let (router, handle) = crate::startup::simulator(std::sync::Arc::new(move || clock.now_ms()), &answer_origin);
     kiosk::spawn_expiry(handle);
     tracing::info!(address = %listener.local_addr()?, "kiosk simulator listening (alone)");
     axum::serve(listener, router).with_graceful_shutdown(crate::startup::shutdown_signal()).await?;

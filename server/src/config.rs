@@ -8,6 +8,7 @@
 //! | `LEPTOS_SITE_ROOT` | `target/site` |
 //! | `PUBLIC_URL` | `http://` + the app's address |
 //! | `KIOSK_ADDR` | `127.0.0.1:3001` (embedded simulator) |
+//! | `KIOSK_ANSWER_ORIGIN` | the simulator's only destination for automatic answers: `PUBLIC_URL`'s origin when embedded, `http://` + `LEPTOS_SITE_ADDR` alone (`server kiosk`) |
 //! | `SIPS_PAYPAGE_URL`, `SIPS_OFFICE_URL`, `SIPS_MERCHANT_ID`, `SIPS_KEY_VERSION`, `SIPS_SECRET_KEY` | a real kiosk: all five set, then no simulator (`SIPS_OFFICE_URL`: the Sips Office server, asked what became of a payment before it is abandoned) |
 //! | `SIPS_INTERFACE_VERSION` | `HP_2.20` |
 //! | `SIPS_FORM_HOSTS` | with a real kiosk, `https://*.sips-services.com`: the bank's other hosts the payment form may be redirected to (Content-Security-Policy `form-action` sources) |
@@ -17,7 +18,7 @@
 //! | `DATABASE_MAX_CONNECTIONS` | `10` |
 //! | `DEMO_DATA` | `true` over http, `false` over https: load the demonstration data into an empty database |
 //! | `ALLOW_TEST_KIOSK` | `false`: over https, accept the embedded simulator or Worldline's public test key (a training site) |
-//! | `TRUSTED_PROXIES` | none: networks whose `X-Forwarded-For` names the client |
+//! | `TRUSTED_PROXIES` | none: networks whose `X-Forwarded-For` names the client; `none` says no proxy. Required on a public (https) site |
 //! | `METRICS_ADDR` | none: the address of `/metrics` (Prometheus); never the public one |
 //! | `LOG_FORMAT` | `text`; `json` for log shippers (read by `telemetry`) |
 //! | `SHUTDOWN_GRACE_SECONDS` | `0` (up to 60): on SIGTERM, how long `/readyz` answers 503 while requests are still served, before new connections are refused |
@@ -69,6 +70,8 @@ pub struct Settings {
     pub site_root: String,
     /// The app's public URL; defaults to its address.
     pub public_url: Option<String>,
+    /// Where the simulator may post its automatic answers.
+    pub kiosk_answer_origin: Option<String>,
     /// The embedded simulator's address, used when no real kiosk is set.
     pub kiosk_addr: SocketAddr,
     /// A real kiosk, when configured.
@@ -181,8 +184,25 @@ impl Settings {
                 Some(_) => {}
             }
         }
-        let trusted_proxies = TrustedProxies::parse(&lookup("TRUSTED_PROXIES").unwrap_or_default())
-            .map_err(|e| anyhow::anyhow!("TRUSTED_PROXIES: {e}"))?;
+        if public && let Some(kiosk) = &real_kiosk {
+            let addresses = [("SIPS_PAYPAGE_URL", &kiosk.paypage_url), ("SIPS_OFFICE_URL", &kiosk.office_url)];
+            if let Some((name, _)) = addresses.iter().find(|(_, url)| !url.starts_with("https://")) {
+                bail!(
+                    "{name} is not https:// and PUBLIC_URL is: the bank's answers and the card page would cross the \
+                     network in clear. Set the bank's https:// address"
+                );
+            }
+        }
+        let trusted_proxies = match lookup("TRUSTED_PROXIES") {
+            Some(text) if text.trim() == "none" => TrustedProxies::default(),
+            Some(text) => TrustedProxies::parse(&text).map_err(|e| anyhow::anyhow!("TRUSTED_PROXIES: {e}"))?,
+            None if public => bail!(
+                "TRUSTED_PROXIES is not set and PUBLIC_URL is https://: behind a proxy every client would share the \
+                 proxy's address (and its limits). Name the proxies' networks, or TRUSTED_PROXIES=none when clients \
+                 connect directly"
+            ),
+            None => TrustedProxies::default(),
+        };
         if !(1..=86_400).contains(&processing_interval_seconds) {
             bail!("PROCESSING_INTERVAL_SECONDS must be between 1 and 86400 (24 hours)");
         }
@@ -202,6 +222,7 @@ impl Settings {
             site_addr: parse_addr("LEPTOS_SITE_ADDR", "127.0.0.1:3000")?,
             site_root: lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
             public_url,
+            kiosk_answer_origin: lookup("KIOSK_ANSWER_ORIGIN").map(|origin| origin.trim_end_matches('/').to_owned()),
             kiosk_addr: parse_addr("KIOSK_ADDR", "127.0.0.1:3001")?,
             real_kiosk,
             interface_version: lookup("SIPS_INTERFACE_VERSION").unwrap_or_else(|| DEFAULT_INTERFACE_VERSION.to_owned()),
@@ -336,19 +357,46 @@ mod tests {
     #[test]
     fn a_public_site_refuses_the_simulator_and_the_public_test_merchant_unless_asked() {
         let public = ("PUBLIC_URL", "https://paiement.ameli.example");
+        let direct = ("TRUSTED_PROXIES", "none");
         assert!(error_of(&[public]).contains("no bank is configured"));
         for (merchant, key) in sips::simulation::PUBLIC_TEST_MERCHANTS {
-            let test_merchant = [public, REAL[0], ("SIPS_MERCHANT_ID", merchant), REAL[2], REAL[3], REAL[4]];
+            let test_merchant = [public, direct, REAL[0], ("SIPS_MERCHANT_ID", merchant), REAL[2], REAL[3], REAL[4]];
             assert!(error_of(&test_merchant).contains("SIPS_MERCHANT_ID is Worldline's public test merchant"));
-            let test_key = [public, REAL[0], REAL[1], REAL[2], ("SIPS_SECRET_KEY", key), REAL[4]];
+            let test_key = [public, direct, REAL[0], REAL[1], REAL[2], ("SIPS_SECRET_KEY", key), REAL[4]];
             assert!(error_of(&test_key).contains("SIPS_SECRET_KEY is Worldline's public test key"));
         }
-        let production = settings(&[public, REAL[0], REAL[1], REAL[2], REAL[3], REAL[4]]).expect("a real bank");
+        let production = settings(&[public, direct, REAL[0], REAL[1], REAL[2], REAL[3], REAL[4]]).expect("a real bank");
         assert!(!production.demo_data, "no demonstration data by default on a public site");
-        let training = settings(&[public, ("ALLOW_TEST_KIOSK", "true"), ("DEMO_DATA", "true")]).expect("asked for");
+        let training =
+            settings(&[public, direct, ("ALLOW_TEST_KIOSK", "true"), ("DEMO_DATA", "true")]).expect("asked for");
         assert!(training.allow_test_kiosk && training.demo_data && training.demo_data_asked);
         let local = settings(&[]).expect("the demonstration");
         assert!(local.demo_data && !local.demo_data_asked, "demonstration data by default over http");
+    }
+
+    #[test]
+    fn a_public_site_refuses_a_plain_http_bank_address() {
+        let public = [("PUBLIC_URL", "https://paiement.ameli.example"), ("TRUSTED_PROXIES", "none")];
+        for (index, name) in [(0, "SIPS_PAYPAGE_URL"), (4, "SIPS_OFFICE_URL")] {
+            let mut pairs: Vec<(&str, &str)> = public.into_iter().chain(REAL).collect();
+            pairs[public.len() + index] = (name, "http://office-server.sips-services.com");
+            assert!(error_of(&pairs).starts_with(&format!("{name} is not https:// and PUBLIC_URL is")), "{name}");
+            pairs.push(("ALLOW_TEST_KIOSK", "true"));
+            assert!(error_of(&pairs).starts_with(&format!("{name} is not https://")), "{name}: even for training");
+        }
+        let local: Vec<(&str, &str)> = REAL.into_iter().chain([("SIPS_OFFICE_URL", "http://127.0.0.1:3001")]).collect();
+        assert!(settings(&local).is_ok(), "over http (a local bank simulator) it is fine");
+    }
+
+    #[test]
+    fn a_public_site_says_whether_a_proxy_stands_before_it() {
+        let training = [("PUBLIC_URL", "https://paiement.ameli.example"), ("ALLOW_TEST_KIOSK", "true")];
+        assert!(error_of(&training).starts_with("TRUSTED_PROXIES is not set and PUBLIC_URL is https://"));
+        let direct = settings(&[training[0], training[1], ("TRUSTED_PROXIES", "none")]).expect("no proxy");
+        assert!(direct.trusted_proxies.is_empty());
+        let proxied = settings(&[training[0], training[1], ("TRUSTED_PROXIES", "10.0.0.0/8")]).expect("a proxy");
+        assert!(proxied.trusted_proxies.contains("10.1.2.3".parse().expect("ip")));
+        assert!(settings(&[]).expect("over http").trusted_proxies.is_empty(), "not required over http");
     }
 
     #[test]

@@ -3,8 +3,10 @@
 //!
 //! `GET /healthz`: the process serves (200 `ok`). `GET /readyz`: the process is
 //! not shutting down, the database answers within a second, and every migration
-//! of this build has run (200 `ready`); otherwise 503 with the reason. (The
-//! bank kiosk needs no check: the server does not start without one.)
+//! of this build has run (200 `ready`); otherwise 503 `not ready`, the reason
+//! written to the log alone (a database's error names its host, its user, its
+//! schema: not for whoever asks). (The bank kiosk needs no check: the server
+//! does not start without one.)
 
 use crate::startup::ServerState;
 use app::ssr::AppState;
@@ -41,8 +43,8 @@ pub async fn ready(State(state): State<ServerState>) -> Response {
     match reason {
         None => plain(StatusCode::OK, "ready\n".to_owned()),
         Some(reason) => {
-            tracing::debug!(%reason, "not ready");
-            plain(StatusCode::SERVICE_UNAVAILABLE, format!("not ready: {reason}\n"))
+            tracing::warn!(%reason, "not ready");
+            plain(StatusCode::SERVICE_UNAVAILABLE, "not ready\n".to_owned())
         }
     }
 }

@@ -4,6 +4,7 @@ use crate::assets::{self, Assets};
 use crate::config::Settings;
 use crate::{access_log, answers, documents, health, housekeeping, http_policy, metrics, payment_states, terminal};
 use anyhow::Context;
+use app::ssr::infra::security::origin_of;
 use app::ssr::{AppSettings, AppState, Clock, KioskSettings, Secret, Store, demo};
 use app::{App, routes, shell};
 use axum::Router;
@@ -115,7 +116,8 @@ impl Application {
                 let kiosk_address = listener.local_addr()?;
                 let secret_key = Secret::new(simulation::SECRET_KEY.to_owned());
                 let kiosk_clock = clock.clone();
-                let (router, handle) = simulator(std::sync::Arc::new(move || kiosk_clock.now_ms()));
+                let answer_origin = settings.kiosk_answer_origin.as_deref().unwrap_or(origin_of(&public_url));
+                let (router, handle) = simulator(std::sync::Arc::new(move || kiosk_clock.now_ms()), answer_origin);
                 tracing::info!(address = %kiosk_address, "kiosk simulator listening");
                 (
                     KioskSettings {
@@ -251,8 +253,8 @@ impl Application {
 /// The bank-kiosk simulator with every public test merchant, as Worldline's
 /// simulation platform takes them (its sample kits use another): embedded
 /// when no real kiosk is configured, or alone (`server kiosk`) as the test
-/// bank of a cluster.
-pub fn simulator(now: kiosk::Now) -> (Router, KioskHandle) {
+/// bank of a cluster. Its automatic answers go to `answer_origin` alone.
+pub fn simulator(now: kiosk::Now, answer_origin: &str) -> (Router, KioskHandle) {
     let merchants = simulation::PUBLIC_TEST_MERCHANTS.map(|(id, key)| {
         let label = match id == simulation::MERCHANT_ID {
             true => "Assurance Maladie (SIMULATION)".to_owned(),
@@ -265,7 +267,7 @@ pub fn simulator(now: kiosk::Now) -> (Router, KioskHandle) {
         };
         (id.to_owned(), merchant)
     });
-    kiosk::router(HashMap::from(merchants), now)
+    kiosk::router(HashMap::from(merchants), now, answer_origin)
 }
 
 /// How long a stopping process waits for the processing run's current batch.

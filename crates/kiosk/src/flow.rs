@@ -83,6 +83,7 @@ pub(crate) async fn start(State(kiosk): State<Kiosk>, Form(post): Form<PaypagePo
         echoed,
         merchant_label: merchant.label.clone(),
         created_at: (kiosk.now)(),
+        finished_at: None,
         stage: Stage::Card,
     };
     match kiosk.open(session) {

@@ -5,7 +5,10 @@
 //! It takes a sealed Paypage POST, shows the card page, decides by the public
 //! test cards, answers the merchant server to server (`automaticResponseUrl`,
 //! retried) and through the browser (`normalReturnUrl`, «Continuer»), both
-//! sealed; a session left unfinished answers 97 after 15 minutes.
+//! sealed; a session left unfinished answers 97 after 15 minutes, and a
+//! finished one is forgotten a day later. Automatic answers go to one origin
+//! alone, the app's: a sealed request (the test keys are public) cannot make
+//! the simulator post elsewhere.
 //!
 //! - [`flow`]: the pages a buyer goes through (card, 3-D Secure, result, receipt);
 //! - [`session`]: a payment session and its sealed answers;
@@ -30,7 +33,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use session::SESSION_TIMEOUT_MS;
+pub use session::{FINISHED_KEPT_MS, SESSION_TIMEOUT_MS};
 
 /// A merchant the simulator knows.
 #[derive(Clone)]
@@ -46,10 +49,11 @@ pub struct Merchant {
 /// The time source: Unix milliseconds.
 pub type Now = Arc<dyn Fn() -> i64 + Send + Sync>;
 
-/// The simulator's routes, for `merchants` (by merchant id); call
-/// [`spawn_expiry`] alongside.
-pub fn router(merchants: HashMap<String, Merchant>, now: Now) -> (Router, KioskHandle) {
-    let kiosk = Kiosk::new(merchants, now);
+/// The simulator's routes, for `merchants` (by merchant id), posting its
+/// automatic answers to `answer_origin` alone (`https://payer.example.fr`);
+/// call [`spawn_expiry`] alongside.
+pub fn router(merchants: HashMap<String, Merchant>, now: Now, answer_origin: &str) -> (Router, KioskHandle) {
+    let kiosk = Kiosk::new(merchants, now, answer_origin);
     let handle = KioskHandle { kiosk: kiosk.clone() };
     let router = Router::new()
         .route("/paiement", post(flow::start))
@@ -74,9 +78,20 @@ impl KioskHandle {
     pub fn expire_unfinished(&self) -> usize {
         self.kiosk.expire_unfinished()
     }
+
+    /// Forgets the sessions finished a day ago ([`FINISHED_KEPT_MS`]);
+    /// returns how many.
+    pub fn forget_finished(&self) -> usize {
+        self.kiosk.forget_finished()
+    }
+
+    /// How many sessions the simulator holds.
+    pub fn sessions_held(&self) -> usize {
+        self.kiosk.held()
+    }
 }
 
-/// Runs the expiry every 30 seconds.
+/// Runs the expiry, and forgets finished sessions, every 30 seconds.
 pub fn spawn_expiry(handle: KioskHandle) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(30));
@@ -85,6 +100,10 @@ pub fn spawn_expiry(handle: KioskHandle) {
             let expired = handle.expire_unfinished();
             if expired > 0 {
                 tracing::info!(expired, "kiosk sessions timed out (97)");
+            }
+            let forgotten = handle.forget_finished();
+            if forgotten > 0 {
+                tracing::info!(forgotten, "finished kiosk sessions forgotten");
             }
         }
     });

@@ -13,6 +13,11 @@ use std::time::Duration;
 
 /// A session left unfinished this long answers 97.
 pub const SESSION_TIMEOUT_MS: i64 = 15 * 60 * 1000;
+/// A finished session is kept this long (its receipt, Sips Office's status
+/// call), then forgotten; its transaction reference stays used.
+pub const FINISHED_KEPT_MS: i64 = 24 * 60 * 60 * 1000;
+/// How long opening a connection to the merchant may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// The simulator's state: its merchants and their sessions.
 #[derive(Clone)]
@@ -21,6 +26,8 @@ pub(crate) struct Kiosk {
     sessions: Arc<Mutex<Sessions>>,
     http: reqwest::Client,
     pub(crate) now: Now,
+    /// The only origin automatic answers are posted to (the app's).
+    answer_origin: Arc<str>,
 }
 
 /// The sessions, and every (merchant, transaction reference) ever opened: a
@@ -42,6 +49,8 @@ pub(crate) struct Session {
     pub(crate) echoed: Vec<(String, String)>,
     pub(crate) merchant_label: String,
     pub(crate) created_at: i64,
+    /// When the answer was given.
+    pub(crate) finished_at: Option<i64>,
     pub(crate) stage: Stage,
 }
 
@@ -78,13 +87,34 @@ impl Session {
 }
 
 impl Kiosk {
-    pub(crate) fn new(merchants: HashMap<String, Merchant>, now: Now) -> Kiosk {
+    pub(crate) fn new(merchants: HashMap<String, Merchant>, now: Now, answer_origin: &str) -> Kiosk {
+        let http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default();
         Kiosk {
             merchants: Arc::new(merchants),
             sessions: Arc::new(Mutex::new(Sessions::default())),
-            http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_default(),
+            http,
             now,
+            answer_origin: Arc::from(origin_of(answer_origin).as_deref().unwrap_or(answer_origin)),
         }
+    }
+
+    /// Forgets the sessions finished [`FINISHED_KEPT_MS`] ago; returns how many.
+    pub(crate) fn forget_finished(&self) -> usize {
+        let now = (self.now)();
+        let Ok(mut sessions) = self.sessions.lock() else { return 0 };
+        let before = sessions.by_id.len();
+        sessions.by_id.retain(|_, session| session.finished_at.is_none_or(|at| now - at < FINISHED_KEPT_MS));
+        before - sessions.by_id.len()
+    }
+
+    /// How many sessions are held, finished or not.
+    pub(crate) fn held(&self) -> usize {
+        self.sessions.lock().map(|s| s.by_id.len()).unwrap_or_default()
     }
 
     /// Opens a session; returns its id, or `None` when the merchant already
@@ -194,10 +224,13 @@ impl Kiosk {
                 other,
             };
             session.stage = Stage::Done { response: Box::new(response.clone()) };
+            session.finished_at = Some((self.now)());
             (response, merchant, session.clone())
         };
         let url = session.request.automatic_response_url.clone();
-        if !url.is_empty() {
+        if !url.is_empty() && origin_of(&url).as_deref() != Some(&*self.answer_origin) {
+            tracing::warn!(origin = ?origin_of(&url), "kiosk: no automatic response outside the app's origin");
+        } else if !url.is_empty() {
             let encoding = session.response_encoding;
             let sealed =
                 SealedForm::seal_response(&response, &merchant.secret_key, &session.interface_version, encoding)
@@ -215,6 +248,13 @@ impl Kiosk {
         let encoding = session.response_encoding;
         SealedForm::seal_response(response, &merchant.secret_key, &session.interface_version, encoding).ok()
     }
+}
+
+/// The origin (`scheme://host[:port]`) of `url`, the port left out when it is
+/// the scheme's own.
+fn origin_of(url: &str) -> Option<String> {
+    let url = reqwest::Url::parse(url).ok()?;
+    url.has_host().then(|| url.origin().ascii_serialization())
 }
 
 /// Posts the automatic response, retrying a few times when the merchant does

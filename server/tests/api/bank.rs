@@ -10,6 +10,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use reqwest::StatusCode;
 use sips::{DataFields, SealedForm, Secret};
+use std::collections::HashMap;
 
 const KIT_MERCHANT: &str = "002001000000002";
 const KIT_KEY: &str = "002001000000002_KEY1";
@@ -18,6 +19,11 @@ const KIT_RETURN: &str = "http://localhost/sips-paypage-post-php/Common/paymentR
 /// The request as the kit builds it: its fields flattened with `.` for groups,
 /// joined with `|`, base64-encoded, sealed (HMAC-SHA-256) on the encoded text.
 fn kit_request(return_context: &str) -> Vec<(&'static str, String)> {
+    kit_request_with(return_context, &[])
+}
+
+/// [`kit_request`] with `more` fields in its `Data`.
+fn kit_request_with(return_context: &str, more: &[(&str, &str)]) -> Vec<(&'static str, String)> {
     let data = [
         ("normalReturnUrl", KIT_RETURN),
         ("merchantId", KIT_MERCHANT),
@@ -36,6 +42,7 @@ fn kit_request(return_context: &str) -> Vec<(&'static str, String)> {
         ("returnContext", return_context),
     ]
     .iter()
+    .chain(more)
     .map(|(k, v)| format!("{k}={v}"))
     .collect::<Vec<_>>()
     .join("|");
@@ -175,10 +182,12 @@ async fn the_simulator_run_alone_takes_the_payment_of_an_instance_configured_for
     const ACCEPTED: &str = "SELECT COUNT(*) FROM payment_attempts WHERE status = 'accepted'";
     let (url, database) = scratch_database(Engine::Sqlite).await;
     let kiosk_addr = format!("127.0.0.1:{}", free_port());
-    let _bank = KioskProcess::start(&kiosk_addr, &[]).await;
+    let app_addr = format!("127.0.0.1:{}", free_port());
+    let app_origin = format!("http://{app_addr}");
+    let _bank = KioskProcess::start(&kiosk_addr, &[("KIOSK_ANSWER_ORIGIN", &app_origin)]).await;
     let bank = format!("http://{kiosk_addr}");
     let paypage = format!("{bank}/paiement");
-    let server = start_server_for_bank(&url, &bank, &bank, sips::simulation::MERCHANT_ID).await;
+    let server = start_server_for_bank_at(&url, &bank, &bank, sips::simulation::MERCHANT_ID, &app_addr).await;
     let person = &server.browser;
     person.sign_in_as_pierre().await;
     let reference = person.pay(ENTERED, &[ENTERED], "20").await;
@@ -192,4 +201,53 @@ async fn the_simulator_run_alone_takes_the_payment_of_an_instance_configured_for
     assert_eq!(location(&returned), format!("/accueil?paiement={reference}"));
     server.kill();
     database.remove().await;
+}
+
+/// A listener that counts the requests it is sent; its origin.
+async fn counting_listener() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let count = std::sync::Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    let route = axum::routing::post(move || {
+        seen.fetch_add(1, Ordering::SeqCst);
+        async { "OK" }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+    let origin = format!("http://{}", listener.local_addr().expect("its address"));
+    let router = axum::Router::new().route("/reponse-automatique", route);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (origin, count)
+}
+
+/// The simulator posts its automatic answer to the app's origin alone: a
+/// request sealed with a public test key (anyone can seal one) that names
+/// another address as its automatic response URL gets no post there, while
+/// the same request naming the app's origin does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_simulator_posts_no_automatic_answer_outside_the_apps_origin() {
+    use std::sync::atomic::Ordering;
+    let (app_origin, app_posts) = counting_listener().await;
+    let (stranger_origin, stranger_posts) = counting_listener().await;
+    let (router, _handle) =
+        server::startup::simulator(std::sync::Arc::new(|| jiff::Timestamp::now().as_millisecond()), &app_origin);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+    let kiosk_url = format!("http://{}", listener.local_addr().expect("its address"));
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    for (origin, context) in [(&stranger_origin, "elsewhere"), (&app_origin, "ours")] {
+        let automatic = format!("{origin}/reponse-automatique");
+        let request: HashMap<String, String> = kit_request_with(context, &[("automaticResponseUrl", &automatic)])
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value))
+            .collect();
+        let result = pay_at_kiosk(&kiosk_url, &request).await;
+        assert!(hidden_fields(&result).contains_key("Data"), "{context}: the browser's answer is given all the same");
+    }
+    for _ in 0..100 {
+        if app_posts.load(Ordering::SeqCst) > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(app_posts.load(Ordering::SeqCst), 1, "the app's origin gets its automatic answer");
+    assert_eq!(stranger_posts.load(Ordering::SeqCst), 0, "another address gets none");
 }

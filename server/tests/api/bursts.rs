@@ -38,16 +38,16 @@ on_both_engines! {
     }
 
     async fn forwarded_for_names_the_client_only_behind_a_trusted_proxy(app) {
-        // Not trusted: five failures, each claiming another address, still
+        // Not trusted: twenty failures, each claiming another address, still
         // come from this one, which is then refused.
-        for i in 0..5 {
+        for i in 0..20 {
             sign_in_call(&app, &unknown_nir(i), "guess", Some(&format!("203.0.113.{i}"))).await;
         }
         assert_eq!(sign_in_call(&app.new_browser(), EVA_NIR, EVA_PASSWORD, Some("203.0.113.99")).await.as_u16(), THROTTLED);
 
         // Trusted: the address counted is the one the proxy saw.
         let behind_proxy = spawn_app_with(app_engine(&app), &[("TRUSTED_PROXIES", "127.0.0.0/8".to_owned())]).await;
-        for i in 0..5 {
+        for i in 0..20 {
             // A client cannot pass for another: only the rightmost untrusted hop counts.
             let forwarded = format!("192.0.2.{i}, 203.0.113.7");
             sign_in_call(&behind_proxy, &unknown_nir(i), "guess", Some(&forwarded)).await;
@@ -56,6 +56,23 @@ on_both_engines! {
         assert_eq!(sign_in_call(&elsewhere, EVA_NIR, EVA_PASSWORD, Some("203.0.113.8")).await.as_u16(), SIGNED_IN);
         let same = behind_proxy.new_browser();
         assert_eq!(sign_in_call(&same, PIERRE_NIR, PIERRE_PASSWORD, Some("203.0.113.7")).await.as_u16(), THROTTLED);
+        behind_proxy.cleanup().await;
+    }
+
+    async fn five_wrong_passwords_for_a_nir_from_one_address_do_not_stop_the_person_signing_in_from_another(app) {
+        let behind_proxy = spawn_app_with(app_engine(&app), &[("TRUSTED_PROXIES", "127.0.0.0/8".to_owned())]).await;
+        let stranger = behind_proxy.new_browser();
+        for _ in 0..5 {
+            assert_eq!(sign_in_call(&stranger, PIERRE_NIR, "a guess", Some("198.51.100.66")).await.as_u16(), CHECKED);
+        }
+        assert_eq!(sign_in_call(&stranger, PIERRE_NIR, PIERRE_PASSWORD, Some("198.51.100.66")).await.as_u16(), THROTTLED, "the stranger is slowed");
+        // Another address of the stranger's IPv6 /64 is the same network.
+        for _ in 0..5 {
+            sign_in_call(&stranger, PIERRE_NIR, "a guess", Some("2001:db8:5:6::1")).await;
+        }
+        assert_eq!(sign_in_call(&stranger, PIERRE_NIR, PIERRE_PASSWORD, Some("2001:db8:5:6:ffff::2")).await.as_u16(), THROTTLED);
+        let person = behind_proxy.new_browser();
+        assert_eq!(sign_in_call(&person, PIERRE_NIR, PIERRE_PASSWORD, Some("203.0.113.20")).await.as_u16(), SIGNED_IN, "Pierre, at home");
         behind_proxy.cleanup().await;
     }
 

@@ -558,10 +558,13 @@ pub async fn start_server_logging(database_url: &str, env: &[(&str, &str)], log:
 
 async fn start_server_writing(database_url: &str, env: &[(&str, &str)], log: std::process::Stdio) -> ServerProcess {
     use std::process::{Command, Stdio};
-    let port = free_port();
+    let address = match env.iter().find(|(name, _)| *name == "LEPTOS_SITE_ADDR") {
+        Some((_, address)) => (*address).to_owned(),
+        None => format!("127.0.0.1:{}", free_port()),
+    };
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
         .env("DATABASE_URL", database_url)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_SITE_ADDR", &address)
         .env("KIOSK_ADDR", "127.0.0.1:0")
         .env("PROCESSING_INTERVAL_SECONDS", "86400")
         .env("RUST_LOG", "error")
@@ -570,7 +573,7 @@ async fn start_server_writing(database_url: &str, env: &[(&str, &str)], log: std
         .stderr(log)
         .spawn()
         .expect("the server starts");
-    let browser = Browser::new(format!("http://127.0.0.1:{port}"));
+    let browser = Browser::new(format!("http://{address}"));
     for _ in 0..300 {
         if reqwest::get(browser.url("/connexion")).await.is_ok_and(|r| r.status() == StatusCode::OK) {
             return ServerProcess { child, browser };
@@ -637,6 +640,18 @@ impl ServerProcess {
 /// `bank/paiement`, its Sips Office at `office`, merchant `merchant` with
 /// Worldline's public test key (version 1).
 pub async fn start_server_for_bank(database_url: &str, bank: &str, office: &str, merchant: &str) -> ServerProcess {
+    let address = format!("127.0.0.1:{}", free_port());
+    start_server_for_bank_at(database_url, bank, office, merchant, &address).await
+}
+
+/// [`start_server_for_bank`], listening on `address`.
+pub async fn start_server_for_bank_at(
+    database_url: &str,
+    bank: &str,
+    office: &str,
+    merchant: &str,
+    address: &str,
+) -> ServerProcess {
     let paypage = format!("{bank}/paiement");
     let env = [
         ("SIPS_PAYPAGE_URL", paypage.as_str()),
@@ -644,6 +659,7 @@ pub async fn start_server_for_bank(database_url: &str, bank: &str, office: &str,
         ("SIPS_MERCHANT_ID", merchant),
         ("SIPS_KEY_VERSION", sips::simulation::KEY_VERSION),
         ("SIPS_SECRET_KEY", sips::simulation::SECRET_KEY),
+        ("LEPTOS_SITE_ADDR", address),
     ];
     start_server(database_url, &env).await
 }

@@ -279,6 +279,23 @@ on_both_engines! {
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         assert!(response.text().await.expect("html").contains("Le sceau de la demande de paiement est incorrect."));
     }
+
+    async fn the_kiosk_forgets_a_finished_session_a_day_after_its_answer_and_keeps_an_unfinished_one(app) {
+        let paid = started(&app).await;
+        let before = app.kiosk.sessions_held();
+        pay_at_kiosk(&app.kiosk_url, &app.kiosk_form(&paid).await).await;
+        let left = app.pay(ENTERED, &["3811708600076602F"], "20").await;
+        let form = app.kiosk_form(&left).await;
+        let opened = app.new_browser().client.post(format!("{}/paiement", app.kiosk_url)).form(&form).send().await.expect("kiosk");
+        assert_eq!(opened.status(), StatusCode::SEE_OTHER, "a second session, left at the card page");
+        assert_eq!(app.kiosk.sessions_held(), before + 2);
+        app.state.clock.advance(kiosk::FINISHED_KEPT_MS - 1000);
+        app.kiosk.forget_finished();
+        assert_eq!(app.kiosk.sessions_held(), before + 2, "a second short of a day: both kept");
+        app.state.clock.advance(2000);
+        app.kiosk.forget_finished();
+        assert_eq!(app.kiosk.sessions_held(), before + 1, "the finished one is forgotten, the other kept");
+    }
 }
 
 /// A row lock held too long (here by another transaction on the attempt) makes

@@ -47,6 +47,7 @@ on_both_engines! {
         let public = |key: Option<&str>| {
             let mut settings = vec![
                 ("PUBLIC_URL", "https://payer.example.fr".to_owned()),
+            ("TRUSTED_PROXIES", "none".to_owned()),
                 ("ALLOW_TEST_KIOSK", "true".to_owned()),
                 ("DEMO_DATA", "true".to_owned()),
             ];

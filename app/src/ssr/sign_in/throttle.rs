@@ -1,8 +1,12 @@
-//! Sign-in throttling: at most 5 tries for one account (NIR or agent
-//! identifier) and from one address within 15 minutes; beyond, further tries
-//! are refused until the window has passed. A successful sign-in gives its try
-//! back (and starts the account's count again), so only failures, and tries
-//! still in progress, use the allowance.
+//! Sign-in throttling, counted three ways within 15 minutes: an account from
+//! one address (5 tries), one address whatever the account (20), and one
+//! account whatever the address (50, a ceiling against many addresses). Beyond
+//! any of them, further tries are refused until its window has passed. So a
+//! stranger who knows a NIR and tries five passwords is slowed, from their
+//! address, while the person signs in from theirs; an IPv6 client counts per
+//! /64 (one subscriber's network), not per address it can pick at will. A
+//! successful sign-in gives its try back (and starts the account's counts
+//! again), so only failures, and tries still in progress, use the allowance.
 //!
 //! The count and the check are one statement per subject (an upsert that
 //! returns the new count), on a row every server instance shares: twenty
@@ -12,28 +16,58 @@
 use crate::ssr::infra::db::Store;
 use anyhow::Context;
 use sqlx::Row;
+use std::net::IpAddr;
 
-/// Tries allowed per account or address in a window.
+/// Tries allowed for one account from one address in a window.
 pub const MAX_TRIES: i64 = 5;
+/// Tries allowed from one address in a window, whatever the accounts.
+pub const MAX_ADDRESS_TRIES: i64 = 20;
+/// Tries allowed for one account in a window, whatever the addresses.
+pub const MAX_ACCOUNT_TRIES: i64 = 50;
 /// The window, 15 minutes.
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;
 /// The refusal, in French (persons and agents).
 pub const TOO_MANY: &str = "Trop de tentatives de connexion. Pour votre sécurité, veuillez réessayer dans 15 minutes.";
-/// What a sign-in is counted under: its account, and its address when known.
+
+/// What a sign-in is counted under: its account from its address, its
+/// address, its account; each with its allowance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subjects {
+    pair: String,
+    address: String,
     account: String,
-    address: Option<String>,
+}
+
+/// The network a client is counted under: an IPv4 address as it is (an
+/// IPv4-mapped IPv6 one too), an IPv6 address by its /64; anything else as
+/// given, `unknown` when there is nothing.
+pub fn network_of(address: Option<&str>) -> String {
+    let Some(address) = address else { return "unknown".to_owned() };
+    match address.parse::<IpAddr>().map(|ip| ip.to_canonical()) {
+        Ok(IpAddr::V6(v6)) => format!("{}/64", std::net::Ipv6Addr::from(u128::from(v6) & (u128::MAX << 64))),
+        Ok(IpAddr::V4(v4)) => v4.to_string(),
+        Err(_) => address.to_owned(),
+    }
 }
 
 impl Subjects {
     /// The subjects of a sign-in to `account` from `address`.
     pub fn new(account: &str, address: Option<&str>) -> Subjects {
-        Subjects { account: format!("account:{account}"), address: address.map(|a| format!("address:{a}")) }
+        let network = network_of(address);
+        Subjects {
+            pair: format!("pair:{network}|{account}"),
+            address: format!("address:{network}"),
+            account: format!("account:{account}"),
+        }
     }
 
-    fn all(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.account.as_str()).chain(self.address.as_deref())
+    /// Each subject with its allowance, the narrowest first.
+    fn all(&self) -> [(&str, i64); 3] {
+        [
+            (self.pair.as_str(), MAX_TRIES),
+            (self.address.as_str(), MAX_ADDRESS_TRIES),
+            (self.account.as_str(), MAX_ACCOUNT_TRIES),
+        ]
     }
 }
 
@@ -41,7 +75,7 @@ impl Subjects {
 /// tries for the window (the tries just taken are then given back).
 pub async fn take(store: &Store, subjects: &Subjects, now: i64) -> anyhow::Result<bool> {
     let mut taken = Vec::new();
-    for subject in subjects.all() {
+    for (subject, allowed) in subjects.all() {
         let tries: i64 = sqlx::query(
             "INSERT INTO sign_in_throttle (subject, window_start, tries) VALUES ($1, $2, 1) \
              ON CONFLICT (subject) DO UPDATE SET \
@@ -56,7 +90,7 @@ pub async fn take(store: &Store, subjects: &Subjects, now: i64) -> anyhow::Resul
         .await
         .context("counting a sign-in try")?
         .try_get("tries")?;
-        if tries > MAX_TRIES {
+        if tries > allowed {
             give_back_tries(store, &taken).await?;
             // This subject's try is not given back: it is over the limit anyway.
             return Ok(false);
@@ -69,7 +103,7 @@ pub async fn take(store: &Store, subjects: &Subjects, now: i64) -> anyhow::Resul
 /// Gives back the tries a sign-in took that could not be checked (the
 /// service was too busy): it counts neither as a failure nor as a success.
 pub async fn give_back(store: &Store, subjects: &Subjects) -> anyhow::Result<()> {
-    give_back_tries(store, &subjects.all().collect::<Vec<_>>()).await
+    give_back_tries(store, &subjects.all().map(|(subject, _)| subject)).await
 }
 
 async fn give_back_tries(store: &Store, subjects: &[&str]) -> anyhow::Result<()> {
@@ -83,18 +117,17 @@ async fn give_back_tries(store: &Store, subjects: &[&str]) -> anyhow::Result<()>
     Ok(())
 }
 
-/// A successful sign-in: the account's count starts again, the address gets
+/// A successful sign-in: the account's counts start again, the address gets
 /// its try back.
 pub async fn succeeded(store: &Store, subjects: &Subjects) -> anyhow::Result<()> {
-    sqlx::query("DELETE FROM sign_in_throttle WHERE subject = $1")
-        .bind(&subjects.account)
-        .execute(store.pool())
-        .await
-        .context("clearing an account's tries")?;
-    if let Some(address) = &subjects.address {
-        give_back_tries(store, &[address]).await?;
+    for subject in [&subjects.pair, &subjects.account] {
+        sqlx::query("DELETE FROM sign_in_throttle WHERE subject = $1")
+            .bind(subject)
+            .execute(store.pool())
+            .await
+            .context("clearing an account's tries")?;
     }
-    Ok(())
+    give_back_tries(store, &[subjects.address.as_str()]).await
 }
 
 /// Removes the counts whose window has passed.
@@ -122,37 +155,50 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn five_tries_in_the_window_then_none_until_it_has_passed() {
+    async fn five_tries_for_an_account_from_an_address_in_the_window_then_none_until_it_has_passed() {
         let scratch = ScratchStore::new().await;
         let store = &scratch.store;
-        // Written out, not the module's constant: the rule, not its value.
+        // Written out, not the module's constants: the rule, not its value.
         const FIFTEEN_MINUTES: i64 = 15 * 60 * 1000;
-        let pierre = Subjects::new("1830201053123", None);
-        for i in 0..MAX_TRIES {
+        let pierre = Subjects::new("1830201053123", Some("203.0.113.7"));
+        for i in 0..5 {
             assert!(take(store, &pierre, 1_000 + i).await.expect("take"), "try {}", i + 1);
         }
         assert!(!take(store, &pierre, 2_000).await.expect("take"), "the sixth");
         // The window counts from the first try: just before it ends, still refused.
         assert!(!take(store, &pierre, 1_000 + FIFTEEN_MINUTES - 1).await.expect("take"));
         assert!(take(store, &pierre, 1_000 + FIFTEEN_MINUTES).await.expect("take"), "a new window");
-        assert_eq!(tries(store, "account:1830201053123").await, Some(1));
+        assert_eq!(tries(store, "pair:203.0.113.7|1830201053123").await, Some(1));
     }
 
     #[tokio::test]
-    async fn a_refusal_on_one_subject_costs_the_other_nothing() {
+    async fn a_stranger_who_used_the_tries_of_an_account_leaves_them_whole_for_another_address() {
         let scratch = ScratchStore::new().await;
         let store = &scratch.store;
-        for i in 0..MAX_TRIES {
-            assert!(take(store, &Subjects::new("pierre", Some(&format!("10.0.0.{i}"))), 0).await.expect("take"));
+        let stranger = Subjects::new("1830201053123", Some("198.51.100.9"));
+        for _ in 0..5 {
+            assert!(take(store, &stranger, 0).await.expect("take"));
         }
-        assert!(!take(store, &Subjects::new("pierre", Some("10.0.0.9")), 0).await.expect("take"));
-        assert_eq!(tries(store, "address:10.0.0.9").await, None, "the address is not counted");
-        // An address refused: the account's try is given back too.
-        for i in 0..MAX_TRIES {
-            assert!(take(store, &Subjects::new(&format!("n{i}"), Some("10.9.9.9")), 0).await.expect("take"));
+        assert!(!take(store, &stranger, 0).await.expect("take"), "the stranger is slowed");
+        let person = Subjects::new("1830201053123", Some("203.0.113.7"));
+        assert!(take(store, &person, 0).await.expect("take"), "the person, elsewhere, is not");
+    }
+
+    #[tokio::test]
+    async fn an_address_has_twenty_tries_over_all_accounts_and_an_account_fifty_over_all_addresses() {
+        let scratch = ScratchStore::new().await;
+        let store = &scratch.store;
+        for i in 0..20 {
+            assert!(take(store, &Subjects::new(&format!("n{i}"), Some("10.9.9.9")), 0).await.expect("take"), "{i}");
         }
-        assert!(!take(store, &Subjects::new("eva", Some("10.9.9.9")), 0).await.expect("take"));
-        assert_eq!(tries(store, "account:eva").await, Some(0));
+        assert!(!take(store, &Subjects::new("eva", Some("10.9.9.9")), 0).await.expect("take"), "the address's 21st");
+        assert_eq!(tries(store, "account:eva").await, None, "the account, after the address, is not counted");
+        assert_eq!(tries(store, "pair:10.9.9.9|eva").await, Some(0), "and the pair's try is given back");
+        for i in 0..50 {
+            assert!(take(store, &Subjects::new("pierre", Some(&format!("10.0.{i}.1"))), 0).await.expect("take"), "{i}");
+        }
+        assert!(!take(store, &Subjects::new("pierre", Some("10.1.0.1")), 0).await.expect("take"), "the account's 51st");
+        assert_eq!(tries(store, "address:10.1.0.1").await, Some(0), "given back");
     }
 
     #[tokio::test]
@@ -160,15 +206,21 @@ mod tests {
         let scratch = ScratchStore::new().await;
         let store = &scratch.store;
         let from = Subjects::new("pierre", Some("10.0.0.1"));
-        for _ in 0..MAX_TRIES {
+        for _ in 0..5 {
             assert!(take(store, &from, 0).await.expect("take"));
         }
         give_back(store, &from).await.expect("give back");
-        assert_eq!((tries(store, "account:pierre").await, tries(store, "address:10.0.0.1").await), (Some(4), Some(4)));
+        let counts = || async {
+            [
+                tries(store, "pair:10.0.0.1|pierre").await,
+                tries(store, "address:10.0.0.1").await,
+                tries(store, "account:pierre").await,
+            ]
+        };
+        assert_eq!(counts().await, [Some(4); 3]);
         assert!(take(store, &from, 0).await.expect("take"), "the try given back is free again");
         succeeded(store, &from).await.expect("success");
-        assert_eq!(tries(store, "account:pierre").await, None, "the account starts again");
-        assert_eq!(tries(store, "address:10.0.0.1").await, Some(4), "the address gets this try back");
+        assert_eq!(counts().await, [None, Some(4), None], "the account starts again, the address gets this try back");
         // Never below zero.
         let fresh = Subjects::new("eva", None);
         assert!(take(store, &fresh, 0).await.expect("take"));
@@ -184,15 +236,27 @@ mod tests {
         assert!(take(store, &Subjects::new("old", None), 0).await.expect("take"));
         assert!(take(store, &Subjects::new("new", None), 10).await.expect("take"));
         assert_eq!(purge(store, WINDOW_MS - 1).await.expect("purge"), 0);
-        assert_eq!(purge(store, WINDOW_MS).await.expect("purge"), 1);
+        // Old's pair and account, and the address they share (its window began with old's try).
+        assert_eq!(purge(store, WINDOW_MS).await.expect("purge"), 3);
         assert_eq!((tries(store, "account:old").await, tries(store, "account:new").await), (None, Some(1)));
     }
 
     #[test]
-    fn a_sign_in_is_counted_under_its_account_and_its_address() {
+    fn a_sign_in_is_counted_under_its_account_from_its_network_its_network_and_its_account() {
         let subjects = Subjects::new("1830201053123", Some("203.0.113.7"));
-        assert_eq!(subjects.all().collect::<Vec<_>>(), ["account:1830201053123", "address:203.0.113.7"]);
+        let names = |s: &Subjects| s.all().map(|(subject, allowed)| format!("{subject} {allowed}"));
+        assert_eq!(
+            names(&subjects),
+            ["pair:203.0.113.7|1830201053123 5", "address:203.0.113.7 20", "account:1830201053123 50"]
+        );
         let unknown = Subjects::new("agent:agent.isere", None);
-        assert_eq!(unknown.all().collect::<Vec<_>>(), ["account:agent:agent.isere"]);
+        assert_eq!(names(&unknown)[0], "pair:unknown|agent:agent.isere 5");
+        // One IPv6 subscriber's /64 is one network, whatever address it picks.
+        let a = Subjects::new("n", Some("2001:db8:1:2:aaaa::1"));
+        let b = Subjects::new("n", Some("2001:db8:1:2:ffff:1:2:3"));
+        assert_eq!(a, b);
+        assert_eq!(names(&a)[1], "address:2001:db8:1:2::/64 20");
+        assert_ne!(a, Subjects::new("n", Some("2001:db8:1:3::1")), "the next /64 is another");
+        assert_eq!(network_of(Some("::ffff:203.0.113.7")), "203.0.113.7", "an IPv4 client through an IPv6 socket");
     }
 }
