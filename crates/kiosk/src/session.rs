@@ -228,15 +228,17 @@ impl Kiosk {
             (response, merchant, session.clone())
         };
         let url = session.request.automatic_response_url.clone();
-        if !url.is_empty() && origin_of(&url).as_deref() != Some(&*self.answer_origin) {
-            tracing::warn!(origin = ?origin_of(&url), "kiosk: no automatic response outside the app's origin");
-        } else if !url.is_empty() {
-            let encoding = session.response_encoding;
-            let sealed =
-                SealedForm::seal_response(&response, &merchant.secret_key, &session.interface_version, encoding)
-                    .ok()?;
-            let http = self.http.clone();
-            tokio::spawn(async move { deliver(http, url, sealed.fields()).await });
+        match origin_of(&url) {
+            Some(origin) if *origin == *self.answer_origin => {
+                let encoding = session.response_encoding;
+                let sealed =
+                    SealedForm::seal_response(&response, &merchant.secret_key, &session.interface_version, encoding)
+                        .ok()?;
+                let http = self.http.clone();
+                tokio::spawn(async move { deliver(http, url, sealed.fields()).await });
+            }
+            _ if url.is_empty() => {}
+            origin => tracing::warn!(?origin, "kiosk: no automatic response outside the app's origin"),
         }
         Some(response)
     }
