@@ -41,6 +41,9 @@ pub const AGENT_EXPORT_CSV: &str = "/agent/export.csv";
 
 /// Where the kiosk sends the browser back (a server route).
 pub const KIOSK_RETURN: &str = "/paiement/retour";
+/// Where the return goes on: «Accueil», or on a public terminal the end of the
+/// session (a server route).
+pub const PAYMENT_RESULT: &str = "/paiement/resultat";
 /// A public terminal's start page: switches its browser to terminal mode.
 pub const TERMINAL: &str = "/borne";
 /// Where the kiosk posts its answer server to server (a server route).
@@ -82,6 +85,11 @@ pub const PAGE_PATTERNS: [&str; 20] = [
 /// «Accueil» after the kiosk, with the banner of `transaction`.
 pub fn home_after_payment(transaction: &TransactionReference) -> String {
     format!("{HOME}?paiement={transaction}")
+}
+
+/// Where the return from the kiosk for `transaction` goes on.
+pub fn payment_result(transaction: &TransactionReference) -> String {
+    format!("{PAYMENT_RESULT}?paiement={transaction}")
 }
 
 /// Step 2 for `reference`.
@@ -133,6 +141,7 @@ mod tests {
         assert_eq!(pay_step_2(&reference), "/mes-paiements/payer-une-creance/3811907400001234F");
         assert_eq!(pay_kiosk_redirect(&transaction), "/mes-paiements/payer-une-creance/paiement/PCLCB172540000004");
         assert_eq!(home_after_payment(&transaction), "/accueil?paiement=PCLCB172540000004");
+        assert_eq!(payment_result(&transaction), "/paiement/resultat?paiement=PCLCB172540000004");
         assert_eq!(agent_payment(&transaction), "/agent/paiements/PCLCB172540000004");
         assert_eq!(message_pdf("42"), "/ma-messagerie/42/pdf");
         assert_eq!(message_pdf("42"), MESSAGE_PDF_PATTERN.replace("{id}", "42"));

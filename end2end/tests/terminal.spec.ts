@@ -2,6 +2,8 @@ import { test, expect } from '@playwright/test';
 import { HomePage, SignInPage } from './fixtures/pages';
 import { newPerson } from './fixtures/server';
 import { expectAccessible } from './fixtures/axe';
+import { Kiosk, ReferenceStep, SelectionStep, THANKS } from './fixtures/payment';
+import { appReady } from './fixtures/app';
 
 // A BMS's screen: portrait, full HD.
 test.use({ viewport: { width: 1080, height: 1920 } });
@@ -51,4 +53,38 @@ test('a public terminal at 1080×1920: /borne switches it, no autofill, targets 
   // The session ended on the server too.
   await page.goto('/accueil');
   await expect(page).toHaveURL(/\/connexion$/);
+});
+
+test('a public terminal forgets the person: the return from the bank signs out and says the outcome, and «Se déconnecter» loads a new document', async ({
+  page,
+}) => {
+  const pierre = newPerson('pierre');
+  await page.goto('/borne');
+  const signIn = new SignInPage(page);
+  await signIn.signIn(pierre);
+  await new HomePage(page).expectSignedIn(pierre.name);
+  await appReady(page);
+
+  // «Se déconnecter»: a new document, so nothing of the person stays in the page's memory.
+  await page.evaluate(() => ((window as unknown as { kept: string }).kept = 'the page before'));
+  await page.getByRole('button', { name: 'Se déconnecter' }).click();
+  await expect(page).toHaveURL(/\/connexion$/);
+  expect(await page.evaluate(() => (window as unknown as { kept?: string }).kept)).toBeUndefined();
+
+  await signIn.signIn(pierre);
+  await new HomePage(page).expectSignedIn(pierre.name);
+  await new ReferenceStep(page).find(pierre.references[0]);
+  await new SelectionStep(page).payAmount('20');
+  const kiosk = new Kiosk(page);
+  await kiosk.payWith('4100 0000 0000 0000');
+  await kiosk.continue();
+  await expect(page).toHaveURL(/\/connexion$/);
+  await expect(page.getByRole('status')).toContainText(THANKS);
+  await expect(page.getByRole('status')).toContainText('vous avez été déconnecté de cette borne');
+  await expect(page.getByText(pierre.name)).toHaveCount(0);
+  await expectAccessible(page);
+  // The next person is not in the account.
+  await page.goto('/accueil');
+  await expect(page).toHaveURL(/\/connexion$/);
+  await expect(page.getByRole('status')).toHaveCount(0);
 });

@@ -21,8 +21,7 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
     let path = request.uri().path().to_owned();
     let is_api = path.starts_with("/api/");
     let wants_html = accepts_html(&request);
-    if request.method() != Method::GET && request.method() != Method::HEAD && is_api && is_cross_site(&request, &state)
-    {
+    if is_api && is_cross_site_post(&request, &state) {
         tracing::warn!(path = request.uri().path(), "cross-site request refused");
         let mut response = error_page(StatusCode::FORBIDDEN, "Cette demande a été refusée.").into_response();
         add_security_headers(&mut response, &state, None, &path);
@@ -131,6 +130,12 @@ async fn render_within(request: Request, next: Next, limit: Duration) -> Respons
 
 fn accepts_html(request: &Request) -> bool {
     request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+}
+
+/// True for a POST (or another unsafe method) from another site, for a
+/// handler outside `/api/` that refuses them.
+pub(crate) fn is_cross_site_post(request: &Request, state: &AppState) -> bool {
+    request.method() != Method::GET && request.method() != Method::HEAD && is_cross_site(request, state)
 }
 
 /// True when the browser says the request comes from another site: the

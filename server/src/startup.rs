@@ -301,9 +301,10 @@ fn router(state: ServerState) -> Router {
     let leptos = state.leptos.clone();
     Router::new()
         .route(routes::KIOSK_RETURN, post(answers::normal_return))
+        .route(routes::PAYMENT_RESULT, get(answers::after_return))
         .route(routes::KIOSK_AUTOMATIC_RESPONSE, post(answers::automatic_response))
         .route(routes::MESSAGE_PDF_PATTERN, get(documents::message_pdf))
-        .route(routes::TERMINAL, get(terminal::switch))
+        .route(routes::TERMINAL, get(terminal::page).post(terminal::submit))
         .route(routes::AGENT_EXPORT_CSV, get(documents::payments_csv))
         .route(routes::PAYMENT_STATES, get(payment_states::states))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos.clone()))

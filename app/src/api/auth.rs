@@ -1,7 +1,9 @@
 //! Signing in and out (insured persons).
 
+use super::home::Banner;
 use super::{AppError, FormState};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 /// The message for a wrong NIR/password pair: the same whether the NIR exists or
 /// not, so it tells nothing about who has an account.
@@ -9,14 +11,35 @@ pub const WRONG_CREDENTIALS: &str = "Numéro de sécurité sociale ou mot de pas
 /// The message for an empty password.
 pub const PASSWORD_MISSING: &str = "Saisissez votre mot de passe.";
 
-/// What the sign-in page shows: the NIR entered before and the errors, after a
-/// failed attempt.
+/// The flash that carries, on a public terminal, the outcome of the payment
+/// whose return from the bank ended the session.
+pub const TERMINAL_PAYMENT_FLASH: &str = "paiement-borne";
+
+/// What the sign-in page shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInView {
+    /// The NIR entered before and the errors, after a failed attempt.
+    pub form: FormState,
+    /// On a public terminal back from the bank: the payment's outcome (the
+    /// session has ended).
+    pub payment: Option<Banner>,
+}
+
+/// What the sign-in page shows (see [`SignInView`]).
 #[server(prefix = "/api", endpoint = "page-connexion", output = crate::codec::Json)]
-pub async fn sign_in_page() -> Result<FormState, AppError> {
+pub async fn sign_in_page() -> Result<SignInView, AppError> {
     use crate::ssr::infra::context::{current_session, state, take_flash};
     let state = state()?;
     let session = current_session(&state).await?;
-    Ok(take_flash(&state, session.as_ref(), "connexion").await?.map(FormState::from).unwrap_or_default())
+    let form = take_flash(&state, session.as_ref(), "connexion").await?.map(FormState::from).unwrap_or_default();
+    let payment = match session {
+        Some(_) => None,
+        None => take_flash(&state, None, TERMINAL_PAYMENT_FLASH)
+            .await?
+            .and_then(|flash| flash.values.get("issue").cloned())
+            .and_then(|issue| serde_json::from_value(serde_json::Value::String(issue)).ok()),
+    };
+    Ok(SignInView { form, payment })
 }
 
 /// Signs an insured person in with their NIR and password, then sends them to

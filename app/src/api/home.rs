@@ -28,6 +28,27 @@ impl Banner {
             }
         }
     }
+
+    /// The banner's classes.
+    pub fn class(self) -> &'static str {
+        match self {
+            Banner::Thanks => "banner banner--success",
+            Banner::Failed => "banner banner--error",
+            Banner::Waiting => "banner",
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::ssr::lifecycle::AttemptStatus> for Banner {
+    fn from(status: crate::ssr::lifecycle::AttemptStatus) -> Self {
+        use crate::ssr::lifecycle::AttemptStatus;
+        match status {
+            AttemptStatus::Accepted => Banner::Thanks,
+            AttemptStatus::Pending => Banner::Waiting,
+            AttemptStatus::Refused | AttemptStatus::Cancelled | AttemptStatus::Expired => Banner::Failed,
+        }
+    }
 }
 
 /// What «Accueil» shows.
@@ -61,7 +82,6 @@ pub async fn home_page(paiement: Option<String>) -> Result<HomeView, AppError> {
     use crate::ssr::infra::context::{require_person, state, unexpected};
     use crate::ssr::infra::time;
     use crate::ssr::insured::{creances, persons};
-    use crate::ssr::lifecycle::AttemptStatus;
     use crate::ssr::payments;
 
     let state = state()?;
@@ -73,11 +93,7 @@ pub async fn home_page(paiement: Option<String>) -> Result<HomeView, AppError> {
         Some(reference) => payments::attempt_of(&state.store, &person_id, &reference, now)
             .await
             .map_err(unexpected)?
-            .map(|attempt| match attempt.status {
-                AttemptStatus::Accepted => Banner::Thanks,
-                AttemptStatus::Pending => Banner::Waiting,
-                _ => Banner::Failed,
-            }),
+            .map(|attempt| Banner::from(attempt.status)),
         None => None,
     };
     let recent = payments::attempts_of(&state.store, &person_id, now, 3).await.map_err(unexpected)?;

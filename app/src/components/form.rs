@@ -77,6 +77,11 @@ pub fn ServerForm<ServFn, OutputProtocol, C>(
     /// The browser's own check of the fields before sending.
     #[prop(optional)]
     check: Option<Callback<(), bool>>,
+    /// The browser posts the form itself and loads the answer as a new
+    /// document, even once the app is live (signing out on a public terminal:
+    /// nothing of the person stays in the browser's memory).
+    #[prop(optional)]
+    document: bool,
     /// The form's fields and buttons.
     children: TypedChildren<C>,
 ) -> impl IntoView
@@ -93,6 +98,9 @@ where
         {
             use leptos::form::FromFormData;
             use leptos::wasm_bindgen::JsCast;
+            if document {
+                return;
+            }
             event.prevent_default();
             if action.pending().get_untracked() {
                 return;
@@ -115,7 +123,7 @@ where
             }
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (event, check, action);
+        let _ = (event, check, action, document);
     };
     let children = children.into_inner();
     view! {

@@ -3,6 +3,7 @@
 
 use crate::api::HeaderView;
 use crate::api::auth::SignOut;
+use crate::api::terminal::is_terminal;
 use crate::components::form::ServerForm;
 use crate::components::session::SessionWarning;
 use crate::routes;
@@ -69,7 +70,7 @@ pub fn InsuredLayout<C: IntoView + 'static>(
                 <Brand />
                 <div class="site-header__account">
                     <span class="site-header__person">{header.full_name}</span>
-                    <ServerForm action=sign_out class="inline-form">
+                    <ServerForm action=sign_out class="inline-form" document=is_terminal()>
                         <button type="submit" class="button button--link">"Se déconnecter"</button>
                     </ServerForm>
                 </div>

@@ -1,7 +1,7 @@
 //! «Accueil»: banner, «MES DERNIERS PAIEMENTS», «MES DÉMARCHES EN 2 CLICS»,
 //! identity, créances.
 
-use crate::api::home::{Banner, HomeView, home_page};
+use crate::api::home::{HomeView, home_page};
 use crate::api::payments::AbandonPayment;
 use crate::components::layout::{InsuredLayout, Section};
 use crate::components::pending::PendingPayments;
@@ -33,13 +33,8 @@ fn Home(home: HomeView, abandon: ServerAction<AbandonPayment>) -> impl IntoView 
     let HomeView { header, banner, pending, recent_payments, full_name, born, last_sign_in, caisse_name, creances } =
         home;
     let banner = banner.map(|banner| {
-        let class = match banner {
-            Banner::Thanks => "banner banner--success",
-            Banner::Failed => "banner banner--error",
-            Banner::Waiting => "banner",
-        };
         view! {
-            <div class=class role="status" tabindex="-1" autofocus>
+            <div class=banner.class() role="status" tabindex="-1" autofocus>
                 <p>{banner.text()}</p>
             </div>
         }

@@ -1,7 +1,8 @@
 //! Sign-in: «Numéro de sécurité sociale» and «Mot de passe».
 
 use super::with_data;
-use crate::api::auth::{SignIn, sign_in_page};
+use crate::api::auth::{SignIn, SignInView, sign_in_page};
+use crate::api::home::Banner;
 use crate::api::terminal::is_terminal;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::field::TextField;
@@ -19,19 +20,25 @@ pub fn SignInPage() -> impl IntoView {
         <Title text="Connexion – Mon compte ameli" />
         <SkipLink />
         <PlainHeader />
-        {with_data(data, |form| view! { <SignInForm form /> })}
+        {with_data(data, |SignInView { form, payment }| view! { <SignInForm form payment /> })}
         <Footer />
     }
 }
 
 #[component]
-fn SignInForm(form: crate::api::FormState) -> impl IntoView {
+fn SignInForm(form: crate::api::FormState, payment: Option<Banner>) -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let refused = refusal(action, form.errors.clone());
     let field = move |name: &'static str| Signal::derive(move || refused.with(|r| r.field(name)));
     view! {
         <main id="contenu" class="page page--narrow" tabindex="-1">
             <h1>"Connexion à mon compte"</h1>
+            {payment.map(|banner| view! {
+                <div class=banner.class() role="status" tabindex="-1" autofocus>
+                    <p>{banner.text()}</p>
+                    <p>"Pour protéger vos données, vous avez été déconnecté de cette borne."</p>
+                </div>
+            })}
             <ErrorSummary
                 errors=Signal::derive(move || refused.with(|r| r.summary(&["nir", "password"])))
                 refused=action.version()

@@ -198,7 +198,7 @@ async fn the_simulator_run_alone_takes_the_payment_of_an_instance_configured_for
     assert_eq!(wait_for_count(&url, ACCEPTED, 1).await, 1, "the bank's automatic answer is recorded");
     let back: Vec<(String, String)> = hidden_fields(&result).into_iter().collect();
     let returned = person.client.post(person.url("/paiement/retour")).form(&back).send().await.expect("return");
-    assert_eq!(location(&returned), format!("/accueil?paiement={reference}"));
+    assert_eq!(location(&returned), format!("/paiement/resultat?paiement={reference}"));
     server.kill();
     database.remove().await;
 }

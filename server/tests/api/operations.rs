@@ -239,7 +239,7 @@ async fn a_proxys_request_id_follows_a_card_payment_through_the_json_logs_which_
     wait_for_count(&url, "SELECT COUNT(*) FROM payment_attempts WHERE status = 'accepted'", 1).await;
     let back: Vec<(String, String)> = hidden_fields(&result).into_iter().collect();
     let returned = person.client.post(person.url("/paiement/retour")).form(&back).send().await.expect("return");
-    assert_eq!(location(&returned), format!("/accueil?paiement={reference}"));
+    assert_eq!(location(&returned), format!("/paiement/resultat?paiement={reference}"));
     server.terminate();
     assert!(server.exit_within(Duration::from_secs(40)).await.success());
 

@@ -120,7 +120,9 @@ on_both_engines! {
     async fn return_then_automatic_applies_once(app) {
         let reference = started(&app).await;
         let response = app.normal_return(&accepted(&reference)).await;
-        assert_eq!(location(&response), format!("/accueil?paiement={reference}"));
+        assert_eq!(location(&response), format!("/paiement/resultat?paiement={reference}"));
+        let onwards = app.get_page(&location(&response)).await;
+        assert_eq!(location(&onwards), format!("/accueil?paiement={reference}"), "an ordinary browser goes home");
         assert_eq!(app.automatic(&accepted(&reference)).await.status(), StatusCode::OK);
         assert_eq!(app.count("SELECT COUNT(*) FROM payments").await, 1);
         assert_eq!(app.count("SELECT COUNT(*) FROM messages").await, 1);
@@ -134,7 +136,7 @@ on_both_engines! {
         let reference = started(&app).await;
         assert_eq!(app.automatic(&accepted(&reference)).await.status(), StatusCode::OK);
         let response = app.normal_return(&accepted(&reference)).await;
-        assert_eq!(location(&response), format!("/accueil?paiement={reference}"));
+        assert_eq!(location(&response), format!("/paiement/resultat?paiement={reference}"));
         assert_eq!(app.count("SELECT COUNT(*) FROM payments").await, 1);
         assert_eq!(app.count("SELECT COUNT(*) FROM messages").await, 1);
     }
@@ -227,7 +229,7 @@ on_both_engines! {
         assert_eq!(back.get("Encode").map(String::as_str), Some("base64"));
         let fields: Vec<(String, String)> = back.into_iter().collect();
         let response = app.normal_return(&fields).await;
-        assert_eq!(location(&response), format!("/accueil?paiement={reference}"));
+        assert_eq!(location(&response), format!("/paiement/resultat?paiement={reference}"));
         assert_eq!(app.count("SELECT COUNT(*) FROM payments").await, 1);
         use sqlx::Row;
         let pan: String = sqlx::query("SELECT masked_pan FROM payment_attempts WHERE transaction_reference = $1")

@@ -8,6 +8,7 @@ pub mod sign_in;
 
 use crate::api::agent::sign_in::AgentSignOut;
 use crate::api::agent::{AgentHeader, PaymentItem};
+use crate::api::terminal::is_terminal;
 use crate::components::form::ServerForm;
 use crate::components::layout::{Footer, SkipLink};
 use crate::components::session::SessionWarning;
@@ -59,7 +60,7 @@ pub fn AgentLayout<C: IntoView + 'static>(
                 </a>
                 <div class="site-header__account">
                     <span class="site-header__person">{header.name}</span>
-                    <ServerForm action=sign_out class="inline-form">
+                    <ServerForm action=sign_out class="inline-form" document=is_terminal()>
                         <button type="submit" class="button button--link">"Se déconnecter"</button>
                     </ServerForm>
                 </div>

@@ -1,6 +1,7 @@
 //! The agents' sign-in: «Identifiant», «Mot de passe».
 
 use crate::api::agent::sign_in::{AgentSignIn, agent_sign_in_page};
+use crate::api::terminal::is_terminal;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::field::TextField;
 use crate::components::form::{ServerForm, SubmitButton, refusal};
@@ -36,8 +37,8 @@ fn AgentSignInForm(form: crate::api::FormState) -> impl IntoView {
             />
             <ServerForm action class="form">
                 <p class="required-note">"Tous les champs sont obligatoires."</p>
-                <TextField name="login" label="Identifiant" autocomplete="username" value=form.value("login") error=field("login") />
-                <TextField name="password" label="Mot de passe" kind="password" autocomplete="current-password" error=field("password") />
+                <TextField name="login" label="Identifiant" autocomplete=if is_terminal() { "off" } else { "username" } value=form.value("login") error=field("login") />
+                <TextField name="password" label="Mot de passe" kind="password" autocomplete=if is_terminal() { "off" } else { "current-password" } error=field("password") />
                 <SubmitButton label="Se connecter" pending=action.pending() />
             </ServerForm>
         </main>

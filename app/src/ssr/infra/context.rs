@@ -132,8 +132,8 @@ pub async fn session_of(state: &AppState, headers: &http::HeaderMap) -> Result<O
         .find_map(|h| session::token_from_cookie_header(h, state.settings.secure_cookies()));
     match token {
         Some(token) => {
-            let idle_ms = super::terminal::session_idle_ms(&state.settings, headers);
-            session::find(&state.store, state.clock.now_ms(), idle_ms, token).await
+            let limits = super::terminal::session_limits(&state.settings, headers);
+            session::find(&state.store, state.clock.now_ms(), limits, token).await
         }
         None => Ok(None),
     }

@@ -22,8 +22,25 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 use std::collections::BTreeMap;
 
-/// A session lasts at most this long, whatever the activity (12 hours).
+/// A session lasts at most this long, whatever the activity (12 hours; a
+/// public terminal's less: `terminal`).
 pub const ABSOLUTE_LIFETIME_MS: i64 = 12 * 60 * 60 * 1000;
+
+/// How long a session may live: without a request, and at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// It ends after this long without a request.
+    pub idle_ms: i64,
+    /// It ends this long after the sign-in, however active.
+    pub lifetime_ms: i64,
+}
+
+impl Limits {
+    /// A session of `idle_ms` without a request, and at most [`ABSOLUTE_LIFETIME_MS`].
+    pub const fn idle(idle_ms: i64) -> Limits {
+        Limits { idle_ms, lifetime_ms: ABSOLUTE_LIFETIME_MS }
+    }
+}
 /// `last_seen_at` is refreshed at most this often, to spare the database a write
 /// on every request.
 const TOUCH_EVERY_MS: i64 = 60 * 1000;
@@ -190,13 +207,8 @@ pub async fn create(
     Ok(token)
 }
 
-/// Finds the live session of `token`, sliding its idle expiry.
-pub async fn find(
-    store: &Store,
-    now_ms: i64,
-    idle_timeout_ms: i64,
-    token: &str,
-) -> Result<Option<Session>, sqlx::Error> {
+/// Finds the live session of `token` within `limits`, sliding its idle expiry.
+pub async fn find(store: &Store, now_ms: i64, limits: Limits, token: &str) -> Result<Option<Session>, sqlx::Error> {
     let id_hash = hash_token(token);
     let row = sqlx::query(
         "SELECT person_id, agent_id, previous_sign_in_at, created_at, last_seen_at, flash \
@@ -217,13 +229,13 @@ pub async fn find(
         // A visitor's session of an earlier version, which only carried a flash.
         (None, None) => return Ok(None),
     };
-    if now_ms - created_at > ABSOLUTE_LIFETIME_MS {
+    if now_ms - created_at > limits.lifetime_ms {
         return Ok(None);
     }
     if now_ms - last_seen_at > TOUCH_EVERY_MS {
         sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3")
             .bind(now_ms)
-            .bind(now_ms + idle_timeout_ms)
+            .bind(now_ms + limits.idle_ms)
             .bind(&id_hash)
             .execute(store.pool())
             .await?;
@@ -369,6 +381,7 @@ mod tests {
     use crate::ssr::infra::db::ScratchStore;
 
     const IDLE: i64 = 30 * 60 * 1000;
+    const LIMITS: Limits = Limits::idle(IDLE);
 
     /// A scratch database with one person, `p1`.
     async fn with_a_person() -> ScratchStore {
@@ -386,15 +399,15 @@ mod tests {
         let scratch = with_a_person().await;
         let store = &scratch.store;
         let token = create(store, 1_000, IDLE, &Owner::Person("p1".into()), Some(500)).await.expect("created");
-        let session = find(store, 1_001, IDLE, &token).await.expect("query").expect("live");
+        let session = find(store, 1_001, LIMITS, &token).await.expect("query").expect("live");
         assert_eq!(
             (session.owner, session.previous_sign_in_at, session.flash),
             (Owner::Person("p1".into()), Some(500), None)
         );
         assert_eq!(session.id_hash, hash_token(&token));
-        assert!(find(store, 1_001, IDLE, &new_token()).await.expect("query").is_none(), "another token");
+        assert!(find(store, 1_001, LIMITS, &new_token()).await.expect("query").is_none(), "another token");
         delete(store, &session.id_hash).await.expect("deleted");
-        assert!(find(store, 1_002, IDLE, &token).await.expect("query").is_none());
+        assert!(find(store, 1_002, LIMITS, &token).await.expect("query").is_none());
     }
 
     #[tokio::test]
@@ -406,16 +419,16 @@ mod tests {
         // Written out, not the module's constant: the rule, not its value.
         const A_MINUTE: i64 = 60 * 1000;
         // Within the minute, no write.
-        assert!(find(store, SIGNED_IN_AT + A_MINUTE, IDLE, &token).await.expect("query").is_some());
+        assert!(find(store, SIGNED_IN_AT + A_MINUTE, LIMITS, &token).await.expect("query").is_some());
         assert_eq!(last_seen(store).await, SIGNED_IN_AT);
         // After it, the expiry slides.
-        assert!(find(store, SIGNED_IN_AT + A_MINUTE + 1, IDLE, &token).await.expect("query").is_some());
+        assert!(find(store, SIGNED_IN_AT + A_MINUTE + 1, LIMITS, &token).await.expect("query").is_some());
         assert_eq!(last_seen(store).await, SIGNED_IN_AT + A_MINUTE + 1);
         let extended = SIGNED_IN_AT + A_MINUTE + IDLE;
-        assert!(find(store, extended, IDLE, &token).await.expect("query").is_some(), "extended");
+        assert!(find(store, extended, LIMITS, &token).await.expect("query").is_some(), "extended");
         // Left alone for the idle timeout: gone.
         let idle_from = last_seen(store).await;
-        assert!(find(store, idle_from + IDLE, IDLE, &token).await.expect("query").is_none());
+        assert!(find(store, idle_from + IDLE, LIMITS, &token).await.expect("query").is_none());
         assert_eq!(purge_expired(store, idle_from + IDLE - 1).await.expect("purge"), 0);
         assert_eq!(purge_expired(store, idle_from + IDLE).await.expect("purge"), 1);
     }
@@ -430,9 +443,30 @@ mod tests {
         let mut now = SIGNED_IN_AT;
         while now + 10 * 60 * 1000 <= SIGNED_IN_AT + TWELVE_HOURS {
             now += 10 * 60 * 1000;
-            assert!(find(store, now, IDLE, &token).await.expect("query").is_some(), "active at {now}");
+            assert!(find(store, now, LIMITS, &token).await.expect("query").is_some(), "active at {now}");
         }
-        assert!(find(store, SIGNED_IN_AT + TWELVE_HOURS + 1, IDLE, &token).await.expect("query").is_none());
+        assert!(find(store, SIGNED_IN_AT + TWELVE_HOURS + 1, LIMITS, &token).await.expect("query").is_none());
+    }
+
+    #[tokio::test]
+    async fn a_session_with_a_shorter_lifetime_ends_at_it_however_active() {
+        let scratch = with_a_person().await;
+        let store = &scratch.store;
+        const SIGNED_IN_AT: i64 = 1_800_000_000_000;
+        const MINUTE: i64 = 60 * 1000;
+        let short = Limits { idle_ms: 3 * MINUTE, lifetime_ms: 15 * MINUTE };
+        let token =
+            create(store, SIGNED_IN_AT, short.idle_ms, &Owner::Person("p1".into()), None).await.expect("created");
+        for minute in (2..=14).step_by(2) {
+            let now = SIGNED_IN_AT + minute * MINUTE;
+            assert!(find(store, now, short, &token).await.expect("query").is_some(), "active at {minute} min");
+        }
+        assert!(find(store, SIGNED_IN_AT + 15 * MINUTE, short, &token).await.expect("query").is_some());
+        assert!(find(store, SIGNED_IN_AT + 15 * MINUTE + 1, short, &token).await.expect("query").is_none());
+        assert!(
+            find(store, SIGNED_IN_AT + 15 * MINUTE + 1, LIMITS, &token).await.expect("query").is_some(),
+            "the limit is the request's: an ordinary one lets it live"
+        );
     }
 
     #[tokio::test]
@@ -441,13 +475,13 @@ mod tests {
         let store = &scratch.store;
         let token = create(store, 0, IDLE, &Owner::Person("p1".into()), None).await.expect("created");
         let flash = Flash::new("selection").value("amount", "12").error("amount", "Trop peu.");
-        let session = find(store, 1, IDLE, &token).await.expect("query").expect("live");
+        let session = find(store, 1, LIMITS, &token).await.expect("query").expect("live");
         put_flash(store, &session.id_hash, &flash).await.expect("put");
-        let session = find(store, 2, IDLE, &token).await.expect("query").expect("live");
+        let session = find(store, 2, LIMITS, &token).await.expect("query").expect("live");
         assert_eq!(session.flash.as_ref(), Some(&flash));
         assert_eq!(take_flash(store, &session, "reference").await.expect("take"), None, "another form's");
         assert_eq!(take_flash(store, &session, "selection").await.expect("take"), Some(flash));
-        let session = find(store, 3, IDLE, &token).await.expect("query").expect("live");
+        let session = find(store, 3, LIMITS, &token).await.expect("query").expect("live");
         assert_eq!(session.flash, None, "taken once");
     }
 
@@ -462,6 +496,6 @@ mod tests {
         .execute(scratch.store.pool())
         .await
         .expect("a row");
-        assert!(find(&scratch.store, 1, IDLE, &token).await.expect("query").is_none());
+        assert!(find(&scratch.store, 1, LIMITS, &token).await.expect("query").is_none());
     }
 }

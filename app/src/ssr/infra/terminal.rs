@@ -1,13 +1,17 @@
 //! Public terminals (BMS, the bornes multi-services of the caisses' reception
 //! areas): a whole site in terminal mode (`TERMINAL_MODE=true`), or one
-//! terminal's browser, switched once by opening `/borne`, which leaves it a
-//! year-long cookie (on a public site only with `?cle=` the configured
-//! `TERMINAL_KEY`). A terminal's pages have large touch targets, no password
-//! autofill, a visible idle countdown that signs out after 2 minutes without
-//! input, and acknowledgements printed rather than downloaded; its sessions end
-//! on the server after 3 minutes without a request, whatever the countdown did.
+//! terminal's browser, switched once at `/borne`, which leaves it a year-long
+//! cookie (on a public site only given the configured `TERMINAL_KEY`, posted
+//! in a form or sent in a header: never in a URL, which logs and the browser's
+//! history keep). A terminal's pages have large touch targets, no autofill, a
+//! visible idle countdown that signs out after 2 minutes without input, and
+//! acknowledgements printed rather than downloaded. The next person must find
+//! nothing of the one before: a terminal's sessions end on the server after 3
+//! minutes without a request and 15 minutes after the sign-in, whatever the
+//! page did; the bank's return ends the session (the outcome is said on the
+//! sign-in page); signing out loads a new document.
 
-use super::session::{cookie_header, cookie_value};
+use super::session::{Limits, cookie_header, cookie_value};
 use crate::ssr::AppSettings;
 use http::HeaderMap;
 use http::header::COOKIE;
@@ -17,6 +21,12 @@ use sha2::{Digest, Sha256};
 /// (the page's countdown, `pages::terminal`, signs out after 2 minutes without
 /// input; this holds if its script could not run).
 pub const SESSION_IDLE_MS: i64 = 3 * 60 * 1000;
+
+/// A terminal's session ends this long after the sign-in, however active.
+pub const SESSION_LIFETIME_MS: i64 = 15 * 60 * 1000;
+
+/// The header through which a terminal's software may give the key.
+pub const KEY_HEADER: &str = "x-cle-borne";
 
 /// The switch cookie lives a year (400 days is the browsers' limit).
 const COOKIE_SECONDS: u32 = 365 * 24 * 3600;
@@ -31,7 +41,7 @@ pub fn set_cookie_header(secure: bool) -> String {
     cookie_header(cookie_name(secure), "1", Some(COOKIE_SECONDS), secure)
 }
 
-/// Whether `/borne` may switch a browser given the query's `key`: on a demonstration
+/// Whether `/borne` may switch a browser given `key`: on a demonstration
 /// (http) site always; on a public (https) site only with the configured
 /// `TERMINAL_KEY`, so that no link from elsewhere leaves a person's own browser
 /// in terminal mode.
@@ -57,9 +67,18 @@ pub fn is_terminal(settings: &AppSettings, headers: &HeaderMap) -> bool {
 
 /// How long a session of this request may stay without a request.
 pub fn session_idle_ms(settings: &AppSettings, headers: &HeaderMap) -> i64 {
+    session_limits(settings, headers).idle_ms
+}
+
+/// How long a session of this request may live: a terminal's, shorter.
+pub fn session_limits(settings: &AppSettings, headers: &HeaderMap) -> Limits {
+    let ordinary = Limits::idle(settings.session_idle_timeout_ms);
     match is_terminal(settings, headers) {
-        true => settings.session_idle_timeout_ms.min(SESSION_IDLE_MS),
-        false => settings.session_idle_timeout_ms,
+        true => Limits {
+            idle_ms: ordinary.idle_ms.min(SESSION_IDLE_MS),
+            lifetime_ms: ordinary.lifetime_ms.min(SESSION_LIFETIME_MS),
+        },
+        false => ordinary,
     }
 }
 
@@ -102,6 +121,16 @@ mod tests {
         let mut short = settings(true, "http://127.0.0.1:3000");
         short.session_idle_timeout_ms = 60 * 1000;
         assert_eq!(session_idle_ms(&short, &HeaderMap::new()), 60 * 1000, "never longer than the setting");
+    }
+
+    #[test]
+    fn a_terminal_session_lives_fifteen_minutes_at_most_others_twelve_hours() {
+        let site = settings(false, "http://127.0.0.1:3000");
+        assert_eq!(session_limits(&site, &HeaderMap::new()).lifetime_ms, 12 * 60 * 60 * 1000);
+        assert_eq!(
+            session_limits(&site, &with_cookie("pc_borne=1")),
+            Limits { idle_ms: 3 * 60 * 1000, lifetime_ms: 15 * 60 * 1000 }
+        );
     }
 
     #[test]
