@@ -64,6 +64,39 @@ where
     })
 }
 
+/// How many calls of `action` have succeeded. A page whose data must be
+/// loaded again after the action keys it on this, not on the action's
+/// version: a refused or failed call (the server unavailable, the network
+/// gone) then leaves the page as it is, with the form and its message in
+/// place ([`ActionError`]), instead of loading it again into an error page.
+pub fn successes<ServFn>(action: ServerAction<ServFn>) -> Memo<usize>
+where
+    ServFn: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    ServFn::Output: Send + Sync + 'static,
+{
+    let count = StoredValue::new(0usize);
+    Memo::new(move |_| {
+        if action.value().with(|value| matches!(value, Some(Ok(_)))) {
+            count.update_value(|n| *n += 1);
+        }
+        count.get_value()
+    })
+}
+
+/// Why the last call of `action` failed, in French, where the form is
+/// (read out at once); nothing after a success. For the forms without
+/// fields of their own (a button behind a confirmation).
+#[component]
+pub fn ActionError<ServFn>(action: ServerAction<ServFn>) -> impl IntoView
+where
+    ServFn: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    ServFn::Output: Send + Sync + 'static,
+{
+    let message =
+        move || action.value().with(|value| value.as_ref().and_then(|r| r.as_ref().err()).map(ToString::to_string));
+    view! { <p class="action-error" role="alert">{message}</p> }
+}
+
 /// A form posting to `ServFn` through `action` (see the module documentation).
 /// `check` runs in the browser before the call: `false` sends nothing (the
 /// form then shows why itself).

@@ -4,7 +4,7 @@
 use crate::api::HeaderView;
 use crate::api::auth::SignOut;
 use crate::api::terminal::is_terminal;
-use crate::components::form::ServerForm;
+use crate::components::form::{ActionError, ServerForm};
 use crate::components::session::SessionWarning;
 use crate::routes;
 use leptos::prelude::*;
@@ -73,6 +73,7 @@ pub fn InsuredLayout<C: IntoView + 'static>(
                     <ServerForm action=sign_out class="inline-form" document=is_terminal()>
                         <button type="submit" class="button button--link">"Se déconnecter"</button>
                     </ServerForm>
+                    <ActionError action=sign_out />
                 </div>
             </div>
             <nav class="main-menu" aria-label="Menu principal">

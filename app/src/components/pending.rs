@@ -4,10 +4,12 @@
 //! banner of the last abandon. Shown on Accueil, step 2 and «Mes paiements».
 //!
 //! The page gives the abandon's `action` and loads its data again once it
-//! is answered: the banner and the list then say what became of it.
+//! has succeeded: the banner and the list then say what became of it. A
+//! failed call (the server unavailable, the network gone) leaves the page as
+//! it is and says why above the list.
 
 use crate::api::payments::{AbandonPayment, PendingSection};
-use crate::components::form::{ServerForm, SubmitButton};
+use crate::components::form::{ActionError, ServerForm, SubmitButton};
 use leptos::prelude::*;
 
 /// The pending payments and the last abandon's banner; `retour` is the page
@@ -69,6 +71,7 @@ pub fn PendingPayments(
         view! {
             <section class="card pending-payments" aria-labelledby="pending-title">
                 <h2 id="pending-title" class="card__title">"PAIEMENTS EN ATTENTE DE LA BANQUE"</h2>
+                <ActionError action />
                 <ul class="pending-list">{items}</ul>
             </section>
         }

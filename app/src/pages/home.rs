@@ -3,6 +3,7 @@
 
 use crate::api::home::{HomeView, home_page};
 use crate::api::payments::AbandonPayment;
+use crate::components::form::successes;
 use crate::components::layout::{InsuredLayout, Section};
 use crate::components::pending::PendingPayments;
 use crate::components::table::{CREANCE_COLUMNS, CreanceCells, DataTable, Row};
@@ -13,13 +14,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// The insured person's home page. Its data is loaded again after an abandon.
+/// The insured person's home page. Its data is loaded again after an abandon
+/// (a failed one leaves it as it is, saying why).
 #[component]
 pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
     let abandon = ServerAction::<AbandonPayment>::new();
+    let abandon_done = successes(abandon);
     let data = Resource::new(
-        move || (query.with(|q| q.get("paiement")), abandon.version().get()),
+        move || (query.with(|q| q.get("paiement")), abandon_done.get()),
         |(paiement, _)| home_page(paiement),
     );
     view! {

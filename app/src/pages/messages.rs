@@ -2,7 +2,7 @@
 
 use crate::api::messages::{DeleteMessage, MailboxView, MessagePageView, MessageView, mailbox_page, message_page};
 use crate::api::terminal::is_terminal;
-use crate::components::form::{ServerForm, SubmitButton};
+use crate::components::form::{ActionError, ServerForm, SubmitButton};
 use crate::components::layout::{InsuredLayout, Section};
 use crate::pages::with_data;
 use crate::routes;
@@ -126,6 +126,7 @@ fn MessageBody(message: MessageView, confirm: Signal<bool>) -> impl IntoView {
                             <SubmitButton label="OUI, SUPPRIMER" pending=delete.pending() />
                             <a class="button button--secondary" href=routes::message(&id)>"ANNULER"</a>
                         </ServerForm>
+                        <ActionError action=delete />
                     </div>
                 }
             })

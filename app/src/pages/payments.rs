@@ -1,6 +1,7 @@
 //! «Mes paiements».
 
 use crate::api::payments::{AbandonPayment, PaymentRow, PaymentState, PaymentsView, payments_page};
+use crate::components::form::successes;
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
 use crate::components::payment_states::follow;
 use crate::components::pending::PendingPayments;
@@ -11,11 +12,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// The person's payments, with the side menu of «Mes paiements». Its data is
-/// loaded again after an abandon.
+/// loaded again after an abandon (a failed one leaves it as it is, saying why).
 #[component]
 pub fn MyPaymentsPage() -> impl IntoView {
     let abandon = ServerAction::<AbandonPayment>::new();
-    let data = Resource::new(move || abandon.version().get(), |_| payments_page());
+    let abandon_done = successes(abandon);
+    let data = Resource::new(move || abandon_done.get(), |_| payments_page());
     view! {
         <Title text="Mes paiements – Mon compte ameli" />
         {with_data(data, move |view| view! { <MyPayments view abandon /> })}

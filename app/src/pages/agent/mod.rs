@@ -9,7 +9,7 @@ pub mod sign_in;
 use crate::api::agent::sign_in::AgentSignOut;
 use crate::api::agent::{AgentHeader, PaymentItem};
 use crate::api::terminal::is_terminal;
-use crate::components::form::ServerForm;
+use crate::components::form::{ActionError, ServerForm};
 use crate::components::layout::{Footer, SkipLink};
 use crate::components::session::SessionWarning;
 use crate::components::table::{Cell, DataTable, Row};
@@ -63,6 +63,7 @@ pub fn AgentLayout<C: IntoView + 'static>(
                     <ServerForm action=sign_out class="inline-form" document=is_terminal()>
                         <button type="submit" class="button button--link">"Se déconnecter"</button>
                     </ServerForm>
+                    <ActionError action=sign_out />
                 </div>
             </div>
             <nav class="main-menu" aria-label="Menu de l'espace agents">

@@ -5,7 +5,7 @@ use crate::api::agent::payments::{
     JournalView, MarkRegularised, PaymentDetailData, PaymentDetailView, PaymentsView, TropPercusView,
     agent_journal_page, agent_payment_page, agent_payments_page, agent_trop_percus_page,
 };
-use crate::components::form::{ServerForm, SubmitButton};
+use crate::components::form::{ActionError, ServerForm, SubmitButton, successes};
 use crate::components::table::{Cell, DataTable, Row};
 use crate::pages::with_data;
 use crate::routes;
@@ -78,13 +78,15 @@ fn Payments(view: PaymentsView) -> impl IntoView {
 }
 
 /// One payment in full. Its data is loaded again once a payment of it is
-/// marked as regularised.
+/// marked as regularised (a failure leaves it as it is, saying why next to
+/// the button).
 #[component]
 pub fn AgentPaymentPage() -> impl IntoView {
     let params = use_params_map();
     let regularise = ServerAction::<MarkRegularised>::new();
+    let regularised = successes(regularise);
     let data = Resource::new(
-        move || (params.with(|p| p.get("transaction").unwrap_or_default()), regularise.version().get()),
+        move || (params.with(|p| p.get("transaction").unwrap_or_default()), regularised.get()),
         |(transaction, _)| agent_payment_page(transaction),
     );
     view! {
@@ -174,6 +176,7 @@ fn PaymentData(payment: PaymentDetailData, regularise: ServerAction<MarkRegulari
                                                 class="button--secondary"
                                                 pending=regularise.pending()
                                             />
+                                            <ActionError action=regularise />
                                         </ServerForm>
                                     })
                                 }

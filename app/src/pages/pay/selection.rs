@@ -2,6 +2,7 @@
 
 use crate::api::pay::{BELOW_MINIMUM, SelectionView, selection_page};
 use crate::api::payments::AbandonPayment;
+use crate::components::form::successes;
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
 use crate::components::pending::PendingPayments;
 use crate::components::selection::{SelectionForm, SelectionFormData};
@@ -11,12 +12,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 /// Step 2. Its data is loaded again after an abandon (the lines it held are free).
+/// A failed abandon leaves it as it is, saying why (`components::pending`).
 #[component]
 pub fn SelectionPage() -> impl IntoView {
     let params = use_params_map();
     let abandon = ServerAction::<AbandonPayment>::new();
+    let abandon_done = successes(abandon);
     let data = Resource::new(
-        move || (params.with(|p| p.get("reference").unwrap_or_default()), abandon.version().get()),
+        move || (params.with(|p| p.get("reference").unwrap_or_default()), abandon_done.get()),
         |(reference, _)| selection_page(reference),
     );
     view! {

@@ -1,0 +1,95 @@
+import { test, expect, type Page } from '@playwright/test';
+import { SignInPage } from './fixtures/pages';
+import { newPerson } from './fixtures/server';
+import { Kiosk, ReferenceStep, SelectionStep, THANKS } from './fixtures/payment';
+import { expectAccessible } from './fixtures/axe';
+import { appReady } from './fixtures/app';
+
+const OFFLINE = 'Pas de connexion à internet : vérifiez votre connexion, puis réessayez.';
+
+/** Every call of the app to the server fails as if the network were gone
+ * (the action's, and the page's data, were it loaded again). */
+async function cutOff(page: Page) {
+  await page.route('**/api/**', (route) => route.abort('internetdisconnected'));
+}
+
+test("each action without a field of its own says in place why it failed, the page and the form kept: abandon, delete a message, sign out, and the agent's «Marquer comme régularisé»", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const pierre = newPerson('pierre');
+  const entered = pierre.references[0];
+  await new SignInPage(page).signIn(pierre);
+  await expect(page).toHaveURL(/\/accueil/);
+
+  // A payment left on the bank's card page, abandoned from another tab: the
+  // first abandon cannot reach the server, the second can.
+  await new ReferenceStep(page).find(entered);
+  await new SelectionStep(page).payAmount('20');
+  const kiosk = new Kiosk(page);
+  await kiosk.expectAmount('20,00 €');
+  const home = await page.context().newPage();
+  await home.goto('/accueil');
+  await appReady(home);
+  const pending = home.getByRole('region', { name: 'PAIEMENTS EN ATTENTE DE LA BANQUE' });
+  await cutOff(home);
+  await pending.locator('summary', { hasText: 'Abandonner ce paiement' }).click();
+  await home.getByRole('button', { name: "Confirmer l'abandon" }).click();
+  await expect(pending.getByRole('alert')).toHaveText(OFFLINE);
+  await expect(home).toHaveURL(/\/accueil$/);
+  await expect(home.getByRole('button', { name: "Confirmer l'abandon" })).toBeVisible();
+  await expectAccessible(home);
+  await home.unrouteAll();
+  await home.getByRole('button', { name: "Confirmer l'abandon" }).click();
+  await expect(home.getByRole('status').filter({ hasText: 'Ce paiement a été abandonné' })).toBeVisible();
+  await expect(pending.getByRole('alert')).toHaveCount(0);
+
+  // The card page, still open, pays all the same: recorded, «à régulariser».
+  await kiosk.payWith('4100 0000 0000 0000');
+  await kiosk.continue();
+  await expect(page.getByRole('status')).toHaveText(THANKS);
+  const transaction = new URL(page.url()).searchParams.get('paiement') ?? '';
+  expect(transaction).toMatch(/^PCLCB\d{12}$/);
+  await home.close();
+
+  // Deleting the acknowledgement.
+  await appReady(page);
+  await page.getByRole('link', { name: /Ma messagerie/ }).click();
+  await page.getByRole('link', { name: /Accusé de réception de votre paiement de créance/ }).click();
+  await page.getByRole('link', { name: 'SUPPRIMER' }).click();
+  await cutOff(page);
+  await page.getByRole('button', { name: 'OUI, SUPPRIMER' }).click();
+  const question = page.getByRole('alert').filter({ hasText: 'Voulez-vous vraiment supprimer ce message ?' });
+  await expect(question.getByRole('alert')).toHaveText(OFFLINE);
+  await expect(page.getByRole('button', { name: 'OUI, SUPPRIMER' })).toBeVisible();
+  await expect(page.getByText('Nous accusons réception de votre paiement de créance du')).toBeVisible();
+
+  // Signing out (the network still gone).
+  await page.getByRole('button', { name: 'Se déconnecter' }).click();
+  await expect(page.getByRole('banner').getByRole('alert')).toHaveText(OFFLINE);
+  await expect(page.getByRole('banner').getByText(pierre.name)).toBeVisible();
+  await expectAccessible(page);
+
+  // The agent marks the payment accepted after its abandon as regularised.
+  const office = await browser.newContext();
+  const agent = await office.newPage();
+  await agent.goto('/agent/connexion');
+  await agent.getByLabel('Identifiant').fill('agent.isere');
+  await agent.getByLabel('Mot de passe').fill('Agent-381');
+  await agent.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(agent.getByRole('heading', { name: 'Paiements reçus' })).toBeVisible();
+  await agent.goto(`/agent/paiements/${transaction}`);
+  await appReady(agent);
+  const mark = agent.getByRole('button', { name: 'Marquer comme régularisé' });
+  await cutOff(agent);
+  await mark.click();
+  await expect(agent.getByRole('alert')).toHaveText(OFFLINE);
+  await expect(mark).toBeVisible();
+  await expectAccessible(agent);
+  await agent.unrouteAll();
+  await mark.click();
+  await expect(agent.getByText(/régularisé le \d\d\/\d\d\/\d{4}/)).toBeVisible();
+  await expect(agent.getByRole('alert')).toHaveCount(0);
+  await office.close();
+});
