@@ -1,7 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { SignInPage } from './fixtures/pages';
 import { newPerson } from './fixtures/server';
-import { Kiosk, ReferenceStep, SelectionStep, THANKS } from './fixtures/payment';
+import { Kiosk, ReferenceStep, SelectionStep, THANKS, openTheBanksCardPage } from './fixtures/payment';
 import { expectAccessible, watchConsole } from './fixtures/axe';
 
 test('pay, leave the bank card page, come back, abandon after confirming (the bank is asked and knows no payment), the line is free at once, pay again', async ({
@@ -15,9 +15,7 @@ test('pay, leave the bank card page, come back, abandon after confirming (the ba
   await expect(page).toHaveURL(/\/accueil/);
 
   // Pay: the bank's card page opens, and the person leaves it.
-  await new ReferenceStep(page).find(entered);
-  await new SelectionStep(page).payAmount('20');
-  await new Kiosk(page).expectAmount('20,00 €');
+  await openTheBanksCardPage(page, entered);
   await page.goto('/accueil');
 
   // Accueil: the payment waits for the bank, with its times and the way out.

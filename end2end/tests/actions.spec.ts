@@ -1,7 +1,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { SignInPage } from './fixtures/pages';
 import { newPerson } from './fixtures/server';
-import { Kiosk, ReferenceStep, SelectionStep, THANKS } from './fixtures/payment';
+import { THANKS, openTheBanksCardPage } from './fixtures/payment';
 import { expectAccessible } from './fixtures/axe';
 import { appReady } from './fixtures/app';
 
@@ -19,16 +19,12 @@ test("each action without a field of its own says in place why it failed, the pa
 }) => {
   test.setTimeout(120_000);
   const pierre = newPerson('pierre');
-  const entered = pierre.references[0];
   await new SignInPage(page).signIn(pierre);
   await expect(page).toHaveURL(/\/accueil/);
 
   // A payment left on the bank's card page, abandoned from another tab: the
   // first abandon cannot reach the server, the second can.
-  await new ReferenceStep(page).find(entered);
-  await new SelectionStep(page).payAmount('20');
-  const kiosk = new Kiosk(page);
-  await kiosk.expectAmount('20,00 €');
+  const kiosk = await openTheBanksCardPage(page, pierre.references[0]);
   const home = await page.context().newPage();
   await home.goto('/accueil');
   await appReady(home);

@@ -12,11 +12,12 @@ import { appReady } from './fixtures/app';
  * end2end/reports/weight.json and to the test's output (README and
  * docs/PERFORMANCE.md quote it).
  *
- * The ceiling held here is what the app weighs today, with a margin, so that
- * growth is seen: it is not the 100 KiB the product asks for, which a fully
- * hydrated Leptos app does not reach (README «What a phone downloads»).
+ * The ceiling is a ratchet: the heaviest person's page as last measured
+ * (step 1, 369 134 bytes on 2026-12-06), rounded up to the next thousand. It
+ * moves down after each cut, never up. It is not the budget the product asks
+ * for (150 KiB), which is not met yet (README «What a phone downloads»).
  */
-const CEILING_JS_WASM = 380_000;
+const CEILING_JS_WASM = 370_000;
 
 type Weight = { page: string; html: number; css: number; js: number; wasm: number; other: number; files: string[]; encodings: string[] };
 
