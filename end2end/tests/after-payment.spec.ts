@@ -2,7 +2,7 @@ import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { SignInPage } from './fixtures/pages';
 import { newPerson, runProcessing } from './fixtures/server';
-import { payTwentyEuros } from './fixtures/payment';
+import { THANKS, payTwentyEuros } from './fixtures/payment';
 import { expectAccessible } from './fixtures/axe';
 import { appReady } from './fixtures/app';
 
@@ -95,7 +95,7 @@ test('an agent finds a payment by reference and exports the CSV', async ({ page,
   }
 });
 
-test('a payment being processed turns «pris en compte» on Accueil in place once the processing run has applied it, with no reload, and nothing is asked while the page is hidden', async ({
+test('a payment being processed turns «pris en compte» on Accueil in place, its banner with its row, once the processing run has applied it, with no reload, and nothing is asked while the page is hidden', async ({
   page,
 }) => {
   const pierre = newPerson('pierre');
@@ -118,7 +118,12 @@ test('a payment being processed turns «pris en compte» on Accueil in place onc
   await expect.poll(() => asked, { timeout: 5_000 }).toBeGreaterThan(0);
   await expect(table).toContainText('en cours de traitement');
 
+  const banner = page.getByRole('status');
+  await expect(banner).toHaveText(THANKS);
+
   expect(runProcessing().applied).toBeGreaterThanOrEqual(1);
   await expect(table).toContainText('pris en compte', { timeout: 20_000 });
+  await expect(banner).toHaveText('Nous vous remercions pour votre paiement : il a été pris en compte.');
+  await expect(banner).toHaveClass(/banner--success/);
   expect(documents, 'no new document').toEqual([]);
 });

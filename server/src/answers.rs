@@ -5,6 +5,7 @@
 use crate::http_policy::error_page;
 use app::api::auth::TERMINAL_PAYMENT_FLASH;
 use app::api::home::Banner;
+use app::api::payments::PaymentState;
 use app::domain::TransactionReference;
 use app::routes;
 use app::ssr::AppState;
@@ -111,7 +112,7 @@ async fn end_terminal_session(
     tracing::info!("a terminal's session ended on the return from the bank");
     if let (Owner::Person(person), Some(reference)) = (&ended.owner, reference)
         && let Some(attempt) = payments::attempt_of(&state.store, person, reference, state.clock.now_ms()).await?
-        && let serde_json::Value::String(issue) = serde_json::to_value(Banner::from(attempt.status))?
+        && let serde_json::Value::String(issue) = serde_json::to_value(Banner::from(PaymentState::from(&attempt)))?
     {
         let flash = Flash::new(TERMINAL_PAYMENT_FLASH).value("issue", issue);
         cookies.extend(session::set_flash_cookie_header(&flash, secure));

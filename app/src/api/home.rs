@@ -1,16 +1,19 @@
 //! «Accueil», the insured person's home page.
 
-use super::payments::{PaymentRow, PendingSection};
+use super::payments::{PaymentRow, PaymentState, PaymentStateView, PendingSection};
 use super::{AppError, HeaderView};
 use crate::domain::CreanceLine;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// The banner after the bank kiosk, from the server's record of the attempt.
+/// The banner after the bank kiosk, from the server's record of the attempt
+/// (on «Accueil» it follows the payment's state in place).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Banner {
-    /// Accepted.
+    /// Accepted, not yet applied to the créances.
     Thanks,
+    /// Applied to the créances by the processing run.
+    Applied,
     /// Refused, cancelled or expired.
     Failed,
     /// No answer from the bank yet.
@@ -22,6 +25,7 @@ impl Banner {
     pub fn text(self) -> &'static str {
         match self {
             Banner::Thanks => "Nous vous remercions pour votre paiement, nous le traitons dans les plus brefs délais.",
+            Banner::Applied => "Nous vous remercions pour votre paiement : il a été pris en compte.",
             Banner::Failed => "Votre transaction de paiement a échoué.",
             Banner::Waiting => {
                 "Votre paiement est en attente de la réponse de la banque. Revenez sur cette page dans quelques minutes."
@@ -32,21 +36,20 @@ impl Banner {
     /// The banner's classes.
     pub fn class(self) -> &'static str {
         match self {
-            Banner::Thanks => "banner banner--success",
+            Banner::Thanks | Banner::Applied => "banner banner--success",
             Banner::Failed => "banner banner--error",
             Banner::Waiting => "banner",
         }
     }
 }
 
-#[cfg(feature = "ssr")]
-impl From<crate::ssr::lifecycle::AttemptStatus> for Banner {
-    fn from(status: crate::ssr::lifecycle::AttemptStatus) -> Self {
-        use crate::ssr::lifecycle::AttemptStatus;
-        match status {
-            AttemptStatus::Accepted => Banner::Thanks,
-            AttemptStatus::Pending => Banner::Waiting,
-            AttemptStatus::Refused | AttemptStatus::Cancelled | AttemptStatus::Expired => Banner::Failed,
+impl From<PaymentState> for Banner {
+    fn from(state: PaymentState) -> Self {
+        match state {
+            PaymentState::AtBank => Banner::Waiting,
+            PaymentState::Processing => Banner::Thanks,
+            PaymentState::Applied => Banner::Applied,
+            PaymentState::Failed => Banner::Failed,
         }
     }
 }
@@ -56,8 +59,9 @@ impl From<crate::ssr::lifecycle::AttemptStatus> for Banner {
 pub struct HomeView {
     /// The header.
     pub header: HeaderView,
-    /// The banner about the attempt the person comes back from, if any.
-    pub banner: Option<Banner>,
+    /// The attempt the person comes back from, if any, for the banner
+    /// ([`Banner`] of its state).
+    pub banner: Option<PaymentStateView>,
     /// The payments waiting for the bank, and the last abandon's banner.
     pub pending: PendingSection,
     /// «MES DERNIERS PAIEMENTS»: the last three.
@@ -93,7 +97,7 @@ pub async fn home_page(paiement: Option<String>) -> Result<HomeView, AppError> {
         Some(reference) => payments::attempt_of(&state.store, &person_id, &reference, now)
             .await
             .map_err(unexpected)?
-            .map(|attempt| Banner::from(attempt.status)),
+            .map(|attempt| PaymentStateView { state: PaymentState::from(&attempt), transaction_reference: reference }),
         None => None,
     };
     let recent = payments::attempts_of(&state.store, &person_id, now, 3).await.map_err(unexpected)?;

@@ -1,7 +1,7 @@
 //! «Accueil»: banner, «MES DERNIERS PAIEMENTS», «MES DÉMARCHES EN 2 CLICS»,
 //! identity, créances.
 
-use crate::api::home::{HomeView, home_page};
+use crate::api::home::{Banner, HomeView, home_page};
 use crate::api::payments::AbandonPayment;
 use crate::components::form::successes;
 use crate::components::layout::{InsuredLayout, Section};
@@ -35,10 +35,14 @@ pub fn HomePage() -> impl IntoView {
 fn Home(home: HomeView, abandon: ServerAction<AbandonPayment>) -> impl IntoView {
     let HomeView { header, banner, pending, recent_payments, full_name, born, last_sign_in, caisse_name, creances } =
         home;
-    let banner = banner.map(|banner| {
+    // The banner follows the payment's state with its row of the table.
+    let banner = banner.map(|view| (view.transaction_reference, RwSignal::new(view.state)));
+    let also = banner.clone();
+    let banner = banner.map(|(_, state)| {
+        let banner = move || Banner::from(state.get());
         view! {
-            <div class=banner.class() role="status" tabindex="-1" autofocus>
-                <p>{banner.text()}</p>
+            <div class=move || banner().class() role="status" tabindex="-1" autofocus>
+                <p>{move || banner().text()}</p>
             </div>
         }
     });
@@ -50,7 +54,7 @@ fn Home(home: HomeView, abandon: ServerAction<AbandonPayment>) -> impl IntoView 
             <div class="home-grid">
                 <section class="card" aria-labelledby="payments-title">
                     <h2 id="payments-title" class="card__title">"MES DERNIERS PAIEMENTS"</h2>
-                    <PaymentTable payments=recent_payments caption="Mes derniers paiements" />
+                    <PaymentTable payments=recent_payments caption="Mes derniers paiements" also />
                 </section>
                 <section class="card" aria-labelledby="demarches-title">
                     <h2 id="demarches-title" class="card__title">"MES DÉMARCHES EN 2 CLICS"</h2>

@@ -6,6 +6,7 @@ use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Sec
 use crate::components::payment_states::follow;
 use crate::components::pending::PendingPayments;
 use crate::components::table::{Cell, DataTable, Row};
+use crate::domain::TransactionReference;
 use crate::pages::with_data;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -39,20 +40,35 @@ fn MyPayments(view: PaymentsView, abandon: ServerAction<AbandonPayment>) -> impl
 }
 
 /// A table of payments, or «Aucun nouveau paiement». The state of a payment
-/// still under way follows in place (`components::payment_states`).
+/// still under way follows in place (`components::payment_states`), and so
+/// does `also`, a payment the page shows elsewhere too (Accueil's banner): its
+/// row, if it has one, shares its signal, and one question asks for both.
 #[component]
-pub fn PaymentTable(payments: Vec<PaymentRow>, caption: &'static str) -> impl IntoView {
-    if payments.is_empty() {
-        return Either::Left(view! { <p>"Aucun nouveau paiement"</p> });
-    }
+pub fn PaymentTable(
+    payments: Vec<PaymentRow>,
+    caption: &'static str,
+    #[prop(optional_no_strip)] also: Option<(TransactionReference, RwSignal<PaymentState>)>,
+) -> impl IntoView {
     let rows: Vec<(PaymentRow, RwSignal<PaymentState>)> = payments
         .into_iter()
         .map(|p| {
-            let state = RwSignal::new(p.state);
+            let state = match &also {
+                Some((reference, state)) if *reference == p.transaction_reference => *state,
+                _ => RwSignal::new(p.state),
+            };
             (p, state)
         })
         .collect();
-    follow(rows.iter().map(|(p, state)| (p.transaction_reference.clone(), *state)).collect());
+    let mut followed: Vec<_> = rows.iter().map(|(p, state)| (p.transaction_reference.clone(), *state)).collect();
+    if let Some((reference, state)) = also
+        && !followed.iter().any(|(r, _)| *r == reference)
+    {
+        followed.push((reference, state));
+    }
+    follow(followed);
+    if rows.is_empty() {
+        return Either::Left(view! { <p>"Aucun nouveau paiement"</p> });
+    }
     let columns = vec![("Date", false), ("Référence de la transaction", false), ("Montant", true), ("État", false)];
     Either::Right(view! {
         <DataTable caption=caption.to_owned() columns>

@@ -30,9 +30,11 @@ on_both_engines! {
     async fn the_run_applies_each_payment_once_oldest_first(app) {
         app.sign_in_as_pierre().await;
         let all = ["3811907400001234F", "3811701200010075F", "3811702400012980F", "3811708600076602F"];
-        accepted_payment(&app, &all, "40", 4000).await;
-        let home = text_of(&app.page_html("/accueil").await);
+        let reference = accepted_payment(&app, &all, "40", 4000).await;
+        let back = format!("/accueil?paiement={reference}");
+        let home = text_of(&app.page_html(&back).await);
         assert!(home.contains("en cours de traitement"));
+        assert!(home.contains("nous le traitons dans les plus brefs délais"));
         let report = processing::run(&app.state.store, app.state.clock.now_ms()).await.expect("run");
         assert_eq!((report.applied, report.excess_cents), (1, 0));
         // 20/02/2014 (28,90) then 12/09/2015 (6,60), then 12/05/2016 gets 4,50.
@@ -43,8 +45,9 @@ on_both_engines! {
         let again = processing::run(&app.state.store, app.state.clock.now_ms()).await.expect("run");
         assert_eq!(again.applied, 0, "nothing applied twice");
         assert_eq!(app.count("SELECT COUNT(*) FROM allocations").await, 3);
-        let home = text_of(&app.page_html("/accueil").await);
+        let home = text_of(&app.page_html(&back).await);
         assert!(home.contains("pris en compte"));
+        assert!(home.contains("Nous vous remercions pour votre paiement : il a été pris en compte."), "the banner too");
         let overview = text_of(&app.page_html("/mes-paiements/participations-forfaitaires-et-franchises").await);
         assert!(overview.contains("Participations forfaitaires et franchises") && overview.contains("(pris en compte)"));
         assert!(overview.contains("28,90\u{a0}€ (pris en compte)") || overview.contains(" : 28,90\u{a0}€ (pris en compte)"));
