@@ -250,7 +250,9 @@ fn return_page(retour: &str) -> String {
 /// and loads its data again).
 #[server(prefix = "/api", endpoint = "abandonner-paiement", output = crate::codec::Json)]
 pub async fn abandon_payment(transaction: String, #[server(default)] retour: String) -> Result<(), AppError> {
-    use crate::ssr::infra::context::{fail, leave_flash, redirect_form_post, require_person, state, unexpected};
+    use crate::ssr::infra::context::{
+        fail, is_form_post, leave_flash, redirect_form_post, require_person, state, unexpected,
+    };
     use crate::ssr::infra::session::Flash;
     use crate::ssr::lifecycle::AttemptStatus;
     use crate::ssr::payments::{self, Abandon, AbandonError};
@@ -274,15 +276,19 @@ pub async fn abandon_payment(transaction: String, #[server(default)] retour: Str
         Err(AbandonError::NotFound) => return Err(fail(AppError::BadRequest)),
         Err(AbandonError::Unexpected(error)) => return Err(unexpected(error)),
     };
-    let outcome_text = serde_json::to_string(&outcome).map_err(|error| unexpected(error.into()))?;
-    let flash = Flash::new(ABANDON_FLASH).value("outcome", outcome_text).value("transaction", reference.as_str());
-    leave_flash(&state, Some(&session), &flash).await?;
+    let refused = matches!(outcome, AbandonOutcome::StillAtBank | AbandonOutcome::BankUnavailable);
+    // The page says the outcome from this flash once loaded again; the app in
+    // the browser shows a refusal in place, where the form stays, and loads
+    // nothing again (a flash left for it would show on a later page).
+    if !refused || is_form_post() {
+        let outcome_text = serde_json::to_string(&outcome).map_err(|error| unexpected(error.into()))?;
+        let flash = Flash::new(ABANDON_FLASH).value("outcome", outcome_text).value("transaction", reference.as_str());
+        leave_flash(&state, Some(&session), &flash).await?;
+    }
     redirect_form_post(&return_page(&retour));
-    match outcome {
-        AbandonOutcome::StillAtBank | AbandonOutcome::BankUnavailable => {
-            Err(fail(AppError::Rejected(vec![outcome.text().to_owned()])))
-        }
-        _ => Ok(()),
+    match refused {
+        true => Err(fail(AppError::Rejected(vec![outcome.text().to_owned()]))),
+        false => Ok(()),
     }
 }
 

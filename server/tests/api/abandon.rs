@@ -216,6 +216,18 @@ on_both_engines! {
         assert!(step_2.contains("La banque traite encore ce paiement : il ne peut pas être abandonné pour l'instant."));
         assert!(step_2.contains("Un paiement est déjà en cours pour cette créance."));
         assert!(step_2.contains("Abandonner ce paiement"), "it may be tried again");
+        // The app in the browser is told in place (422), and no notice is left for a later page.
+        let called = lost
+            .client
+            .post(lost.url(ABANDON))
+            .header("Origin", &lost.origin)
+            .form(&[("transaction", reference.as_str()), ("retour", STEP_2)])
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(called.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(called.text().await.expect("body").contains("La banque traite encore ce paiement"));
+        assert!(!words(&lost.page_html(STEP_2).await).contains("La banque traite encore ce paiement"));
         lost.cleanup().await;
     }
 
