@@ -24,7 +24,9 @@ export default defineConfig({
     command:
       `rm -rf .data && mkdir -p .data && ` +
       `DATABASE_URL='${DATABASE_URL}' LEPTOS_SITE_ADDR=127.0.0.1:${port} ` +
-      `KIOSK_ADDR=127.0.0.1:${kioskPort} LEPTOS_SITE_ROOT=../target/site RUST_LOG=warn ${server}`,
+      `KIOSK_ADDR=127.0.0.1:${kioskPort} LEPTOS_SITE_ROOT=../target/site RUST_LOG=warn ` +
+      // Payments are applied when a test runs the processing run itself, never behind its back.
+      `PROCESSING_INTERVAL_SECONDS=86400 ${server}`,
     url: `http://127.0.0.1:${port}/connexion`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -5,12 +5,13 @@
 use app::api::payments::{MAX_FOLLOWED, payment_states};
 use app::domain::TransactionReference;
 use app::ssr::AppState;
-use app::ssr::infra::context::session_of;
+use app::ssr::infra::context::session_unslid;
+use app::ssr::infra::limits::{Call, RetryAfter};
 use app::ssr::infra::session::Owner;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use http::{HeaderMap, StatusCode};
+use http::{HeaderMap, StatusCode, header};
 
 /// The query: the attempts' references, separated by commas.
 #[derive(Debug, serde::Deserialize)]
@@ -19,11 +20,23 @@ pub struct StatesQuery {
 }
 
 /// The states of the person's payments asked for (others' are left out):
-/// 401 without a person's session, 400 for a list that is not references.
+/// 401 without a person's session, 400 for a list that is not references,
+/// 429 beyond the session's limit (`limits`). The page asks on its own: the
+/// question does not count as the person's activity, so an unattended page
+/// still times out.
 pub async fn states(State(state): State<AppState>, Query(query): Query<StatesQuery>, headers: HeaderMap) -> Response {
-    let person = match session_of(&state, &headers).await {
+    let person = match session_unslid(&state, &headers).await {
         Ok(Some(session)) => match session.owner {
-            Owner::Person(person) => person,
+            Owner::Person(person) => {
+                match state.limits.take(Call::PaymentStates, &session.id_hash, state.clock.now_ms()) {
+                    Ok(()) => person,
+                    Err(RetryAfter(seconds)) => {
+                        let message = "Trop de demandes. Veuillez réessayer dans quelques instants.";
+                        return (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, seconds.to_string())], message)
+                            .into_response();
+                    }
+                }
+            }
             _ => return StatusCode::UNAUTHORIZED.into_response(),
         },
         Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),

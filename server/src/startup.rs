@@ -145,6 +145,7 @@ impl Application {
                 terminal_mode: settings.terminal_mode,
                 terminal_key: settings.terminal_key.clone(),
             }),
+            limits: Default::default(),
         };
         let leptos = LeptosOptions::builder()
             .output_name(assets::OUTPUT_NAME)

@@ -81,10 +81,11 @@ pub async fn sign_in(nir: String, password: String) -> Result<(), AppError> {
 /// «Rester connecté»: the session (a person's or an agent's) counts from now.
 #[server(prefix = "/api", endpoint = "rester-connecte", output = crate::codec::Json)]
 pub async fn keep_session() -> Result<(), AppError> {
-    use crate::ssr::infra::context::{current_session, not_signed_in, state};
+    use crate::ssr::infra::context::{current_session, limit, not_signed_in, state};
+    use crate::ssr::infra::limits::Call;
     let state = state()?;
     match current_session(&state).await? {
-        Some(_) => Ok(()),
+        Some(session) => limit(&state, Call::KeepSession, &session.id_hash),
         None => Err(not_signed_in(crate::routes::SIGN_IN)),
     }
 }

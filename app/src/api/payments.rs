@@ -251,14 +251,16 @@ fn return_page(retour: &str) -> String {
 #[server(prefix = "/api", endpoint = "abandonner-paiement", output = crate::codec::Json)]
 pub async fn abandon_payment(transaction: String, #[server(default)] retour: String) -> Result<(), AppError> {
     use crate::ssr::infra::context::{
-        fail, is_form_post, leave_flash, redirect_form_post, require_person, state, unexpected,
+        fail, is_form_post, leave_flash, limit, redirect_form_post, require_person, state, unexpected,
     };
+    use crate::ssr::infra::limits::Call;
     use crate::ssr::infra::session::Flash;
     use crate::ssr::lifecycle::AttemptStatus;
     use crate::ssr::payments::{self, Abandon, AbandonError};
 
     let state = state()?;
     let (person_id, session) = require_person(&state).await?;
+    limit(&state, Call::Abandon, &person_id)?;
     let Ok(reference) = TransactionReference::parse(&transaction) else {
         return Err(fail(AppError::BadRequest));
     };

@@ -2,7 +2,8 @@
 //! server where they stand (`GET` [`crate::routes::PAYMENT_STATES`], through
 //! `gloo-net`), 2 seconds after it is shown, then less and less often (the
 //! wait doubles, up to a minute), never while the page is hidden, and not at
-//! all once each has reached its final state («pris en compte», «échoué»).
+//! all once each has reached its final state («pris en compte», «échoué») or
+//! the session has ended (401). The questions do not keep the session alive.
 
 use crate::api::payments::PaymentState;
 use crate::domain::TransactionReference;
@@ -48,12 +49,25 @@ mod following {
         let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
     }
 
-    async fn ask(payments: &[TransactionReference]) -> Option<Vec<PaymentStateView>> {
-        let response = gloo_net::http::Request::get(&routes::payment_states(payments)).send().await.ok()?;
-        if !response.ok() {
-            return None;
+    /// What a question got.
+    enum Answer {
+        /// The states.
+        States(Vec<PaymentStateView>),
+        /// Nothing this time (offline, busy): the next question will tell.
+        Nothing,
+        /// The session has ended: asking again is pointless.
+        SignedOut,
+    }
+
+    async fn ask(payments: &[TransactionReference]) -> Answer {
+        let Ok(response) = gloo_net::http::Request::get(&routes::payment_states(payments)).send().await else {
+            return Answer::Nothing;
+        };
+        match response.status() {
+            401 => Answer::SignedOut,
+            _ if response.ok() => response.json().await.map_or(Answer::Nothing, Answer::States),
+            _ => Answer::Nothing,
         }
-        response.json().await.ok()
     }
 
     pub fn start(payments: Vec<(TransactionReference, RwSignal<PaymentState>)>) {
@@ -82,12 +96,17 @@ mod following {
                 if open.is_empty() {
                     return;
                 }
-                if let Some(answers) = ask(&open).await {
-                    for answer in answers {
-                        if let Some((_, state)) = payments.iter().find(|(r, _)| *r == answer.transaction_reference) {
-                            state.try_set(answer.state);
+                match ask(&open).await {
+                    Answer::States(answers) => {
+                        for answer in answers {
+                            if let Some((_, state)) = payments.iter().find(|(r, _)| *r == answer.transaction_reference)
+                            {
+                                state.try_set(answer.state);
+                            }
                         }
                     }
+                    Answer::Nothing => {}
+                    Answer::SignedOut => return,
                 }
                 wait = next_wait(wait);
             }

@@ -120,4 +120,6 @@ pub struct AppState {
     pub clock: Clock,
     /// Configuration.
     pub settings: Arc<AppSettings>,
+    /// The counters of the calls that cost more than a page (`infra::limits`).
+    pub limits: Arc<infra::limits::Limits>,
 }

@@ -9,6 +9,7 @@ mod bursts;
 mod crash;
 mod hardening;
 mod helpers;
+mod limits;
 mod messages;
 mod migrations;
 mod money;

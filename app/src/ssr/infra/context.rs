@@ -125,6 +125,20 @@ pub async fn refuse_form(state: &AppState, session: Option<&Session>, flash: Fla
 /// The live session of a request with these headers, if any (also for plain
 /// axum handlers, outside Leptos).
 pub async fn session_of(state: &AppState, headers: &http::HeaderMap) -> Result<Option<Session>, sqlx::Error> {
+    session_with(state, headers, true).await
+}
+
+/// As [`session_of`], without counting the request as the person's activity
+/// (what a page asks on its own: an unattended page must still time out).
+pub async fn session_unslid(state: &AppState, headers: &http::HeaderMap) -> Result<Option<Session>, sqlx::Error> {
+    session_with(state, headers, false).await
+}
+
+async fn session_with(
+    state: &AppState,
+    headers: &http::HeaderMap,
+    slide: bool,
+) -> Result<Option<Session>, sqlx::Error> {
     let token = headers
         .get_all(COOKIE)
         .iter()
@@ -133,10 +147,27 @@ pub async fn session_of(state: &AppState, headers: &http::HeaderMap) -> Result<O
     match token {
         Some(token) => {
             let limits = super::terminal::session_limits(&state.settings, headers);
-            session::find(&state.store, state.clock.now_ms(), limits, token).await
+            let now = state.clock.now_ms();
+            match slide {
+                true => session::find(&state.store, now, limits, token).await,
+                false => session::peek(&state.store, now, limits, token).await,
+            }
         }
         None => Ok(None),
     }
+}
+
+/// Counts a `call` of `subject` (`limits`), or turns it down: 429 with
+/// `Retry-After`, «Trop de tentatives…».
+pub fn limit(state: &AppState, call: super::limits::Call, subject: &str) -> Result<(), AppError> {
+    let now = state.clock.now_ms();
+    state.limits.take(call, subject, now).map_err(|super::limits::RetryAfter(seconds)| {
+        tracing::warn!(?call, seconds, "call limited");
+        if let Some(response) = use_context::<ResponseOptions>() {
+            response.insert_header(http::header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        fail(AppError::TooManyRequests)
+    })
 }
 
 /// The client's address: the connection's, or the one a trusted proxy names

@@ -8,6 +8,7 @@ pub mod client_address;
 pub mod clock;
 pub mod context;
 pub mod db;
+pub mod limits;
 pub mod metrics;
 pub mod password;
 pub mod security;

@@ -209,6 +209,23 @@ pub async fn create(
 
 /// Finds the live session of `token` within `limits`, sliding its idle expiry.
 pub async fn find(store: &Store, now_ms: i64, limits: Limits, token: &str) -> Result<Option<Session>, sqlx::Error> {
+    find_as(store, now_ms, limits, token, true).await
+}
+
+/// Finds the live session of `token` within `limits`, leaving its idle
+/// expiry alone: for what a page asks on its own (the payments' poll), which
+/// must not keep an unattended session alive.
+pub async fn peek(store: &Store, now_ms: i64, limits: Limits, token: &str) -> Result<Option<Session>, sqlx::Error> {
+    find_as(store, now_ms, limits, token, false).await
+}
+
+async fn find_as(
+    store: &Store,
+    now_ms: i64,
+    limits: Limits,
+    token: &str,
+    slide: bool,
+) -> Result<Option<Session>, sqlx::Error> {
     let id_hash = hash_token(token);
     let row = sqlx::query(
         "SELECT person_id, agent_id, previous_sign_in_at, created_at, last_seen_at, flash \
@@ -232,7 +249,7 @@ pub async fn find(store: &Store, now_ms: i64, limits: Limits, token: &str) -> Re
     if now_ms - created_at > limits.lifetime_ms {
         return Ok(None);
     }
-    if now_ms - last_seen_at > TOUCH_EVERY_MS {
+    if slide && now_ms - last_seen_at > TOUCH_EVERY_MS {
         sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3")
             .bind(now_ms)
             .bind(now_ms + limits.idle_ms)

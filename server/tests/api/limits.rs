@@ -1,0 +1,93 @@
+//! The calls that cost more than a page have a limit per person (or session),
+//! and the bank's call one overall (`app::ssr::infra::limits`); the payments'
+//! poll does not keep a session alive.
+
+use crate::helpers::*;
+use crate::on_both_engines;
+use reqwest::StatusCode;
+use reqwest::header::RETRY_AFTER;
+
+const MINUTE: i64 = 60 * 1000;
+
+/// A call from the app in the browser (it reads the answer itself).
+async fn app_call(browser: &Browser, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    browser.client.post(browser.url(path)).header("Origin", &browser.origin).form(fields).send().await.expect("POST")
+}
+
+fn retry_after(response: &reqwest::Response) -> u64 {
+    response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
+async fn poll(browser: &Browser, reference: &str) -> reqwest::Response {
+    browser
+        .client
+        .get(browser.url(&format!("/api/etat-des-paiements?paiements={reference}")))
+        .send()
+        .await
+        .expect("GET")
+}
+
+on_both_engines! {
+    async fn a_person_asks_the_bank_through_abandon_ten_times_a_minute_then_gets_a_429_with_retry_after(app) {
+        app.sign_in_as_pierre().await;
+        let reference = app.pay("3811907400001234F", &["3811907400001234F"], "20").await;
+        for _ in 0..10 {
+            assert_eq!(abandon_as(&app).await, StatusCode::BAD_REQUEST, "counted all the same");
+        }
+        let refused = app_call(&app, "/api/abandonner-paiement", &[("transaction", reference.as_str())]).await;
+        assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(retry_after(&refused), 60);
+        let body = refused.text().await.expect("body");
+        let said: app::error::AppError = serde_json::from_str(&body).unwrap_or_else(|_| panic!("an error: {body}"));
+        assert_eq!(said.to_string(), "Trop de tentatives. Veuillez réessayer dans quelques minutes.", "what the app shows");
+        assert_eq!(app.attempt_status(&reference).await, "pending", "nothing done");
+        let eva = app.new_browser();
+        eva.sign_in(EVA_NIR, EVA_PASSWORD).await;
+        assert_eq!(abandon_as(&eva).await, StatusCode::BAD_REQUEST, "another person has their own count");
+        app.state.clock.advance(MINUTE);
+        let again = app_call(&app, "/api/abandonner-paiement", &[("transaction", reference.as_str())]).await;
+        assert_eq!(again.status(), StatusCode::OK, "a minute later");
+        assert_eq!(app.attempt_status(&reference).await, "cancelled");
+    }
+
+    async fn rester_connecte_is_answered_six_times_a_minute_per_session(app) {
+        app.sign_in_as_pierre().await;
+        for _ in 0..6 {
+            assert_eq!(app_call(&app, "/api/rester-connecte", &[]).await.status(), StatusCode::OK);
+        }
+        let refused = app_call(&app, "/api/rester-connecte", &[]).await;
+        assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(retry_after(&refused) > 0);
+        let other = app.new_browser();
+        other.sign_in_as_pierre().await;
+        assert_eq!(app_call(&other, "/api/rester-connecte", &[]).await.status(), StatusCode::OK, "another session");
+    }
+
+    async fn the_payments_poll_keeps_no_session_alive_and_is_limited_per_session(app) {
+        app.sign_in_as_pierre().await;
+        let reference = app.pay("3811907400001234F", &["3811907400001234F"], "20").await;
+        assert_eq!(poll(&app, &reference).await.status(), StatusCode::OK);
+        app.state.clock.advance(20 * MINUTE);
+        assert_eq!(poll(&app, &reference).await.status(), StatusCode::OK, "20 minutes: still signed in");
+        app.state.clock.advance(11 * MINUTE);
+        assert_eq!(
+            poll(&app, &reference).await.status(),
+            StatusCode::UNAUTHORIZED,
+            "31 minutes after the last request of the person's own: the questions kept nothing alive"
+        );
+
+        let desk = app.new_browser();
+        desk.sign_in_as_pierre().await;
+        for _ in 0..60 {
+            assert_eq!(poll(&desk, &reference).await.status(), StatusCode::OK);
+        }
+        let refused = poll(&desk, &reference).await;
+        assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(retry_after(&refused) > 0);
+        assert!(refused.text().await.expect("body").contains("Trop de demandes"));
+    }
+}
+
+async fn abandon_as(browser: &Browser) -> StatusCode {
+    app_call(browser, "/api/abandonner-paiement", &[("transaction", "PCLCB269990000001")]).await.status()
+}
