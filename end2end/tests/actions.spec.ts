@@ -62,7 +62,7 @@ test("each action without a field of its own says in place why it failed, the pa
   await expect(page.getByText('Nous accusons réception de votre paiement de créance du')).toBeVisible();
 
   // Signing out (the network still gone).
-  await page.getByRole('button', { name: 'Se déconnecter' }).click();
+  await page.getByRole('button', { name: 'Se déconnecter', exact: true }).click();
   await expect(page.getByRole('banner').getByRole('alert')).toHaveText(OFFLINE);
   await expect(page.getByRole('banner').getByText(pierre.name)).toBeVisible();
   await expectAccessible(page);

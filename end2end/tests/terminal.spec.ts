@@ -67,7 +67,7 @@ test('a public terminal forgets the person: the return from the bank signs out a
 
   // «Se déconnecter»: a new document, so nothing of the person stays in the page's memory.
   await page.evaluate(() => ((window as unknown as { kept: string }).kept = 'the page before'));
-  await page.getByRole('button', { name: 'Se déconnecter' }).click();
+  await page.getByRole('button', { name: 'Se déconnecter', exact: true }).click();
   await expect(page).toHaveURL(/\/connexion$/);
   expect(await page.evaluate(() => (window as unknown as { kept?: string }).kept)).toBeUndefined();
 

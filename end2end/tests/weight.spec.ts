@@ -13,11 +13,11 @@ import { appReady } from './fixtures/app';
  * docs/PERFORMANCE.md quote it).
  *
  * The ceiling is a ratchet: the heaviest person's page as last measured
- * (step 1, 369 134 bytes on 2026-12-06), rounded up to the next thousand. It
+ * (step 1, 355 866 bytes on 2026-12-06), rounded up to the next thousand. It
  * moves down after each cut, never up. It is not the budget the product asks
  * for (150 KiB), which is not met yet (README «What a phone downloads»).
  */
-const CEILING_JS_WASM = 370_000;
+const CEILING_JS_WASM = 356_000;
 
 type Weight = { page: string; html: number; css: number; js: number; wasm: number; other: number; files: string[]; encodings: string[] };
 

@@ -96,7 +96,7 @@ test('without JavaScript: the mailbox, a message, its PDF, its deletion after co
   await expect(page.getByRole('status')).toHaveText('Le message a été supprimé.');
   await expect(page.getByText("Vous n'avez aucun message.")).toBeVisible();
 
-  await page.getByRole('button', { name: 'Se déconnecter' }).click();
+  await page.getByRole('button', { name: 'Se déconnecter', exact: true }).click();
   await expect(page).toHaveURL(/\/connexion$/);
   await page.goto('/accueil');
   await expect(page).toHaveURL(/\/connexion$/);

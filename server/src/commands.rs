@@ -37,6 +37,34 @@ pub async fn demo_person(settings: &Settings, template: &str) -> anyhow::Result<
     Ok(())
 }
 
+/// Ends every session of the agent `login` — an operator's act, audited in
+/// the agent's caisse's journal — and prints how many ended.
+pub async fn revoke_agent_sessions(settings: &Settings, login: &str) -> anyhow::Result<()> {
+    use app::ssr::infra::audit::Actor;
+    use app::ssr::infra::session::Owner;
+    use sqlx::Row;
+    let store = Store::connect(&settings.database_url, 2).await?;
+    store.migrate().await?;
+    let agent = sqlx::query("SELECT id, caisse_code FROM agents WHERE login = $1")
+        .bind(login)
+        .fetch_optional(store.pool())
+        .await?;
+    let Some(agent) = agent else {
+        store.close().await;
+        anyhow::bail!("no agent has the login «{login}»");
+    };
+    let (id, caisse): (String, String) = (agent.try_get("id")?, agent.try_get("caisse_code")?);
+    let now = Clock::system().now_ms();
+    let ended =
+        app::ssr::sign_in::end_all_sessions(&store, now, &Owner::Agent(id), Actor::Operator, Some(&caisse)).await?;
+    store.close().await;
+    #[expect(clippy::print_stdout, reason = "the command's output is its report")]
+    {
+        println!("{{\"ended_sessions\":{ended}}}");
+    }
+    Ok(())
+}
+
 /// Adds `count` synthetic persons (5 créances each) after the ones already
 /// generated, and prints how long it took.
 pub async fn dataset(settings: &Settings, count: u64) -> anyhow::Result<()> {

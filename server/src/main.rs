@@ -5,7 +5,9 @@
 //! synthetic dataset for benchmarks; `server demo-person <pierre|eva|paul|jeanne>` adds a fresh
 //! copy of a demonstration person (new NIR, new references) and prints its
 //! sign-in as JSON, for training sessions and end-to-end tests; `server kiosk`
-//! runs the bank-kiosk simulator alone on `KIOSK_ADDR` (a cluster's test bank).
+//! runs the bank-kiosk simulator alone on `KIOSK_ADDR` (a cluster's test bank);
+//! `server revoke-agent-sessions <login>` ends every session of an agent
+//! (audited in their caisse's journal).
 
 use server::{Application, Settings, telemetry};
 
@@ -27,8 +29,9 @@ async fn main() -> anyhow::Result<()> {
         ["dataset", "--persons", count] => server::commands::dataset(&settings, count.parse()?).await,
         ["demo-person", template] => server::commands::demo_person(&settings, template).await,
         ["kiosk"] => server::commands::kiosk(&settings).await,
+        ["revoke-agent-sessions", login] => server::commands::revoke_agent_sessions(&settings, login).await,
         _ => anyhow::bail!(
-            "usage: server [serve] | server process | server dataset --persons N | server demo-person <pierre|eva|paul|jeanne> | server kiosk"
+            "usage: server [serve] | server process | server dataset --persons N | server demo-person <pierre|eva|paul|jeanne> | server kiosk | server revoke-agent-sessions <login>"
         ),
     }
 }

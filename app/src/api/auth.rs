@@ -90,6 +90,12 @@ pub async fn keep_session() -> Result<(), AppError> {
     }
 }
 
+/// «Se déconnecter de tous les appareils»: ends every session of the person.
+#[server(prefix = "/api", endpoint = "deconnexion-partout", output = crate::codec::Json)]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    crate::ssr::sign_in::end_every_session(crate::routes::SIGN_IN).await
+}
+
 /// Ends the session on the server and forgets the cookie.
 #[server(prefix = "/api", endpoint = "deconnexion", output = crate::codec::Json)]
 pub async fn sign_out() -> Result<(), AppError> {

@@ -1,9 +1,11 @@
 //! «Accueil»: banner, «MES DERNIERS PAIEMENTS», «MES DÉMARCHES EN 2 CLICS»,
 //! identity, créances.
 
+use crate::api::auth::SignOutEverywhere;
 use crate::api::home::{Banner, HomeView, home_page};
 use crate::api::payments::AbandonPayment;
-use crate::components::form::successes;
+use crate::api::terminal::is_terminal;
+use crate::components::form::{ActionError, ServerForm, SubmitButton, successes};
 use crate::components::layout::{InsuredLayout, Section};
 use crate::components::pending::PendingPayments;
 use crate::components::table::{CREANCE_COLUMNS, CreanceCells, DataTable, Row};
@@ -35,6 +37,8 @@ pub fn HomePage() -> impl IntoView {
 fn Home(home: HomeView, abandon: ServerAction<AbandonPayment>) -> impl IntoView {
     let HomeView { header, banner, pending, recent_payments, full_name, born, last_sign_in, caisse_name, creances } =
         home;
+    // A sign-in the person does not recognise: every browser signed out.
+    let everywhere = ServerAction::<SignOutEverywhere>::new();
     // The banner follows the payment's state with its row of the table.
     let banner = banner.map(|view| (view.transaction_reference, RwSignal::new(view.state)));
     let also = banner.clone();
@@ -67,6 +71,14 @@ fn Home(home: HomeView, abandon: ServerAction<AbandonPayment>) -> impl IntoView 
                     <p>{born}</p>
                     {last_sign_in.map(|line| view! { <p class="identity__last">{line}</p> })}
                     <p>"Caisse : " {caisse_name}</p>
+                    <ServerForm action=everywhere class="inline-form" document=is_terminal()>
+                        <SubmitButton
+                            label="Se déconnecter de tous les appareils"
+                            class="button--secondary"
+                            pending=everywhere.pending()
+                        />
+                    </ServerForm>
+                    <ActionError action=everywhere />
                 </section>
                 <section class="card" aria-labelledby="creances-title">
                     <h2 id="creances-title" class="card__title">"MES CRÉANCES"</h2>

@@ -39,6 +39,19 @@ async fn two_caisses_paid(app: &TestApp) -> (String, String) {
 }
 
 on_both_engines! {
+    async fn an_agent_signs_out_of_every_browser_at_once(app) {
+        let (desk, laptop) = (app.new_browser(), app.new_browser());
+        desk.sign_in_as_agent().await;
+        laptop.sign_in_as_agent().await;
+        app.sign_in_as_pierre().await;
+        assert!(desk.page_html("/agent").await.contains("Se déconnecter de tous les appareils"));
+        assert_eq!(location(&desk.post_form("/api/agent-deconnexion-partout", &[]).await), "/agent/connexion");
+        for agent in [&desk, &laptop] {
+            assert_eq!(location(&agent.get_page("/agent").await), "/agent/connexion");
+        }
+        assert_eq!(app.get_page("/accueil").await.status(), StatusCode::OK, "a person's session lives on");
+    }
+
     async fn an_agent_sees_the_payments_of_their_caisse_only(app) {
         let (pierre, eva) = two_caisses_paid(&app).await;
         let agent = app.new_browser();
@@ -210,4 +223,48 @@ on_both_engines! {
         assert_eq!(location(&app.get_page("/agent/export.csv").await), "/agent/connexion");
         assert_eq!(location(&agent.get_page("/ma-messagerie/x/pdf").await), "/connexion");
     }
+}
+
+/// `server revoke-agent-sessions <login>`: an operator ends every session of
+/// an agent (a lost laptop, a departure), audited in the caisse's journal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operator_revokes_an_agents_sessions_from_the_command_line_audited() {
+    let (url, database) = scratch_database(Engine::Sqlite).await;
+    let app = spawn_on_url(url.clone()).await;
+    let (desk, laptop, person) = (app.new_browser(), app.new_browser(), app.new_browser());
+    desk.sign_in_as_agent().await;
+    laptop.sign_in_as_agent().await;
+    person.sign_in_as_pierre().await;
+    let revoke = |login: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(["revoke-agent-sessions", login])
+            .env("DATABASE_URL", &url)
+            .env("RUST_LOG", "error")
+            .output()
+            .expect("the command runs")
+    };
+    let done = revoke(AGENT_LOGIN);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert_eq!(String::from_utf8_lossy(&done.stdout).trim(), r#"{"ended_sessions":2}"#);
+    for agent in [&desk, &laptop] {
+        assert_eq!(location(&agent.get_page("/agent").await), "/agent/connexion");
+    }
+    assert_eq!(person.get_page("/accueil").await.status(), StatusCode::OK, "a person's session lives on");
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM audit_log WHERE actor_kind = 'operator' AND action = 'ended_everywhere' \
+             AND caisse_code = (SELECT caisse_code FROM agents WHERE login = 'agent.isere')"
+        )
+        .await,
+        1
+    );
+    desk.sign_in_as_agent().await;
+    assert!(
+        desk.page_html("/agent/journal").await.contains("Déconnexion de tous les appareils (2 session(s) fermée(s)).")
+    );
+    let unknown = revoke("personne");
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no agent has the login"));
+    app.cleanup().await;
+    database.remove().await;
 }

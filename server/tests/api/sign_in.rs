@@ -6,6 +6,29 @@ use reqwest::StatusCode;
 use reqwest::header::SET_COOKIE;
 
 on_both_engines! {
+    async fn signing_out_everywhere_ends_each_of_the_persons_sessions_and_no_one_elses(app) {
+        let phone = app.new_browser();
+        phone.sign_in_as_pierre().await;
+        app.sign_in_as_pierre().await;
+        let eva = app.new_browser();
+        assert_eq!(location(&eva.sign_in(EVA_NIR, EVA_PASSWORD).await), "/accueil");
+        assert!(text_of(&app.page_html("/accueil").await).contains("Se déconnecter de tous les appareils"));
+        let out = app.post_form("/api/deconnexion-partout", &[]).await;
+        assert_eq!(location(&out), "/connexion");
+        for (who, browser) in [("this browser", &app.browser), ("the phone", &phone)] {
+            assert_eq!(location(&browser.get_page("/accueil").await), "/connexion", "{who}");
+        }
+        assert_eq!(eva.get_page("/accueil").await.status(), StatusCode::OK, "another person's session lives on");
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM audit_log WHERE entity_kind = 'session' AND action = 'ended_everywhere' \
+                 AND actor_kind = 'person' AND detail LIKE '%\"sessions\":2%'"
+            )
+            .await,
+            1
+        );
+    }
+
     async fn pierre_signs_in_and_sees_his_home(app) {
         let response = app.sign_in(PIERRE_NIR, PIERRE_PASSWORD).await;
         assert_eq!(location(&response), "/accueil");

@@ -52,6 +52,12 @@ pub async fn agent_sign_in(login: String, password: String) -> Result<(), AppErr
     Ok(())
 }
 
+/// «Se déconnecter de tous les appareils»: ends every session of the agent.
+#[server(prefix = "/api", endpoint = "agent-deconnexion-partout", output = crate::codec::Json)]
+pub async fn agent_sign_out_everywhere() -> Result<(), AppError> {
+    crate::ssr::sign_in::end_every_session(crate::routes::AGENT_SIGN_IN).await
+}
+
 /// Ends the agent's session.
 #[server(prefix = "/api", endpoint = "agent-deconnexion", output = crate::codec::Json)]
 pub async fn agent_sign_out() -> Result<(), AppError> {

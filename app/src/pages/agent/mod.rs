@@ -6,7 +6,7 @@ pub mod payments;
 pub mod search;
 pub mod sign_in;
 
-use crate::api::agent::sign_in::AgentSignOut;
+use crate::api::agent::sign_in::{AgentSignOut, AgentSignOutEverywhere};
 use crate::api::agent::{AgentHeader, PaymentItem};
 use crate::api::terminal::is_terminal;
 use crate::components::form::{ActionError, ServerForm};
@@ -49,6 +49,7 @@ pub fn AgentLayout<C: IntoView + 'static>(
 ) -> impl IntoView {
     let children = children.into_inner();
     let sign_out = ServerAction::<AgentSignOut>::new();
+    let everywhere = ServerAction::<AgentSignOutEverywhere>::new();
     view! {
         <SkipLink />
         <SessionWarning sign_in=routes::AGENT_SIGN_IN />
@@ -63,7 +64,11 @@ pub fn AgentLayout<C: IntoView + 'static>(
                     <ServerForm action=sign_out class="inline-form" document=is_terminal()>
                         <button type="submit" class="button button--link">"Se déconnecter"</button>
                     </ServerForm>
+                    <ServerForm action=everywhere class="inline-form" document=is_terminal()>
+                        <button type="submit" class="button button--link">"Se déconnecter de tous les appareils"</button>
+                    </ServerForm>
                     <ActionError action=sign_out />
+                    <ActionError action=everywhere />
                 </div>
             </div>
             <nav class="main-menu" aria-label="Menu de l'espace agents">

@@ -153,6 +153,10 @@ pub fn describe(entity_kind: &str, action: &str, detail: &Value) -> String {
             )
         }
         ("person", "demo_loaded") => "Données de démonstration chargées.".to_owned(),
+        ("session", "ended_everywhere") => {
+            let sessions = detail.get("sessions").and_then(Value::as_u64).unwrap_or(0);
+            format!("Déconnexion de tous les appareils ({sessions} session(s) fermée(s)).")
+        }
         _ => format!("{entity_kind} : {action}"),
     }
 }

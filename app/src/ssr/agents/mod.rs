@@ -172,6 +172,7 @@ pub(crate) fn actor_label(kind: &str) -> &'static str {
         "person" => "Assuré",
         "agent" => "Agent",
         "kiosk" => "Banque (réponse scellée)",
+        "operator" => "Exploitation",
         _ => "Service",
     }
 }

@@ -15,6 +15,8 @@ pub enum Actor<'a> {
     Kiosk,
     /// The service itself (processing run, expiry, demo data).
     System,
+    /// An operator, through a `server` subcommand.
+    Operator,
 }
 
 impl Actor<'_> {
@@ -24,13 +26,14 @@ impl Actor<'_> {
             Actor::Agent(_) => "agent",
             Actor::Kiosk => "kiosk",
             Actor::System => "system",
+            Actor::Operator => "operator",
         }
     }
 
     fn id(&self) -> Option<&str> {
         match self {
             Actor::Person(id) | Actor::Agent(id) => Some(id),
-            Actor::Kiosk | Actor::System => None,
+            Actor::Kiosk | Actor::System | Actor::Operator => None,
         }
     }
 }

@@ -9,9 +9,9 @@ use crate::ssr::infra::context::{
     clear_session_cookie, client_address, current_session, db_error, redirect, refuse, refuse_form, session_idle_ms,
     set_session_cookie, state, unexpected,
 };
-use crate::ssr::infra::metrics;
 use crate::ssr::infra::password::{self, PasswordError};
 use crate::ssr::infra::session::{self, Flash, Owner, Session};
+use crate::ssr::infra::{audit, metrics};
 use std::future::Future;
 
 pub mod throttle;
@@ -106,6 +106,53 @@ where
     record_sign_in(account.id, now).await.map_err(db_error)?;
     set_session_cookie(state, &token);
     tracing::info!(form = form.page, "signed in");
+    Ok(())
+}
+
+/// Ends every session of `owner` — each browser where they are signed in —
+/// with its audit row (`by` asked it: the owner, or an operator for an
+/// agent); returns how many ended.
+pub async fn end_all_sessions(
+    store: &crate::ssr::Store,
+    now: i64,
+    owner: &Owner,
+    by: audit::Actor<'_>,
+    caisse_code: Option<&str>,
+) -> Result<u64, sqlx::Error> {
+    let (sql, id) = match owner {
+        Owner::Person(id) => ("DELETE FROM sessions WHERE person_id = $1", id),
+        Owner::Agent(id) => ("DELETE FROM sessions WHERE agent_id = $1", id),
+    };
+    let mut tx = store.write().await?;
+    let ended = sqlx::query(sql).bind(id).execute(tx.conn()).await?.rows_affected();
+    let entry = audit::Entry {
+        actor: by,
+        caisse_code,
+        entity_kind: "session",
+        entity_id: id,
+        action: "ended_everywhere",
+        detail: serde_json::json!({ "sessions": ended }),
+    };
+    audit::record(tx.conn(), now, entry).await?;
+    tx.commit().await?;
+    tracing::info!(ended, "every session of an account ended");
+    Ok(ended)
+}
+
+/// «Se déconnecter de tous les appareils»: ends every session of this
+/// request's owner (this one too), forgets the cookie and sends the browser
+/// to `page`.
+pub async fn end_every_session(page: &str) -> Result<(), AppError> {
+    let state = state()?;
+    if let Some(session) = current_session(&state).await? {
+        let by = match &session.owner {
+            Owner::Person(id) => audit::Actor::Person(id),
+            Owner::Agent(id) => audit::Actor::Agent(id),
+        };
+        end_all_sessions(&state.store, state.clock.now_ms(), &session.owner, by, None).await.map_err(db_error)?;
+    }
+    clear_session_cookie(&state);
+    redirect(page);
     Ok(())
 }
 
