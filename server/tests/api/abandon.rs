@@ -253,6 +253,41 @@ on_both_engines! {
     }
 }
 
+/// A bank that takes the connection and never answers: the status call ends
+/// after its 10 seconds, nothing is abandoned, and the person is told so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bank_that_never_answers_is_given_up_after_ten_seconds_and_nothing_is_abandoned() {
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+    let office = format!("http://{}", silent.local_addr().expect("its address"));
+    // Accepts every connection, reads what comes, answers nothing, closes nothing.
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            held.push(socket);
+        }
+    });
+    let kiosk_addr = format!("127.0.0.1:{}", free_port());
+    let _bank = KioskProcess::start(&kiosk_addr, &[]).await;
+    let (url, database) = scratch_database(Engine::Sqlite).await;
+    let server = start_server_for_bank(&url, &format!("http://{kiosk_addr}"), &office, "002001000000001").await;
+    let person = &server.browser;
+    person.sign_in_as_pierre().await;
+    let reference = person.pay(ENTERED, &[ENTERED], "20").await;
+    let asked = std::time::Instant::now();
+    let response = abandon(person, &reference, "/mes-paiements").await;
+    let waited = asked.elapsed();
+    assert_eq!(location(&response), "/mes-paiements");
+    assert!(
+        waited >= std::time::Duration::from_secs(9) && waited < std::time::Duration::from_secs(20),
+        "the call waited its 10 seconds, then gave up: {waited:?}"
+    );
+    let page = words(&person.page_html("/mes-paiements").await);
+    assert!(page.contains("La banque n'a pas pu être interrogée : ce paiement n'a pas été abandonné."));
+    assert_eq!(count_in(&url, "SELECT COUNT(*) FROM payment_attempts WHERE status = 'pending'").await, 1);
+    server.kill();
+    database.remove().await;
+}
+
 /// A bank that cannot be reached, or does not seal its answer with our key:
 /// nothing is abandoned, on either engine.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

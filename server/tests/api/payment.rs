@@ -18,7 +18,36 @@ fn accepted(reference: &str) -> Vec<(String, String)> {
 /// A change made to a sealed answer's fields before it is sealed.
 type Tamper = fn(&mut sips::PaymentResponse);
 
+/// `accepted(reference)` with its `transactionReference` left out, sealed
+/// with our key all the same.
+fn accepted_naming_no_transaction(reference: &str) -> Vec<(String, String)> {
+    let mut fields = accepted(reference);
+    let data = fields.iter().find(|(name, _)| name == "Data").map(|(_, v)| v.clone()).expect("Data");
+    let without: Vec<&str> = data.split('|').filter(|pair| !pair.starts_with("transactionReference=")).collect();
+    assert_eq!(without.len() + 1, data.split('|').count(), "one field left out");
+    let data = without.join("|");
+    let seal = sips::seal(&sips::Secret::new(bank::SECRET.to_owned()), &data);
+    for (name, value) in &mut fields {
+        match name.as_str() {
+            "Data" => value.clone_from(&data),
+            "Seal" => value.clone_from(&seal),
+            _ => {}
+        }
+    }
+    fields
+}
+
 on_both_engines! {
+    async fn an_answer_naming_no_transaction_is_refused_on_both_channels_and_changes_nothing(app) {
+        let reference = started(&app).await;
+        let answer = accepted_naming_no_transaction(&reference);
+        assert_eq!(app.automatic(&answer).await.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(app.normal_return(&answer).await.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(app.attempt_status(&reference).await, "pending");
+        assert_eq!(app.count("SELECT COUNT(*) FROM payments").await, 0);
+        assert_eq!(app.automatic(&accepted(&reference)).await.status(), StatusCode::OK, "the whole answer still applies");
+    }
+
     async fn each_answer_code_leads_to_its_status(app) {
         app.sign_in_as_pierre().await;
         for (code, status, banner) in [
