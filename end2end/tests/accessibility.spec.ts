@@ -102,7 +102,7 @@ test.describe('text spacing (RGAA 10.12) and a 200 % zoom (RGAA 10.4, 10.11)', (
   });
 });
 
-test('two minutes before the session would end for want of activity, a warning offers «Rester connecté», which starts it again; past the limit, the page says it ended', async ({
+test('two minutes before the session would end for want of activity, a warning offers «Rester connecté», which starts it again (a failed press, offline, ends nothing); past the limit, the page says it ended', async ({
   page,
 }) => {
   await page.clock.install();
@@ -117,6 +117,14 @@ test('two minutes before the session would end for want of activity, a warning o
   await page.clock.fastForward('01:01');
   await expect(warning).toBeVisible();
   await expectAccessible(page);
+  // Pressed without a network: the session has not ended, the warning stays, to press again.
+  await page.route('**/api/rester-connecte', (route) => route.abort('internetdisconnected'));
+  const failed = page.waitForEvent('requestfailed', (request) => new URL(request.url()).pathname === '/api/rester-connecte');
+  await warning.getByRole('button', { name: 'Rester connecté' }).click();
+  await failed;
+  await expect(warning.getByRole('button', { name: 'Rester connecté' })).toBeVisible();
+  await expect(page.getByText("Votre session a pris fin faute d'activité.")).toHaveCount(0);
+  await page.unrouteAll();
   const kept = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/rester-connecte');
   await warning.getByRole('button', { name: 'Rester connecté' }).click();
   expect((await kept).status()).toBe(200);

@@ -84,6 +84,7 @@ pub fn SessionWarning(sign_in: &'static str) -> impl IntoView {
 mod timing {
     use super::{Stage, warning_and_end};
     use crate::api::auth::KeepSession;
+    use crate::error::AppError;
     use leptos::prelude::*;
     use std::time::Duration;
 
@@ -105,7 +106,9 @@ mod timing {
             });
         };
         start();
-        // Answered: the session counts from now again (or it had ended).
+        // Answered: the session counts from now again, or it had ended. Any
+        // other failure (offline, too many presses) leaves the warning and
+        // its button, to press again: the session has not ended.
         Effect::watch(
             move || keep.version().get(),
             move |_, _, _| match keep.value().get_untracked() {
@@ -113,7 +116,8 @@ mod timing {
                     stage.set(Stage::Running);
                     start();
                 }
-                _ => stage.set(Stage::Ended),
+                Some(Err(AppError::NotSignedIn)) | None => stage.set(Stage::Ended),
+                Some(Err(_)) => {}
             },
             false,
         );
