@@ -107,7 +107,8 @@ async fn end_terminal_session(
 ) -> anyhow::Result<Vec<String>> {
     let secure = state.settings.secure_cookies();
     let mut cookies = vec![session::clear_cookie_header(secure)];
-    let Some(ended) = context::session_of(state, headers).await? else { return Ok(cookies) };
+    // Read without sliding its expiry: it is deleted at once.
+    let Some(ended) = context::session_unslid(state, headers).await? else { return Ok(cookies) };
     session::delete(&state.store, &ended.id_hash).await?;
     tracing::info!("a terminal's session ended on the return from the bank");
     if let (Owner::Person(person), Some(reference)) = (&ended.owner, reference)
