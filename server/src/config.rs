@@ -16,7 +16,7 @@
 //! | `SESSION_IDLE_MINUTES` | `30` |
 //! | `PROCESSING_INTERVAL_SECONDS` | `60` (up to 86400): how often accepted payments are applied |
 //! | `DATABASE_MAX_CONNECTIONS` | `10` |
-//! | `DEMO_DATA` | `true` over http, `false` over https: load the demonstration data into an empty database |
+//! | `DEMO_DATA` | `true` over http: load the demonstration data into an empty database; refused over https (its passwords are published) |
 //! | `ALLOW_TEST_KIOSK` | `false`: over https, accept the embedded simulator or Worldline's public test key (a training site) |
 //! | `TRUSTED_PROXIES` | none: networks whose `X-Forwarded-For` names the client; `none` says no proxy. Required on a public (https) site |
 //! | `METRICS_ADDR` | none: the address of `/metrics` (Prometheus); never the public one |
@@ -29,9 +29,9 @@
 //! Safe in production by default: when `PUBLIC_URL` is `https://`, the
 //! service refuses to start with the embedded simulator or Worldline's public
 //! test merchant or key (the public could pay nothing and be told it paid)
-//! unless `ALLOW_TEST_KIOSK=true`, and loads no demonstration data unless
-//! `DEMO_DATA=true` (both logged as warnings; `startup` also refuses a
-//! database holding the demonstration accounts).
+//! unless `ALLOW_TEST_KIOSK=true` (logged as a warning), and refuses
+//! `DEMO_DATA=true`; `startup` also refuses a database holding any account
+//! whose password is published (the demonstration's, the benchmark dataset's).
 
 use anyhow::{Context, bail};
 use app::domain::{EligibilityPolicy, Euros};
@@ -86,8 +86,6 @@ pub struct Settings {
     pub processing_interval_seconds: u64,
     /// Load the demonstration data into an empty database.
     pub demo_data: bool,
-    /// `DEMO_DATA=true` was set by hand.
-    pub demo_data_asked: bool,
     /// A test kiosk is accepted on a public (https) site.
     pub allow_test_kiosk: bool,
     /// The proxies whose `X-Forwarded-For` names the client.
@@ -161,7 +159,13 @@ impl Settings {
         let flag = |key: &str| lookup(key).map(|v| matches!(v.as_str(), "1" | "true" | "yes"));
         let public_url = lookup("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned());
         let public = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
-        let demo_data_asked = flag("DEMO_DATA") == Some(true);
+        if public && flag("DEMO_DATA") == Some(true) {
+            bail!(
+                "DEMO_DATA=true and PUBLIC_URL is https://: the demonstration accounts' passwords are published in the \
+                 README, anyone could sign in with them. Remove DEMO_DATA; a training site adds its persons with \
+                 `server demo-person`, each with a fresh password"
+            );
+        }
         let allow_test_kiosk = flag("ALLOW_TEST_KIOSK") == Some(true);
         let public_test = sips::simulation::PUBLIC_TEST_MERCHANTS;
         let test_merchant = |id: &str| public_test.iter().any(|(merchant, _)| *merchant == id);
@@ -230,7 +234,6 @@ impl Settings {
             session_idle_minutes,
             processing_interval_seconds: u64::try_from(processing_interval_seconds).unwrap_or(60),
             demo_data: flag("DEMO_DATA").unwrap_or(!public),
-            demo_data_asked,
             allow_test_kiosk,
             trusted_proxies,
             bench_baseline: flag("BENCH_BASELINE") == Some(true),
@@ -367,11 +370,13 @@ mod tests {
         }
         let production = settings(&[public, direct, REAL[0], REAL[1], REAL[2], REAL[3], REAL[4]]).expect("a real bank");
         assert!(!production.demo_data, "no demonstration data by default on a public site");
-        let training =
-            settings(&[public, direct, ("ALLOW_TEST_KIOSK", "true"), ("DEMO_DATA", "true")]).expect("asked for");
-        assert!(training.allow_test_kiosk && training.demo_data && training.demo_data_asked);
+        let training = settings(&[public, direct, ("ALLOW_TEST_KIOSK", "true")]).expect("asked for");
+        assert!(training.allow_test_kiosk && !training.demo_data);
+        // The demonstration's published passwords: refused, naming the setting.
+        let demonstration = error_of(&[public, direct, ("ALLOW_TEST_KIOSK", "true"), ("DEMO_DATA", "true")]);
+        assert!(demonstration.contains("DEMO_DATA=true and PUBLIC_URL is https://"), "{demonstration}");
         let local = settings(&[]).expect("the demonstration");
-        assert!(local.demo_data && !local.demo_data_asked, "demonstration data by default over http");
+        assert!(local.demo_data, "demonstration data by default over http");
     }
 
     #[test]

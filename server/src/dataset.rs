@@ -57,7 +57,8 @@ pub async fn generate(store: &Store, from: u64, count: u64) -> anyhow::Result<st
     while next < end {
         let batch_end = (next + batch).min(end);
         let mut persons = String::from(
-            "INSERT INTO persons (id, nir, first_name, last_name, birth_date, password_hash, caisse_code, last_sign_in_at, created_at) VALUES ",
+            "INSERT INTO persons (id, nir, first_name, last_name, birth_date, password_hash, caisse_code, last_sign_in_at, \
+             created_at, published_password) VALUES ",
         );
         let mut avis = String::from(
             "INSERT INTO avis (reference, person_id, caisse_code, kind, issued_on, initial_cents, restant_cents, \
@@ -70,7 +71,8 @@ pub async fn generate(store: &Store, from: u64, count: u64) -> anyhow::Result<st
                 persons.push(',');
             }
             let values: Vec<String> = (1..=7).map(|k| p(n + k)).collect();
-            persons.push_str(&format!("({},NULL,0)", values.join(",")));
+            // The password is in this file: published.
+            persons.push_str(&format!("({},NULL,0,1)", values.join(",")));
             n += 7;
             for _ in 0..CREANCES {
                 if a > 0 {

@@ -76,17 +76,13 @@ impl Application {
         let store = Store::connect(&settings.database_url, settings.database_max_connections).await?;
         store.migrate().await?;
         let public = public_url.starts_with("https://");
-        if public && settings.demo_data_asked {
-            tracing::warn!(
-                "DEMO_DATA=true on a public site: the demonstration accounts, whose passwords are published, sign in"
-            );
-        } else if public {
-            let present = demo::accounts_present(&store).await?;
+        if public {
+            let published = demo::published_accounts(&store).await?;
             anyhow::ensure!(
-                present.is_empty(),
-                "PUBLIC_URL is https:// and the database holds demonstration accounts, whose passwords are published \
-                 ({}): remove them, or set DEMO_DATA=true for a training site",
-                present.join(", ")
+                published.is_empty(),
+                "PUBLIC_URL is https:// and the database holds accounts whose password is published (the \
+                 demonstration's, the benchmark dataset's): {}. Remove them before opening the site",
+                published.join(", ")
             );
         }
         if public && settings.allow_test_kiosk {

@@ -86,30 +86,57 @@ const PERSONS: [DemoPerson; 4] = [
     },
 ];
 
-/// The demonstration accounts the database holds (the agent's login, the
-/// persons' names): a public site must not keep accounts whose passwords are
-/// in the README.
-pub async fn accounts_present(store: &Store) -> anyhow::Result<Vec<String>> {
-    let mut present = Vec::new();
-    if sqlx::query("SELECT id FROM agents WHERE login = $1")
-        .bind(AGENT.login)
-        .fetch_optional(store.pool())
-        .await?
-        .is_some()
-    {
-        present.push(AGENT.login.to_owned());
+/// How many accounts a message names before it counts the rest.
+const NAMED: i64 = 5;
+
+/// The accounts whose password is published (the demonstration's, the
+/// benchmark dataset's), for a public site's refusal to start: the first few
+/// named (an agent's login, a person's name and NIR), then how many more.
+/// Empty when there is none.
+pub async fn published_accounts(store: &Store) -> anyhow::Result<Vec<String>> {
+    let agents = sqlx::query("SELECT login FROM agents WHERE published_password = 1 ORDER BY login LIMIT $1")
+        .bind(NAMED)
+        .fetch_all(store.pool())
+        .await
+        .context("reading the agents with a published password")?;
+    let mut named: Vec<String> = agents
+        .iter()
+        .map(|row| row.try_get::<String, _>("login").map(|login| format!("agent {login}")))
+        .collect::<Result<_, _>>()?;
+    let persons = sqlx::query(
+        "SELECT first_name, last_name, nir FROM persons WHERE published_password = 1 ORDER BY nir LIMIT $1",
+    )
+    .bind(NAMED)
+    .fetch_all(store.pool())
+    .await
+    .context("reading the persons with a published password")?;
+    for row in &persons {
+        let (first, last, nir): (String, String, String) =
+            (row.try_get("first_name")?, row.try_get("last_name")?, row.try_get("nir")?);
+        named.push(format!("{first} {last} (NIR {nir})"));
     }
-    for person in PERSONS {
-        if sqlx::query("SELECT id FROM persons WHERE nir = $1")
-            .bind(person.nir)
-            .fetch_optional(store.pool())
-            .await?
-            .is_some()
-        {
-            present.push(format!("{} {}", person.first_name, person.last_name));
-        }
+    let total: i64 = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM agents WHERE published_password = 1) \
+              + (SELECT COUNT(*) FROM persons WHERE published_password = 1) AS n",
+    )
+    .fetch_one(store.pool())
+    .await
+    .context("counting the accounts with a published password")?
+    .try_get("n")?;
+    let more = total - i64::try_from(named.len()).unwrap_or(total);
+    if more > 0 {
+        named.push(format!("and {more} more"));
     }
-    Ok(present)
+    Ok(named)
+}
+
+/// A fresh password for a copy of a demonstration person: never the published
+/// one, so a copy made for a training session or a test is nobody's way in.
+fn fresh_password() -> String {
+    use rand::Rng;
+    use rand::distributions::Alphanumeric;
+    let tail: String = rand::thread_rng().sample_iter(&Alphanumeric).take(12).map(char::from).collect();
+    format!("Essai-{tail}")
 }
 
 /// Loads the demonstration data if the database holds no person yet. Returns
@@ -142,8 +169,8 @@ pub async fn load_if_empty(store: &Store, policy: &EligibilityPolicy, now_ms: i6
         let person_id = new_id();
         let last_sign_in = person.last_sign_in.map(|(y, m, d, h, min)| paris_ms(y, m, d, h, min));
         sqlx::query(
-            "INSERT INTO persons (id, nir, first_name, last_name, birth_date, password_hash, caisse_code, last_sign_in_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO persons (id, nir, first_name, last_name, birth_date, password_hash, caisse_code, last_sign_in_at, \
+             created_at, published_password) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)",
         )
         .bind(&person_id)
         .bind(person.nir)
@@ -174,7 +201,8 @@ pub async fn load_if_empty(store: &Store, policy: &EligibilityPolicy, now_ms: i6
     }
     let agent_hash = hashes.last().context("agent hash")?;
     sqlx::query(
-        "INSERT INTO agents (id, login, display_name, password_hash, caisse_code, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO agents (id, login, display_name, password_hash, caisse_code, created_at, published_password) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1)",
     )
     .bind(new_id())
     .bind(AGENT.login)
@@ -203,8 +231,8 @@ pub struct NewPerson {
 }
 
 /// Adds a new person shaped like the demonstration person `template` (`pierre`,
-/// `eva`, `paul` or `jeanne`): same names, créances and amounts, but a fresh NIR
-/// and fresh references. For training sessions and end-to-end tests, where each
+/// `eva`, `paul` or `jeanne`): same names, créances and amounts, but a fresh NIR,
+/// fresh references and a fresh password (returned once, stored hashed). For training sessions and end-to-end tests, where each
 /// run needs its own untouched data.
 pub async fn add_person_like(
     store: &Store,
@@ -217,9 +245,10 @@ pub async fn add_person_like(
         .iter()
         .find(|p| p.first_name.eq_ignore_ascii_case(template))
         .with_context(|| format!("no demonstration person named {template}"))?;
+    let fresh = fresh_password();
     let hash = {
-        let password = person.password;
-        tokio::task::spawn_blocking(move || password::hash_blocking(password))
+        let password = fresh.clone();
+        tokio::task::spawn_blocking(move || password::hash_blocking(&password))
             .await
             .context("joining the hashing task")??
     };
@@ -240,6 +269,15 @@ pub async fn add_person_like(
     let nir = crate::domain::Nir::parse(&nir).context("a generated NIR")?;
     let person_id = new_id();
     let mut tx = store.write().await.context("starting the transaction")?;
+    // Its caisse, in a database that has no demonstration data.
+    for (code, name) in CAISSES {
+        sqlx::query("INSERT INTO caisses (code, name) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING")
+            .bind(code)
+            .bind(name)
+            .execute(tx.conn())
+            .await
+            .context("adding the caisses")?;
+    }
     sqlx::query(
         "INSERT INTO persons (id, nir, first_name, last_name, birth_date, password_hash, caisse_code, last_sign_in_at, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8)",
@@ -259,7 +297,7 @@ pub async fn add_person_like(
     tx.commit().await.context("committing the person")?;
     Ok(NewPerson {
         nir: format!("{} {:02}", nir.as_str(), nir.key()),
-        password: person.password.to_owned(),
+        password: fresh,
         name: format!("{} {}", person.first_name, person.last_name).to_uppercase(),
         references,
     })

@@ -173,11 +173,12 @@ on_both_engines! {
             ("PUBLIC_URL", "https://payer.example.fr".to_owned()),
             ("TRUSTED_PROXIES", "none".to_owned()),
             ("ALLOW_TEST_KIOSK", "true".to_owned()),
-            ("DEMO_DATA", "true".to_owned()),
         ];
         let tls = spawn_app_with(app_engine(&app), &training).await;
+        let trainee = app::ssr::demo::add_person_like(&tls.state.store, "pierre", &tls.state.settings.eligibility, 0)
+            .await.expect("a training person");
         let response = tls.client.post(tls.url("/api/connexion")).header("Accept", "text/html")
-            .header("Origin", "https://payer.example.fr").form(&[("nir", PIERRE_NIR), ("password", PIERRE_PASSWORD)]).send().await.expect("POST");
+            .header("Origin", "https://payer.example.fr").form(&[("nir", trainee.nir.as_str()), ("password", trainee.password.as_str())]).send().await.expect("POST");
         let cookie = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
         assert!(cookie.starts_with("__Host-pc_session=") && cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
         let page = tls.get_page("/connexion").await;
@@ -187,7 +188,7 @@ on_both_engines! {
         tls.cleanup().await;
     }
 
-    async fn a_public_site_starts_only_without_the_demonstration_accounts_unless_asked_for(app) {
+    async fn a_public_site_starts_only_while_no_account_has_a_published_password(app) {
         let public = || vec![("PUBLIC_URL", "https://payer.example.fr".to_owned()),
             ("TRUSTED_PROXIES", "none".to_owned()), ("ALLOW_TEST_KIOSK", "true".to_owned())];
         // An empty database: nothing of the demonstration is loaded.
@@ -195,21 +196,35 @@ on_both_engines! {
         let production = spawn_app_with_url(url.clone(), &public()).await;
         assert_eq!(production.count("SELECT COUNT(*) FROM persons").await, 0);
         assert_eq!(production.count("SELECT COUNT(*) FROM agents").await, 0);
+        // A training person, copied from a demonstration one: a password of its own.
+        let trainee = app::ssr::demo::add_person_like(&production.state.store, "pierre", &production.state.settings.eligibility, 0)
+            .await.expect("a training person");
+        assert_ne!(trainee.password, PIERRE_PASSWORD);
+        let refused = production.sign_in(&trainee.nir, PIERRE_PASSWORD).await;
+        assert_eq!(location(&refused), "/connexion", "the published password opens no copy");
         production.state.store.close().await;
-        // A database that holds them (an earlier demonstration): refused, naming them.
-        let demonstration = spawn_app_with_url(url.clone(), &[]).await;
-        demonstration.state.store.close().await;
+        // Started again: nobody's password is published, it starts.
+        let again = spawn_app_with_url(url.clone(), &public()).await;
+        again.state.store.close().await;
+        // (`DEMO_DATA=true` on a public site is refused by the settings: `config`'s tests.)
+        database.remove().await;
+        // A database that holds the demonstration's accounts (an earlier demonstration): refused, naming them.
+        let (url, database) = scratch_database(app_engine(&app)).await;
+        let loaded = spawn_app_with_url(url.clone(), &[]).await;
+        loaded.state.store.close().await;
         let refusal = refusal_to_start(url.clone(), &public()).await;
-        assert!(refusal.contains("PUBLIC_URL is https:// and the database holds demonstration accounts"), "{refusal}");
-        assert!(refusal.contains("agent.isere") && refusal.contains("Pierre BELAGE") && refusal.contains("DEMO_DATA=true"), "{refusal}");
-        // Asked for by hand (a training site): it starts.
-        let mut training = public();
-        training.push(("DEMO_DATA", "true".to_owned()));
-        let started = spawn_app_with_url(url.clone(), &training).await;
-        let signed_in = started.client.post(started.url("/api/connexion")).header("Accept", "text/html")
-            .header("Origin", "https://payer.example.fr").form(&[("nir", PIERRE_NIR), ("password", PIERRE_PASSWORD)]).send().await.expect("POST");
-        assert_eq!(location(&signed_in), "/accueil");
-        started.state.store.close().await;
+        assert!(refusal.contains("the database holds accounts whose password is published"), "{refusal}");
+        assert!(refusal.contains("agent agent.isere") && refusal.contains("Pierre BELAGE (NIR 1830201053123)"), "{refusal}");
+        database.remove().await;
+        // The benchmark dataset's persons (its password is in its source): refused too.
+        let (url, database) = scratch_database(app_engine(&app)).await;
+        let empty = spawn_app_with_url(url.clone(), &public()).await;
+        // (Its caisses, as a training person brings them.)
+        app::ssr::demo::add_person_like(&empty.state.store, "eva", &empty.state.settings.eligibility, 0).await.expect("caisses");
+        server::dataset::generate(&empty.state.store, 0, 7).await.expect("the dataset");
+        empty.state.store.close().await;
+        let refusal = refusal_to_start(url.clone(), &public()).await;
+        assert!(refusal.contains("BENCH0 (NIR") && refusal.contains("and 2 more"), "{refusal}");
         database.remove().await;
     }
 

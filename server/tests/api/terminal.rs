@@ -126,7 +126,6 @@ on_both_engines! {
                 ("PUBLIC_URL", "https://payer.example.fr".to_owned()),
             ("TRUSTED_PROXIES", "none".to_owned()),
                 ("ALLOW_TEST_KIOSK", "true".to_owned()),
-                ("DEMO_DATA", "true".to_owned()),
             ];
             settings.extend(key.map(|key| ("TERMINAL_KEY", key.to_owned())));
             settings
