@@ -20,6 +20,7 @@ pub async fn run_once(state: &AppState) -> anyhow::Result<()> {
     }
     session::purge_expired(&state.store, now).await?;
     throttle::purge(&state.store, now).await?;
+    app::ssr::sign_in::device::purge(&state.store, now).await?;
     Ok(())
 }
 

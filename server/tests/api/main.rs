@@ -7,6 +7,7 @@ mod app_calls;
 mod bank;
 mod bursts;
 mod crash;
+mod devices;
 mod hardening;
 mod helpers;
 mod limits;

@@ -15,6 +15,7 @@
 use anyhow::Context;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -128,18 +129,70 @@ pub fn hash_blocking(password: &str) -> anyhow::Result<String> {
 /// Checks `password` against `stored`. With no stored hash (unknown account) a
 /// dummy hash is checked anyway, so both cases take the same time.
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, PasswordError> {
-    let checked = on_pool(move || {
-        let known = stored.is_some();
-        let phc = match stored {
-            Some(phc) => phc,
-            None => dummy_hash()?.clone(),
-        };
-        let parsed = PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("reading a stored hash: {e}"))?;
-        let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
-        anyhow::Ok(known && matches)
+    Ok(on_pool(move || check(&password, stored)).await??)
+}
+
+/// [`verify`] for a client of `network` (an address, an IPv6 /64), within its
+/// share of the queue: [`MAX_IN_FLIGHT_PER_NETWORK`] running or waiting, then
+/// [`PasswordError::Busy`] for that network alone.
+pub async fn verify_from(network: &str, password: String, stored: Option<String>) -> Result<bool, PasswordError> {
+    let place = NetworkPlace::take(network)?;
+    Ok(on_pool(move || {
+        // Given back with the work done, as the queue's own place is.
+        let _place = place;
+        check(&password, stored)
     })
-    .await?;
-    Ok(checked?)
+    .await??)
+}
+
+fn check(password: &str, stored: Option<String>) -> anyhow::Result<bool> {
+    let known = stored.is_some();
+    let phc = match stored {
+        Some(phc) => phc,
+        None => dummy_hash()?.clone(),
+    };
+    let parsed = PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("reading a stored hash: {e}"))?;
+    let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+    Ok(known && matches)
+}
+
+/// Hashes one client network may have running or waiting at once: a quarter
+/// of the queue, so that one address (a script, or a carrier's NAT) cannot
+/// take all of it from everyone else.
+pub const MAX_IN_FLIGHT_PER_NETWORK: usize = MAX_IN_FLIGHT / 4;
+
+/// Hashes running or waiting, by network.
+fn by_network() -> &'static Mutex<HashMap<String, usize>> {
+    static BY_NETWORK: OnceLock<Mutex<HashMap<String, usize>>> = OnceLock::new();
+    BY_NETWORK.get_or_init(Mutex::default)
+}
+
+/// A network's place in the queue, given back when dropped.
+struct NetworkPlace(String);
+
+impl NetworkPlace {
+    fn take(network: &str) -> Result<NetworkPlace, PasswordError> {
+        let mut counts = by_network().lock().map_err(|_| anyhow::anyhow!("the network counts are poisoned"))?;
+        let count = counts.entry(network.to_owned()).or_insert(0);
+        if *count >= MAX_IN_FLIGHT_PER_NETWORK {
+            return Err(PasswordError::Busy);
+        }
+        *count += 1;
+        Ok(NetworkPlace(network.to_owned()))
+    }
+}
+
+impl Drop for NetworkPlace {
+    fn drop(&mut self) {
+        if let Ok(mut counts) = by_network().lock()
+            && let Some(count) = counts.get_mut(&self.0)
+        {
+            *count -= 1;
+            if *count == 0 {
+                counts.remove(&self.0);
+            }
+        }
+    }
 }
 
 fn dummy_hash() -> anyhow::Result<&'static String> {
@@ -166,6 +219,20 @@ mod tests {
         assert!(verify("Belage-2019".into(), Some(stored.clone())).await.expect("verifies"));
         assert!(!verify("belage-2019".into(), Some(stored)).await.expect("verifies"));
         assert!(!verify("Belage-2019".into(), None).await.expect("verifies"));
+    }
+
+    #[test]
+    fn one_network_takes_at_most_its_share_of_the_queue_and_others_keep_theirs() {
+        // Networks of this test alone (the counts are the process's).
+        let busy = "192.0.2.250";
+        let places: Vec<NetworkPlace> = std::iter::from_fn(|| NetworkPlace::take(busy).ok()).take(64).collect();
+        assert_eq!(places.len(), 4, "a quarter of the sixteen");
+        assert!(matches!(NetworkPlace::take(busy), Err(PasswordError::Busy)));
+        let other = NetworkPlace::take("192.0.2.251").expect("another network has its own share");
+        drop(places);
+        let again = NetworkPlace::take(busy).expect("given back");
+        drop((other, again));
+        assert!(!by_network().lock().expect("counts").contains_key(busy), "nothing left counted");
     }
 
     #[tokio::test]

@@ -6,14 +6,15 @@
 use crate::error::AppError;
 use crate::ssr::AppState;
 use crate::ssr::infra::context::{
-    clear_session_cookie, client_address, current_session, db_error, redirect, refuse, refuse_form, session_idle_ms,
-    set_session_cookie, state, unexpected,
+    clear_session_cookie, client_address, current_session, db_error, is_terminal, redirect, refuse, refuse_form,
+    session_idle_ms, set_session_cookie, state, unexpected,
 };
 use crate::ssr::infra::password::{self, PasswordError};
 use crate::ssr::infra::session::{self, Flash, Owner, Session};
 use crate::ssr::infra::{audit, metrics};
 use std::future::Future;
 
+pub mod device;
 pub mod throttle;
 
 use throttle::Subjects;
@@ -67,7 +68,15 @@ where
 {
     let Account { lookup, owner, record_sign_in } = account;
     let now = state.clock.now_ms();
-    let subjects = Subjects::new(form.account, client_address(state).as_deref());
+    let address = client_address(state);
+    // A browser where the account signed in before is counted apart (`device`).
+    let known = device::recognised(&state.store, device::token_of_request(state).as_deref(), form.account, now)
+        .await
+        .map_err(unexpected)?;
+    let subjects = match &known {
+        Some(hash) => Subjects::device(hash),
+        None => Subjects::new(form.account, address.as_deref()),
+    };
     if !throttle::take(&state.store, &subjects, now).await.map_err(unexpected)? {
         tracing::warn!(form = form.page, "sign-in throttled");
         metrics::sign_in_refused(metrics::SIGN_IN_THROTTLED, form.page);
@@ -76,7 +85,8 @@ where
     }
     let credentials = lookup.await.map_err(db_error)?;
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
-    let matches = match password::verify(password, stored).await {
+    let network = throttle::network_of(address.as_deref());
+    let matches = match password::verify_from(&network, password, stored).await {
         Ok(matches) => matches,
         Err(PasswordError::Busy) => {
             // Not checked, so neither a failure nor a success: the tries go back.
@@ -105,6 +115,13 @@ where
             .map_err(db_error)?;
     record_sign_in(account.id, now).await.map_err(db_error)?;
     set_session_cookie(state, &token);
+    // A public terminal's browser is everybody's: never a known device.
+    if !is_terminal(state)
+        && let Some(device) =
+            device::remember(&state.store, known.as_deref(), form.account, now).await.map_err(unexpected)?
+    {
+        device::give_cookie(state, &device);
+    }
     tracing::info!(form = form.page, "signed in");
     Ok(())
 }

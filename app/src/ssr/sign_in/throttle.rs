@@ -24,18 +24,30 @@ pub const MAX_TRIES: i64 = 5;
 pub const MAX_ADDRESS_TRIES: i64 = 20;
 /// Tries allowed for one account in a window, whatever the addresses.
 pub const MAX_ACCOUNT_TRIES: i64 = 50;
+/// Tries allowed from a browser known to the account (`device`) in a window:
+/// counted apart from everything else.
+pub const MAX_DEVICE_TRIES: i64 = 10;
 /// The window, 15 minutes.
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;
 /// The refusal, in French (persons and agents).
 pub const TOO_MANY: &str = "Trop de tentatives de connexion. Pour votre sécurité, veuillez réessayer dans 15 minutes.";
 
-/// What a sign-in is counted under: its account from its address, its
-/// address, its account; each with its allowance.
+/// What a sign-in is counted under: from an unknown browser, its account from
+/// its address, its address, its account, each with its allowance; from a
+/// browser known to the account, that device alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Subjects {
-    pair: String,
-    address: String,
-    account: String,
+pub enum Subjects {
+    /// An unknown browser.
+    Unknown {
+        /// The account from the address.
+        pair: String,
+        /// The address (an IPv6 /64).
+        address: String,
+        /// The account.
+        account: String,
+    },
+    /// A browser where the account signed in before (its device token's hash).
+    Device(String),
 }
 
 /// The network a client is counted under: an IPv4 address as it is (an
@@ -51,23 +63,32 @@ pub fn network_of(address: Option<&str>) -> String {
 }
 
 impl Subjects {
-    /// The subjects of a sign-in to `account` from `address`.
+    /// The subjects of a sign-in to `account` from `address`, in a browser
+    /// the account does not know.
     pub fn new(account: &str, address: Option<&str>) -> Subjects {
         let network = network_of(address);
-        Subjects {
+        Subjects::Unknown {
             pair: format!("pair:{network}|{account}"),
             address: format!("address:{network}"),
             account: format!("account:{account}"),
         }
     }
 
+    /// The subject of a sign-in from the account's known device `hash`.
+    pub fn device(hash: &str) -> Subjects {
+        Subjects::Device(format!("device:{hash}"))
+    }
+
     /// Each subject with its allowance, the narrowest first.
-    fn all(&self) -> [(&str, i64); 3] {
-        [
-            (self.pair.as_str(), MAX_TRIES),
-            (self.address.as_str(), MAX_ADDRESS_TRIES),
-            (self.account.as_str(), MAX_ACCOUNT_TRIES),
-        ]
+    fn all(&self) -> Vec<(&str, i64)> {
+        match self {
+            Subjects::Unknown { pair, address, account } => vec![
+                (pair.as_str(), MAX_TRIES),
+                (address.as_str(), MAX_ADDRESS_TRIES),
+                (account.as_str(), MAX_ACCOUNT_TRIES),
+            ],
+            Subjects::Device(device) => vec![(device.as_str(), MAX_DEVICE_TRIES)],
+        }
     }
 }
 
@@ -103,7 +124,7 @@ pub async fn take(store: &Store, subjects: &Subjects, now: i64) -> anyhow::Resul
 /// Gives back the tries a sign-in took that could not be checked (the
 /// service was too busy): it counts neither as a failure nor as a success.
 pub async fn give_back(store: &Store, subjects: &Subjects) -> anyhow::Result<()> {
-    give_back_tries(store, &subjects.all().map(|(subject, _)| subject)).await
+    give_back_tries(store, &subjects.all().into_iter().map(|(subject, _)| subject).collect::<Vec<_>>()).await
 }
 
 async fn give_back_tries(store: &Store, subjects: &[&str]) -> anyhow::Result<()> {
@@ -117,17 +138,21 @@ async fn give_back_tries(store: &Store, subjects: &[&str]) -> anyhow::Result<()>
     Ok(())
 }
 
-/// A successful sign-in: the account's counts start again, the address gets
-/// its try back.
+/// A successful sign-in: the account's (or the device's) counts start again,
+/// the address gets its try back.
 pub async fn succeeded(store: &Store, subjects: &Subjects) -> anyhow::Result<()> {
-    for subject in [&subjects.pair, &subjects.account] {
+    let (cleared, given_back): (Vec<&str>, Vec<&str>) = match subjects {
+        Subjects::Unknown { pair, address, account } => (vec![pair, account], vec![address]),
+        Subjects::Device(device) => (vec![device], Vec::new()),
+    };
+    for subject in cleared {
         sqlx::query("DELETE FROM sign_in_throttle WHERE subject = $1")
             .bind(subject)
             .execute(store.pool())
             .await
             .context("clearing an account's tries")?;
     }
-    give_back_tries(store, &[subjects.address.as_str()]).await
+    give_back_tries(store, &given_back).await
 }
 
 /// Removes the counts whose window has passed.
@@ -244,7 +269,9 @@ mod tests {
     #[test]
     fn a_sign_in_is_counted_under_its_account_from_its_network_its_network_and_its_account() {
         let subjects = Subjects::new("1830201053123", Some("203.0.113.7"));
-        let names = |s: &Subjects| s.all().map(|(subject, allowed)| format!("{subject} {allowed}"));
+        let names = |s: &Subjects| -> Vec<String> {
+            s.all().into_iter().map(|(subject, allowed)| format!("{subject} {allowed}")).collect()
+        };
         assert_eq!(
             names(&subjects),
             ["pair:203.0.113.7|1830201053123 5", "address:203.0.113.7 20", "account:1830201053123 50"]
@@ -257,6 +284,8 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(names(&a)[1], "address:2001:db8:1:2::/64 20");
         assert_ne!(a, Subjects::new("n", Some("2001:db8:1:3::1")), "the next /64 is another");
+        // A browser the account knows: its device alone, with its own allowance.
+        assert_eq!(names(&Subjects::device("ab12")), ["device:ab12 10"]);
         assert_eq!(network_of(Some("::ffff:203.0.113.7")), "203.0.113.7", "an IPv4 client through an IPv6 socket");
     }
 }
