@@ -3,7 +3,7 @@
 
 use crate::cards::{self, CardForm, Decision};
 use crate::pages;
-use crate::session::{CardUsed, Kiosk, Session, Stage};
+use crate::session::{CardUsed, Kiosk, NotOpened, Session, Stage};
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -87,12 +87,19 @@ pub(crate) async fn start(State(kiosk): State<Kiosk>, Form(post): Form<PaypagePo
         stage: Stage::Card,
     };
     match kiosk.open(session) {
-        Some(id) => to_session(&id),
-        None => {
+        Ok(id) => to_session(&id),
+        Err(NotOpened::Duplicate) => {
             tracing::warn!("kiosk: a transaction reference used twice refused (94)");
             refuse(
                 StatusCode::BAD_REQUEST,
                 "Transaction refusée (code 94) : cette référence de transaction a déjà été utilisée.",
+            )
+        }
+        Err(NotOpened::Full) => {
+            tracing::warn!(held = kiosk.held(), "kiosk: full, a new payment refused");
+            refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Le simulateur de paiement est complet : trop de paiements en cours. Réessayez dans quelques minutes.",
             )
         }
     }
