@@ -136,6 +136,33 @@ mod tests {
     use super::*;
     use crate::ssr::infra::db::ScratchStore;
 
+    #[test]
+    fn the_cookie_keeps_a_well_formed_token_for_a_year_host_only_and_out_of_scripts_reach() {
+        let token = new_token();
+        assert_eq!(
+            set_cookie_header(&token, false),
+            format!("pc_device={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000")
+        );
+        assert!(set_cookie_header(&token, true).starts_with(&format!("__Host-pc_device={token};")));
+        assert!(set_cookie_header(&token, true).ends_with("; Secure"));
+        let header = format!("pc_session=x; pc_device={token}; other=1");
+        assert_eq!(token_from_cookie_header(&header, false), Some(token.as_str()));
+        assert_eq!(token_from_cookie_header(&header, true), None, "over TLS, only the __Host- cookie");
+        let tls = format!("__Host-pc_device={token}");
+        assert_eq!(token_from_cookie_header(&tls, true), Some(token.as_str()));
+        let dashes = format!("pc_device={}", "-_".repeat(21) + "a");
+        assert!(token_from_cookie_header(&dashes, false).is_some(), "base64url's own characters");
+        for bad in [
+            format!("pc_device={}", &token[1..]),
+            format!("pc_device={token}A"),
+            format!("pc_device={}*", &token[1..]),
+            format!("pc_device={}=", &token[1..]),
+            "pc_device=".to_owned(),
+        ] {
+            assert_eq!(token_from_cookie_header(&bad, false), None, "{bad}");
+        }
+    }
+
     #[tokio::test]
     async fn a_device_is_known_to_its_own_account_for_a_year_after_its_last_sign_in() {
         let scratch = ScratchStore::new().await;
@@ -151,7 +178,12 @@ mod tests {
         assert_eq!(remember(store, Some(&hash), "1830201053123", YEAR - 1).await.expect("remember"), None);
         assert!(recognised(store, Some(&token), "1830201053123", 2 * YEAR - 2).await.expect("read").is_some());
         assert_eq!(recognised(store, Some(&token), "1830201053123", 2 * YEAR - 1).await.expect("read"), None);
+        // The purge forgets it, and it alone.
+        let eva = remember(store, None, "2901063113045", YEAR).await.expect("remember").expect("a new token");
+        assert_eq!(purge(store, 2 * YEAR - 2).await.expect("purge"), 0, "still within its year");
         assert_eq!(purge(store, 2 * YEAR - 1).await.expect("purge"), 1);
+        assert!(recognised(store, Some(&eva), "2901063113045", 2 * YEAR - 1).await.expect("read").is_some(), "kept");
+        assert_eq!(purge(store, 2 * YEAR - 1).await.expect("purge"), 0);
     }
 
     #[tokio::test]
