@@ -58,6 +58,33 @@ on_both_engines! {
         behind_proxy.cleanup().await;
     }
 
+    async fn signing_out_everywhere_forgets_the_browsers_the_account_knew(app) {
+        let behind_proxy = spawn_app_with(app_engine(&app), &[("TRUSTED_PROXIES", "127.0.0.0/8".to_owned())]).await;
+        let lost_phone = behind_proxy.new_browser();
+        assert_eq!(location(&lost_phone.sign_in(PIERRE_NIR, PIERRE_PASSWORD).await), "/accueil");
+        let agent_laptop = behind_proxy.new_browser();
+        agent_laptop.sign_in_as_agent().await;
+        let home = behind_proxy.new_browser();
+        assert_eq!(location(&home.sign_in(PIERRE_NIR, PIERRE_PASSWORD).await), "/accueil");
+        assert_eq!(behind_proxy.count("SELECT COUNT(*) FROM trusted_devices").await, 3);
+        let out = home.post_form("/api/deconnexion-partout", &[]).await;
+        assert_eq!(location(&out), "/connexion");
+        assert_eq!(behind_proxy.count("SELECT COUNT(*) FROM trusted_devices").await, 1, "the agent's laptop alone");
+        // The lost phone is now an unknown browser: once strangers have used the account's tries, it waits too.
+        for i in 0..10 {
+            let stranger = behind_proxy.new_browser();
+            for _ in 0..5 {
+                sign_in_call(&stranger, PIERRE_NIR, "a guess", Some(&format!("198.51.100.{i}"))).await;
+            }
+        }
+        assert_eq!(sign_in_call(&lost_phone, PIERRE_NIR, PIERRE_PASSWORD, Some("203.0.113.30")).await.as_u16(), THROTTLED);
+        assert_eq!(
+            behind_proxy.count("SELECT COUNT(*) FROM audit_log WHERE action = 'ended_everywhere' AND detail LIKE '%\"devices\":2%'").await,
+            1
+        );
+        behind_proxy.cleanup().await;
+    }
+
     async fn a_device_cookie_counts_only_for_its_own_account_and_is_not_given_on_a_public_terminal(app) {
         let pierre = app.new_browser();
         assert_eq!(location(&pierre.sign_in(PIERRE_NIR, PIERRE_PASSWORD).await), "/accueil");

@@ -127,8 +127,9 @@ where
 }
 
 /// Ends every session of `owner` — each browser where they are signed in —
-/// with its audit row (`by` asked it: the owner, or an operator for an
-/// agent); returns how many ended.
+/// and forgets every browser known to the account (`device`: a lost phone no
+/// longer counts apart), with its audit row (`by` asked it: the owner, or an
+/// operator for an agent); returns how many sessions ended.
 pub async fn end_all_sessions(
     store: &crate::ssr::Store,
     now: i64,
@@ -136,19 +137,29 @@ pub async fn end_all_sessions(
     by: audit::Actor<'_>,
     caisse_code: Option<&str>,
 ) -> Result<u64, sqlx::Error> {
-    let (sql, id) = match owner {
-        Owner::Person(id) => ("DELETE FROM sessions WHERE person_id = $1", id),
-        Owner::Agent(id) => ("DELETE FROM sessions WHERE agent_id = $1", id),
+    // The account as the throttle and the device cookie name it.
+    let (sql, devices, id) = match owner {
+        Owner::Person(id) => (
+            "DELETE FROM sessions WHERE person_id = $1",
+            "DELETE FROM trusted_devices WHERE account = (SELECT nir FROM persons WHERE id = $1)",
+            id,
+        ),
+        Owner::Agent(id) => (
+            "DELETE FROM sessions WHERE agent_id = $1",
+            "DELETE FROM trusted_devices WHERE account = (SELECT 'agent:' || login FROM agents WHERE id = $1)",
+            id,
+        ),
     };
     let mut tx = store.write().await?;
     let ended = sqlx::query(sql).bind(id).execute(tx.conn()).await?.rows_affected();
+    let forgotten = sqlx::query(devices).bind(id).execute(tx.conn()).await?.rows_affected();
     let entry = audit::Entry {
         actor: by,
         caisse_code,
         entity_kind: "session",
         entity_id: id,
         action: "ended_everywhere",
-        detail: serde_json::json!({ "sessions": ended }),
+        detail: serde_json::json!({ "sessions": ended, "devices": forgotten }),
     };
     audit::record(tx.conn(), now, entry).await?;
     tx.commit().await?;
