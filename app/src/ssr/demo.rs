@@ -232,8 +232,9 @@ pub struct NewPerson {
 
 /// Adds a new person shaped like the demonstration person `template` (`pierre`,
 /// `eva`, `paul` or `jeanne`): same names, créances and amounts, but a fresh NIR,
-/// fresh references and a fresh password (returned once, stored hashed). For training sessions and end-to-end tests, where each
-/// run needs its own untouched data.
+/// fresh references and a fresh password (returned once, stored hashed). For
+/// training sessions and end-to-end tests, where each run needs its own
+/// untouched data.
 pub async fn add_person_like(
     store: &Store,
     template: &str,
