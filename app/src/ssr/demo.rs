@@ -158,13 +158,7 @@ pub async fn load_if_empty(store: &Store, policy: &EligibilityPolicy, now_ms: i6
     }
 
     let mut tx = store.write().await.context("starting the demo transaction")?;
-    for (code, name) in CAISSES {
-        sqlx::query("INSERT INTO caisses (code, name) VALUES ($1, $2)")
-            .bind(code)
-            .bind(name)
-            .execute(tx.conn())
-            .await?;
-    }
+    add_caisses(&mut tx).await?;
     for (person, hash) in PERSONS.iter().zip(&hashes) {
         let person_id = new_id();
         let last_sign_in = person.last_sign_in.map(|(y, m, d, h, min)| paris_ms(y, m, d, h, min));
@@ -271,14 +265,7 @@ pub async fn add_person_like(
     let person_id = new_id();
     let mut tx = store.write().await.context("starting the transaction")?;
     // Its caisse, in a database that has no demonstration data.
-    for (code, name) in CAISSES {
-        sqlx::query("INSERT INTO caisses (code, name) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING")
-            .bind(code)
-            .bind(name)
-            .execute(tx.conn())
-            .await
-            .context("adding the caisses")?;
-    }
+    add_caisses(&mut tx).await?;
     sqlx::query(
         "INSERT INTO persons (id, nir, first_name, last_name, birth_date, password_hash, caisse_code, last_sign_in_at, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8)",
@@ -302,6 +289,19 @@ pub async fn add_person_like(
         name: format!("{} {}", person.first_name, person.last_name).to_uppercase(),
         references,
     })
+}
+
+/// Adds the demonstration's caisses, those a database does not have yet.
+async fn add_caisses(tx: &mut WriteTx) -> anyhow::Result<()> {
+    for (code, name) in CAISSES {
+        sqlx::query("INSERT INTO caisses (code, name) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING")
+            .bind(code)
+            .bind(name)
+            .execute(tx.conn())
+            .await
+            .context("adding the caisses")?;
+    }
+    Ok(())
 }
 
 /// Inserts the avis of `person` under `references` (one per template avis).

@@ -165,7 +165,13 @@ pub fn flash_from_cookie_header(header: &str, secure: bool) -> Option<Flash> {
 
 /// Reads the session token from a `Cookie` header.
 pub fn token_from_cookie_header(header: &str, secure: bool) -> Option<&str> {
-    cookie_value(header, cookie_name(secure))
+    token_in_cookie(header, cookie_name(secure))
+}
+
+/// The value of the cookie `name` in a `Cookie` header when it has the shape
+/// of a token [`new_token`] makes (43 characters of base64url).
+pub(crate) fn token_in_cookie<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    cookie_value(header, name)
         .filter(|value| value.len() == 43 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
 }
 

@@ -13,7 +13,7 @@
 
 use crate::ssr::AppState;
 use crate::ssr::infra::db::Store;
-use crate::ssr::infra::session::{cookie_header, cookie_value, hash_token, new_token};
+use crate::ssr::infra::session::{cookie_header, hash_token, new_token, token_in_cookie};
 use anyhow::Context;
 use http::HeaderValue;
 use http::header::{COOKIE, SET_COOKIE};
@@ -35,8 +35,7 @@ pub fn cookie_name(secure: bool) -> &'static str {
 
 /// The device token in a `Cookie` header, if well formed.
 pub fn token_from_cookie_header(header: &str, secure: bool) -> Option<&str> {
-    cookie_value(header, cookie_name(secure))
-        .filter(|value| value.len() == 43 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+    token_in_cookie(header, cookie_name(secure))
 }
 
 /// The `Set-Cookie` value that keeps `token` for [`LIFETIME_MS`].
