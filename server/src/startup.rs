@@ -142,6 +142,7 @@ impl Application {
                 terminal_key: settings.terminal_key.clone(),
             }),
             limits: Default::default(),
+            password_shares: Default::default(),
         };
         let leptos = LeptosOptions::builder()
             .output_name(assets::OUTPUT_NAME)

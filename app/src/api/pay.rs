@@ -181,7 +181,8 @@ pub async fn start_payment(
     #[server(default)] selected: Vec<String>,
     amount: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::infra::context::{fail, redirect, refuse_form, require_person, state, unexpected};
+    use crate::ssr::infra::context::{fail, limit_form, redirect, refuse_form, require_person, state, unexpected};
+    use crate::ssr::infra::limits::Call;
     use crate::ssr::infra::session::Flash;
     use crate::ssr::payments::{self, StartError};
 
@@ -194,23 +195,29 @@ pub async fn start_payment(
     if selected.len() > 100 || amount.len() > 64 {
         return Err(fail(AppError::BadRequest));
     }
+    // What was typed, kept for the page shown again.
+    let typed = || {
+        Flash::new("selection")
+            .value("reference", entered.as_str())
+            .value("selected", selected.join(","))
+            .value("amount", amount.trim())
+    };
+    let step_2 = routes::pay_step_2(&entered);
+    limit_form(&state, Call::StartPayment, &person_id, (Some(&session), typed(), "amount", &step_2)).await?;
     match payments::start(&state, &person_id, &selected, &amount).await {
         Ok(started) => {
             redirect(&routes::pay_kiosk_redirect(&started.transaction_reference));
             Ok(())
         }
         Err(StartError::Invalid(errors)) => {
-            let mut flash = Flash::new("selection")
-                .value("reference", entered.as_str())
-                .value("selected", selected.join(","))
-                .value("amount", amount.trim());
+            let mut flash = typed();
             if let Some(error) = &errors.selection {
                 flash = flash.error("selected", error.to_string());
             }
             if let Some(error) = &errors.amount {
                 flash = flash.error("amount", error.to_string());
             }
-            Err(refuse_form(&state, Some(&session), flash, &routes::pay_step_2(&entered)).await)
+            Err(refuse_form(&state, Some(&session), flash, &step_2).await)
         }
         Err(StartError::Unexpected(error)) => Err(unexpected(error)),
     }

@@ -122,4 +122,7 @@ pub struct AppState {
     pub settings: Arc<AppSettings>,
     /// The counters of the calls that cost more than a page (`infra::limits`).
     pub limits: Arc<infra::limits::Limits>,
+    /// The password hashes each client network has running or waiting
+    /// (`infra::password`).
+    pub password_shares: Arc<infra::password::NetworkShares>,
 }

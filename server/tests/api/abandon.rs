@@ -8,6 +8,7 @@ use crate::helpers::*;
 use crate::on_both_engines;
 use reqwest::StatusCode;
 use std::collections::HashMap;
+use std::time::Duration;
 
 const ENTERED: &str = "3811907400001234F";
 const STEP_2: &str = "/mes-paiements/payer-une-creance/3811907400001234F";
@@ -266,10 +267,49 @@ async fn a_bank_that_never_answers_is_given_up_after_ten_seconds_and_nothing_is_
             held.push(socket);
         }
     });
+    let waited = abandon_against_a_bank_out_of_reach(&office).await;
+    assert!(
+        waited >= Duration::from_secs(9) && waited < Duration::from_secs(20),
+        "the call waited its 10 seconds, then gave up: {waited:?}"
+    );
+}
+
+/// A bank whose connection never opens (its host drops the call's first
+/// packet): the status call gives up after its 3 seconds of connection, well
+/// before the 10 of the whole call; nothing is abandoned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bank_whose_connection_never_opens_is_given_up_after_three_seconds_and_nothing_is_abandoned() {
+    // A listener that never accepts, its queue full: Linux drops any further
+    // connection's first packet, so a connection to it never opens.
+    let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+    socket.bind("127.0.0.1:0".parse().expect("an address")).expect("bound");
+    let full = socket.listen(0).expect("listening");
+    let address = full.local_addr().expect("its address");
+    let mut queued = Vec::new();
+    loop {
+        match tokio::time::timeout(Duration::from_millis(300), tokio::net::TcpStream::connect(address)).await {
+            Ok(Ok(stream)) => queued.push(stream),
+            Ok(Err(error)) => panic!("a queued connection: {error}"),
+            Err(_) => break,
+        }
+        assert!(queued.len() < 64, "the listener's queue never fills");
+    }
+    let waited = abandon_against_a_bank_out_of_reach(&format!("http://{address}")).await;
+    assert!(
+        waited >= Duration::from_millis(2500) && waited < Duration::from_secs(8),
+        "the call waited its 3 seconds of connection, then gave up: {waited:?}"
+    );
+    drop((full, queued));
+}
+
+/// Starts a payment on a server whose Sips Office is `office`, abandons it,
+/// checks that nothing was abandoned and that the person was told; how long
+/// the abandon took.
+async fn abandon_against_a_bank_out_of_reach(office: &str) -> Duration {
     let kiosk_addr = format!("127.0.0.1:{}", free_port());
     let _bank = KioskProcess::start(&kiosk_addr, &[]).await;
     let (url, database) = scratch_database(Engine::Sqlite).await;
-    let server = start_server_for_bank(&url, &format!("http://{kiosk_addr}"), &office, "002001000000001").await;
+    let server = start_server_for_bank(&url, &format!("http://{kiosk_addr}"), office, "002001000000001").await;
     let person = &server.browser;
     person.sign_in_as_pierre().await;
     let reference = person.pay(ENTERED, &[ENTERED], "20").await;
@@ -277,15 +317,12 @@ async fn a_bank_that_never_answers_is_given_up_after_ten_seconds_and_nothing_is_
     let response = abandon(person, &reference, "/mes-paiements").await;
     let waited = asked.elapsed();
     assert_eq!(location(&response), "/mes-paiements");
-    assert!(
-        waited >= std::time::Duration::from_secs(9) && waited < std::time::Duration::from_secs(20),
-        "the call waited its 10 seconds, then gave up: {waited:?}"
-    );
     let page = words(&person.page_html("/mes-paiements").await);
     assert!(page.contains("La banque n'a pas pu être interrogée : ce paiement n'a pas été abandonné."));
     assert_eq!(count_in(&url, "SELECT COUNT(*) FROM payment_attempts WHERE status = 'pending'").await, 1);
     server.kill();
     database.remove().await;
+    waited
 }
 
 /// A bank that cannot be reached, or does not seal its answer with our key:

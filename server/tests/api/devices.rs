@@ -3,7 +3,8 @@
 //! stranger trying their NIR from many addresses, a shared address full of
 //! others' tries — never keep them out of it. Unknown browsers stay counted
 //! per account from an address, per address and per account (`bursts.rs`,
-//! `hardening.rs`).
+//! `hardening.rs`), and slowed before they are refused: past half of an
+//! allowance, each try waits longer before its password is checked.
 
 use crate::helpers::*;
 use crate::on_both_engines;
@@ -111,5 +112,34 @@ on_both_engines! {
         assert_eq!(location(&signed_in), "/accueil");
         assert_eq!(device_cookie(&signed_in), None);
         assert_eq!(app.count("SELECT COUNT(*) FROM trusted_devices").await, 1, "Pierre's browser alone");
+    }
+
+    async fn an_unknown_browser_waits_longer_at_each_try_before_it_is_refused_and_a_known_one_never_waits_for_strangers(app) {
+        let behind_proxy = spawn_app_with(app_engine(&app), &[("TRUSTED_PROXIES", "127.0.0.0/8".to_owned())]).await;
+        let clock = &behind_proxy.state.clock;
+        // What each try waited, read on the test's clock (moved by the wait instead of sleeping).
+        let waited = async |browser: &Browser, nir: &str, password: &str, from: &str| {
+            let start = clock.now_ms();
+            let status = sign_in_call(browser, nir, password, Some(from)).await.as_u16();
+            (status, clock.now_ms() - start)
+        };
+        let home = behind_proxy.new_browser();
+        assert_eq!(waited(&home, PIERRE_NIR, PIERRE_PASSWORD, "203.0.113.40").await, (SIGNED_IN, 0));
+        home.post_form("/api/deconnexion", &[]).await;
+        // A stranger guessing Pierre's password: two tries at once, then half a second, one, two, then refused at once.
+        let stranger = behind_proxy.new_browser();
+        let mut tries = Vec::new();
+        for _ in 0..6 {
+            tries.push(waited(&stranger, PIERRE_NIR, "a guess", "198.51.100.40").await);
+        }
+        assert_eq!(tries, [(CHECKED, 0), (CHECKED, 0), (CHECKED, 500), (CHECKED, 1000), (CHECKED, 2000), (THROTTLED, 0)]);
+        // Strangers behind the person's own address, past half of its twenty: a new browser there waits…
+        for i in 0..12 {
+            sign_in_call(&behind_proxy.new_browser(), &unknown_nir(i), "guess", Some("203.0.113.40")).await;
+        }
+        assert_eq!(waited(&behind_proxy.new_browser(), PIERRE_NIR, "a slip", "203.0.113.40").await, (CHECKED, 2000));
+        // …the browser Pierre signed in with does not.
+        assert_eq!(waited(&home, PIERRE_NIR, PIERRE_PASSWORD, "203.0.113.40").await, (SIGNED_IN, 0));
+        behind_proxy.cleanup().await;
     }
 }

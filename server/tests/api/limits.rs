@@ -1,4 +1,5 @@
-//! The calls that cost more than a page have a limit per person (or session),
+//! The calls that cost more than a page («Abandonner», «PAYER», «Rester
+//! connecté», the payments' poll) have a limit per person (or session),
 //! and the bank's call one overall (`app::ssr::infra::limits`); the payments'
 //! poll does not keep a session alive.
 
@@ -85,6 +86,37 @@ on_both_engines! {
         assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
         assert!(retry_after(&refused) > 0);
         assert!(refused.text().await.expect("body").contains("Trop de demandes"));
+    }
+
+    async fn a_person_presses_payer_twenty_times_a_minute_then_is_told_next_to_the_amount_and_nothing_is_started(app) {
+        app.sign_in_as_pierre().await;
+        let line = "3811907400001234F";
+        let payer = async |browser: &Browser, amount: &str| {
+            app_call(browser, "/api/payer", &[("reference", line), ("selected[]", line), ("amount", amount)]).await
+        };
+        for _ in 0..20 {
+            assert_eq!(payer(&app, "5").await.status(), StatusCode::UNPROCESSABLE_ENTITY, "refused, counted all the same");
+        }
+        let refused = payer(&app, "20").await;
+        assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(retry_after(&refused), 60);
+        let body = refused.text().await.expect("body");
+        let said: app::error::AppError = serde_json::from_str(&body).unwrap_or_else(|_| panic!("an error: {body}"));
+        let app::error::AppError::Invalid(errors) = said else { panic!("next to a field: {body}") };
+        assert_eq!(errors.get("amount").as_deref(), Some("Trop de tentatives. Veuillez réessayer dans quelques minutes."));
+        // Without JavaScript: back to step 2, the message by the amount, what was typed kept.
+        let form = app.start_payment(line, &[line], "20,00").await;
+        assert_eq!(location(&form), format!("/mes-paiements/payer-une-creance/{line}"));
+        let page = app.page_html(&location(&form)).await;
+        assert!(text_of(&page).contains("Trop de tentatives. Veuillez réessayer dans quelques minutes."), "{page}");
+        assert!(page.contains("value=\"20,00\""), "the amount kept");
+        assert_eq!(app.count("SELECT COUNT(*) FROM payment_attempts").await, 0, "nothing started");
+        let eva = app.new_browser();
+        eva.sign_in(EVA_NIR, EVA_PASSWORD).await;
+        assert_eq!(payer(&eva, "5").await.status(), StatusCode::UNPROCESSABLE_ENTITY, "another person has their own count");
+        app.state.clock.advance(MINUTE);
+        assert_eq!(payer(&app, "20").await.status(), StatusCode::OK, "a minute later");
+        assert_eq!(app.count("SELECT COUNT(*) FROM payment_attempts").await, 1);
     }
 }
 

@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
 
 /// A source of the current instant.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +40,17 @@ impl Clock {
     pub fn advance(&self, by_ms: i64) {
         if let Some(ms) = &self.fixed {
             ms.fetch_add(by_ms, Ordering::SeqCst);
+        }
+    }
+
+    /// Waits `duration`: on the system clock, a sleep; a fixed clock is moved
+    /// forward by it instead, so a test sees the wait without sleeping.
+    pub async fn wait(&self, duration: Duration) {
+        match &self.fixed {
+            Some(ms) => {
+                ms.fetch_add(i64::try_from(duration.as_millis()).unwrap_or(i64::MAX), Ordering::SeqCst);
+            }
+            None => tokio::time::sleep(duration).await,
         }
     }
 }

@@ -160,13 +160,32 @@ async fn session_with(
 /// Counts a `call` of `subject` (`limits`), or turns it down: 429 with
 /// `Retry-After`, «Trop de tentatives…».
 pub fn limit(state: &AppState, call: super::limits::Call, subject: &str) -> Result<(), AppError> {
+    within_limit(state, call, subject).map_err(fail)
+}
+
+/// As [`limit`], for a form: the refusal, next to `field` of `flash` (which
+/// keeps what was typed), goes back to `page` without JavaScript.
+pub async fn limit_form(
+    state: &AppState,
+    call: super::limits::Call,
+    subject: &str,
+    refusal: (Option<&Session>, Flash, &str, &str),
+) -> Result<(), AppError> {
+    let Err(error) = within_limit(state, call, subject) else { return Ok(()) };
+    let (session, flash, field, page) = refusal;
+    Err(refuse(state, session, flash.error(field, error.to_string()), page, error).await)
+}
+
+/// Counts a `call` of `subject`; beyond its limit, `Retry-After` is set and
+/// the refusal returned.
+fn within_limit(state: &AppState, call: super::limits::Call, subject: &str) -> Result<(), AppError> {
     let now = state.clock.now_ms();
     state.limits.take(call, subject, now).map_err(|super::limits::RetryAfter(seconds)| {
         tracing::warn!(?call, seconds, "call limited");
         if let Some(response) = use_context::<ResponseOptions>() {
             response.insert_header(http::header::RETRY_AFTER, HeaderValue::from(seconds));
         }
-        fail(AppError::TooManyRequests)
+        AppError::TooManyRequests
     })
 }
 

@@ -1,16 +1,20 @@
 //! Limits on the calls that cost more than a page: «Abandonner» (a call to
-//! the bank's Sips Office of up to 10 seconds), «Rester connecté», and the
-//! payments' poll. Each is counted per person (or session) in windows of a
+//! the bank's Sips Office of up to 10 seconds), «PAYER» (a transaction that
+//! locks the person's lines and writes an attempt), «Rester connecté», and
+//! the payments' poll. Each is counted per person (or session) in windows of a
 //! minute, and the bank's call overall too, so that nobody — a stuck key, a
 //! script, a page left open — can make the service call the bank without end
 //! or hold its connections. Beyond a limit the call is answered 429 with
-//! `Retry-After` and a French message, and nothing is done.
+//! `Retry-After` and a French message, and nothing is done (a form without
+//! JavaScript goes back to its page with the message next to its field).
+//! «PAYER» has no overall limit: at a busy hour every person's first payment
+//! must go through, and what one person can start is bounded twice, by this
+//! limit and by their lines (a line is held by one attempt at a time).
 //!
 //! The counters live in each instance's memory: behind a load balancer of n
 //! instances a person may reach n times their limit, which still bounds what
-//! one person costs. A payment's start is limited by what it holds (a line
-//! is held by one attempt at a time), and sign-in by its own throttle
-//! (`sign_in::throttle`), both in the database.
+//! one person costs. Sign-in has its own throttle, in the database
+//! (`sign_in::throttle`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -26,6 +30,8 @@ const KEPT_SUBJECTS: usize = 50_000;
 pub enum Call {
     /// «Abandonner ce paiement»: the bank is asked (per person, and overall).
     Abandon,
+    /// «PAYER» (per person).
+    StartPayment,
     /// «Rester connecté» (per session).
     KeepSession,
     /// The payments' poll (per session).
@@ -37,6 +43,9 @@ impl Call {
     pub const fn per_subject(self) -> u32 {
         match self {
             Call::Abandon => 10,
+            // A person pays once or twice, after a refusal or two: twenty
+            // leaves room for mistakes and none for a loop.
+            Call::StartPayment => 20,
             Call::KeepSession => 6,
             // A page asks after 2, 4, 8… seconds: under ten a minute, and a
             // few pages open at once stay within.
@@ -49,7 +58,7 @@ impl Call {
         match self {
             // Two a second: the bank's Sips Office is not ours to load.
             Call::Abandon => Some(120),
-            Call::KeepSession | Call::PaymentStates => None,
+            Call::StartPayment | Call::KeepSession | Call::PaymentStates => None,
         }
     }
 }

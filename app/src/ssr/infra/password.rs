@@ -133,10 +133,16 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Pa
 }
 
 /// [`verify`] for a client of `network` (an address, an IPv6 /64), within its
-/// share of the queue: [`MAX_IN_FLIGHT_PER_NETWORK`] running or waiting, then
+/// share of the queue (counted in `shares`, the service's):
+/// [`MAX_IN_FLIGHT_PER_NETWORK`] running or waiting, then
 /// [`PasswordError::Busy`] for that network alone.
-pub async fn verify_from(network: &str, password: String, stored: Option<String>) -> Result<bool, PasswordError> {
-    let place = NetworkPlace::take(network)?;
+pub async fn verify_from(
+    shares: &Arc<NetworkShares>,
+    network: &str,
+    password: String,
+    stored: Option<String>,
+) -> Result<bool, PasswordError> {
+    let place = NetworkPlace::take(shares, network)?;
     Ok(on_pool(move || {
         // Given back with the work done, as the queue's own place is.
         let _place = place;
@@ -161,35 +167,36 @@ fn check(password: &str, stored: Option<String>) -> anyhow::Result<bool> {
 /// take all of it from everyone else.
 pub const MAX_IN_FLIGHT_PER_NETWORK: usize = MAX_IN_FLIGHT / 4;
 
-/// Hashes running or waiting, by network.
-fn by_network() -> &'static Mutex<HashMap<String, usize>> {
-    static BY_NETWORK: OnceLock<Mutex<HashMap<String, usize>>> = OnceLock::new();
-    BY_NETWORK.get_or_init(Mutex::default)
-}
+/// Hashes running or waiting, by network: one per service (its `AppState`).
+#[derive(Debug, Default)]
+pub struct NetworkShares(Mutex<HashMap<String, usize>>);
 
 /// A network's place in the queue, given back when dropped.
-struct NetworkPlace(String);
+struct NetworkPlace {
+    shares: Arc<NetworkShares>,
+    network: String,
+}
 
 impl NetworkPlace {
-    fn take(network: &str) -> Result<NetworkPlace, PasswordError> {
-        let mut counts = by_network().lock().map_err(|_| anyhow::anyhow!("the network counts are poisoned"))?;
+    fn take(shares: &Arc<NetworkShares>, network: &str) -> Result<NetworkPlace, PasswordError> {
+        let mut counts = shares.0.lock().map_err(|_| anyhow::anyhow!("the network counts are poisoned"))?;
         let count = counts.entry(network.to_owned()).or_insert(0);
         if *count >= MAX_IN_FLIGHT_PER_NETWORK {
             return Err(PasswordError::Busy);
         }
         *count += 1;
-        Ok(NetworkPlace(network.to_owned()))
+        Ok(NetworkPlace { shares: Arc::clone(shares), network: network.to_owned() })
     }
 }
 
 impl Drop for NetworkPlace {
     fn drop(&mut self) {
-        if let Ok(mut counts) = by_network().lock()
-            && let Some(count) = counts.get_mut(&self.0)
+        if let Ok(mut counts) = self.shares.0.lock()
+            && let Some(count) = counts.get_mut(&self.network)
         {
             *count -= 1;
             if *count == 0 {
-                counts.remove(&self.0);
+                counts.remove(&self.network);
             }
         }
     }
@@ -223,16 +230,21 @@ mod tests {
 
     #[test]
     fn one_network_takes_at_most_its_share_of_the_queue_and_others_keep_theirs() {
-        // Networks of this test alone (the counts are the process's).
+        let shares = Arc::new(NetworkShares::default());
         let busy = "192.0.2.250";
-        let places: Vec<NetworkPlace> = std::iter::from_fn(|| NetworkPlace::take(busy).ok()).take(64).collect();
+        let places: Vec<NetworkPlace> =
+            std::iter::from_fn(|| NetworkPlace::take(&shares, busy).ok()).take(64).collect();
         assert_eq!(places.len(), 4, "a quarter of the sixteen");
-        assert!(matches!(NetworkPlace::take(busy), Err(PasswordError::Busy)));
-        let other = NetworkPlace::take("192.0.2.251").expect("another network has its own share");
+        assert!(matches!(NetworkPlace::take(&shares, busy), Err(PasswordError::Busy)));
+        let other = NetworkPlace::take(&shares, "192.0.2.251").expect("another network has its own share");
+        assert!(
+            NetworkPlace::take(&Arc::new(NetworkShares::default()), busy).is_ok(),
+            "another service counts its own"
+        );
         drop(places);
-        let again = NetworkPlace::take(busy).expect("given back");
+        let again = NetworkPlace::take(&shares, busy).expect("given back");
         drop((other, again));
-        assert!(!by_network().lock().expect("counts").contains_key(busy), "nothing left counted");
+        assert!(shares.0.lock().expect("counts").is_empty(), "nothing left counted");
     }
 
     #[tokio::test]

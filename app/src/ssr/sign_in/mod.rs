@@ -77,16 +77,22 @@ where
         Some(hash) => Subjects::device(hash),
         None => Subjects::new(form.account, address.as_deref()),
     };
-    if !throttle::take(&state.store, &subjects, now).await.map_err(unexpected)? {
+    let Some(wait) = throttle::take(&state.store, &subjects, now).await.map_err(unexpected)? else {
         tracing::warn!(form = form.page, "sign-in throttled");
         metrics::sign_in_refused(metrics::SIGN_IN_THROTTLED, form.page);
         let flash = flash.error("password", throttle::TOO_MANY);
         return Err(refuse(state, previous, flash, form.page, AppError::TooManyRequests).await);
+    };
+    if !wait.is_zero() {
+        // Slowed before it is checked, whatever the password: the answer's
+        // time says nothing of it.
+        tracing::info!(form = form.page, wait_ms = wait.as_millis(), "sign-in slowed");
+        state.clock.wait(wait).await;
     }
     let credentials = lookup.await.map_err(db_error)?;
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
     let network = throttle::network_of(address.as_deref());
-    let matches = match password::verify_from(&network, password, stored).await {
+    let matches = match password::verify_from(&state.password_shares, &network, password, stored).await {
         Ok(matches) => matches,
         Err(PasswordError::Busy) => {
             // Not checked, so neither a failure nor a success: the tries go back.

@@ -1,7 +1,9 @@
 //! Sign-in throttling, counted three ways within 15 minutes: an account from
 //! one address (5 tries), one address whatever the account (20), and one
-//! account whatever the address (50, a ceiling against many addresses). Beyond
-//! any of them, further tries are refused until its window has passed. So a
+//! account whatever the address (50, a ceiling against many addresses). Past
+//! half of any of them, each try waits before it is checked, longer at each
+//! try ([`wait_before`]: 0.5 s, then 1, 2, at most 4); beyond any of them,
+//! further tries are refused until its window has passed. So a
 //! stranger who knows a NIR and tries five passwords is slowed, from their
 //! address, while the person signs in from theirs; an IPv6 client counts per
 //! /64 (one subscriber's network), not per address it can pick at will. A
@@ -17,6 +19,7 @@ use crate::ssr::infra::db::Store;
 use anyhow::Context;
 use sqlx::Row;
 use std::net::IpAddr;
+use std::time::Duration;
 
 /// Tries allowed for one account from one address in a window.
 pub const MAX_TRIES: i64 = 5;
@@ -29,6 +32,8 @@ pub const MAX_ACCOUNT_TRIES: i64 = 50;
 pub const MAX_DEVICE_TRIES: i64 = 10;
 /// The window, 15 minutes.
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;
+/// The longest wait before a try is checked.
+pub const MAX_WAIT: Duration = Duration::from_secs(4);
 /// The refusal, in French (persons and agents).
 pub const TOO_MANY: &str = "Trop de tentatives de connexion. Pour votre sécurité, veuillez réessayer dans 15 minutes.";
 
@@ -92,10 +97,25 @@ impl Subjects {
     }
 }
 
-/// Takes a try for every subject; `false` when one of them has used its
-/// tries for the window (the tries just taken are then given back).
-pub async fn take(store: &Store, subjects: &Subjects, now: i64) -> anyhow::Result<bool> {
+/// How long the `tries`-th try of a subject allowed `allowed` waits before it
+/// is checked: nothing for the first half of the allowance, then 0.5 s,
+/// doubling at each try, at most [`MAX_WAIT`]. A person who mistypes once or
+/// twice never waits; a guesser is slowed before being refused.
+pub fn wait_before(tries: i64, allowed: i64) -> Duration {
+    let past_half = tries - allowed / 2;
+    if past_half <= 0 {
+        return Duration::ZERO;
+    }
+    let doublings = u32::try_from(past_half - 1).unwrap_or(u32::MAX).min(3);
+    Duration::from_millis(500 << doublings).min(MAX_WAIT)
+}
+
+/// Takes a try for every subject: `Some(wait)`, how long the try waits before
+/// it is checked (the longest of its subjects'); `None` when one of them has
+/// used its tries for the window (the tries just taken are then given back).
+pub async fn take(store: &Store, subjects: &Subjects, now: i64) -> anyhow::Result<Option<Duration>> {
     let mut taken = Vec::new();
+    let mut wait = Duration::ZERO;
     for (subject, allowed) in subjects.all() {
         let tries: i64 = sqlx::query(
             "INSERT INTO sign_in_throttle (subject, window_start, tries) VALUES ($1, $2, 1) \
@@ -114,11 +134,12 @@ pub async fn take(store: &Store, subjects: &Subjects, now: i64) -> anyhow::Resul
         if tries > allowed {
             give_back_tries(store, &taken).await?;
             // This subject's try is not given back: it is over the limit anyway.
-            return Ok(false);
+            return Ok(None);
         }
+        wait = wait.max(wait_before(tries, allowed));
         taken.push(subject);
     }
-    Ok(true)
+    Ok(Some(wait))
 }
 
 /// Gives back the tries a sign-in took that could not be checked (the
@@ -187,13 +208,43 @@ mod tests {
         const FIFTEEN_MINUTES: i64 = 15 * 60 * 1000;
         let pierre = Subjects::new("1830201053123", Some("203.0.113.7"));
         for i in 0..5 {
-            assert!(take(store, &pierre, 1_000 + i).await.expect("take"), "try {}", i + 1);
+            assert!(take(store, &pierre, 1_000 + i).await.expect("take").is_some(), "try {}", i + 1);
         }
-        assert!(!take(store, &pierre, 2_000).await.expect("take"), "the sixth");
+        assert!(take(store, &pierre, 2_000).await.expect("take").is_none(), "the sixth");
         // The window counts from the first try: just before it ends, still refused.
-        assert!(!take(store, &pierre, 1_000 + FIFTEEN_MINUTES - 1).await.expect("take"));
-        assert!(take(store, &pierre, 1_000 + FIFTEEN_MINUTES).await.expect("take"), "a new window");
+        assert!(take(store, &pierre, 1_000 + FIFTEEN_MINUTES - 1).await.expect("take").is_none());
+        assert!(take(store, &pierre, 1_000 + FIFTEEN_MINUTES).await.expect("take").is_some(), "a new window");
         assert_eq!(tries(store, "pair:203.0.113.7|1830201053123").await, Some(1));
+    }
+
+    #[test]
+    fn past_half_of_an_allowance_each_try_waits_longer_up_to_four_seconds() {
+        let ms = |tries, allowed| wait_before(tries, allowed).as_millis();
+        // An account from an address (5): the first two never wait.
+        assert_eq!([1, 2, 3, 4, 5].map(|tries| ms(tries, 5)), [0, 0, 500, 1000, 2000]);
+        // An address (20): from its eleventh try, at most four seconds.
+        assert_eq!([10, 11, 12, 13, 14, 20].map(|tries| ms(tries, 20)), [0, 500, 1000, 2000, 4000, 4000]);
+        assert_eq!([25, 26, 50, i64::MAX].map(|tries| ms(tries, 50)), [0, 500, 4000, 4000]);
+    }
+
+    #[tokio::test]
+    async fn a_try_waits_as_long_as_its_most_used_subject_asks() {
+        let scratch = ScratchStore::new().await;
+        let store = &scratch.store;
+        // Eleven accounts tried from one address: its eleventh try waits half a second…
+        for i in 0..10 {
+            assert_eq!(
+                take(store, &Subjects::new(&format!("n{i}"), Some("10.9.9.9")), 0).await.expect("take"),
+                Some(Duration::ZERO)
+            );
+        }
+        let pierre = Subjects::new("pierre", Some("10.9.9.9"));
+        assert_eq!(take(store, &pierre, 0).await.expect("take"), Some(Duration::from_millis(500)));
+        assert_eq!(take(store, &pierre, 0).await.expect("take"), Some(Duration::from_millis(1000)), "the address's");
+        // …and Pierre's third from there, the pair's third, waits as long as the address's thirteenth.
+        assert_eq!(take(store, &pierre, 0).await.expect("take"), Some(Duration::from_millis(2000)));
+        // Elsewhere, nothing waits.
+        assert_eq!(take(store, &Subjects::new("eva", Some("10.8.8.8")), 0).await.expect("take"), Some(Duration::ZERO));
     }
 
     #[tokio::test]
@@ -202,11 +253,11 @@ mod tests {
         let store = &scratch.store;
         let stranger = Subjects::new("1830201053123", Some("198.51.100.9"));
         for _ in 0..5 {
-            assert!(take(store, &stranger, 0).await.expect("take"));
+            assert!(take(store, &stranger, 0).await.expect("take").is_some());
         }
-        assert!(!take(store, &stranger, 0).await.expect("take"), "the stranger is slowed");
+        assert!(take(store, &stranger, 0).await.expect("take").is_none(), "the stranger is slowed");
         let person = Subjects::new("1830201053123", Some("203.0.113.7"));
-        assert!(take(store, &person, 0).await.expect("take"), "the person, elsewhere, is not");
+        assert!(take(store, &person, 0).await.expect("take").is_some(), "the person, elsewhere, is not");
     }
 
     #[tokio::test]
@@ -214,15 +265,27 @@ mod tests {
         let scratch = ScratchStore::new().await;
         let store = &scratch.store;
         for i in 0..20 {
-            assert!(take(store, &Subjects::new(&format!("n{i}"), Some("10.9.9.9")), 0).await.expect("take"), "{i}");
+            assert!(
+                take(store, &Subjects::new(&format!("n{i}"), Some("10.9.9.9")), 0).await.expect("take").is_some(),
+                "{i}"
+            );
         }
-        assert!(!take(store, &Subjects::new("eva", Some("10.9.9.9")), 0).await.expect("take"), "the address's 21st");
+        assert!(
+            take(store, &Subjects::new("eva", Some("10.9.9.9")), 0).await.expect("take").is_none(),
+            "the address's 21st"
+        );
         assert_eq!(tries(store, "account:eva").await, None, "the account, after the address, is not counted");
         assert_eq!(tries(store, "pair:10.9.9.9|eva").await, Some(0), "and the pair's try is given back");
         for i in 0..50 {
-            assert!(take(store, &Subjects::new("pierre", Some(&format!("10.0.{i}.1"))), 0).await.expect("take"), "{i}");
+            assert!(
+                take(store, &Subjects::new("pierre", Some(&format!("10.0.{i}.1"))), 0).await.expect("take").is_some(),
+                "{i}"
+            );
         }
-        assert!(!take(store, &Subjects::new("pierre", Some("10.1.0.1")), 0).await.expect("take"), "the account's 51st");
+        assert!(
+            take(store, &Subjects::new("pierre", Some("10.1.0.1")), 0).await.expect("take").is_none(),
+            "the account's 51st"
+        );
         assert_eq!(tries(store, "address:10.1.0.1").await, Some(0), "given back");
     }
 
@@ -232,7 +295,7 @@ mod tests {
         let store = &scratch.store;
         let from = Subjects::new("pierre", Some("10.0.0.1"));
         for _ in 0..5 {
-            assert!(take(store, &from, 0).await.expect("take"));
+            assert!(take(store, &from, 0).await.expect("take").is_some());
         }
         give_back(store, &from).await.expect("give back");
         let counts = || async {
@@ -243,12 +306,12 @@ mod tests {
             ]
         };
         assert_eq!(counts().await, [Some(4); 3]);
-        assert!(take(store, &from, 0).await.expect("take"), "the try given back is free again");
+        assert!(take(store, &from, 0).await.expect("take").is_some(), "the try given back is free again");
         succeeded(store, &from).await.expect("success");
         assert_eq!(counts().await, [None, Some(4), None], "the account starts again, the address gets this try back");
         // Never below zero.
         let fresh = Subjects::new("eva", None);
-        assert!(take(store, &fresh, 0).await.expect("take"));
+        assert!(take(store, &fresh, 0).await.expect("take").is_some());
         give_back(store, &fresh).await.expect("give back");
         give_back(store, &fresh).await.expect("give back");
         assert_eq!(tries(store, "account:eva").await, Some(0));
@@ -258,8 +321,8 @@ mod tests {
     async fn the_purge_removes_the_counts_whose_window_has_passed() {
         let scratch = ScratchStore::new().await;
         let store = &scratch.store;
-        assert!(take(store, &Subjects::new("old", None), 0).await.expect("take"));
-        assert!(take(store, &Subjects::new("new", None), 10).await.expect("take"));
+        assert!(take(store, &Subjects::new("old", None), 0).await.expect("take").is_some());
+        assert!(take(store, &Subjects::new("new", None), 10).await.expect("take").is_some());
         assert_eq!(purge(store, WINDOW_MS - 1).await.expect("purge"), 0);
         // Old's pair and account, and the address they share (its window began with old's try).
         assert_eq!(purge(store, WINDOW_MS).await.expect("purge"), 3);
