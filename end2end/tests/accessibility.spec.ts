@@ -102,6 +102,47 @@ test.describe('text spacing (RGAA 10.12) and a 200 % zoom (RGAA 10.4, 10.11)', (
   });
 });
 
+
+test("the audit's sample includes the back office and a public terminal: no axe-core violation, and nothing lost at 1280 and 360 px or on a terminal's screen", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(240_000);
+  const pierre = newPerson('pierre');
+  // The back office's pages an agent reaches from its menu, a search with its result among them.
+  const office = ['/agent', `/agent/recherche?q=${pierre.references[0]}`, '/agent/trop-percus', '/agent/avis/nouveau', '/agent/journal'];
+  await page.goto('/agent/connexion');
+  await expectAccessible(page);
+  await page.getByLabel('Identifiant').fill('agent.isere');
+  await page.getByLabel('Mot de passe').fill('Agent-381');
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(page.getByRole('heading', { name: 'Paiements reçus' })).toBeVisible();
+  for (const width of [1280, 360]) {
+    await page.setViewportSize({ width, height: 800 });
+    for (const path of office) {
+      await page.goto(path);
+      // The search with its result, not an empty form.
+      if (path.includes('?q=')) await expect(page.getByRole('heading', { name: /PIERRE BELAGE/ })).toBeVisible();
+      expect(await lost(page), `${path} at ${width} px`).toEqual([]);
+      await expectAccessible(page);
+    }
+  }
+
+  // A BMS's screen, portrait, full HD: the person's pages in terminal mode.
+  const terminal = await browser.newContext({ viewport: { width: 1080, height: 1920 } });
+  const screen = await terminal.newPage();
+  await screen.goto('/borne');
+  await expect(screen.locator('body')).toHaveClass('borne');
+  await expectAccessible(screen);
+  await new SignInPage(screen).signIn(pierre);
+  for (const path of [...PAGES, `/mes-paiements/payer-une-creance/${pierre.references[0]}`]) {
+    await screen.goto(path);
+    expect(await lost(screen), `${path} on a terminal`).toEqual([]);
+    await expectAccessible(screen);
+  }
+  await terminal.close();
+});
+
 test('two minutes before the session would end for want of activity, a warning offers «Rester connecté», which starts it again (a failed press, offline, ends nothing); past the limit, the page says it ended', async ({
   page,
 }) => {
