@@ -1,6 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
 import { newPerson } from './fixtures/server';
-import { SignInPage } from './fixtures/pages';
+import { SignInPage, signInAsAgent } from './fixtures/pages';
 import { appReady } from './fixtures/app';
 import { expectAccessible } from './fixtures/axe';
 
@@ -113,10 +113,7 @@ test("the audit's sample includes the back office and a public terminal: no axe-
   const office = ['/agent', `/agent/recherche?q=${pierre.references[0]}`, '/agent/trop-percus', '/agent/avis/nouveau', '/agent/journal'];
   await page.goto('/agent/connexion');
   await expectAccessible(page);
-  await page.getByLabel('Identifiant').fill('agent.isere');
-  await page.getByLabel('Mot de passe').fill('Agent-381');
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await expect(page.getByRole('heading', { name: 'Paiements reçus' })).toBeVisible();
+  await signInAsAgent(page);
   for (const width of [1280, 360]) {
     await page.setViewportSize({ width, height: 800 });
     for (const path of office) {

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { SignInPage } from './fixtures/pages';
+import { SignInPage, signInAsAgent } from './fixtures/pages';
 import { newPerson } from './fixtures/server';
 import { THANKS, openTheBanksCardPage } from './fixtures/payment';
 import { expectAccessible } from './fixtures/axe';
@@ -71,10 +71,7 @@ test("each action without a field of its own says in place why it failed, the pa
   const office = await browser.newContext();
   const agent = await office.newPage();
   await agent.goto('/agent/connexion');
-  await agent.getByLabel('Identifiant').fill('agent.isere');
-  await agent.getByLabel('Mot de passe').fill('Agent-381');
-  await agent.getByRole('button', { name: 'Se connecter' }).click();
-  await expect(agent.getByRole('heading', { name: 'Paiements reçus' })).toBeVisible();
+  await signInAsAgent(agent);
   await agent.goto(`/agent/paiements/${transaction}`);
   await appReady(agent);
   const mark = agent.getByRole('button', { name: 'Marquer comme régularisé' });

@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { SignInPage } from './fixtures/pages';
+import { SignInPage, signInAsAgent } from './fixtures/pages';
 import { newPerson, runProcessing } from './fixtures/server';
 import { THANKS, payTwentyEuros } from './fixtures/payment';
 import { expectAccessible } from './fixtures/axe';
@@ -64,10 +64,7 @@ test('an agent finds a payment by reference and exports the CSV', async ({ page,
 
   await page.goto('/agent/connexion');
   await expectAccessible(page);
-  await page.getByLabel('Identifiant').fill('agent.isere');
-  await page.getByLabel('Mot de passe').fill('Agent-381');
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await expect(page.getByRole('heading', { name: 'Paiements reçus' })).toBeVisible();
+  await signInAsAgent(page);
   await expectAccessible(page);
 
   await page.getByRole('link', { name: 'Recherche' }).click();
