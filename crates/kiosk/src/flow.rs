@@ -3,7 +3,7 @@
 
 use crate::cards::{self, CardForm, Decision};
 use crate::pages;
-use crate::session::{CardUsed, Kiosk, NotOpened, Session, Stage};
+use crate::session::{CardUsed, GivenBack, Kiosk, NotOpened, Session, Stage};
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -85,6 +85,7 @@ pub(crate) async fn start(State(kiosk): State<Kiosk>, Form(post): Form<PaypagePo
         created_at: (kiosk.now)(),
         finished_at: None,
         stage: Stage::Card,
+        given_back: GivenBack::default(),
     };
     match kiosk.open(session) {
         Ok(id) => to_session(&id),

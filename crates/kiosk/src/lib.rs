@@ -15,7 +15,8 @@
 //! - [`cards`]: the test cards and the card form's checks;
 //! - [`pages`]: the HTML, in French, with its own stylesheet;
 //! - [`office`]: Sips Office's `getTransactionData`, what became of a
-//!   transaction, answered from the sessions.
+//!   transaction, and its `cancel` and `refund`, money given back on one,
+//!   answered from the sessions.
 
 mod cards;
 mod flow;
@@ -61,6 +62,8 @@ pub fn router(merchants: HashMap<String, Merchant>, now: Now, answer_origin: &st
         .route("/paiement/{id}/3ds", get(flow::show_3ds).post(flow::submit_3ds))
         .route("/paiement/{id}/recu", get(flow::receipt))
         .route(sips::office::GET_TRANSACTION_DATA_PATH, post(office::get_transaction_data))
+        .route(sips::cash::CANCEL_PATH, post(office::cancel))
+        .route(sips::cash::REFUND_PATH, post(office::refund))
         .route("/kiosque.css", get(stylesheet))
         .layer(axum::middleware::from_fn(headers))
         .with_state(kiosk);

@@ -28,6 +28,11 @@ fn paris(now: i64) -> jiff::Zoned {
         .to_zoned(TimeZone::get("Europe/Paris").unwrap_or(TimeZone::UTC))
 }
 
+/// The day in Paris.
+pub fn paris_day(now: i64) -> jiff::civil::Date {
+    paris(now).date()
+}
+
 /// ISO 8601 with the Paris offset, as Sips writes `transactionDateTime`.
 pub fn iso_date_time(now: i64) -> String {
     paris(now).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()

@@ -6,6 +6,7 @@ use crate::cards;
 use crate::pages;
 use crate::{Merchant, Now};
 use rand::Rng;
+use sips::cash::{self, CashAnswer, Operation};
 use sips::{Encoding, PaymentRequest, PaymentResponse, SealedForm};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -107,6 +108,46 @@ pub(crate) struct Session {
     /// When the answer was given.
     pub(crate) finished_at: Option<i64>,
     pub(crate) stage: Stage,
+    pub(crate) given_back: GivenBack,
+}
+
+/// What was given back on an accepted transaction, in cents: taken off before
+/// the capture (cancelled) or credited to the card after it (refunded).
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub(crate) struct GivenBack {
+    pub(crate) cancelled: i64,
+    pub(crate) refunded: i64,
+}
+
+/// Where an accepted transaction stands at the bank at `now`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Standing {
+    /// `TO_CAPTURE` the day it was accepted, `CAPTURED` from the next day in
+    /// Paris (`captureDay` 0: captured at the end of its day), `CANCELLED`
+    /// when all of it was cancelled before the capture.
+    pub(crate) status: &'static str,
+    /// What is left on the transaction, in cents.
+    pub(crate) left_cents: i64,
+}
+
+impl Session {
+    /// Where the transaction stands at `now`; `None` unless it was accepted.
+    pub(crate) fn standing(&self, now: i64) -> Option<Standing> {
+        let Stage::Done { response } = &self.stage else { return None };
+        if response.response_code != "00" {
+            return None;
+        }
+        let left_cents = response.amount_cents - self.given_back.cancelled - self.given_back.refunded;
+        let captured = self.finished_at.is_some_and(|at| pages::paris_day(at) < pages::paris_day(now));
+        let status = if self.given_back.cancelled >= response.amount_cents {
+            "CANCELLED"
+        } else if captured {
+            "CAPTURED"
+        } else {
+            "TO_CAPTURE"
+        };
+        Some(Standing { status, left_cents })
+    }
 }
 
 #[derive(Clone)]
@@ -194,6 +235,45 @@ impl Kiosk {
             .values()
             .find(|s| s.request.merchant_id == merchant_id && s.request.transaction_reference == transaction_reference)
             .cloned()
+    }
+
+    /// A refund or a cancellation of `cents` on the merchant's transaction, as
+    /// the bank answers it: `25` when no card was submitted for it, `24` when
+    /// it was not accepted, is still being authenticated, is in a status the
+    /// operation does not apply to (a refund before the capture, a
+    /// cancellation after) or has less than `cents` left; else `00`, and the
+    /// amount is given back.
+    pub(crate) fn give_back(&self, merchant_id: &str, reference: &str, operation: Operation, cents: i64) -> CashAnswer {
+        let now = (self.now)();
+        let refused = |code: &str| CashAnswer { response_code: code.to_owned(), ..CashAnswer::default() };
+        let Ok(mut sessions) = self.sessions.lock() else { return refused("99") };
+        let Some(session) = sessions
+            .by_id
+            .values_mut()
+            .find(|s| s.request.merchant_id == merchant_id && s.request.transaction_reference == reference)
+        else {
+            return refused(cash::UNKNOWN_TRANSACTION);
+        };
+        if matches!(session.stage, Stage::Card) {
+            return refused(cash::UNKNOWN_TRANSACTION);
+        }
+        let Some(standing) = session.standing(now) else { return refused(cash::NOT_ALLOWED) };
+        if Operation::for_status(standing.status) != Some(operation) || cents > standing.left_cents {
+            return refused(cash::NOT_ALLOWED);
+        }
+        match operation {
+            Operation::Cancel => session.given_back.cancelled += cents,
+            Operation::Refund => session.given_back.refunded += cents,
+        }
+        let after = session.standing(now).unwrap_or(standing);
+        CashAnswer {
+            response_code: cash::DONE.to_owned(),
+            acquirer_response_code: Some("00".to_owned()),
+            new_status: Some(after.status.to_owned()),
+            new_amount_cents: Some(after.left_cents),
+            operation_date_time: Some(pages::iso_date_time(now)),
+            ..CashAnswer::default()
+        }
     }
 
     pub(crate) fn set_stage(&self, id: &str, stage: Stage) {
@@ -331,16 +411,16 @@ async fn deliver(http: reqwest::Client, url: String, fields: Vec<(String, String
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn session(reference: &str) -> Session {
+impl Session {
+    /// A session of 20 € for `reference`, on the card page, with no automatic
+    /// response.
+    pub(crate) fn for_test(reference: &str) -> Session {
         Session {
             request: PaymentRequest {
-                amount_cents: 1600,
-                merchant_id: "002001000000001".into(),
+                amount_cents: 2000,
+                merchant_id: sips::simulation::MERCHANT_ID.into(),
                 key_version: "1".into(),
-                normal_return_url: "http://127.0.0.1/retour".into(),
+                normal_return_url: "http://127.0.0.1:3000/paiement/retour".into(),
                 automatic_response_url: String::new(),
                 transaction_reference: reference.into(),
                 order_id: String::new(),
@@ -353,7 +433,17 @@ mod tests {
             created_at: 0,
             finished_at: None,
             stage: Stage::Card,
+            given_back: GivenBack::default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(reference: &str) -> Session {
+        Session::for_test(reference)
     }
 
     #[test]

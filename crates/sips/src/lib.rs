@@ -15,6 +15,8 @@
 mod form;
 
 #[cfg(feature = "codec")]
+pub mod cash;
+#[cfg(feature = "codec")]
 mod data;
 #[cfg(feature = "codec")]
 pub mod office;

@@ -132,7 +132,7 @@ fn value_text(value: &Value, text: &mut String) {
     }
 }
 
-fn text_field(fields: &Map<String, Value>, name: &str) -> Option<String> {
+pub(crate) fn text_field(fields: &Map<String, Value>, name: &str) -> Option<String> {
     match fields.get(name)? {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -140,12 +140,46 @@ fn text_field(fields: &Map<String, Value>, name: &str) -> Option<String> {
     }
 }
 
-fn require(fields: &Map<String, Value>, name: &'static str) -> Result<String, SipsError> {
+pub(crate) fn require(fields: &Map<String, Value>, name: &'static str) -> Result<String, SipsError> {
     text_field(fields, name).ok_or(SipsError::Malformed(name))
 }
 
+/// The fields of a sealed answer: a JSON object whose seal `secret` verifies
+/// and whose every field is in `documented` (sorted).
+pub(crate) fn verified_answer<'a>(
+    value: &'a Value,
+    secret: &Secret<String>,
+    documented: &[&str],
+) -> Result<&'a Map<String, Value>, SipsError> {
+    let Value::Object(fields) = value else { return Err(SipsError::Malformed("not a JSON object")) };
+    if !verify_json_seal(secret, fields) {
+        return Err(SipsError::BadSeal);
+    }
+    if let Some(name) = fields.keys().find(|name| documented.binary_search(&name.as_str()).is_err()) {
+        return Err(SipsError::Undocumented(name.clone()));
+    }
+    Ok(fields)
+}
+
+/// An amount in cents, if the field is there.
+pub(crate) fn cents_field(fields: &Map<String, Value>, name: &'static str) -> Result<Option<i64>, SipsError> {
+    match text_field(fields, name) {
+        Some(text) => text.parse().map(Some).map_err(|_| SipsError::Malformed(name)),
+        None => Ok(None),
+    }
+}
+
+/// Adds the texts that are there.
+pub(crate) fn insert_texts<const N: usize>(fields: &mut Map<String, Value>, texts: [(&str, &Option<String>); N]) {
+    for (name, value) in texts {
+        if let Some(value) = value {
+            fields.insert(name.into(), Value::String(value.clone()));
+        }
+    }
+}
+
 /// Seals `fields` and adds the key version and the seal.
-fn seal_into(mut fields: Map<String, Value>, secret: &Secret<String>, key_version: &str) -> Value {
+pub(crate) fn seal_into(mut fields: Map<String, Value>, secret: &Secret<String>, key_version: &str) -> Value {
     let seal = json_seal(secret, &fields);
     fields.insert("keyVersion".into(), Value::String(key_version.to_owned()));
     fields.insert("seal".into(), Value::String(seal));
@@ -227,6 +261,9 @@ pub struct TransactionData {
     pub transaction_reference: Option<String>,
     /// The amount authorised, in cents (`originAmount`).
     pub amount_cents: Option<i64>,
+    /// What is left of it after cancellations and refunds, in cents
+    /// (`currentAmount`).
+    pub current_amount_cents: Option<i64>,
     /// ISO 4217.
     pub currency_code: Option<String>,
     /// The authorisation number.
@@ -261,25 +298,25 @@ impl TransactionData {
     pub fn to_sealed_json(&self, secret: &Secret<String>, key_version: &str) -> Value {
         let mut fields = Map::new();
         fields.insert("responseCode".into(), Value::String(self.response_code.clone()));
-        let texts = [
-            ("transactionStatus", &self.transaction_status),
-            ("merchantId", &self.merchant_id),
-            ("transactionReference", &self.transaction_reference),
-            ("currencyCode", &self.currency_code),
-            ("authorisationId", &self.authorisation_id),
-            ("acquirerResponseCode", &self.acquirer_response_code),
-            ("maskedPan", &self.masked_pan),
-            ("paymentMeanBrand", &self.payment_mean_brand),
-            ("holderAuthentStatus", &self.holder_authent_status),
-            ("transactionDateTime", &self.transaction_date_time),
-        ];
-        for (name, value) in texts {
-            if let Some(value) = value {
-                fields.insert(name.into(), Value::String(value.clone()));
-            }
-        }
+        insert_texts(
+            &mut fields,
+            [
+                ("transactionStatus", &self.transaction_status),
+                ("merchantId", &self.merchant_id),
+                ("transactionReference", &self.transaction_reference),
+                ("currencyCode", &self.currency_code),
+                ("authorisationId", &self.authorisation_id),
+                ("acquirerResponseCode", &self.acquirer_response_code),
+                ("maskedPan", &self.masked_pan),
+                ("paymentMeanBrand", &self.payment_mean_brand),
+                ("holderAuthentStatus", &self.holder_authent_status),
+                ("transactionDateTime", &self.transaction_date_time),
+            ],
+        );
         if let Some(amount) = self.amount_cents {
             fields.insert("originAmount".into(), Value::from(amount));
+        }
+        if let Some(amount) = self.current_amount_cents {
             fields.insert("currentAmount".into(), Value::from(amount));
         }
         seal_into(fields, secret, key_version)
@@ -288,17 +325,9 @@ impl TransactionData {
     /// Reads an answer whose seal is checked with `secret` first: a missing or
     /// wrong seal is [`SipsError::BadSeal`].
     pub fn from_sealed_json(value: &Value, secret: &Secret<String>) -> Result<Self, SipsError> {
-        let Value::Object(fields) = value else { return Err(SipsError::Malformed("not a JSON object")) };
-        if !verify_json_seal(secret, fields) {
-            return Err(SipsError::BadSeal);
-        }
-        if let Some(name) = fields.keys().find(|name| ANSWER_FIELDS.binary_search(&name.as_str()).is_err()) {
-            return Err(SipsError::Undocumented(name.clone()));
-        }
-        let amount_cents = match text_field(fields, "originAmount").or_else(|| text_field(fields, "currentAmount")) {
-            Some(text) => Some(text.parse().map_err(|_| SipsError::Malformed("originAmount"))?),
-            None => None,
-        };
+        let fields = verified_answer(value, secret, &ANSWER_FIELDS)?;
+        let current_amount_cents = cents_field(fields, "currentAmount")?;
+        let amount_cents = cents_field(fields, "originAmount")?.or(current_amount_cents);
         let text = |name| text_field(fields, name);
         Ok(TransactionData {
             response_code: require(fields, "responseCode")?,
@@ -306,6 +335,7 @@ impl TransactionData {
             merchant_id: text("merchantId"),
             transaction_reference: text("transactionReference"),
             amount_cents,
+            current_amount_cents,
             currency_code: text("currencyCode"),
             authorisation_id: text("authorisationId"),
             acquirer_response_code: text("acquirerResponseCode"),

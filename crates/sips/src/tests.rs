@@ -398,3 +398,99 @@ fn a_status_answer_with_a_renamed_key_is_refused_though_its_seal_still_holds() {
     );
     assert!(office::ANSWER_FIELDS.windows(2).all(|pair| pair[0] < pair[1]), "sorted, for the binary search");
 }
+
+// Cash management (refund, cancel). The expected seals were computed outside
+// this code base with Python's `hmac` (HMAC-SHA-256, key 002001000000001_KEY1)
+// over the values in the alphabetical order of their names, `keyVersion` and
+// `seal` left out: for the request
+// "978" "CR_WS_2.27" "002001000000001" "2000" "BACK_OFFICE" "PCLCB263320000007",
+// for the answer "00" "761208" "0" "CREDITED" "2026-12-07T10:00:00+01:00" "00".
+const CASH_REQUEST_SEAL: &str = "1bf38b9adaa4ef7e8d829c09b41c7ba00ca69fc0dcad3f41e13a523aae16d9af";
+const CASH_ANSWER_SEAL: &str = "8b532f48784a100d4be93f4dff8a0389216468756b372e60ebf994b3c4962e5b";
+
+fn cash_answer() -> serde_json::Value {
+    serde_json::json!({
+        "responseCode": "00", "acquirerResponseCode": "00", "authorisationId": "761208",
+        "newAmount": 0, "newStatus": "CREDITED", "operationDateTime": "2026-12-07T10:00:00+01:00",
+        "keyVersion": "1", "seal": CASH_ANSWER_SEAL,
+    })
+}
+
+#[test]
+fn a_refund_request_is_sealed_over_its_values_in_the_order_of_their_names_and_read_back() {
+    let request = cash::CashRequest::new("002001000000001", "PCLCB263320000007", 2000, "1");
+    let body = request.to_sealed_json(&key());
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "currencyCode": "978", "interfaceVersion": "CR_WS_2.27", "merchantId": "002001000000001",
+            "operationAmount": 2000, "operationOrigin": "BACK_OFFICE",
+            "transactionReference": "PCLCB263320000007", "keyVersion": "1", "seal": CASH_REQUEST_SEAL,
+        })
+    );
+    let fields = body.as_object().expect("an object");
+    assert!(office::verify_json_seal(&key(), fields));
+    assert_eq!(cash::CashRequest::from_json(fields).expect("reads"), request);
+}
+
+#[test]
+fn a_refund_request_without_a_positive_whole_amount_is_malformed() {
+    let body = cash::CashRequest::new("002001000000001", "PCLCB263320000007", 2000, "1").to_sealed_json(&key());
+    for amount in [serde_json::json!(0), serde_json::json!(-5), serde_json::json!(12.5), serde_json::json!("1e3")] {
+        let mut fields = body.as_object().expect("an object").clone();
+        fields.insert("operationAmount".into(), amount.clone());
+        assert_eq!(cash::CashRequest::from_json(&fields), Err(SipsError::Malformed("operationAmount")), "{amount}");
+    }
+    let mut fields = body.as_object().expect("an object").clone();
+    fields.insert("operationAmount".into(), serde_json::json!("1500"));
+    assert_eq!(cash::CashRequest::from_json(&fields).expect("cents as text").amount_cents, 1500);
+    fields.remove("transactionReference");
+    assert_eq!(cash::CashRequest::from_json(&fields), Err(SipsError::Malformed("transactionReference")));
+}
+
+#[test]
+fn a_refund_answer_is_verified_then_read_and_one_changed_unsealed_or_with_an_undocumented_field_is_refused() {
+    let answer = cash::CashAnswer::from_sealed_json(&cash_answer(), &key()).expect("verified");
+    assert_eq!(answer.verdict(), cash::CashVerdict::Done);
+    assert_eq!(answer.new_amount_cents, Some(0));
+    assert_eq!(answer.new_status.as_deref(), Some("CREDITED"));
+    assert_eq!(answer.authorisation_id.as_deref(), Some("761208"));
+    assert_eq!(cash::CashAnswer::from_sealed_json(&answer.to_sealed_json(&key(), "1"), &key()), Ok(answer));
+
+    let mut changed = cash_answer();
+    changed["newAmount"] = serde_json::json!(1500);
+    assert_eq!(cash::CashAnswer::from_sealed_json(&changed, &key()), Err(SipsError::BadSeal));
+    let mut unsealed = cash_answer();
+    unsealed.as_object_mut().expect("an object").remove("seal");
+    assert_eq!(cash::CashAnswer::from_sealed_json(&unsealed, &key()), Err(SipsError::BadSeal));
+    let mut extra = cash_answer().as_object().expect("an object").clone();
+    extra.remove("seal");
+    extra.insert("transactionStatus".into(), serde_json::json!("CAPTURED"));
+    let seal = office::json_seal(&key(), &extra);
+    extra.insert("seal".into(), serde_json::Value::String(seal));
+    assert_eq!(
+        cash::CashAnswer::from_sealed_json(&serde_json::Value::Object(extra), &key()),
+        Err(SipsError::Undocumented("transactionStatus".into()))
+    );
+}
+
+#[test]
+fn each_refund_answer_code_has_its_verdict_and_each_status_its_operation() {
+    let verdict = |code: &str| cash::CashAnswer { response_code: code.into(), ..Default::default() }.verdict();
+    assert_eq!(verdict("00"), cash::CashVerdict::Done);
+    assert_eq!(verdict("24"), cash::CashVerdict::NotAllowed);
+    assert_eq!(verdict("25"), cash::CashVerdict::UnknownTransaction);
+    for code in ["90", "97", "99"] {
+        assert_eq!(verdict(code), cash::CashVerdict::Unavailable, "{code}");
+    }
+    for code in ["03", "12", "30", "34", "40"] {
+        assert_eq!(verdict(code), cash::CashVerdict::Rejected, "{code}");
+    }
+    assert_eq!(cash::Operation::for_status("TO_CAPTURE"), Some(cash::Operation::Cancel));
+    assert_eq!(cash::Operation::for_status("CAPTURED"), Some(cash::Operation::Refund));
+    for status in ["REFUSED", "CANCELLED", "PENDING", "EXPIRED", ""] {
+        assert_eq!(cash::Operation::for_status(status), None, "{status}");
+    }
+    assert_eq!(cash::Operation::Refund.path(), "/rs-services/v2/cashManagement/refund");
+    assert_eq!(cash::Operation::Cancel.path(), "/rs-services/v2/cashManagement/cancel");
+}
