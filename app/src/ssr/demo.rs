@@ -151,7 +151,7 @@ pub async fn load_if_empty(store: &Store, policy: &EligibilityPolicy, now_ms: i6
         return Ok(false);
     }
     let passwords: Vec<&'static str> =
-        PERSONS.iter().map(|p| p.password).chain(std::iter::once(AGENT.password)).collect();
+        PERSONS.iter().map(|p| p.password).chain(AGENTS.iter().map(|a| a.password)).collect();
     let mut hashes = Vec::with_capacity(passwords.len());
     for secret in passwords {
         hashes.push(password::hash(secret.to_owned()).await?);
@@ -193,19 +193,20 @@ pub async fn load_if_empty(store: &Store, policy: &EligibilityPolicy, now_ms: i6
         )
         .await?;
     }
-    let agent_hash = hashes.last().context("agent hash")?;
-    sqlx::query(
-        "INSERT INTO agents (id, login, display_name, password_hash, caisse_code, created_at, published_password) \
-         VALUES ($1, $2, $3, $4, $5, $6, 1)",
-    )
-    .bind(new_id())
-    .bind(AGENT.login)
-    .bind(AGENT.display_name)
-    .bind(agent_hash)
-    .bind(AGENT.caisse)
-    .bind(now_ms)
-    .execute(tx.conn())
-    .await?;
+    for (agent, hash) in AGENTS.iter().zip(&hashes[PERSONS.len()..]) {
+        sqlx::query(
+            "INSERT INTO agents (id, login, display_name, password_hash, caisse_code, created_at, published_password) \
+             VALUES ($1, $2, $3, $4, $5, $6, 1)",
+        )
+        .bind(new_id())
+        .bind(agent.login)
+        .bind(agent.display_name)
+        .bind(hash)
+        .bind(agent.caisse)
+        .bind(now_ms)
+        .execute(tx.conn())
+        .await?;
+    }
     tx.commit().await.context("committing the demo data")?;
     Ok(true)
 }
@@ -346,5 +347,14 @@ struct DemoAgent {
     caisse: &'static str,
 }
 
-const AGENT: DemoAgent =
-    DemoAgent { login: "agent.isere", display_name: "Agent CPAM de l'Isère", password: "Agent-381", caisse: "381" };
+/// The caisse de l'Isère's agents: two, since a refund asked by one must be
+/// approved by another.
+const AGENTS: [DemoAgent; 2] = [
+    DemoAgent { login: "agent.isere", display_name: "Agent CPAM de l'Isère", password: "Agent-381", caisse: "381" },
+    DemoAgent {
+        login: "superviseur.isere",
+        display_name: "Superviseur CPAM de l'Isère",
+        password: "Superviseur-381",
+        caisse: "381",
+    },
+];

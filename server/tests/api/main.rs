@@ -18,6 +18,7 @@ mod operations;
 mod payment;
 mod processing;
 mod reference;
+mod refunds;
 mod render;
 mod scale_out;
 mod sign_in;

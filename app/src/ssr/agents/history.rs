@@ -1,6 +1,7 @@
 //! The audit trail and the kiosk's answers in words, as an agent reads them:
 //! who did what, in French, with the amounts and the references.
 
+use super::refunds::Reason;
 use crate::domain::Euros;
 use crate::ssr::lifecycle::{
     ABANDONED_REASON, AnswerOutcome, AttemptStatus, Channel, PaymentStatus, Regularisation, Settlement,
@@ -141,6 +142,28 @@ pub fn describe(entity_kind: &str, action: &str, detail: &Value) -> String {
             words
         }
         ("payment", "regularised") => "Régularisation faite par l'agent.".to_owned(),
+        ("payment", action) if action.starts_with("refund_") => {
+            let total = amount(detail, "amount_cents").map(|a| a.to_string()).unwrap_or_default();
+            match action {
+                "refund_asked" => {
+                    let reason = text(detail, "reason").and_then(Reason::parse).map_or("", Reason::label);
+                    format!("Remboursement de {total} demandé (motif : {reason}).")
+                }
+                "refund_approved" => {
+                    format!("Remboursement de {total} approuvé par un second agent, envoyé à la banque.")
+                }
+                "refund_rejected" => format!("Remboursement de {total} rejeté par un second agent."),
+                "refund_done" => match text(detail, "operation") {
+                    Some("cancel") => format!("Remboursement de {total} fait par la banque (annulé avant la remise)."),
+                    Some(_) => format!("Remboursement de {total} fait par la banque (recrédité sur la carte)."),
+                    None => format!("Remboursement de {total} trouvé fait à la banque (sa réponse s'était perdue)."),
+                },
+                _ => {
+                    let code = text(detail, "bank_response_code").unwrap_or_default();
+                    format!("Remboursement de {total} refusé par la banque ({code}).")
+                }
+            }
+        }
         ("message", "deleted") => "Message supprimé par l'assuré (l'accusé de réception reste enregistré).".to_owned(),
         ("message", "purged") => "Message effacé au terme de sa conservation (6 mois).".to_owned(),
         ("avis", "issued") => {

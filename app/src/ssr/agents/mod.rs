@@ -4,6 +4,8 @@
 
 //!
 //! - [`payments`]: the payments received, one payment in full, trop-perçus;
+//! - [`refunds`]: money given back on a payment, asked by one agent and
+//!   approved by another, through the bank;
 //! - [`search`]: a person's file by NIR or avis reference;
 //! - [`avis`]: issuing an avis;
 //! - [`export`]: the reconciliation CSV;
@@ -14,6 +16,7 @@ pub mod avis;
 pub mod export;
 pub mod history;
 pub mod payments;
+pub mod refunds;
 pub mod search;
 
 use crate::error::AppError;

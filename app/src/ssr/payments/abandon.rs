@@ -16,24 +16,16 @@
 //! may become accepted, flagged «à régulariser» ([`crate::ssr::lifecycle`]).
 
 use super::answer::{AnswerError, apply_verified};
+use super::office::ask_bank;
 use super::release::{Ending, end_pending};
 use crate::domain::TransactionReference;
+use crate::ssr::AppState;
 use crate::ssr::infra::audit::Actor;
 use crate::ssr::infra::metrics;
 use crate::ssr::lifecycle::{ABANDONED_REASON, AttemptStatus, Channel, Settlement};
-use crate::ssr::{AppState, KioskSettings};
 use anyhow::Context;
-use sips::office::{GET_TRANSACTION_DATA_PATH, TransactionData, TransactionDataRequest, Verdict};
+use sips::office::Verdict;
 use sqlx::Row;
-use std::sync::OnceLock;
-use std::time::Duration;
-
-/// How long the bank is given to answer the status call.
-const BANK_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long the connection to Sips Office may take to open.
-const BANK_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
-/// The largest status answer read.
-const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
 /// What the abandon did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,51 +162,4 @@ fn verdict_label(verdict: Verdict) -> &'static str {
         Verdict::Undecided => "undecided",
         Verdict::Unavailable => "unavailable",
     }
-}
-
-fn client() -> &'static reqwest::Client {
-    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
-    CLIENT.get_or_init(|| {
-        reqwest::Client::builder()
-            .connect_timeout(BANK_CONNECT_TIMEOUT)
-            .timeout(BANK_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_default()
-    })
-}
-
-/// Asks Sips Office what became of `reference`; the answer is trusted only
-/// with our seal, our merchant and this reference.
-async fn ask_bank(kiosk: &KioskSettings, reference: &TransactionReference) -> anyhow::Result<TransactionData> {
-    let request = TransactionDataRequest::new(&kiosk.merchant_id, reference.as_str(), &kiosk.key_version);
-    let body = request.to_sealed_json(&kiosk.secret_key);
-    let url = format!("{}{GET_TRANSACTION_DATA_PATH}", kiosk.office_url);
-    let response = client()
-        .post(&url)
-        .header(reqwest::header::ACCEPT, "application/json")
-        .json(&body)
-        .send()
-        .await
-        .context("calling the bank's status service")?
-        .error_for_status()
-        .context("the bank's status service answered an error")?;
-    let bytes = read_bounded(response).await?;
-    let value: serde_json::Value = serde_json::from_slice(&bytes).context("the bank's status answer is not JSON")?;
-    TransactionData::answer_to(&value, &kiosk.secret_key, &request)
-        .map_err(|error| anyhow::anyhow!("the bank's status answer is refused: {error}"))
-}
-
-/// The answer's body, read chunk by chunk and refused past [`MAX_ANSWER_BYTES`],
-/// whether or not it announced its length.
-async fn read_bounded(mut response: reqwest::Response) -> anyhow::Result<Vec<u8>> {
-    if response.content_length().is_some_and(|length| length > MAX_ANSWER_BYTES as u64) {
-        anyhow::bail!("the bank's status answer is too large");
-    }
-    let mut bytes = Vec::new();
-    while let Some(chunk) = response.chunk().await.context("reading the bank's status answer")? {
-        anyhow::ensure!(bytes.len() + chunk.len() <= MAX_ANSWER_BYTES, "the bank's status answer is too large");
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok(bytes)
 }

@@ -21,11 +21,13 @@
 //! - [`answer`]: a kiosk answer verified and applied;
 //! - [`expiry`]: attempts the kiosk never answered;
 //! - [`abandon`]: an attempt the person gives up on, once the bank is asked;
+//! - [`office`]: Sips Office's status, cancel and refund calls;
 //! - [`read`]: attempts as the person's pages show them.
 
 pub mod abandon;
 pub mod answer;
 pub mod expiry;
+pub mod office;
 pub mod paypage;
 pub mod read;
 mod release;

@@ -1,0 +1,414 @@
+//! Money given back on a payment, through the bank.
+//!
+//! One agent asks (an amount, a reason); a second agent of the same caisse
+//! approves or rejects; nobody approves their own. Approved, the bank is asked
+//! first what the transaction holds (`getTransactionData`): before the capture
+//! the money is cancelled, after it refunded (Sips Office's `cancel` and
+//! `refund`, [`sips::cash`]). The amount is never more than the payment minus
+//! what is already asked, sent or given back on it.
+//!
+//! The same money never goes back twice: a refund whose bank answer was lost
+//! stays `sending`, and is sent again only after the status call says the
+//! transaction still holds it (what is left, `currentAmount`, is above what it
+//! would be once this refund is done); while one call is under way, another
+//! does not start (`claimed_at`, given up after [`CLAIM_MS`]). Every step is
+//! audited on the payment.
+
+use super::Agent;
+use crate::domain::{Euros, TransactionReference};
+use crate::ssr::AppState;
+use crate::ssr::infra::audit::{self, Actor, Entry};
+use crate::ssr::infra::db::{Engine, Store, new_id};
+use crate::ssr::payments::office::{ask_bank, give_back};
+use anyhow::Context;
+use sips::cash::{CashVerdict, Operation};
+use sqlx::Row;
+
+/// How long a call to the bank holds a refund before another may send it: more
+/// than the status call and the operation together may take.
+pub const CLAIM_MS: i64 = 60_000;
+
+/// Why money is given back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// More was paid than was due.
+    TropPercu,
+    /// The same debt was paid twice.
+    DoublePaiement,
+    /// The caisse made a mistake.
+    ErreurCaisse,
+}
+
+impl Reason {
+    /// Every reason, in the form's order.
+    pub const ALL: [Reason; 3] = [Reason::TropPercu, Reason::DoublePaiement, Reason::ErreurCaisse];
+
+    /// The stored value.
+    pub fn value(self) -> &'static str {
+        match self {
+            Reason::TropPercu => "trop_percu",
+            Reason::DoublePaiement => "double_paiement",
+            Reason::ErreurCaisse => "erreur_caisse",
+        }
+    }
+
+    /// The reason a stored value names.
+    pub fn parse(value: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|reason| reason.value() == value)
+    }
+
+    /// In French.
+    pub fn label(self) -> &'static str {
+        match self {
+            Reason::TropPercu => "trop-perçu",
+            Reason::DoublePaiement => "double paiement",
+            Reason::ErreurCaisse => "erreur de la caisse",
+        }
+    }
+}
+
+/// Where a refund stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundState {
+    /// Waiting for a second agent.
+    Asked,
+    /// The second agent said no.
+    Rejected,
+    /// Approved; the bank's word not known yet.
+    Sending,
+    /// The bank gave the money back.
+    Done,
+    /// The bank did not.
+    Refused,
+}
+
+impl RefundState {
+    /// The stored value.
+    pub fn value(self) -> &'static str {
+        match self {
+            RefundState::Asked => "asked",
+            RefundState::Rejected => "rejected",
+            RefundState::Sending => "sending",
+            RefundState::Done => "done",
+            RefundState::Refused => "refused",
+        }
+    }
+
+    /// The state a stored value names.
+    pub fn parse(value: &str) -> Option<RefundState> {
+        [RefundState::Asked, RefundState::Rejected, RefundState::Sending, RefundState::Done, RefundState::Refused]
+            .into_iter()
+            .find(|state| state.value() == value)
+    }
+}
+
+/// Why a refund cannot be asked or decided.
+#[derive(Debug, thiserror::Error)]
+pub enum RefundError {
+    /// No payment or refund of the agent's caisse has this id.
+    #[error("no such payment or refund in this caisse")]
+    NotFound,
+    /// More than is left on the payment (what is left).
+    #[error("more than is left on the payment ({left})")]
+    TooMuch {
+        /// What may still be given back.
+        left: Euros,
+    },
+    /// The agent who asked cannot approve.
+    #[error("an agent cannot approve their own refund")]
+    OwnRefund,
+    /// The refund is not in the state the call needs.
+    #[error("the refund is {0:?}")]
+    NotNow(RefundState),
+    /// Anything else.
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+/// What sending a refund to the bank came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sent {
+    /// The money went back (through `operation`; `None` when the status call
+    /// found it already gone back, an earlier answer having been lost).
+    Done(Option<Operation>),
+    /// The bank refused (its code, or the transaction's status when no
+    /// operation applied to it).
+    Refused(String),
+    /// The bank's word is not known (no answer, or none to trust): the refund
+    /// stays `sending`, to send again.
+    Unconfirmed,
+    /// Another call is sending it now.
+    InFlight,
+}
+
+/// Asks for `amount` to go back on the caisse's payment `payment_id`; the
+/// refund's id. The amount is at most the payment minus what is already asked,
+/// sent or given back on it.
+pub async fn ask(
+    store: &Store,
+    agent: &Agent,
+    payment_id: &str,
+    amount: Euros,
+    reason: Reason,
+    now: i64,
+) -> Result<String, RefundError> {
+    let mut tx = store.write().await.context("starting the refund request")?;
+    let lock = if store.engine() == Engine::Postgres { " FOR UPDATE" } else { "" };
+    let sql = format!("SELECT amount_cents FROM payments WHERE id = $1 AND caisse_code = $2{lock}");
+    let paid: i64 = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(payment_id)
+        .bind(&agent.caisse_code)
+        .fetch_optional(tx.conn())
+        .await
+        .context("reading the payment to refund")?
+        .ok_or(RefundError::NotFound)?
+        .try_get("amount_cents")
+        .context("amount_cents")?;
+    let committed: i64 = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) AS cents FROM refunds \
+         WHERE payment_id = $1 AND state IN ('asked', 'sending', 'done')",
+    )
+    .bind(payment_id)
+    .fetch_one(tx.conn())
+    .await
+    .context("reading the payment's refunds")?
+    .try_get("cents")
+    .context("cents")?;
+    let left = Euros::from_cents((paid - committed).max(0));
+    if amount.cents() > left.cents() || amount.is_zero() {
+        return Err(RefundError::TooMuch { left });
+    }
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO refunds (id, payment_id, caisse_code, amount_cents, reason, state, asked_by, asked_at) \
+         VALUES ($1, $2, $3, $4, $5, 'asked', $6, $7)",
+    )
+    .bind(&id)
+    .bind(payment_id)
+    .bind(&agent.caisse_code)
+    .bind(amount.cents())
+    .bind(reason.value())
+    .bind(&agent.id)
+    .bind(now)
+    .execute(tx.conn())
+    .await
+    .context("recording the refund request")?;
+    let detail = serde_json::json!({ "refund": id, "amount_cents": amount.cents(), "reason": reason.value() });
+    audit_payment(&mut tx, now, agent, payment_id, "refund_asked", detail).await?;
+    tx.commit().await.context("committing the refund request")?;
+    Ok(id)
+}
+
+/// What a second agent's decision came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decided {
+    /// Rejected: nothing goes back.
+    Rejected,
+    /// Approved and sent to the bank: what that came to.
+    Approved(Sent),
+}
+
+/// A second agent's decision on the refund `refund_id`: rejected, or approved
+/// and sent to the bank at once ([`send`]).
+pub async fn decide(state: &AppState, agent: &Agent, refund_id: &str, approve: bool) -> Result<Decided, RefundError> {
+    let now = state.clock.now_ms();
+    let mut tx = state.store.write().await.context("starting the refund decision")?;
+    let row =
+        sqlx::query("SELECT payment_id, amount_cents, state, asked_by FROM refunds WHERE id = $1 AND caisse_code = $2")
+            .bind(refund_id)
+            .bind(&agent.caisse_code)
+            .fetch_optional(tx.conn())
+            .await
+            .context("reading the refund")?
+            .ok_or(RefundError::NotFound)?;
+    let payment_id: String = row.try_get("payment_id").context("payment_id")?;
+    let amount: i64 = row.try_get("amount_cents").context("amount_cents")?;
+    let current = stored_state(&row)?;
+    if current != RefundState::Asked {
+        return Err(RefundError::NotNow(current));
+    }
+    if approve && row.try_get::<String, _>("asked_by").context("asked_by")? == agent.id {
+        return Err(RefundError::OwnRefund);
+    }
+    let next = if approve { RefundState::Sending } else { RefundState::Rejected };
+    let decided = sqlx::query(
+        "UPDATE refunds SET state = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND state = 'asked'",
+    )
+    .bind(next.value())
+    .bind(&agent.id)
+    .bind(now)
+    .bind(refund_id)
+    .execute(tx.conn())
+    .await
+    .context("recording the decision")?;
+    if decided.rows_affected() != 1 {
+        return Err(RefundError::NotNow(RefundState::Sending));
+    }
+    let action = if approve { "refund_approved" } else { "refund_rejected" };
+    let detail = serde_json::json!({ "refund": refund_id, "amount_cents": amount });
+    audit_payment(&mut tx, now, agent, &payment_id, action, detail).await?;
+    tx.commit().await.context("committing the decision")?;
+    if !approve {
+        return Ok(Decided::Rejected);
+    }
+    Ok(Decided::Approved(send(state, agent, refund_id).await?))
+}
+
+/// Sends the approved refund `refund_id` to the bank, or sends it again when
+/// the bank's word on it is not known: the status call first, then the
+/// operation it calls for, unless the money already went back.
+pub async fn send(state: &AppState, agent: &Agent, refund_id: &str) -> Result<Sent, RefundError> {
+    let now = state.clock.now_ms();
+    let row = sqlx::query(
+        "SELECT r.payment_id, r.amount_cents, r.state, p.attempt_id, t.transaction_reference FROM refunds r \
+         JOIN payments p ON p.id = r.payment_id JOIN payment_attempts t ON t.id = p.attempt_id \
+         WHERE r.id = $1 AND r.caisse_code = $2",
+    )
+    .bind(refund_id)
+    .bind(&agent.caisse_code)
+    .fetch_optional(state.store.pool())
+    .await
+    .context("reading the refund to send")?
+    .ok_or(RefundError::NotFound)?;
+    let current = stored_state(&row)?;
+    if current != RefundState::Sending {
+        return Err(RefundError::NotNow(current));
+    }
+    let payment_id: String = row.try_get("payment_id").context("payment_id")?;
+    let amount: i64 = row.try_get("amount_cents").context("amount_cents")?;
+    let attempt_id: String = row.try_get("attempt_id").context("attempt_id")?;
+    let reference =
+        TransactionReference::parse(&row.try_get::<String, _>("transaction_reference").context("reference")?)
+            .context("a stored transaction reference")?;
+    // One call at a time: the claim is taken by a conditional update.
+    let mut tx = state.store.write().await.context("claiming the refund")?;
+    let claimed = sqlx::query(
+        "UPDATE refunds SET claimed_at = $1 WHERE id = $2 AND state = 'sending' \
+         AND (claimed_at IS NULL OR claimed_at <= $3)",
+    )
+    .bind(now)
+    .bind(refund_id)
+    .bind(now - CLAIM_MS)
+    .execute(tx.conn())
+    .await
+    .context("claiming the refund")?;
+    tx.commit().await.context("committing the claim")?;
+    if claimed.rows_affected() != 1 {
+        return Ok(Sent::InFlight);
+    }
+    let sent = ask_then_send(state, &attempt_id, refund_id, &reference, amount).await;
+    let (next, operation, code) = match &sent {
+        Ok(Sent::Done(operation)) => (RefundState::Done, *operation, Some("00".to_owned())),
+        Ok(Sent::Refused(code)) => (RefundState::Refused, None, Some(code.clone())),
+        Ok(Sent::Unconfirmed | Sent::InFlight) | Err(_) => (RefundState::Sending, None, None),
+    };
+    let mut tx = state.store.write().await.context("recording the bank's word")?;
+    sqlx::query(
+        "UPDATE refunds SET state = $1, operation = $2, bank_response_code = $3, done_at = $4, claimed_at = NULL \
+         WHERE id = $5 AND state = 'sending'",
+    )
+    .bind(next.value())
+    .bind(operation.map(operation_value))
+    .bind(code.as_deref())
+    .bind((next != RefundState::Sending).then_some(now))
+    .bind(refund_id)
+    .execute(tx.conn())
+    .await
+    .context("recording the bank's word")?;
+    if next != RefundState::Sending {
+        let action = if next == RefundState::Done { "refund_done" } else { "refund_refused" };
+        let detail = serde_json::json!({
+            "refund": refund_id,
+            "amount_cents": amount,
+            "operation": operation.map(operation_value),
+            "bank_response_code": code,
+        });
+        audit_payment(&mut tx, now, agent, &payment_id, action, detail).await?;
+    }
+    tx.commit().await.context("committing the bank's word")?;
+    match sent {
+        Ok(sent) => Ok(sent),
+        Err(error) => {
+            tracing::warn!(error = format!("{error:#}"), "a refund's bank call failed; it stays to send again");
+            Ok(Sent::Unconfirmed)
+        }
+    }
+}
+
+/// The status call, then the operation it calls for (see the module's
+/// documentation).
+async fn ask_then_send(
+    state: &AppState,
+    attempt_id: &str,
+    refund_id: &str,
+    reference: &TransactionReference,
+    amount: i64,
+) -> anyhow::Result<Sent> {
+    let kiosk = &state.settings.kiosk;
+    let status = ask_bank(kiosk, reference).await?;
+    let Some(bank_status) = status.transaction_status.clone().filter(|_| status.response_code == "00") else {
+        return match status.verdict() {
+            sips::office::Verdict::Unavailable => Ok(Sent::Unconfirmed),
+            _ => Ok(Sent::Refused(status.response_code)),
+        };
+    };
+    // What the other refunds of the transaction already gave back.
+    let before: i64 = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(r.amount_cents), 0) AS BIGINT) AS cents FROM refunds r \
+         JOIN payments p ON p.id = r.payment_id WHERE p.attempt_id = $1 AND r.state = 'done' AND r.id <> $2",
+    )
+    .bind(attempt_id)
+    .bind(refund_id)
+    .fetch_one(state.store.pool())
+    .await
+    .context("reading what was given back before")?
+    .try_get("cents")
+    .context("cents")?;
+    if let (Some(origin), Some(left)) = (status.amount_cents, status.current_amount_cents)
+        && left <= origin - before - amount
+    {
+        tracing::info!("the bank already gave this refund back: its earlier answer was lost");
+        return Ok(Sent::Done(None));
+    }
+    let Some(operation) = Operation::for_status(&bank_status) else { return Ok(Sent::Refused(bank_status)) };
+    let answer = give_back(kiosk, operation, reference, amount).await?;
+    tracing::info!(?operation, code = %answer.response_code, "the bank's answer to a refund");
+    Ok(match answer.verdict() {
+        CashVerdict::Done => Sent::Done(Some(operation)),
+        CashVerdict::Unavailable => Sent::Unconfirmed,
+        CashVerdict::NotAllowed | CashVerdict::UnknownTransaction | CashVerdict::Rejected => {
+            Sent::Refused(answer.response_code)
+        }
+    })
+}
+
+fn operation_value(operation: Operation) -> &'static str {
+    match operation {
+        Operation::Cancel => "cancel",
+        Operation::Refund => "refund",
+    }
+}
+
+fn stored_state(row: &sqlx::any::AnyRow) -> anyhow::Result<RefundState> {
+    let value: String = row.try_get("state").context("state")?;
+    RefundState::parse(&value).with_context(|| format!("an unknown refund state {value}"))
+}
+
+async fn audit_payment(
+    tx: &mut crate::ssr::infra::db::WriteTx,
+    now: i64,
+    agent: &Agent,
+    payment_id: &str,
+    action: &str,
+    detail: serde_json::Value,
+) -> anyhow::Result<()> {
+    let entry = Entry {
+        actor: Actor::Agent(&agent.id),
+        caisse_code: Some(&agent.caisse_code),
+        entity_kind: "payment",
+        entity_id: payment_id,
+        action,
+        detail,
+    };
+    audit::record(tx.conn(), now, entry).await.context("auditing the refund")
+}

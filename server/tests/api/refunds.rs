@@ -1,0 +1,214 @@
+//! Money given back on a payment: asked by one agent, approved by a second of
+//! the same caisse, then cancelled (the day of the payment) or refunded (from
+//! the next day) by the bank — the simulator, through Sips Office's calls —
+//! never more than was paid, never twice.
+
+use crate::helpers::*;
+use crate::on_both_engines;
+use app::domain::{Euros, TransactionReference};
+use app::ssr::agents::refunds::{self, Decided, Reason, RefundError, RefundState, Sent};
+use app::ssr::agents::{Agent, agent};
+use app::ssr::payments::office::{ask_bank, give_back};
+use sips::cash::Operation;
+use sqlx::Row;
+
+const ENTERED: &str = "3811907400001234F";
+
+/// The agent whose login is `login`.
+async fn agent_named(app: &TestApp, login: &str) -> Agent {
+    let id: String = sqlx::query("SELECT id FROM agents WHERE login = $1")
+        .bind(login)
+        .fetch_one(app.state.store.pool())
+        .await
+        .expect("the agent")
+        .try_get("id")
+        .expect("id");
+    agent(&app.state.store, &id).await.expect("the agent")
+}
+
+/// Pierre pays 20 € at the simulator with the accepted card; the transaction
+/// and the payment's id once the bank's answer is recorded.
+async fn paid_at_the_bank(app: &TestApp) -> (TransactionReference, String) {
+    app.sign_in_as_pierre().await;
+    let reference = app.pay(ENTERED, &[ENTERED], "20").await;
+    pay_at_kiosk(&app.kiosk_url, &app.kiosk_form(&reference).await).await;
+    for _ in 0..100 {
+        if app.count("SELECT COUNT(*) FROM payments").await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let payment: String = sqlx::query("SELECT id FROM payments")
+        .fetch_one(app.state.store.pool())
+        .await
+        .expect("the payment recorded")
+        .try_get("id")
+        .expect("id");
+    (TransactionReference::parse(&reference).expect("a reference"), payment)
+}
+
+async fn state_of(app: &TestApp, refund: &str) -> (String, Option<String>, Option<String>) {
+    let row = sqlx::query("SELECT state, operation, bank_response_code FROM refunds WHERE id = $1")
+        .bind(refund)
+        .fetch_one(app.state.store.pool())
+        .await
+        .expect("the refund");
+    (
+        row.try_get("state").expect("state"),
+        row.try_get("operation").expect("op"),
+        row.try_get("bank_response_code").expect("code"),
+    )
+}
+
+/// What the bank says is left on the transaction.
+async fn left_at_the_bank(app: &TestApp, reference: &TransactionReference) -> Option<i64> {
+    ask_bank(&app.state.settings.kiosk, reference).await.expect("the bank answers").current_amount_cents
+}
+
+/// Moves the clock to a second past the next midnight in Paris: the bank has
+/// captured the day's payments.
+fn to_the_next_day(app: &TestApp) {
+    let now = jiff::Timestamp::from_millisecond(app.state.clock.now_ms()).expect("now");
+    let paris = now.to_zoned(jiff::tz::TimeZone::get("Europe/Paris").expect("Paris"));
+    let midnight = paris.date().tomorrow().expect("tomorrow").to_zoned(paris.time_zone().clone()).expect("midnight");
+    let until = midnight.timestamp().as_millisecond() - now.as_millisecond() + 1000;
+    app.state.clock.advance(until);
+}
+
+fn euros(cents: i64) -> Euros {
+    Euros::from_cents(cents)
+}
+
+on_both_engines! {
+    async fn money_goes_back_once_approved_by_a_second_agent_cancelled_the_day_of_the_payment_refunded_the_next_never_more_than_was_paid(app) {
+        let (reference, payment) = paid_at_the_bank(&app).await;
+        let (asker, approver) = (agent_named(&app, "agent.isere").await, agent_named(&app, "superviseur.isere").await);
+        let now = app.state.clock.now_ms();
+        let store = &app.state.store;
+
+        let too_much = refunds::ask(store, &asker, &payment, euros(2001), Reason::TropPercu, now).await;
+        assert!(matches!(too_much, Err(RefundError::TooMuch { left }) if left == euros(2000)), "{too_much:?}");
+        let nothing = refunds::ask(store, &asker, &payment, euros(0), Reason::TropPercu, now).await;
+        assert!(matches!(nothing, Err(RefundError::TooMuch { .. })), "{nothing:?}");
+        let first = refunds::ask(store, &asker, &payment, euros(500), Reason::TropPercu, now).await.expect("asked");
+        assert_eq!(state_of(&app, &first).await.0, "asked");
+        assert!(matches!(refunds::decide(&app.state, &asker, &first, true).await, Err(RefundError::OwnRefund)));
+        let asked_counts = refunds::ask(store, &approver, &payment, euros(1501), Reason::TropPercu, now).await;
+        assert!(matches!(asked_counts, Err(RefundError::TooMuch { left }) if left == euros(1500)), "{asked_counts:?}");
+        assert_eq!(left_at_the_bank(&app, &reference).await, Some(2000), "nothing went back before the approval");
+
+        // Approved the day of the payment: cancelled before the capture.
+        let decided = refunds::decide(&app.state, &approver, &first, true).await.expect("decided");
+        assert_eq!(decided, Decided::Approved(Sent::Done(Some(Operation::Cancel))));
+        assert_eq!(state_of(&app, &first).await, ("done".into(), Some("cancel".into()), Some("00".into())));
+        assert_eq!(left_at_the_bank(&app, &reference).await, Some(1500));
+        assert!(matches!(refunds::decide(&app.state, &approver, &first, true).await, Err(RefundError::NotNow(RefundState::Done))));
+
+        // Rejected: nothing goes back, and the amount may be asked again.
+        let second = refunds::ask(store, &approver, &payment, euros(1500), Reason::DoublePaiement, now).await.expect("asked");
+        assert_eq!(refunds::decide(&app.state, &asker, &second, false).await.expect("decided"), Decided::Rejected);
+        assert_eq!(state_of(&app, &second).await.0, "rejected");
+        assert_eq!(left_at_the_bank(&app, &reference).await, Some(1500));
+        let third = refunds::ask(store, &asker, &payment, euros(1500), Reason::DoublePaiement, now).await.expect("asked again");
+
+        // The next day the payment is captured: refunded to the card.
+        to_the_next_day(&app);
+        let decided = refunds::decide(&app.state, &approver, &third, true).await.expect("decided");
+        assert_eq!(decided, Decided::Approved(Sent::Done(Some(Operation::Refund))));
+        assert_eq!(left_at_the_bank(&app, &reference).await, Some(0));
+        let none_left = refunds::ask(store, &asker, &payment, euros(1), Reason::ErreurCaisse, now).await;
+        assert!(matches!(none_left, Err(RefundError::TooMuch { left }) if left.is_zero()), "{none_left:?}");
+
+        // Another caisse's agent sees neither the payment nor its refunds.
+        sqlx::query(
+            "INSERT INTO agents (id, login, display_name, password_hash, caisse_code, created_at) \
+             VALUES ('other', 'agent.puy', 'Agent CPAM du Puy-de-Dôme', 'x', '631', 0)",
+        )
+        .execute(store.pool())
+        .await
+        .expect("another caisse's agent");
+        let other = agent(store, "other").await.expect("the agent");
+        assert!(matches!(refunds::ask(store, &other, &payment, euros(1), Reason::ErreurCaisse, now).await, Err(RefundError::NotFound)));
+        assert!(matches!(refunds::decide(&app.state, &other, &second, true).await, Err(RefundError::NotFound)));
+
+        // Every step is on the payment's page, in words.
+        let desk = app.new_browser();
+        desk.sign_in_as_agent().await;
+        let page = text_of(&desk.page_html(&app::routes::agent_payment(&reference)).await);
+        let (five, fifteen) = (euros(500), euros(1500));
+        for words in [
+            format!("Remboursement de {five} demandé (motif : trop-perçu)."),
+            format!("Remboursement de {five} approuvé par un second agent, envoyé à la banque."),
+            format!("Remboursement de {five} fait par la banque (annulé avant la remise)."),
+            format!("Remboursement de {fifteen} rejeté par un second agent."),
+            format!("Remboursement de {fifteen} fait par la banque (recrédité sur la carte)."),
+        ] {
+            assert!(page.contains(&words), "{words}");
+        }
+    }
+
+    async fn a_refund_whose_answer_was_lost_is_found_done_by_the_status_call_and_never_sent_twice(app) {
+        let (reference, payment) = paid_at_the_bank(&app).await;
+        let (asker, approver) = (agent_named(&app, "agent.isere").await, agent_named(&app, "superviseur.isere").await);
+        let refund = refunds::ask(&app.state.store, &asker, &payment, euros(500), Reason::TropPercu, app.state.clock.now_ms())
+            .await
+            .expect("asked");
+        // The bank out of reach: approved, its word not known, it stays to send.
+        let mut settings = (*app.state.settings).clone();
+        settings.kiosk.office_url = "http://127.0.0.1:9".to_owned();
+        let offline = app::ssr::AppState { settings: std::sync::Arc::new(settings), ..app.state.clone() };
+        let decided = refunds::decide(&offline, &approver, &refund, true).await.expect("decided");
+        assert_eq!(decided, Decided::Approved(Sent::Unconfirmed));
+        assert_eq!(state_of(&app, &refund).await, ("sending".into(), None, None));
+
+        // The bank did it, but its answer never came back.
+        let lost = give_back(&app.state.settings.kiosk, Operation::Cancel, &reference, 500).await.expect("the bank");
+        assert_eq!(lost.response_code, "00");
+        // Sent again: the status call says it is done; nothing is sent twice.
+        let again = refunds::send(&app.state, &approver, &refund).await.expect("sent");
+        assert_eq!(again, Sent::Done(None));
+        assert_eq!(state_of(&app, &refund).await.0, "done");
+        assert_eq!(left_at_the_bank(&app, &reference).await, Some(1500), "5 € went back once, not twice");
+        assert!(matches!(refunds::send(&app.state, &approver, &refund).await, Err(RefundError::NotNow(RefundState::Done))));
+
+        // While a call is under way another does not start; a stale claim is taken over.
+        let next = refunds::ask(&app.state.store, &asker, &payment, euros(300), Reason::TropPercu, app.state.clock.now_ms())
+            .await
+            .expect("asked");
+        assert_eq!(refunds::decide(&offline, &approver, &next, true).await.expect("decided"), Decided::Approved(Sent::Unconfirmed));
+        sqlx::query("UPDATE refunds SET claimed_at = $1 WHERE id = $2")
+            .bind(app.state.clock.now_ms())
+            .bind(&next)
+            .execute(app.state.store.pool())
+            .await
+            .expect("a call under way");
+        assert_eq!(refunds::send(&app.state, &approver, &next).await.expect("not sent"), Sent::InFlight);
+        assert_eq!(left_at_the_bank(&app, &reference).await, Some(1500));
+        app.state.clock.advance(refunds::CLAIM_MS);
+        assert_eq!(refunds::send(&app.state, &approver, &next).await.expect("sent"), Sent::Done(Some(Operation::Cancel)));
+        assert_eq!(left_at_the_bank(&app, &reference).await, Some(1200));
+    }
+
+    async fn a_refund_of_a_transaction_the_bank_does_not_know_is_refused_with_its_code_and_nothing_goes_back(app) {
+        // The payment recorded from an answer the simulator never gave.
+        app.sign_in_as_pierre().await;
+        let reference = app.pay(ENTERED, &[ENTERED], "20").await;
+        app.automatic(&bank::sealed(&bank::response(&reference, 2000, "00"), bank::SECRET)).await;
+        let payment: String = sqlx::query("SELECT id FROM payments")
+            .fetch_one(app.state.store.pool())
+            .await
+            .expect("the payment")
+            .try_get("id")
+            .expect("id");
+        let (asker, approver) = (agent_named(&app, "agent.isere").await, agent_named(&app, "superviseur.isere").await);
+        let refund = refunds::ask(&app.state.store, &asker, &payment, euros(2000), Reason::ErreurCaisse, app.state.clock.now_ms())
+            .await
+            .expect("asked");
+        let decided = refunds::decide(&app.state, &approver, &refund, true).await.expect("decided");
+        assert_eq!(decided, Decided::Approved(Sent::Refused("25".into())));
+        assert_eq!(state_of(&app, &refund).await, ("refused".into(), None, Some("25".into())));
+        // Refused money is not committed: it may be asked again.
+        let again = refunds::ask(&app.state.store, &asker, &payment, euros(2000), Reason::ErreurCaisse, app.state.clock.now_ms()).await;
+        assert!(again.is_ok(), "{again:?}");
+    }
+}
