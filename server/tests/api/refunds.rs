@@ -161,6 +161,14 @@ on_both_engines! {
         assert_eq!(decided, Decided::Approved(Sent::Unconfirmed));
         assert_eq!(state_of(&app, &refund).await, ("sending".into(), None, None));
 
+        // Until its word is known, no other refund on the transaction is sent.
+        let waiting = refunds::ask(&app.state.store, &asker, &payment, euros(300), Reason::TropPercu, app.state.clock.now_ms())
+            .await
+            .expect("asked");
+        let refused = refunds::decide(&app.state, &approver, &waiting, true).await;
+        assert!(matches!(refused, Err(RefundError::OtherUnconfirmed)), "{refused:?}");
+        assert_eq!(state_of(&app, &waiting).await.0, "asked", "still waiting for its approval");
+
         // The bank did it, but its answer never came back.
         let lost = give_back(&app.state.settings.kiosk, Operation::Cancel, &reference, 500).await.expect("the bank");
         assert_eq!(lost.response_code, "00");
@@ -172,9 +180,7 @@ on_both_engines! {
         assert!(matches!(refunds::send(&app.state, &approver, &refund).await, Err(RefundError::NotNow(RefundState::Done))));
 
         // While a call is under way another does not start; a stale claim is taken over.
-        let next = refunds::ask(&app.state.store, &asker, &payment, euros(300), Reason::TropPercu, app.state.clock.now_ms())
-            .await
-            .expect("asked");
+        let next = waiting;
         assert_eq!(refunds::decide(&offline, &approver, &next, true).await.expect("decided"), Decided::Approved(Sent::Unconfirmed));
         sqlx::query("UPDATE refunds SET claimed_at = $1 WHERE id = $2")
             .bind(app.state.clock.now_ms())

@@ -11,8 +11,10 @@
 //! stays `sending`, and is sent again only after the status call says the
 //! transaction still holds it (what is left, `currentAmount`, is above what it
 //! would be once this refund is done); while one call is under way, another
-//! does not start (`claimed_at`, given up after [`CLAIM_MS`]). Every step is
-//! audited on the payment.
+//! does not start (`claimed_at`, given up after [`CLAIM_MS`]); and a
+//! transaction has at most one refund `sending` at a time, since with two
+//! whose word is unknown what is left could not tell which went back. Every
+//! step is audited on the payment.
 
 use super::Agent;
 use crate::domain::{Euros, TransactionReference};
@@ -120,6 +122,11 @@ pub enum RefundError {
     /// The refund is not in the state the call needs.
     #[error("the refund is {0:?}")]
     NotNow(RefundState),
+    /// Another refund on the same transaction is being sent and the bank's
+    /// word on it is not known: until it is, what the bank holds cannot tell
+    /// the two apart, so this one waits.
+    #[error("another refund on the transaction awaits the bank's word")]
+    OtherUnconfirmed,
     /// Anything else.
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
@@ -230,6 +237,9 @@ pub async fn decide(state: &AppState, agent: &Agent, refund_id: &str, approve: b
     if approve && row.try_get::<String, _>("asked_by").context("asked_by")? == agent.id {
         return Err(RefundError::OwnRefund);
     }
+    if approve && unconfirmed_on_transaction(&mut tx, state.store.engine(), &payment_id).await? {
+        return Err(RefundError::OtherUnconfirmed);
+    }
     let next = if approve { RefundState::Sending } else { RefundState::Rejected };
     let decided = sqlx::query(
         "UPDATE refunds SET state = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND state = 'asked'",
@@ -252,6 +262,37 @@ pub async fn decide(state: &AppState, agent: &Agent, refund_id: &str, approve: b
         return Ok(Decided::Rejected);
     }
     Ok(Decided::Approved(send(state, agent, refund_id).await?))
+}
+
+/// Whether another refund on the transaction of the payment `payment_id` is
+/// `sending` (its bank answer not known). The transaction is locked first on
+/// PostgreSQL (SQLite's writer is alone), so two approvals never both pass.
+async fn unconfirmed_on_transaction(
+    tx: &mut crate::ssr::infra::db::WriteTx,
+    engine: Engine,
+    payment_id: &str,
+) -> anyhow::Result<bool> {
+    let lock = if engine == Engine::Postgres { " FOR UPDATE" } else { "" };
+    let sql =
+        format!("SELECT t.id FROM payment_attempts t JOIN payments p ON p.attempt_id = t.id WHERE p.id = $1{lock}");
+    let attempt: String = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(payment_id)
+        .fetch_one(tx.conn())
+        .await
+        .context("locking the transaction")?
+        .try_get("id")
+        .context("id")?;
+    let sending: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM refunds r JOIN payments p ON p.id = r.payment_id \
+         WHERE p.attempt_id = $1 AND r.state = 'sending'",
+    )
+    .bind(&attempt)
+    .fetch_one(tx.conn())
+    .await
+    .context("counting the refunds being sent")?
+    .try_get("n")
+    .context("n")?;
+    Ok(sending > 0)
 }
 
 /// Sends the approved refund `refund_id` to the bank, or sends it again when
