@@ -9,6 +9,7 @@ use app::domain::{Euros, TransactionReference};
 use app::ssr::agents::refunds::{self, Decided, Reason, RefundError, RefundState, Sent};
 use app::ssr::agents::{Agent, agent};
 use app::ssr::payments::office::{ask_bank, give_back};
+use reqwest::StatusCode;
 use sips::cash::Operation;
 use sqlx::Row;
 
@@ -216,5 +217,72 @@ on_both_engines! {
         // Refused money is not committed: it may be asked again.
         let again = refunds::ask(&app.state.store, &asker, &payment, euros(2000), Reason::ErreurCaisse, app.state.clock.now_ms()).await;
         assert!(again.is_ok(), "{again:?}");
+    }
+
+    async fn the_payment_page_asks_and_decides_a_refund_with_its_forms_and_says_why_next_to_them_when_it_cannot(app) {
+        let (reference, payment) = paid_at_the_bank(&app).await;
+        let page = app::routes::agent_payment(&reference);
+        let transaction = reference.to_string();
+        let desk = app.new_browser();
+        desk.sign_in_as_agent().await;
+        let html = text_of(&desk.page_html(&page).await);
+        let (twenty, five, fifteen) = (euros(2000), euros(500), euros(1500));
+        assert!(html.contains("Aucun remboursement n'a été demandé sur ce paiement."), "{html}");
+        assert!(html.contains(&format!(": {twenty} reçus, {twenty} remboursables")), "the payment to choose, with what is left");
+
+        // Without JavaScript: more than was paid is refused next to the amount, what was typed kept.
+        let ask = |montant: &'static str| {
+            [("transaction", transaction.clone()), ("etape", "demander".into()), ("paiement", payment.clone()), ("montant", montant.into()), ("motif", "double_paiement".into())]
+        };
+        let fields = |pairs: &[(&'static str, String)]| pairs.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+        let posted = |pairs: Vec<(&'static str, String)>| {
+            let desk = &desk;
+            async move {
+                let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                desk.post_form("/api/agent-remboursement", &borrowed).await
+            }
+        };
+        assert_eq!(location(&posted(fields(&ask("25"))).await), page);
+        let html = text_of(&desk.page_html(&page).await);
+        assert!(html.contains(&format!("Le montant doit être compris entre 0,01 € et {twenty}, ce qui reste à rembourser sur ce paiement.")), "{html}");
+        assert!(html.contains("value=\"25\""), "the amount typed is kept");
+        assert_eq!(app.count("SELECT COUNT(*) FROM refunds").await, 0);
+
+        // From the app: a malformed amount is a 422 with its message, an unknown step a 400.
+        let script: Vec<(&str, &str)> = vec![("transaction", &transaction), ("etape", "demander"), ("paiement", &payment), ("montant", "cinq"), ("motif", "trop_percu")];
+        assert_eq!(desk.call("agent-remboursement", &script).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let unknown = desk.call("agent-remboursement", &[("transaction", &transaction), ("etape", "payer")]).await;
+        assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+
+        // Asked: listed, waiting for another agent; its asker cannot approve it.
+        assert_eq!(location(&posted(fields(&ask("5"))).await), page);
+        let refund: String = sqlx::query("SELECT id FROM refunds").fetch_one(app.state.store.pool()).await.expect("asked").try_get("id").expect("id");
+        let html = text_of(&desk.page_html(&page).await);
+        assert!(html.contains("demandé, à approuver par un autre agent") && html.contains("double paiement"), "{html}");
+        assert!(html.contains("À approuver par un autre agent") && !html.contains("Approuver le remboursement"));
+        assert!(html.contains(&format!(": {twenty} reçus, {fifteen} remboursables")));
+        let own = [("transaction", transaction.as_str()), ("etape", "approuver"), ("remboursement", refund.as_str())];
+        assert_eq!(location(&desk.post_form("/api/agent-remboursement", &own).await), page);
+        let html = text_of(&desk.page_html(&page).await);
+        assert!(html.contains("Vous avez demandé ce remboursement : un autre agent de la caisse doit l'approuver."), "{html}");
+        assert_eq!(state_of(&app, &refund).await.0, "asked");
+
+        // A second agent approves it from the app: the bank gives it back, the page says so.
+        let second = app.new_browser();
+        let signed = second.post_form("/api/agent-connexion", &[("login", "superviseur.isere"), ("password", "Superviseur-381")]).await;
+        assert_eq!(location(&signed), "/agent");
+        assert!(text_of(&second.page_html(&page).await).contains("Approuver le remboursement"));
+        let approved = second.call("agent-remboursement", &own).await;
+        assert_eq!(approved.status(), StatusCode::OK);
+        assert_eq!(state_of(&app, &refund).await.0, "done");
+        assert_eq!(left_at_the_bank(&app, &reference).await, Some(1500));
+        let html = text_of(&second.page_html(&page).await);
+        assert!(html.contains("effectué") && html.contains(&five.to_string()), "{html}");
+        let again = second.call("agent-remboursement", &own).await;
+        assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY, "decided once");
+
+        // Another caisse's refund, or a forged id, is not found.
+        let forged = [("transaction", transaction.as_str()), ("etape", "rejeter"), ("remboursement", "inconnu")];
+        assert_eq!(second.call("agent-remboursement", &forged).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
 }

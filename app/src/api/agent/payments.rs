@@ -100,6 +100,8 @@ pub struct PaymentDetailData {
     pub answers: Vec<(String, String, String, String)>,
     /// The money received, one payment per authorisation.
     pub receipts: Vec<ReceiptView>,
+    /// The money asked or given back on them.
+    pub refunds: super::refunds::RefundsView,
     /// Audit trail: (date, who, what).
     pub trail: Vec<(String, String, String)>,
 }
@@ -127,7 +129,8 @@ pub async fn agent_payment_page(transaction: String) -> Result<PaymentDetailView
     use crate::ssr::infra::context::{not_found, state, unexpected};
     use crate::ssr::infra::time::date_time_fr;
     let state = state()?;
-    let (agent, _) = crate::ssr::agents::require_agent(&state).await?;
+    let (agent, session) = crate::ssr::agents::require_agent(&state).await?;
+    let posted = super::refunds::posted_form(&state, &session).await?;
     let detail = match crate::domain::TransactionReference::parse(&transaction) {
         Ok(transaction) => crate::ssr::agents::payments::payment(&state.store, &agent.caisse_code, &transaction)
             .await
@@ -140,6 +143,7 @@ pub async fn agent_payment_page(transaction: String) -> Result<PaymentDetailView
     Ok(PaymentDetailView {
         header: header_of(&agent),
         payment: detail.map(|d| PaymentDetailData {
+            refunds: super::refunds::RefundsView::of(&agent, &d.receipts, &d.refunds, posted),
             item: d.line.into(),
             answer: d.answer,
             planned: d.planned,

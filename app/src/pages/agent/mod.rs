@@ -3,6 +3,7 @@
 
 pub mod avis;
 pub mod payments;
+pub mod refunds;
 pub mod search;
 pub mod sign_in;
 

@@ -1,10 +1,12 @@
 //! Payments received, one payment in full, trop-perçus, journal.
 
+use super::refunds::Refunds;
 use super::{AgentLayout, AgentSection, PaymentItems};
 use crate::api::agent::payments::{
     JournalView, MarkRegularised, PaymentDetailData, PaymentDetailView, PaymentsView, TropPercusView,
     agent_journal_page, agent_payment_page, agent_payments_page, agent_trop_percus_page,
 };
+use crate::api::agent::refunds::AgentRefund;
 use crate::components::form::{ActionError, ServerForm, SubmitButton, successes};
 use crate::components::table::{Cell, DataTable, Row};
 use crate::pages::with_data;
@@ -78,31 +80,39 @@ fn Payments(view: PaymentsView) -> impl IntoView {
 }
 
 /// One payment in full. Its data is loaded again once a payment of it is
-/// marked as regularised (a failure leaves it as it is, saying why next to
-/// the button).
+/// marked as regularised or a refund asked, decided or sent again (a failure
+/// leaves it as it is, saying why next to the form).
 #[component]
 pub fn AgentPaymentPage() -> impl IntoView {
     let params = use_params_map();
     let regularise = ServerAction::<MarkRegularised>::new();
-    let regularised = successes(regularise);
+    let refund = ServerAction::<AgentRefund>::new();
+    let (regularised, refunded) = (successes(regularise), successes(refund));
+    // Keyed on the sum of both actions' successes: loaded again after either
+    // (one key type shared with the payment steps' pages: its code stays in
+    // their common chunk).
     let data = Resource::new(
-        move || (params.with(|p| p.get("transaction").unwrap_or_default()), regularised.get()),
+        move || (params.with(|p| p.get("transaction").unwrap_or_default()), regularised.get() + refunded.get()),
         |(transaction, _)| agent_payment_page(transaction),
     );
     view! {
         <Title text="Paiement – Espace agents" />
-        {with_data(data, move |view| view! { <PaymentDetail view regularise /> })}
+        {with_data(data, move |view| view! { <PaymentDetail view regularise refund /> })}
     }
 }
 
 #[component]
-fn PaymentDetail(view: PaymentDetailView, regularise: ServerAction<MarkRegularised>) -> impl IntoView {
+fn PaymentDetail(
+    view: PaymentDetailView,
+    regularise: ServerAction<MarkRegularised>,
+    refund: ServerAction<AgentRefund>,
+) -> impl IntoView {
     let PaymentDetailView { header, payment } = view;
     view! {
         <AgentLayout header current=AgentSection::Payments>
             {match payment {
                 None => Either::Left(view! { <h1>"Paiement introuvable"</h1> }),
-                Some(payment) => Either::Right(view! { <PaymentData payment regularise /> }),
+                Some(payment) => Either::Right(view! { <PaymentData payment regularise refund /> }),
             }}
         </AgentLayout>
     }
@@ -133,9 +143,14 @@ fn pairs_table(caption: &'static str, rows: Vec<(String, String)>) -> AnyView {
 }
 
 #[component]
-fn PaymentData(payment: PaymentDetailData, regularise: ServerAction<MarkRegularised>) -> impl IntoView {
-    let PaymentDetailData { item, answer, planned, applied, answers, receipts, trail } = payment;
+fn PaymentData(
+    payment: PaymentDetailData,
+    regularise: ServerAction<MarkRegularised>,
+    refund: ServerAction<AgentRefund>,
+) -> impl IntoView {
+    let PaymentDetailData { item, answer, planned, applied, answers, receipts, refunds, trail } = payment;
     let transaction = item.transaction_reference.to_string();
+    let transaction_for_refunds = transaction.clone();
     let to_regularise: Vec<String> =
         receipts.iter().filter(|r| r.regularised.is_none()).filter_map(|r| r.regularisation.clone()).collect();
     let summary = vec![
@@ -206,6 +221,9 @@ fn PaymentData(payment: PaymentDetailData, regularise: ServerAction<MarkRegulari
         })}
         <section class="card">{pairs_table("Paiement", summary)}</section>
         <section class="card">{receipts_view}</section>
+        <section class="card">
+            <Refunds view=refunds transaction=transaction_for_refunds action=refund />
+        </section>
         <section class="card">{pairs_table("Réponse de la banque (Sips)", answer)}</section>
         <section class="card">{pairs_table("Répartition prévue", money(planned))}</section>
         <section class="card">{pairs_table("Répartition appliquée", money(applied))}</section>

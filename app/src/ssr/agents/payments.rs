@@ -128,6 +128,8 @@ pub struct PaymentDetail {
     pub answers: Vec<(i64, String, String, String)>,
     /// The money received for the attempt, one payment per authorisation.
     pub receipts: Vec<Receipt>,
+    /// The money asked or given back on those payments, oldest first.
+    pub refunds: Vec<super::refunds::RefundLine>,
     /// The audit trail: (time, who, what).
     pub trail: Vec<(i64, String, String)>,
 }
@@ -139,6 +141,8 @@ pub struct Receipt {
     pub id: String,
     /// The authorisation number.
     pub authorisation_id: String,
+    /// How much the bank took.
+    pub amount: Euros,
     /// When the bank accepted it.
     pub accepted_at: i64,
     /// «En cours de traitement» or «Pris en compte».
@@ -212,7 +216,7 @@ pub async fn payment(
     )
     .await?;
     let receipts = sqlx::query(
-        "SELECT id, authorisation_id, accepted_at, status, regularisation, regularised_at FROM payments \
+        "SELECT id, authorisation_id, amount_cents, accepted_at, status, regularisation, regularised_at FROM payments \
          WHERE attempt_id = $1 ORDER BY accepted_at, id",
     )
     .bind(&attempt_id)
@@ -224,6 +228,7 @@ pub async fn payment(
         Ok(Receipt {
             id: r.try_get("id")?,
             authorisation_id: r.try_get("authorisation_id")?,
+            amount: Euros::from_cents(r.try_get("amount_cents")?),
             accepted_at: r.try_get("accepted_at")?,
             status: status_label(AttemptStatus::Accepted, Some(r.try_get("status")?)).to_owned(),
             regularisation: r.try_get("regularisation")?,
@@ -273,7 +278,8 @@ pub async fn payment(
         ))
     })
     .collect::<Result<_, sqlx::Error>>()?;
-    Ok(Some(PaymentDetail { line, answer, planned, applied, answers, receipts, trail }))
+    let refunds = super::refunds::of_attempt(store, &attempt_id).await?;
+    Ok(Some(PaymentDetail { line, answer, planned, applied, answers, receipts, refunds, trail }))
 }
 
 /// Records that an agent of the caisse looked into the payment `payment_id`

@@ -102,6 +102,83 @@ impl RefundState {
             .into_iter()
             .find(|state| state.value() == value)
     }
+
+    /// Whether the refund's amount counts against what is left on the payment
+    /// (asked, being sent or given back: see [`ask`]).
+    pub fn holds_money(self) -> bool {
+        matches!(self, RefundState::Asked | RefundState::Sending | RefundState::Done)
+    }
+
+    /// In French, as the back office shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            RefundState::Asked => "demandé, à approuver par un autre agent",
+            RefundState::Rejected => "rejeté",
+            RefundState::Sending => "envoyé à la banque, sa réponse n'est pas connue",
+            RefundState::Done => "effectué",
+            RefundState::Refused => "refusé par la banque",
+        }
+    }
+}
+
+/// A refund as the payment's page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundLine {
+    /// The refund's id.
+    pub id: String,
+    /// The payment it gives money back on.
+    pub payment_id: String,
+    /// How much.
+    pub amount: Euros,
+    /// Why.
+    pub reason: Reason,
+    /// Where it stands.
+    pub state: RefundState,
+    /// The agent who asked: their id and name.
+    pub asked_by: (String, String),
+    /// When.
+    pub asked_at: i64,
+    /// The agent who approved or rejected, by name, if one did.
+    pub decided_by: Option<String>,
+    /// The bank's code, once it answered.
+    pub bank_response_code: Option<String>,
+}
+
+/// The refunds of the attempt `attempt_id`'s payments, oldest first.
+pub async fn of_attempt(store: &Store, attempt_id: &str) -> anyhow::Result<Vec<RefundLine>> {
+    let rows = sqlx::query(
+        "SELECT r.id, r.payment_id, r.amount_cents, r.reason, r.state, r.asked_by, a.display_name AS asked_name, \
+         r.asked_at, d.display_name AS decided_name, r.bank_response_code FROM refunds r \
+         JOIN payments p ON p.id = r.payment_id JOIN agents a ON a.id = r.asked_by \
+         LEFT JOIN agents d ON d.id = r.decided_by WHERE p.attempt_id = $1 ORDER BY r.asked_at, r.id",
+    )
+    .bind(attempt_id)
+    .fetch_all(store.pool())
+    .await
+    .context("reading the attempt's refunds")?;
+    rows.iter()
+        .map(|row| {
+            let reason: String = row.try_get("reason")?;
+            Ok(RefundLine {
+                id: row.try_get("id")?,
+                payment_id: row.try_get("payment_id")?,
+                amount: Euros::from_cents(row.try_get("amount_cents")?),
+                reason: Reason::parse(&reason).with_context(|| format!("an unknown refund reason {reason}"))?,
+                state: stored_state(row)?,
+                asked_by: (row.try_get("asked_by")?, row.try_get("asked_name")?),
+                asked_at: row.try_get("asked_at")?,
+                decided_by: row.try_get("decided_name")?,
+                bank_response_code: row.try_get("bank_response_code")?,
+            })
+        })
+        .collect()
+}
+
+/// What may still be asked back on a payment of `paid`, given its `refunds`
+/// (the rule [`ask`] applies).
+pub fn left_on(paid: Euros, refunds: &[RefundLine]) -> Euros {
+    let held: i64 = refunds.iter().filter(|r| r.state.holds_money()).map(|r| r.amount.cents()).sum();
+    Euros::from_cents((paid.cents() - held).max(0))
 }
 
 /// Why a refund cannot be asked or decided.

@@ -1,0 +1,222 @@
+//! Money given back on a payment: the «Remboursements» section of a payment's
+//! page, and the one call its forms post to (ask, approve, reject, send
+//! again). The rules are the service's (`ssr::agents::refunds`): two agents
+//! of the caisse, never more than is left, never twice.
+
+use crate::api::{AppError, FormState};
+use crate::domain::Euros;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The flash of the section's forms (what a post without JavaScript brings
+/// back to the page).
+#[cfg(feature = "ssr")]
+const FORM: &str = "agent-remboursement";
+
+/// The «Remboursements» section of a payment's page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundsView {
+    /// The refunds asked on the attempt's payments, oldest first.
+    pub lines: Vec<RefundView>,
+    /// The payments money may still be asked back on: (payment id, what the
+    /// choice says, with what is left).
+    pub refundable: Vec<(String, String)>,
+    /// The reasons: (value, French label).
+    pub reasons: Vec<(String, String)>,
+    /// What the last post without JavaScript brought back.
+    pub form: FormState,
+}
+
+/// One refund, as the section lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundView {
+    /// The refund's id.
+    pub id: String,
+    /// «07/12/2026 à 10:00, par Agent CPAM de l'Isère».
+    pub asked: String,
+    /// The authorisation of the payment it gives back on.
+    pub authorisation_id: String,
+    /// How much.
+    pub amount: Euros,
+    /// Why, in French.
+    pub reason: String,
+    /// Where it stands, in French.
+    pub state: String,
+    /// The agent who sees it may approve or reject it (another agent asked).
+    pub decide: bool,
+    /// The bank's word on it is not known: it may be sent again.
+    pub resend: bool,
+    /// The agent who sees it asked it: another agent must decide.
+    pub own: bool,
+}
+
+#[cfg(feature = "ssr")]
+impl RefundsView {
+    /// The section as `agent` sees it, for the attempt's `receipts` and
+    /// `refunds`, with what a post without JavaScript brought back.
+    pub(crate) fn of(
+        agent: &crate::ssr::agents::Agent,
+        receipts: &[crate::ssr::agents::payments::Receipt],
+        refunds: &[crate::ssr::agents::refunds::RefundLine],
+        form: FormState,
+    ) -> RefundsView {
+        use crate::ssr::agents::refunds::{Reason, RefundState, left_on};
+        use crate::ssr::infra::time::date_time_fr;
+        let authorisation = |payment: &str| {
+            receipts.iter().find(|r| r.id == payment).map(|r| r.authorisation_id.clone()).unwrap_or_default()
+        };
+        let lines = refunds
+            .iter()
+            .map(|line| {
+                let state = match (line.state, &line.bank_response_code) {
+                    (RefundState::Refused, Some(code)) => format!("{} (code {code})", line.state.label()),
+                    (state, _) => state.label().to_owned(),
+                };
+                let own = line.asked_by.0 == agent.id;
+                RefundView {
+                    id: line.id.clone(),
+                    asked: format!("{}, par {}", date_time_fr(line.asked_at), line.asked_by.1),
+                    authorisation_id: authorisation(&line.payment_id),
+                    amount: line.amount,
+                    reason: line.reason.label().to_owned(),
+                    state,
+                    decide: line.state == RefundState::Asked && !own,
+                    resend: line.state == RefundState::Sending,
+                    own: line.state == RefundState::Asked && own,
+                }
+            })
+            .collect();
+        let refundable = receipts
+            .iter()
+            .filter_map(|receipt| {
+                let on_it: Vec<_> = refunds.iter().filter(|r| r.payment_id == receipt.id).cloned().collect();
+                let left = left_on(receipt.amount, &on_it);
+                (!left.is_zero()).then(|| {
+                    let label = format!(
+                        "Autorisation {} : {} reçus, {left} remboursables",
+                        receipt.authorisation_id, receipt.amount
+                    );
+                    (receipt.id.clone(), label)
+                })
+            })
+            .collect();
+        let reasons = Reason::ALL.iter().map(|r| (r.value().to_owned(), r.label().to_owned())).collect();
+        RefundsView { lines, refundable, reasons, form }
+    }
+}
+
+/// What a post of the section's forms without JavaScript brought back, if any.
+#[cfg(feature = "ssr")]
+pub(crate) async fn posted_form(
+    state: &crate::ssr::AppState,
+    session: &crate::ssr::infra::session::Session,
+) -> Result<FormState, AppError> {
+    let flash = crate::ssr::infra::context::take_flash(state, Some(session), FORM).await?;
+    Ok(flash.map(FormState::from).unwrap_or_default())
+}
+
+/// The section's forms: `etape` says which. «demander» asks for `montant` back
+/// on the payment `paiement` for `motif`; «approuver» and «rejeter» decide on
+/// the refund `remboursement` (another agent's), «relancer» sends it to the
+/// bank again once its word is not known. Back to the payment `transaction`.
+#[server(prefix = "/api", endpoint = "agent-remboursement", output = crate::codec::Json)]
+pub async fn agent_refund(
+    transaction: String,
+    etape: String,
+    paiement: Option<String>,
+    remboursement: Option<String>,
+    montant: Option<String>,
+    motif: Option<String>,
+) -> Result<(), AppError> {
+    use crate::ssr::agents::refunds::{self, Reason, RefundError, Sent};
+    use crate::ssr::infra::context::{fail, redirect_form_post, refuse_form, state, unexpected};
+    use crate::ssr::infra::session::Flash;
+    let state = state()?;
+    let (agent, session) = crate::ssr::agents::require_agent(&state).await?;
+    let Ok(reference) = crate::domain::TransactionReference::parse(&transaction) else {
+        return Err(fail(AppError::BadRequest));
+    };
+    let page = crate::routes::agent_payment(&reference);
+    let too_long = |value: &Option<String>| value.as_ref().is_some_and(|v| v.len() > 64);
+    if [&paiement, &remboursement, &montant, &motif].into_iter().any(too_long) {
+        return Err(fail(AppError::BadRequest));
+    }
+    let refusal = match etape.as_str() {
+        "demander" => {
+            let (paiement, montant, motif) =
+                (paiement.unwrap_or_default(), montant.unwrap_or_default(), motif.unwrap_or_default());
+            let mut flash = Flash::new(FORM)
+                .value("paiement", paiement.trim())
+                .value("montant", montant.trim())
+                .value("motif", motif.trim());
+            let amount = Euros::parse_fr(&montant).map_err(|e| e.to_string());
+            let reason = Reason::parse(motif.trim()).ok_or("Choisissez le motif du remboursement.");
+            let payment = Some(paiement.trim()).filter(|p| !p.is_empty()).ok_or("Choisissez le paiement à rembourser.");
+            match (payment, amount, reason) {
+                (Ok(payment), Ok(amount), Ok(reason)) => {
+                    match refunds::ask(&state.store, &agent, payment, amount, reason, state.clock.now_ms()).await {
+                        Ok(_) => None,
+                        Err(RefundError::TooMuch { left }) if left.is_zero() => {
+                            Some(flash.error("montant", "Il ne reste rien à rembourser sur ce paiement."))
+                        }
+                        Err(RefundError::TooMuch { left }) => Some(flash.error(
+                            "montant",
+                            format!("Le montant doit être compris entre 0,01 € et {left}, ce qui reste à rembourser sur ce paiement."),
+                        )),
+                        Err(RefundError::NotFound) => {
+                            Some(flash.error("paiement", "Ce paiement n'est pas un paiement de votre caisse."))
+                        }
+                        Err(other) => return Err(unexpected(other.into())),
+                    }
+                }
+                (payment, amount, reason) => {
+                    for (field, message) in [
+                        ("paiement", payment.err().map(str::to_owned)),
+                        ("montant", amount.err()),
+                        ("motif", reason.err().map(str::to_owned)),
+                    ] {
+                        if let Some(message) = message {
+                            flash = flash.error(field, message);
+                        }
+                    }
+                    Some(flash)
+                }
+            }
+        }
+        "approuver" | "rejeter" | "relancer" => {
+            let Some(refund) = remboursement.filter(|r| !r.is_empty()) else {
+                return Err(fail(AppError::BadRequest));
+            };
+            let done = match etape.as_str() {
+                "relancer" => refunds::send(&state, &agent, &refund).await.map(|sent| sent != Sent::InFlight),
+                decision => refunds::decide(&state, &agent, &refund, decision == "approuver").await.map(|_| true),
+            };
+            let message = match done {
+                Ok(true) => None,
+                Ok(false) => {
+                    Some("Ce remboursement est en cours d'envoi à la banque : réessayez dans une minute.".to_owned())
+                }
+                Err(RefundError::OwnRefund) => Some(
+                    "Vous avez demandé ce remboursement : un autre agent de la caisse doit l'approuver.".to_owned(),
+                ),
+                Err(RefundError::NotNow(now)) => Some(format!("Ce remboursement a déjà été traité : {}.", now.label())),
+                Err(RefundError::OtherUnconfirmed) => Some(
+                    "Un autre remboursement de cette transaction attend la réponse de la banque : relancez-le d'abord."
+                        .to_owned(),
+                ),
+                Err(RefundError::NotFound) => {
+                    Some("Ce remboursement n'est pas un remboursement de votre caisse.".to_owned())
+                }
+                Err(RefundError::TooMuch { .. }) => Some("Il ne reste rien à rembourser sur ce paiement.".to_owned()),
+                Err(RefundError::Unexpected(error)) => return Err(unexpected(error)),
+            };
+            message.map(|message| Flash::new(FORM).error("remboursements", message))
+        }
+        _ => return Err(fail(AppError::BadRequest)),
+    };
+    if let Some(flash) = refusal {
+        return Err(refuse_form(&state, Some(&session), flash, &page).await);
+    }
+    redirect_form_post(&page);
+    Ok(())
+}
