@@ -2,7 +2,7 @@
 //! a test checks them against the router's own list (`app::tests`) and the
 //! server's routes (`server::startup`).
 
-use crate::domain::{AvisReference, TransactionReference};
+use crate::domain::{AvisReference, Euros, TransactionReference};
 
 /// «Connexion à mon compte».
 pub const SIGN_IN: &str = "/connexion";
@@ -123,6 +123,15 @@ pub const MESSAGE_PDF_PATTERN: &str = "/ma-messagerie/{id}/pdf";
 /// One payment in the back office.
 pub fn agent_payment(transaction: &TransactionReference) -> String {
     format!("{AGENT_HOME}/paiements/{transaction}")
+}
+
+/// A payment's page with its refund form filled in to give back `excess` of the
+/// payment `payment`, a trop-perçu (the trop-perçus' «Rembourser»).
+pub fn agent_refund_of_excess(transaction: &TransactionReference, payment: &str, excess: Euros) -> String {
+    format!(
+        "{AGENT_HOME}/paiements/{transaction}?paiement={payment}&montant={}&motif=trop_percu#remboursements",
+        excess.to_input_string()
+    )
 }
 
 /// The back office's search for `query`.

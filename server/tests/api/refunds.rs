@@ -285,4 +285,41 @@ on_both_engines! {
         let forged = [("transaction", transaction.as_str()), ("etape", "rejeter"), ("remboursement", "inconnu")];
         assert_eq!(second.call("agent-remboursement", &forged).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
+
+    async fn the_trop_percus_are_the_work_queue_each_one_click_from_its_refund_form_filled_in_until_asked_back(app) {
+        let (reference, payment) = paid_at_the_bank(&app).await;
+        // 5 € of the 20 € went beyond the créances' restant dû.
+        sqlx::query("UPDATE payments SET excess_cents = 500 WHERE id = $1")
+            .bind(&payment)
+            .execute(app.state.store.pool())
+            .await
+            .expect("a trop-perçu");
+        let desk = app.new_browser();
+        desk.sign_in_as_agent().await;
+        let queue = text_of(&desk.page_html("/agent/trop-percus").await);
+        let link = app::routes::agent_refund_of_excess(&reference, &payment, euros(500));
+        assert!(queue.contains(&format!("href=\"{link}\"")) && queue.contains("Rembourser"), "{queue}");
+
+        // The link opens the payment's refund form filled in: this payment, 5,00, trop-perçu.
+        let page = link.split('#').next().expect("the address");
+        let form = text_of(&desk.page_html(page).await);
+        assert!(form.contains("value=\"5,00\""), "{form}");
+        let option = |value: &str| form.split(&format!("<option value=\"{value}\"")).nth(1).and_then(|s| s.split('>').next()).map(str::to_owned);
+        assert!(option(&payment).is_some_and(|attributes| attributes.contains("selected")), "{:?}", option(&payment));
+        assert!(option("trop_percu").is_some_and(|attributes| attributes.contains("selected")));
+
+        // Asked back in part, then in full: the queue holds what is left, then nothing.
+        let (asker, approver) = (agent_named(&app, "agent.isere").await, agent_named(&app, "superviseur.isere").await);
+        let now = app.state.clock.now_ms();
+        let part = refunds::ask(&app.state.store, &asker, &payment, euros(300), Reason::TropPercu, now).await.expect("asked");
+        let queue = text_of(&desk.page_html("/agent/trop-percus").await);
+        assert!(queue.contains(&euros(200).to_string()) && !queue.contains(&euros(500).to_string()), "{queue}");
+        refunds::ask(&app.state.store, &asker, &payment, euros(200), Reason::TropPercu, now).await.expect("asked");
+        let queue = text_of(&desk.page_html("/agent/trop-percus").await);
+        assert!(queue.contains("Aucun trop-perçu à rembourser.") && !queue.contains(&reference.to_string()), "{queue}");
+        // A rejected request puts its amount back in the queue.
+        assert_eq!(refunds::decide(&app.state, &approver, &part, false).await.expect("decided"), Decided::Rejected);
+        let queue = text_of(&desk.page_html("/agent/trop-percus").await);
+        assert!(queue.contains(&euros(300).to_string()) && queue.contains(&reference.to_string()), "{queue}");
+    }
 }

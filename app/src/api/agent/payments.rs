@@ -193,13 +193,24 @@ pub async fn mark_regularised(payment: String, transaction: String) -> Result<()
     if done { Ok(()) } else { Err(fail(AppError::Rejected(vec!["Ce paiement n'est pas à régulariser.".to_owned()]))) }
 }
 
-/// The caisse's trop-perçus.
+/// The caisse's trop-perçus still to give back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TropPercusView {
     /// Header.
     pub header: AgentHeader,
-    /// Payments with an excess.
-    pub payments: Vec<PaymentItem>,
+    /// Payments with an excess still to give back.
+    pub payments: Vec<TropPercuItem>,
+}
+
+/// A payment with a trop-perçu still to give back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TropPercuItem {
+    /// The payment as the lists show it.
+    pub item: PaymentItem,
+    /// The payment's id (the refund form's choice).
+    pub payment_id: String,
+    /// What of its trop-perçu is still to give back.
+    pub left: Euros,
 }
 
 /// The caisse's trop-perçus.
@@ -210,7 +221,11 @@ pub async fn agent_trop_percus_page() -> Result<TropPercusView, AppError> {
     let (agent, _) = crate::ssr::agents::require_agent(&state).await?;
     let payments =
         crate::ssr::agents::payments::trop_percus(&state.store, &agent.caisse_code).await.map_err(unexpected)?;
-    Ok(TropPercusView { header: header_of(&agent), payments: payments.into_iter().map(PaymentItem::from).collect() })
+    let payments = payments
+        .into_iter()
+        .map(|t| TropPercuItem { item: t.line.into(), payment_id: t.payment_id, left: t.left })
+        .collect();
+    Ok(TropPercusView { header: header_of(&agent), payments })
 }
 
 /// The caisse's journal.

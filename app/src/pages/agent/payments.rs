@@ -3,7 +3,7 @@
 use super::refunds::Refunds;
 use super::{AgentLayout, AgentSection, PaymentItems};
 use crate::api::agent::payments::{
-    JournalView, MarkRegularised, PaymentDetailData, PaymentDetailView, PaymentsView, TropPercusView,
+    JournalView, MarkRegularised, PaymentDetailData, PaymentDetailView, PaymentsView, TropPercuItem, TropPercusView,
     agent_journal_page, agent_payment_page, agent_payments_page, agent_trop_percus_page,
 };
 use crate::api::agent::refunds::AgentRefund;
@@ -267,7 +267,8 @@ fn PaymentData(
     }
 }
 
-/// The caisse's trop-perçus.
+/// The caisse's trop-perçus still to give back: the work queue, each with
+/// «Rembourser» (its payment's refund form, filled in).
 #[component]
 pub fn AgentTropPercusPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| agent_trop_percus_page());
@@ -276,11 +277,53 @@ pub fn AgentTropPercusPage() -> impl IntoView {
         {with_data(data, |view: TropPercusView| view! {
             <AgentLayout header=view.header current=AgentSection::TropPercus>
                 <h1>"Trop-perçus"</h1>
-                <p>"Paiements acceptés dont une part dépassait le restant dû des créances : à rembourser ou à affecter."</p>
-                <PaymentItems payments=view.payments caption="Trop-perçus" />
+                <p>
+                    "Paiements acceptés dont une part dépassait le restant dû des créances, et que personne n'a encore "
+                    "demandé à rembourser. Un remboursement demandé doit être approuvé par un autre agent de la caisse."
+                </p>
+                <TropPercus payments=view.payments />
             </AgentLayout>
         })}
     }
+}
+
+#[component]
+fn TropPercus(payments: Vec<TropPercuItem>) -> impl IntoView {
+    if payments.is_empty() {
+        return Either::Left(view! { <p>"Aucun trop-perçu à rembourser."</p> });
+    }
+    let columns = vec![
+        ("Date", false),
+        ("Référence de la transaction", false),
+        ("Assuré", false),
+        ("Montant", true),
+        ("Trop-perçu à rembourser", true),
+        ("Suite", false),
+    ];
+    Either::Right(view! {
+        <DataTable caption="Trop-perçus à rembourser".to_owned() columns>
+            {payments
+                .into_iter()
+                .map(|TropPercuItem { item, payment_id, left }| {
+                    let refund = routes::agent_refund_of_excess(&item.transaction_reference, &payment_id, left);
+                    view! {
+                        <Row>
+                            <Cell label="Date">{item.date}</Cell>
+                            <Cell label="Référence de la transaction" class="mono">
+                                <a href=routes::agent_payment(&item.transaction_reference)>{item.transaction_reference.to_string()}</a>
+                            </Cell>
+                            <Cell label="Assuré">{item.person} <span class="muted mono">" " {item.nir}</span></Cell>
+                            <Cell label="Montant" class="num">{item.amount.to_string()}</Cell>
+                            <Cell label="Trop-perçu à rembourser" class="num">{left.to_string()}</Cell>
+                            <Cell label="Suite">
+                                <a class="button button--secondary" href=refund>"Rembourser"</a>
+                            </Cell>
+                        </Row>
+                    }
+                })
+                .collect_view()}
+        </DataTable>
+    })
 }
 
 /// The caisse's journal of changes.

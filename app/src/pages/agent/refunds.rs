@@ -10,11 +10,21 @@ use crate::components::form::{ServerForm, SubmitButton, refusal};
 use crate::components::table::{Cell, DataTable, Row};
 use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 /// The section, for the payment `transaction`; every form posts to `action`.
 #[component]
 pub fn Refunds(view: RefundsView, transaction: String, action: ServerAction<AgentRefund>) -> impl IntoView {
     let RefundsView { lines, refundable, reasons, form } = view;
+    // What a post without JavaScript brought back, or else what the address
+    // fills in (the trop-perçus' «Rembourser»), until a first call succeeds.
+    let query = use_query_map();
+    let untouched = action.value().with_untracked(Option::is_none);
+    let value = |field: &str| match form.value(field) {
+        posted if posted.is_empty() && untouched => query.with_untracked(|q| q.get(field)).unwrap_or_default(),
+        posted => posted,
+    };
+    let (chosen, amount, reason) = (value("paiement"), value("montant"), value("motif"));
     let refused = refusal(action, form.errors.clone());
     let field = move |name: &'static str| Signal::derive(move || refused.with(|r| r.field(name)));
     let list = if lines.is_empty() {
@@ -41,8 +51,6 @@ pub fn Refunds(view: RefundsView, transaction: String, action: ServerAction<Agen
     let ask = if refundable.is_empty() {
         Either::Left(view! { <p>"Il ne reste rien à rembourser sur ce paiement."</p> })
     } else {
-        let chosen = form.value("paiement");
-        let reason = form.value("motif");
         Either::Right(view! {
             <ServerForm action class="form">
                 <fieldset class="form-group">
@@ -55,7 +63,7 @@ pub fn Refunds(view: RefundsView, transaction: String, action: ServerAction<Agen
                     name="montant"
                     label="Montant à rembourser (€)"
                     hint="Par exemple 12,50 : au plus ce qui reste remboursable sur le paiement choisi."
-                    value=form.value("montant")
+                    value=amount
                     error=field("montant")
                 />
                 {choice("motif", "Motif", reasons, reason, field("motif"))}

@@ -90,10 +90,14 @@ pub async fn payments(
     rows.iter().map(payment_line).collect()
 }
 
-/// The caisse's payments with a trop-perçu.
-pub async fn trop_percus(store: &Store, caisse: &str) -> anyhow::Result<Vec<PaymentLine>> {
+/// The caisse's payments with a trop-perçu that no refund has asked, sent or
+/// given back in full yet (the trop-perçus' work queue), newest first.
+pub async fn trop_percus(store: &Store, caisse: &str) -> anyhow::Result<Vec<TropPercu>> {
     let sql = format!(
-        "SELECT {PAYMENT_COLUMNS} FROM payments p JOIN payment_attempts t ON t.id = p.attempt_id \
+        "SELECT {PAYMENT_COLUMNS}, p.id AS payment_id, p.excess_cents - CAST(COALESCE((SELECT SUM(r.amount_cents) \
+         FROM refunds r WHERE r.payment_id = p.id AND r.state IN ('asked', 'sending', 'done')), 0) AS BIGINT) \
+         AS left_cents \
+         FROM payments p JOIN payment_attempts t ON t.id = p.attempt_id \
          JOIN persons pe ON pe.id = t.person_id WHERE p.caisse_code = $1 AND p.excess_cents > 0 \
          ORDER BY p.accepted_at DESC"
     );
@@ -102,7 +106,25 @@ pub async fn trop_percus(store: &Store, caisse: &str) -> anyhow::Result<Vec<Paym
         .fetch_all(store.pool())
         .await
         .context("listing trop-perçus")?;
-    rows.iter().map(payment_line).collect()
+    let mut lines = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let left = Euros::from_cents(row.try_get::<i64, _>("left_cents")?.max(0));
+        if !left.is_zero() {
+            lines.push(TropPercu { line: payment_line(row)?, payment_id: row.try_get("payment_id")?, left });
+        }
+    }
+    Ok(lines)
+}
+
+/// A payment with a trop-perçu still to give back.
+#[derive(Debug, Clone)]
+pub struct TropPercu {
+    /// The list line (its `excess` the whole trop-perçu).
+    pub line: PaymentLine,
+    /// The payment's id.
+    pub payment_id: String,
+    /// What of the trop-perçu no refund has asked, sent or given back yet.
+    pub left: Euros,
 }
 
 /// Reads `du`/`au` (ISO dates; defaults: the last 30 days to today) into ISO
