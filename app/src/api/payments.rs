@@ -303,6 +303,21 @@ pub struct PaymentsView {
     pub pending: PendingSection,
     /// Every payment attempt, newest first.
     pub payments: Vec<PaymentRow>,
+    /// The money the caisse gives back on them, newest first.
+    pub refunds: Vec<RefundRow>,
+}
+
+/// Money the caisse gives back on one of the person's payments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundRow {
+    /// «07/12/2026», when it was asked.
+    pub date: String,
+    /// The payment's transaction.
+    pub transaction_reference: TransactionReference,
+    /// How much.
+    pub amount: Euros,
+    /// «demandé», «envoyé à la banque», «effectué» or «refusé par la banque».
+    pub state: String,
 }
 
 /// The person's payments.
@@ -314,10 +329,20 @@ pub async fn payments_page() -> Result<PaymentsView, AppError> {
     let attempts = crate::ssr::payments::attempts_of(&state.store, &person_id, state.clock.now_ms(), 200)
         .await
         .map_err(unexpected)?;
+    let refunds = crate::ssr::payments::refunds_of(&state.store, &person_id).await.map_err(unexpected)?;
     Ok(PaymentsView {
         header: super::header_for(&state, &person_id).await?,
         pending: pending_section(&state, &person_id, &session).await?,
         payments: attempts.into_iter().map(PaymentRow::from).collect(),
+        refunds: refunds
+            .into_iter()
+            .map(|r| RefundRow {
+                date: crate::ssr::infra::time::date_fr(r.asked_at),
+                transaction_reference: r.transaction_reference,
+                amount: r.amount,
+                state: r.state.to_owned(),
+            })
+            .collect(),
     })
 }
 

@@ -27,13 +27,37 @@ pub fn MyPaymentsPage() -> impl IntoView {
 
 #[component]
 fn MyPayments(view: PaymentsView, abandon: ServerAction<AbandonPayment>) -> impl IntoView {
-    let PaymentsView { header, pending, payments } = view;
+    let PaymentsView { header, pending, payments, refunds } = view;
+    let refunds = if refunds.is_empty() {
+        Either::Left(())
+    } else {
+        Either::Right(view! {
+            <DataTable
+                caption="Mes remboursements".to_owned()
+                visible_caption=true
+                columns=vec![("Demandé le", false), ("Référence de la transaction", false), ("Montant", true), ("État", false)]
+            >
+                {refunds
+                    .into_iter()
+                    .map(|r| view! {
+                        <Row>
+                            <Cell label="Demandé le">{r.date}</Cell>
+                            <Cell label="Référence de la transaction" class="mono">{r.transaction_reference.to_string()}</Cell>
+                            <Cell label="Montant" class="num">{r.amount.to_string()}</Cell>
+                            <Cell label="État">{r.state}</Cell>
+                        </Row>
+                    })
+                    .collect_view()}
+            </DataTable>
+        })
+    };
     view! {
         <InsuredLayout header current=Section::Payments>
             <PaymentsLayout current=PaymentsPage::List>
                 <h1>"Mes paiements"</h1>
                 <PendingPayments section=pending retour=crate::routes::MY_PAYMENTS.to_owned() action=abandon />
                 <PaymentTable payments caption="Mes paiements en ligne" />
+                {refunds}
             </PaymentsLayout>
         </InsuredLayout>
     }

@@ -132,6 +132,12 @@ on_both_engines! {
         assert!(matches!(refunds::ask(store, &other, &payment, euros(1), Reason::ErreurCaisse, now).await, Err(RefundError::NotFound)));
         assert!(matches!(refunds::decide(&app.state, &other, &second, true).await, Err(RefundError::NotFound)));
 
+        // The person sees what went back, not the request another agent rejected.
+        app.sign_in_as_pierre().await;
+        let mine = text_of(&app.page_html("/mes-paiements").await);
+        assert_eq!(mine.matches("<span class=\"cell-value\">effectué</span>").count(), 2, "{mine}");
+        assert!(!mine.contains("rejet") && !mine.contains("demandé"), "{mine}");
+
         // Every step is on the payment's page, in words.
         let desk = app.new_browser();
         desk.sign_in_as_agent().await;
@@ -251,6 +257,7 @@ on_both_engines! {
         // From the app: a malformed amount is a 422 with its message, an unknown step a 400.
         let script: Vec<(&str, &str)> = vec![("transaction", &transaction), ("etape", "demander"), ("paiement", &payment), ("montant", "cinq"), ("motif", "trop_percu")];
         assert_eq!(desk.call("agent-remboursement", &script).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(!text_of(&app.page_html("/mes-paiements").await).contains("Mes remboursements"), "none yet");
         let unknown = desk.call("agent-remboursement", &[("transaction", &transaction), ("etape", "payer")]).await;
         assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
 
@@ -266,6 +273,9 @@ on_both_engines! {
         let html = text_of(&desk.page_html(&page).await);
         assert!(html.contains("Vous avez demandé ce remboursement : un autre agent de la caisse doit l'approuver."), "{html}");
         assert_eq!(state_of(&app, &refund).await.0, "asked");
+        // The person sees it in «Mes paiements».
+        let mine = text_of(&app.page_html("/mes-paiements").await);
+        assert!(mine.contains("Mes remboursements") && mine.contains("demandé") && mine.contains(&five.to_string()), "{mine}");
 
         // A second agent approves it from the app: the bank gives it back, the page says so.
         let second = app.new_browser();
@@ -278,6 +288,8 @@ on_both_engines! {
         assert_eq!(left_at_the_bank(&app, &reference).await, Some(1500));
         let html = text_of(&second.page_html(&page).await);
         assert!(html.contains("effectué") && html.contains(&five.to_string()), "{html}");
+        let mine = text_of(&app.page_html("/mes-paiements").await);
+        assert!(mine.contains("effectué") && !mine.contains("demandé"), "{mine}");
         let again = second.call("agent-remboursement", &own).await;
         assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY, "decided once");
 

@@ -37,7 +37,9 @@ pub use abandon::{Abandon, AbandonError, abandon};
 pub use answer::{AnswerError, Applied, apply_answer};
 pub use expiry::expire_stale;
 pub use paypage::paypage_form;
-pub use read::{AttemptSummary, attempt_of, attempts_of, pending_of, transaction_reference_of};
+pub use read::{
+    AttemptSummary, RefundSummary, attempt_of, attempts_of, pending_of, refunds_of, transaction_reference_of,
+};
 pub use start::{StartError, StartedAttempt, start};
 
 /// A pending attempt gives up after this long (the kiosk itself answers 97 after

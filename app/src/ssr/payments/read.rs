@@ -98,3 +98,47 @@ pub async fn pending_of(store: &Store, person_id: &str, now: i64) -> anyhow::Res
     .context("listing pending attempts")?;
     rows.iter().map(|r| summary_from_row(r, now)).collect()
 }
+
+/// Money the caisse gives back on one of a person's payments, as their pages
+/// show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundSummary {
+    /// The payment's transaction.
+    pub transaction_reference: TransactionReference,
+    /// How much.
+    pub amount: Euros,
+    /// Where it stands, in the person's words.
+    pub state: &'static str,
+    /// When an agent asked for it.
+    pub asked_at: i64,
+}
+
+/// The refunds on the person's payments, newest first; a request another
+/// agent rejected is not the person's concern and is left out.
+pub async fn refunds_of(store: &Store, person_id: &str) -> anyhow::Result<Vec<RefundSummary>> {
+    let rows = sqlx::query(
+        "SELECT t.transaction_reference, r.amount_cents, r.state, r.asked_at FROM refunds r \
+         JOIN payments p ON p.id = r.payment_id JOIN payment_attempts t ON t.id = p.attempt_id \
+         WHERE t.person_id = $1 AND r.state <> 'rejected' ORDER BY r.asked_at DESC, r.id",
+    )
+    .bind(person_id)
+    .fetch_all(store.pool())
+    .await
+    .context("listing the person's refunds")?;
+    rows.iter()
+        .map(|row| {
+            let state: String = row.try_get("state")?;
+            Ok(RefundSummary {
+                transaction_reference: transaction_reference_of(row)?,
+                amount: Euros::from_cents(row.try_get("amount_cents")?),
+                state: match state.as_str() {
+                    "asked" => "demandé",
+                    "sending" => "envoyé à la banque",
+                    "done" => "effectué",
+                    _ => "refusé par la banque",
+                },
+                asked_at: row.try_get("asked_at")?,
+            })
+        })
+        .collect()
+}
