@@ -334,4 +334,36 @@ on_both_engines! {
         let queue = text_of(&desk.page_html("/agent/trop-percus").await);
         assert!(queue.contains(&euros(300).to_string()) && queue.contains(&reference.to_string()), "{queue}");
     }
+
+    async fn an_agent_asks_the_bank_about_refunds_twenty_times_a_minute_then_gets_a_429(app) {
+        let (reference, payment) = paid_at_the_bank(&app).await;
+        let asker = agent_named(&app, "agent.isere").await;
+        let refund = refunds::ask(&app.state.store, &asker, &payment, euros(500), Reason::TropPercu, app.state.clock.now_ms())
+            .await
+            .expect("asked");
+        let transaction = reference.to_string();
+        let second = app.new_browser();
+        let signed = second.post_form("/api/agent-connexion", &[("login", "superviseur.isere"), ("password", "Superviseur-381")]).await;
+        assert_eq!(location(&signed), "/agent");
+        let step = |etape: &'static str| [("transaction", transaction.clone()), ("etape", etape.to_owned()), ("remboursement", refund.clone())];
+        let call = |fields: [(&'static str, String); 3]| {
+            let second = &second;
+            async move {
+                let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                second.call("agent-remboursement", &borrowed).await
+            }
+        };
+        assert_eq!(call(step("approuver")).await.status(), StatusCode::OK);
+        // Each later press is refused (already done) and counted all the same.
+        for _ in 1..20 {
+            assert_eq!(call(step("relancer")).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        let refused = call(step("relancer")).await;
+        assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(refused.headers().get("retry-after").is_some(), "says when to try again");
+        // Rejecting asks nothing of the bank and is not limited.
+        assert_eq!(call(step("rejeter")).await.status(), StatusCode::UNPROCESSABLE_ENTITY, "already decided, not 429");
+        app.state.clock.advance(60 * 1000);
+        assert_eq!(call(step("relancer")).await.status(), StatusCode::UNPROCESSABLE_ENTITY, "a minute later, answered again");
+    }
 }

@@ -129,7 +129,8 @@ pub async fn agent_refund(
     motif: Option<String>,
 ) -> Result<(), AppError> {
     use crate::ssr::agents::refunds::{self, Reason, RefundError, Sent};
-    use crate::ssr::infra::context::{fail, redirect_form_post, refuse_form, state, unexpected};
+    use crate::ssr::infra::context::{fail, limit, redirect_form_post, refuse_form, state, unexpected};
+    use crate::ssr::infra::limits::Call;
     use crate::ssr::infra::session::Flash;
     let state = state()?;
     let (agent, session) = crate::ssr::agents::require_agent(&state).await?;
@@ -187,6 +188,9 @@ pub async fn agent_refund(
             let Some(refund) = remboursement.filter(|r| !r.is_empty()) else {
                 return Err(fail(AppError::BadRequest));
             };
+            if etape != "rejeter" {
+                limit(&state, Call::Refund, &agent.id)?;
+            }
             let done = match etape.as_str() {
                 "relancer" => refunds::send(&state, &agent, &refund).await.map(|sent| sent != Sent::InFlight),
                 decision => refunds::decide(&state, &agent, &refund, decision == "approuver").await.map(|_| true),

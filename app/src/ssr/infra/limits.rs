@@ -1,5 +1,6 @@
 //! Limits on the calls that cost more than a page: «Abandonner» (a call to
-//! the bank's Sips Office of up to 10 seconds), «PAYER» (a transaction that
+//! the bank's Sips Office of up to 10 seconds), an agent's approval of a
+//! refund and its «Relancer la banque» (the same, twice), «PAYER» (a transaction that
 //! locks the person's lines and writes an attempt), «Rester connecté», and
 //! the payments' poll. Each is counted per person (or session) in windows of a
 //! minute, and the bank's call overall too, so that nobody — a stuck key, a
@@ -36,6 +37,9 @@ pub enum Call {
     KeepSession,
     /// The payments' poll (per session).
     PaymentStates,
+    /// An agent's approval of a refund or «Relancer la banque»: the bank's
+    /// Sips Office is asked (per agent, and overall).
+    Refund,
 }
 
 impl Call {
@@ -50,6 +54,9 @@ impl Call {
             // A page asks after 2, 4, 8… seconds: under ten a minute, and a
             // few pages open at once stay within.
             Call::PaymentStates => 60,
+            // An agent works through a queue: one refund every three seconds
+            // is more than a person decides, and no loop.
+            Call::Refund => 20,
         }
     }
 
@@ -58,6 +65,8 @@ impl Call {
         match self {
             // Two a second: the bank's Sips Office is not ours to load.
             Call::Abandon => Some(120),
+            // One a second for all the caisses' agents together.
+            Call::Refund => Some(60),
             Call::StartPayment | Call::KeepSession | Call::PaymentStates => None,
         }
     }
