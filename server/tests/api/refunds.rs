@@ -137,12 +137,32 @@ on_both_engines! {
         let mine = text_of(&app.page_html("/mes-paiements").await);
         assert_eq!(mine.matches("<span class=\"cell-value\">effectué</span>").count(), 2, "{mine}");
         assert!(!mine.contains("rejet") && !mine.contains("demandé"), "{mine}");
+        // And is told of each in «Ma messagerie», once, with its PDF.
+        let (five, fifteen) = (euros(500), euros(1500));
+        let refunded = |subject: &str| subject == app::ssr::messages::REFUND_SUBJECT;
+        let told: Vec<(String, String)> = sqlx::query("SELECT id, subject, body FROM messages ORDER BY sent_at, id")
+            .fetch_all(store.pool())
+            .await
+            .expect("messages")
+            .iter()
+            .filter(|r| refunded(&r.try_get::<String, _>("subject").expect("subject")))
+            .map(|r| (r.try_get("id").expect("id"), r.try_get("body").expect("body")))
+            .collect();
+        assert_eq!(told.len(), 2, "{told:?}");
+        assert!(told[0].1.contains(&format!("vous a remboursé {five} sur votre paiement de créance du")) && told[0].1.contains("motif : trop-perçu"));
+        assert!(told[0].1.contains("La banque n'avait pas encore débité ce montant"), "cancelled the day of the payment");
+        assert!(told[1].1.contains(&format!("vous a remboursé {fifteen}")) && told[1].1.contains("recrédité sur la carte bancaire"));
+        assert!(told[1].1.contains(&reference.to_string()) && told[1].1.contains("motif : double paiement"));
+        let mailbox = text_of(&app.page_html("/ma-messagerie").await);
+        assert!(mailbox.contains(app::ssr::messages::REFUND_SUBJECT), "{mailbox}");
+        let pdf = app.get_page(&format!("/ma-messagerie/{}/pdf", told[1].0)).await;
+        assert_eq!(pdf.status(), StatusCode::OK);
+        assert!(pdf.bytes().await.expect("the PDF").starts_with(b"%PDF-"));
 
         // Every step is on the payment's page, in words.
         let desk = app.new_browser();
         desk.sign_in_as_agent().await;
         let page = text_of(&desk.page_html(&app::routes::agent_payment(&reference)).await);
-        let (five, fifteen) = (euros(500), euros(1500));
         for words in [
             format!("Remboursement de {five} demandé (motif : trop-perçu)."),
             format!("Remboursement de {five} approuvé par un second agent, envoyé à la banque."),
@@ -184,6 +204,8 @@ on_both_engines! {
         assert_eq!(again, Sent::Done(None));
         assert_eq!(state_of(&app, &refund).await.0, "done");
         assert_eq!(left_at_the_bank(&app, &reference).await, Some(1500), "5 € went back once, not twice");
+        let told = app.count("SELECT COUNT(*) FROM messages WHERE subject = 'Remboursement sur votre paiement de créance'").await;
+        assert_eq!(told, 1, "the person is told once");
         assert!(matches!(refunds::send(&app.state, &approver, &refund).await, Err(RefundError::NotNow(RefundState::Done))));
 
         // While a call is under way another does not start; a stale claim is taken over.

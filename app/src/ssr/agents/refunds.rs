@@ -14,13 +14,15 @@
 //! does not start (`claimed_at`, given up after [`CLAIM_MS`]); and a
 //! transaction has at most one refund `sending` at a time, since with two
 //! whose word is unknown what is left could not tell which went back. Every
-//! step is audited on the payment.
+//! step is audited on the payment, and the person is sent a message once the
+//! money went back.
 
 use super::Agent;
 use crate::domain::{Euros, TransactionReference};
 use crate::ssr::AppState;
 use crate::ssr::infra::audit::{self, Actor, Entry};
 use crate::ssr::infra::db::{Engine, Store, new_id};
+use crate::ssr::messages;
 use crate::ssr::payments::office::{ask_bank, give_back};
 use anyhow::Context;
 use sips::cash::{CashVerdict, Operation};
@@ -378,9 +380,9 @@ async fn unconfirmed_on_transaction(
 pub async fn send(state: &AppState, agent: &Agent, refund_id: &str) -> Result<Sent, RefundError> {
     let now = state.clock.now_ms();
     let row = sqlx::query(
-        "SELECT r.payment_id, r.amount_cents, r.state, p.attempt_id, t.transaction_reference FROM refunds r \
-         JOIN payments p ON p.id = r.payment_id JOIN payment_attempts t ON t.id = p.attempt_id \
-         WHERE r.id = $1 AND r.caisse_code = $2",
+        "SELECT r.payment_id, r.amount_cents, r.reason, r.state, p.attempt_id, p.accepted_at, t.transaction_reference, \
+         t.person_id FROM refunds r JOIN payments p ON p.id = r.payment_id \
+         JOIN payment_attempts t ON t.id = p.attempt_id WHERE r.id = $1 AND r.caisse_code = $2",
     )
     .bind(refund_id)
     .bind(&agent.caisse_code)
@@ -421,7 +423,7 @@ pub async fn send(state: &AppState, agent: &Agent, refund_id: &str) -> Result<Se
         Ok(Sent::Unconfirmed | Sent::InFlight) | Err(_) => (RefundState::Sending, None, None),
     };
     let mut tx = state.store.write().await.context("recording the bank's word")?;
-    sqlx::query(
+    let recorded = sqlx::query(
         "UPDATE refunds SET state = $1, operation = $2, bank_response_code = $3, done_at = $4, claimed_at = NULL \
          WHERE id = $5 AND state = 'sending'",
     )
@@ -433,6 +435,16 @@ pub async fn send(state: &AppState, agent: &Agent, refund_id: &str) -> Result<Se
     .execute(tx.conn())
     .await
     .context("recording the bank's word")?;
+    if next == RefundState::Done && recorded.rows_affected() == 1 {
+        // The person is told once: only the call that moved it to done writes.
+        let reason: String = row.try_get("reason").context("reason")?;
+        let reason = Reason::parse(&reason).map_or("autre", Reason::label);
+        let paid_on = crate::ssr::infra::time::date_fr(row.try_get("accepted_at").context("accepted_at")?);
+        let cancelled = operation == Some(Operation::Cancel);
+        let body = messages::refund_body(Euros::from_cents(amount), &paid_on, reference.as_str(), reason, cancelled);
+        let person: String = row.try_get("person_id").context("person_id")?;
+        messages::notify(tx.conn(), now, &person, messages::REFUND_SUBJECT, &body).await?;
+    }
     if next != RefundState::Sending {
         let action = if next == RefundState::Done { "refund_done" } else { "refund_refused" };
         let detail = serde_json::json!({

@@ -1,4 +1,5 @@
-//! «Ma messagerie»: the acknowledgements of payments.
+//! «Ma messagerie»: the acknowledgements of payments, and the messages that
+//! tell a person money went back to them.
 
 pub mod pdf;
 
@@ -29,6 +30,59 @@ pub fn acknowledgement_body(payment_date: &str) -> String {
          (*) ou par téléphone au 36 46 (coût 0,06 euro/min + prix appel), depuis l'étranger composez le \
          +33 811 70 36 46 (tarif variable selon l'opérateur téléphonique)."
     )
+}
+
+/// The subject of the message that tells a person money went back to them.
+pub const REFUND_SUBJECT: &str = "Remboursement sur votre paiement de créance";
+
+/// What the refund message says: `amount` given back on the payment of
+/// `payment_date` («05/07/2018»), transaction `reference`, for `reason` (in
+/// French); `cancelled` when the bank cancelled it before taking the money.
+pub fn refund_body(amount: Euros, payment_date: &str, reference: &str, reason: &str, cancelled: bool) -> String {
+    let how = if cancelled {
+        "La banque n'avait pas encore débité ce montant : il ne le sera pas."
+    } else {
+        "Ce montant est recrédité sur la carte bancaire utilisée pour ce paiement ; selon votre banque, il apparaît \
+         sur votre relevé sous quelques jours."
+    };
+    format!(
+        "Bonjour,\n\n\
+         Votre caisse d'Assurance Maladie vous a remboursé {amount} sur votre paiement de créance du {payment_date} \
+         (référence de la transaction {reference}), motif : {reason}.\n\n\
+         {how}\n\n\
+         Pour tout renseignement complémentaire concernant votre démarche, vous pouvez nous contacter dans la \
+         rubrique \"Ma Messagerie / Ecrire un message\" (*).\n\n\
+         Avec toute notre attention,\n\
+         Votre caisse d'Assurance Maladie.\n\n\
+         (*) ou par téléphone au 36 46 (coût 0,06 euro/min + prix appel), depuis l'étranger composez le \
+         +33 811 70 36 46 (tarif variable selon l'opérateur téléphonique)."
+    )
+}
+
+/// Writes a message of `subject` and `body` to the person `person_id`, tied
+/// to no payment, inside the caller's transaction (the caller writes it once).
+pub async fn notify(
+    conn: &mut AnyConnection,
+    now: i64,
+    person_id: &str,
+    subject: &str,
+    body: &str,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO messages (id, person_id, sender, subject, body, sent_at, delete_after) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(new_id())
+    .bind(person_id)
+    .bind(SENDER)
+    .bind(subject)
+    .bind(body)
+    .bind(now)
+    .bind(time::add_months(now, RETENTION_MONTHS))
+    .execute(conn)
+    .await
+    .context("writing a message")?;
+    Ok(())
 }
 
 /// Writes the acknowledgement of `payment_id` (once: the payment id is unique
