@@ -174,4 +174,25 @@ mod tests {
         limits.take(Call::KeepSession, "late", WINDOW_MS).expect("allowed");
         assert_eq!(limits.windows.lock().expect("lock").len(), 1, "only the live window kept");
     }
+
+    #[test]
+    fn up_to_the_kept_subjects_nothing_is_dropped_and_beyond_only_ended_windows_are() {
+        let limits = Limits::default();
+        let count = || limits.windows.lock().expect("lock").len();
+        for subject in 1..KEPT_SUBJECTS {
+            limits.take(Call::KeepSession, &subject.to_string(), 0).expect("allowed");
+        }
+        limits.take(Call::KeepSession, "live", WINDOW_MS / 2).expect("allowed");
+        assert_eq!(count(), KEPT_SUBJECTS);
+        // As many as are kept: the ended windows stay.
+        limits.take(Call::KeepSession, "late", WINDOW_MS).expect("allowed");
+        assert_eq!(count(), KEPT_SUBJECTS + 1, "nothing dropped at the limit");
+        // One more: the ended ones go, the windows still running stay.
+        limits.take(Call::KeepSession, "later", WINDOW_MS + 1).expect("allowed");
+        assert_eq!(count(), 3, "live, late and later kept");
+        for _ in 1..Call::KeepSession.per_subject() {
+            limits.take(Call::KeepSession, "live", WINDOW_MS + 1).expect("allowed");
+        }
+        assert!(limits.take(Call::KeepSession, "live", WINDOW_MS + 1).is_err(), "its count kept");
+    }
 }
