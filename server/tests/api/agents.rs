@@ -212,6 +212,8 @@ on_both_engines! {
             ("agent-page-nouvel-avis", &[]),
             ("agent-emettre-avis", &[("nir", "1830201053123"), ("date", "2026-11-20"), ("montant", "4")]),
             ("agent-page-journal", &[]),
+            ("agent-regulariser", &[("payment", "x"), ("transaction", &pierre)]),
+            ("agent-remboursement", &[("transaction", &pierre), ("etape", "approuver"), ("remboursement", "x")]),
         ];
         for (endpoint, fields) in agent_functions {
             assert_eq!(app.call(endpoint, fields).await.status(), StatusCode::UNAUTHORIZED, "person → {endpoint}");
