@@ -18,17 +18,20 @@ pub const ACKNOWLEDGEMENT_SUBJECT: &str = "Accusé de réception de votre paieme
 /// A message is deleted this many months after it was sent.
 pub const RETENTION_MONTHS: i32 = 6;
 
+/// How every message of the caisse ends: where to ask, and the signature.
+const CLOSING: &str = "Pour tout renseignement complémentaire concernant votre démarche, vous pouvez nous contacter \
+     dans la rubrique \"Ma Messagerie / Ecrire un message\" (*).\n\n\
+     Avec toute notre attention,\n\
+     Votre caisse d'Assurance Maladie.\n\n\
+     (*) ou par téléphone au 36 46 (coût 0,06 euro/min + prix appel), depuis l'étranger composez le \
+     +33 811 70 36 46 (tarif variable selon l'opérateur téléphonique).";
+
 /// The acknowledgement's text for a payment made on `payment_date` («05/07/2018»).
 pub fn acknowledgement_body(payment_date: &str) -> String {
     format!(
         "Bonjour,\n\n\
          Nous accusons réception de votre paiement de créance du {payment_date}.\n\n\
-         Pour tout renseignement complémentaire concernant votre démarche, vous pouvez nous contacter dans la \
-         rubrique \"Ma Messagerie / Ecrire un message\" (*).\n\n\
-         Avec toute notre attention,\n\
-         Votre caisse d'Assurance Maladie.\n\n\
-         (*) ou par téléphone au 36 46 (coût 0,06 euro/min + prix appel), depuis l'étranger composez le \
-         +33 811 70 36 46 (tarif variable selon l'opérateur téléphonique)."
+         {CLOSING}"
     )
 }
 
@@ -50,12 +53,7 @@ pub fn refund_body(amount: Euros, payment_date: &str, reference: &str, reason: &
          Votre caisse d'Assurance Maladie vous a remboursé {amount} sur votre paiement de créance du {payment_date} \
          (référence de la transaction {reference}), motif : {reason}.\n\n\
          {how}\n\n\
-         Pour tout renseignement complémentaire concernant votre démarche, vous pouvez nous contacter dans la \
-         rubrique \"Ma Messagerie / Ecrire un message\" (*).\n\n\
-         Avec toute notre attention,\n\
-         Votre caisse d'Assurance Maladie.\n\n\
-         (*) ou par téléphone au 36 46 (coût 0,06 euro/min + prix appel), depuis l'étranger composez le \
-         +33 811 70 36 46 (tarif variable selon l'opérateur téléphonique)."
+         {CLOSING}"
     )
 }
 
@@ -68,21 +66,7 @@ pub async fn notify(
     subject: &str,
     body: &str,
 ) -> anyhow::Result<()> {
-    sqlx::query(
-        "INSERT INTO messages (id, person_id, sender, subject, body, sent_at, delete_after) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(new_id())
-    .bind(person_id)
-    .bind(SENDER)
-    .bind(subject)
-    .bind(body)
-    .bind(now)
-    .bind(time::add_months(now, RETENTION_MONTHS))
-    .execute(conn)
-    .await
-    .context("writing a message")?;
-    Ok(())
+    write(conn, now, person_id, None, subject, body).await
 }
 
 /// Writes the acknowledgement of `payment_id` (once: the payment id is unique
@@ -93,6 +77,18 @@ pub async fn acknowledge_payment(
     person_id: &str,
     payment_id: &str,
 ) -> anyhow::Result<()> {
+    let body = acknowledgement_body(&time::date_fr(now));
+    write(conn, now, person_id, Some(payment_id), ACKNOWLEDGEMENT_SUBJECT, &body).await
+}
+
+async fn write(
+    conn: &mut AnyConnection,
+    now: i64,
+    person_id: &str,
+    payment_id: Option<&str>,
+    subject: &str,
+    body: &str,
+) -> anyhow::Result<()> {
     sqlx::query(
         "INSERT INTO messages (id, person_id, payment_id, sender, subject, body, sent_at, delete_after) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -101,13 +97,13 @@ pub async fn acknowledge_payment(
     .bind(person_id)
     .bind(payment_id)
     .bind(SENDER)
-    .bind(ACKNOWLEDGEMENT_SUBJECT)
-    .bind(acknowledgement_body(&time::date_fr(now)))
+    .bind(subject)
+    .bind(body)
     .bind(now)
     .bind(time::add_months(now, RETENTION_MONTHS))
     .execute(conn)
     .await
-    .context("writing the acknowledgement")?;
+    .with_context(|| format!("writing the message «{subject}»"))?;
     Ok(())
 }
 
