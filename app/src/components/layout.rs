@@ -59,7 +59,18 @@ pub fn InsuredLayout<C: IntoView + 'static>(
     current: Section,
     children: TypedChildren<C>,
 ) -> impl IntoView {
+    // Only this is built once per page: the header is the same code for all.
     let children = children.into_inner();
+    view! {
+        <InsuredHeader header current />
+        <main id="contenu" class="page" tabindex="-1">{children()}</main>
+        <Footer />
+    }
+}
+
+/// The skip link, the session's warning and the header of an insured person's page.
+#[component]
+fn InsuredHeader(header: HeaderView, current: Section) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     let unread_messages = header.unread_messages;
     view! {
@@ -100,8 +111,6 @@ pub fn InsuredLayout<C: IntoView + 'static>(
                 </ul>
             </nav>
         </header>
-        <main id="contenu" class="page" tabindex="-1">{children()}</main>
-        <Footer />
     }
 }
 
