@@ -80,16 +80,17 @@ struct Claimed {
 async fn apply_batch(store: &Store, now: i64) -> anyhow::Result<(usize, i64)> {
     let mut tx = store.write().await.context("starting the processing transaction")?;
     let claim = match store.engine() {
-        Engine::Postgres => {
-            "SELECT id, attempt_id, caisse_code, amount_cents FROM payments WHERE status = $2 \
-             ORDER BY accepted_at, id LIMIT $1 FOR UPDATE SKIP LOCKED"
-        }
-        Engine::Sqlite => {
-            "SELECT id, attempt_id, caisse_code, amount_cents FROM payments WHERE status = $2 \
-             ORDER BY accepted_at, id LIMIT $1"
-        }
+        Engine::Postgres => " FOR UPDATE OF payments SKIP LOCKED",
+        Engine::Sqlite => "",
     };
-    let claimed: Vec<Claimed> = sqlx::query(claim)
+    // What a refund already gave back is not applied: the refund put nothing
+    // back then, the payment not being applied (`agents::refunds::put_back`).
+    let claim = format!(
+        "SELECT id, attempt_id, caisse_code, amount_cents - CAST(COALESCE((SELECT SUM(g.amount_cents) FROM refunds g \
+         WHERE g.payment_id = payments.id AND g.state = 'done'), 0) AS BIGINT) AS amount_cents FROM payments \
+         WHERE status = $2 ORDER BY accepted_at, id LIMIT $1{claim}"
+    );
+    let claimed: Vec<Claimed> = sqlx::query(sqlx::AssertSqlSafe(claim))
         .bind(BATCH)
         .bind(PaymentStatus::Received)
         .fetch_all(tx.conn())

@@ -9,6 +9,7 @@ use app::domain::{Euros, TransactionReference};
 use app::ssr::agents::refunds::{self, Decided, Reason, RefundError, RefundState, Sent};
 use app::ssr::agents::{Agent, agent};
 use app::ssr::payments::office::{ask_bank, give_back};
+use app::ssr::processing;
 use reqwest::StatusCode;
 use sips::cash::Operation;
 use sqlx::Row;
@@ -30,8 +31,14 @@ async fn agent_named(app: &TestApp, login: &str) -> Agent {
 /// Pierre pays 20 € at the simulator with the accepted card; the transaction
 /// and the payment's id once the bank's answer is recorded.
 async fn paid_at_the_bank(app: &TestApp) -> (TransactionReference, String) {
+    paid_at_the_bank_on(app, &[ENTERED], "20").await
+}
+
+/// Pierre pays `amount` on the `selected` lines at the simulator; the
+/// transaction and the payment's id once the bank's answer is recorded.
+async fn paid_at_the_bank_on(app: &TestApp, selected: &[&str], amount: &str) -> (TransactionReference, String) {
     app.sign_in_as_pierre().await;
-    let reference = app.pay(ENTERED, &[ENTERED], "20").await;
+    let reference = app.pay(ENTERED, selected, amount).await;
     pay_at_kiosk(&app.kiosk_url, &app.kiosk_form(&reference).await).await;
     for _ in 0..100 {
         if app.count("SELECT COUNT(*) FROM payments").await == 1 {
@@ -76,6 +83,17 @@ fn to_the_next_day(app: &TestApp) {
     app.state.clock.advance(until);
 }
 
+/// What the avis `reference` still owes, in cents.
+async fn restant_of(app: &TestApp, reference: &str) -> i64 {
+    sqlx::query("SELECT restant_cents FROM avis WHERE reference = $1")
+        .bind(reference)
+        .fetch_one(app.state.store.pool())
+        .await
+        .expect("avis")
+        .try_get("restant_cents")
+        .expect("cents")
+}
+
 fn euros(cents: i64) -> Euros {
     Euros::from_cents(cents)
 }
@@ -87,14 +105,17 @@ on_both_engines! {
         let now = app.state.clock.now_ms();
         let store = &app.state.store;
 
-        let too_much = refunds::ask(store, &asker, &payment, euros(2001), Reason::TropPercu, now).await;
+        let too_much = refunds::ask(store, &asker, &payment, euros(2001), Reason::ErreurCaisse, now).await;
         assert!(matches!(too_much, Err(RefundError::TooMuch { left }) if left == euros(2000)), "{too_much:?}");
-        let nothing = refunds::ask(store, &asker, &payment, euros(0), Reason::TropPercu, now).await;
+        let nothing = refunds::ask(store, &asker, &payment, euros(0), Reason::ErreurCaisse, now).await;
         assert!(matches!(nothing, Err(RefundError::TooMuch { .. })), "{nothing:?}");
-        let first = refunds::ask(store, &asker, &payment, euros(500), Reason::TropPercu, now).await.expect("asked");
+        // Not applied yet: no trop-perçu is known on it.
+        let no_excess = refunds::ask(store, &asker, &payment, euros(500), Reason::TropPercu, now).await;
+        assert!(matches!(no_excess, Err(RefundError::TooMuch { left }) if left.is_zero()), "{no_excess:?}");
+        let first = refunds::ask(store, &asker, &payment, euros(500), Reason::ErreurCaisse, now).await.expect("asked");
         assert_eq!(state_of(&app, &first).await.0, "asked");
         assert!(matches!(refunds::decide(&app.state, &asker, &first, true).await, Err(RefundError::OwnRefund)));
-        let asked_counts = refunds::ask(store, &approver, &payment, euros(1501), Reason::TropPercu, now).await;
+        let asked_counts = refunds::ask(store, &approver, &payment, euros(1501), Reason::ErreurCaisse, now).await;
         assert!(matches!(asked_counts, Err(RefundError::TooMuch { left }) if left == euros(1500)), "{asked_counts:?}");
         assert_eq!(left_at_the_bank(&app, &reference).await, Some(2000), "nothing went back before the approval");
 
@@ -149,7 +170,7 @@ on_both_engines! {
             .map(|r| (r.try_get("id").expect("id"), r.try_get("body").expect("body")))
             .collect();
         assert_eq!(told.len(), 2, "{told:?}");
-        assert!(told[0].1.contains(&format!("vous a remboursé {five} sur votre paiement de créance du")) && told[0].1.contains("motif : trop-perçu"));
+        assert!(told[0].1.contains(&format!("vous a remboursé {five} sur votre paiement de créance du")) && told[0].1.contains("motif : erreur de la caisse"));
         assert!(told[0].1.contains("La banque n'avait pas encore débité ce montant"), "cancelled the day of the payment");
         assert!(told[1].1.contains(&format!("vous a remboursé {fifteen}")) && told[1].1.contains("recrédité sur la carte bancaire"));
         assert!(told[1].1.contains(&reference.to_string()) && told[1].1.contains("motif : double paiement"));
@@ -164,7 +185,7 @@ on_both_engines! {
         desk.sign_in_as_agent().await;
         let page = text_of(&desk.page_html(&app::routes::agent_payment(&reference)).await);
         for words in [
-            format!("Remboursement de {five} demandé (motif : trop-perçu)."),
+            format!("Remboursement de {five} demandé (motif : erreur de la caisse)."),
             format!("Remboursement de {five} approuvé par un second agent, envoyé à la banque."),
             format!("Remboursement de {five} fait par la banque (annulé avant la remise)."),
             format!("Remboursement de {fifteen} rejeté par un second agent."),
@@ -177,7 +198,7 @@ on_both_engines! {
     async fn a_refund_whose_answer_was_lost_is_found_done_by_the_status_call_and_never_sent_twice(app) {
         let (reference, payment) = paid_at_the_bank(&app).await;
         let (asker, approver) = (agent_named(&app, "agent.isere").await, agent_named(&app, "superviseur.isere").await);
-        let refund = refunds::ask(&app.state.store, &asker, &payment, euros(500), Reason::TropPercu, app.state.clock.now_ms())
+        let refund = refunds::ask(&app.state.store, &asker, &payment, euros(500), Reason::ErreurCaisse, app.state.clock.now_ms())
             .await
             .expect("asked");
         // The bank out of reach: approved, its word not known, it stays to send.
@@ -189,7 +210,7 @@ on_both_engines! {
         assert_eq!(state_of(&app, &refund).await, ("sending".into(), None, None));
 
         // Until its word is known, no other refund on the transaction is sent.
-        let waiting = refunds::ask(&app.state.store, &asker, &payment, euros(300), Reason::TropPercu, app.state.clock.now_ms())
+        let waiting = refunds::ask(&app.state.store, &asker, &payment, euros(300), Reason::ErreurCaisse, app.state.clock.now_ms())
             .await
             .expect("asked");
         let refused = refunds::decide(&app.state, &approver, &waiting, true).await;
@@ -275,6 +296,13 @@ on_both_engines! {
         assert!(html.contains(&format!("Le montant doit être compris entre 0,01 € et {twenty}, ce qui reste à rembourser sur ce paiement.")), "{html}");
         assert!(html.contains("value=\"25\""), "the amount typed is kept");
         assert_eq!(app.count("SELECT COUNT(*) FROM refunds").await, 0);
+        // A trop-perçu is known once the payment is applied: said next to the reason.
+        let mut excess = fields(&ask("5"));
+        excess[4].1 = "trop_percu".into();
+        assert_eq!(location(&posted(excess).await), page);
+        let html = text_of(&desk.page_html(&page).await);
+        assert!(html.contains("Ce paiement n'a pas de trop-perçu à rembourser."), "{html}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM refunds").await, 0);
 
         // From the app: a malformed amount is a 422 with its message, an unknown step a 400.
         let script: Vec<(&str, &str)> = vec![("transaction", &transaction), ("etape", "demander"), ("paiement", &payment), ("montant", "cinq"), ("motif", "trop_percu")];
@@ -322,8 +350,8 @@ on_both_engines! {
 
     async fn the_trop_percus_are_the_work_queue_each_one_click_from_its_refund_form_filled_in_until_asked_back(app) {
         let (reference, payment) = paid_at_the_bank(&app).await;
-        // 5 € of the 20 € went beyond the créances' restant dû.
-        sqlx::query("UPDATE payments SET excess_cents = 500 WHERE id = $1")
+        // Applied, 5 € of the 20 € beyond the créances' restant dû.
+        sqlx::query("UPDATE payments SET status = 'applied', excess_cents = 500 WHERE id = $1")
             .bind(&payment)
             .execute(app.state.store.pool())
             .await
@@ -360,7 +388,7 @@ on_both_engines! {
     async fn an_agent_asks_the_bank_about_refunds_twenty_times_a_minute_then_gets_a_429(app) {
         let (reference, payment) = paid_at_the_bank(&app).await;
         let asker = agent_named(&app, "agent.isere").await;
-        let refund = refunds::ask(&app.state.store, &asker, &payment, euros(500), Reason::TropPercu, app.state.clock.now_ms())
+        let refund = refunds::ask(&app.state.store, &asker, &payment, euros(500), Reason::ErreurCaisse, app.state.clock.now_ms())
             .await
             .expect("asked");
         let transaction = reference.to_string();
@@ -387,5 +415,84 @@ on_both_engines! {
         assert_eq!(call(step("rejeter")).await.status(), StatusCode::UNPROCESSABLE_ENTITY, "already decided, not 429");
         app.state.clock.advance(60 * 1000);
         assert_eq!(call(step("relancer")).await.status(), StatusCode::UNPROCESSABLE_ENTITY, "a minute later, answered again");
+    }
+
+    async fn money_given_back_takes_the_trop_percu_first_then_puts_the_creances_restant_du_back_the_newest_first(app) {
+        const OLDEST: &str = "3811708600076602F"; // 20/02/2014, 28,90 € due
+        const NEXT: &str = "3811702400012980F"; // 12/09/2015, 6,60 € due
+        let (reference, payment) = paid_at_the_bank_on(&app, &[OLDEST, NEXT], "35,50").await;
+        // Paid elsewhere meanwhile: the oldest owes 20 € when the run applies the payment.
+        sqlx::query("UPDATE avis SET restant_cents = 2000 WHERE reference = $1")
+            .bind(OLDEST)
+            .execute(app.state.store.pool())
+            .await
+            .expect("paid elsewhere");
+        let report = processing::run(&app.state.store, app.state.clock.now_ms()).await.expect("run");
+        assert_eq!((report.applied, report.excess_cents), (1, 890), "20,00 + 6,60 applied, 8,90 trop-perçu");
+        let restant = |avis: &'static str| restant_of(&app, avis);
+        assert_eq!((restant(OLDEST).await, restant(NEXT).await), (0, 0));
+        let (asker, approver) = (agent_named(&app, "agent.isere").await, agent_named(&app, "superviseur.isere").await);
+        let now = app.state.clock.now_ms();
+        let given_back = |amount: i64, reason: Reason| {
+            let (app, asker, approver, payment) = (&app, &asker, &approver, &payment);
+            async move {
+                let refund = refunds::ask(&app.state.store, asker, payment, euros(amount), reason, now).await.expect("asked");
+                let decided = refunds::decide(&app.state, approver, &refund, true).await.expect("decided");
+                assert_eq!(decided, Decided::Approved(Sent::Done(Some(Operation::Cancel))));
+            }
+        };
+
+        // A trop-perçu is given back within what the run left over, and leaves the créances alone.
+        let beyond = refunds::ask(&app.state.store, &asker, &payment, euros(891), Reason::TropPercu, now).await;
+        assert!(matches!(beyond, Err(RefundError::TooMuch { left }) if left == euros(890)), "{beyond:?}");
+        given_back(300, Reason::TropPercu).await;
+        assert_eq!((restant(OLDEST).await, restant(NEXT).await), (0, 0));
+        // Another reason takes what is left of the trop-perçu (5,90), then owes again the newest créance first.
+        given_back(1000, Reason::DoublePaiement).await;
+        assert_eq!((restant(OLDEST).await, restant(NEXT).await), (0, 410));
+        let queue = text_of(&{
+            let desk = app.new_browser();
+            desk.sign_in_as_agent().await;
+            desk.page_html("/agent/trop-percus").await
+        });
+        assert!(queue.contains("Aucun trop-perçu à rembourser."), "{queue}");
+        // The rest of the payment: each créance owes again what this payment had paid of it, no more.
+        given_back(2250, Reason::ErreurCaisse).await;
+        assert_eq!((restant(OLDEST).await, restant(NEXT).await), (2000, 660));
+        let nothing = refunds::ask(&app.state.store, &asker, &payment, euros(1), Reason::ErreurCaisse, now).await;
+        assert!(matches!(nothing, Err(RefundError::TooMuch { left }) if left.is_zero()), "{nothing:?}");
+
+        // The agents read it on the payment's page, the person no longer sees the shares as paid.
+        let desk = app.new_browser();
+        desk.sign_in_as_agent().await;
+        let page = text_of(&desk.page_html(&app::routes::agent_payment(&reference)).await);
+        for words in [
+            format!("Remboursement de {} fait par la banque (annulé avant la remise). Pris sur le trop-perçu : {}.", euros(300), euros(300)),
+            format!("Pris sur le trop-perçu : {}. Remis à payer : {NEXT} : {}.", euros(590), euros(410)),
+            format!("Remis à payer : {NEXT} : {}, {OLDEST} : {}.", euros(250), euros(2000)),
+        ] {
+            assert!(page.contains(&words), "{words}\n{page}");
+        }
+        app.sign_in_as_pierre().await;
+        let overview = text_of(&app.page_html("/mes-paiements/participations-forfaitaires-et-franchises").await);
+        assert!(!overview.contains("(pris en compte)"), "{overview}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM refund_reversals").await, 3);
+    }
+
+    async fn money_given_back_before_the_run_is_not_applied_and_what_was_applied_is_put_back_later(app) {
+        let (_, payment) = paid_at_the_bank(&app).await;
+        let restant = || restant_of(&app, ENTERED);
+        let before = restant().await;
+        let (asker, approver) = (agent_named(&app, "agent.isere").await, agent_named(&app, "superviseur.isere").await);
+        let now = app.state.clock.now_ms();
+        let first = refunds::ask(&app.state.store, &asker, &payment, euros(500), Reason::ErreurCaisse, now).await.expect("asked");
+        refunds::decide(&app.state, &approver, &first, true).await.expect("decided");
+        assert_eq!(restant().await, before, "not applied yet: nothing to put back");
+        let report = processing::run(&app.state.store, app.state.clock.now_ms()).await.expect("run");
+        assert_eq!((report.applied, report.excess_cents), (1, 0));
+        assert_eq!(restant().await, before - 1500, "the 15 € not given back");
+        let rest = refunds::ask(&app.state.store, &asker, &payment, euros(1500), Reason::ErreurCaisse, now).await.expect("asked");
+        refunds::decide(&app.state, &approver, &rest, true).await.expect("decided");
+        assert_eq!(restant().await, before, "all of it given back, all of it owed again");
     }
 }

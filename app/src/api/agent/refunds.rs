@@ -157,9 +157,16 @@ pub async fn agent_refund(
                 (Ok(payment), Ok(amount), Ok(reason)) => {
                     match refunds::ask(&state.store, &agent, payment, amount, reason, state.clock.now_ms()).await {
                         Ok(_) => None,
+                        Err(RefundError::TooMuch { left }) if left.is_zero() && reason == Reason::TropPercu => {
+                            Some(flash.error("motif", "Ce paiement n'a pas de trop-perçu à rembourser."))
+                        }
                         Err(RefundError::TooMuch { left }) if left.is_zero() => {
                             Some(flash.error("montant", "Il ne reste rien à rembourser sur ce paiement."))
                         }
+                        Err(RefundError::TooMuch { left }) if reason == Reason::TropPercu => Some(flash.error(
+                            "montant",
+                            format!("Un trop-perçu se rembourse dans la limite de {left}, ce qui en reste sur ce paiement."),
+                        )),
                         Err(RefundError::TooMuch { left }) => Some(flash.error(
                             "montant",
                             format!("Le montant doit être compris entre 0,01 € et {left}, ce qui reste à rembourser sur ce paiement."),

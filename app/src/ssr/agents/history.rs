@@ -153,11 +153,25 @@ pub fn describe(entity_kind: &str, action: &str, detail: &Value) -> String {
                     format!("Remboursement de {total} approuvé par un second agent, envoyé à la banque.")
                 }
                 "refund_rejected" => format!("Remboursement de {total} rejeté par un second agent."),
-                "refund_done" => match text(detail, "operation") {
-                    Some("cancel") => format!("Remboursement de {total} fait par la banque (annulé avant la remise)."),
-                    Some(_) => format!("Remboursement de {total} fait par la banque (recrédité sur la carte)."),
-                    None => format!("Remboursement de {total} trouvé fait à la banque (sa réponse s'était perdue)."),
-                },
+                "refund_done" => {
+                    let mut words = match text(detail, "operation") {
+                        Some("cancel") => {
+                            format!("Remboursement de {total} fait par la banque (annulé avant la remise).")
+                        }
+                        Some(_) => format!("Remboursement de {total} fait par la banque (recrédité sur la carte)."),
+                        None => {
+                            format!("Remboursement de {total} trouvé fait à la banque (sa réponse s'était perdue).")
+                        }
+                    };
+                    if let Some(excess) = amount(detail, "from_excess_cents").filter(|e| !e.is_zero()) {
+                        words.push_str(&format!(" Pris sur le trop-perçu : {excess}."));
+                    }
+                    let put_back = shares(detail, "put_back", "amount_cents");
+                    if !put_back.is_empty() {
+                        words.push_str(&format!(" Remis à payer : {put_back}."));
+                    }
+                    words
+                }
                 _ => {
                     let code = text(detail, "bank_response_code").unwrap_or_default();
                     format!("Remboursement de {total} refusé par la banque ({code}).")

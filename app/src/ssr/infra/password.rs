@@ -250,12 +250,15 @@ mod tests {
     #[tokio::test]
     async fn a_full_queue_refuses_at_once_and_a_finished_hash_frees_its_place() {
         let _serial = SERIAL.lock().await;
-        let places: Vec<Place> = std::iter::from_fn(|| Place::take().ok()).collect();
-        assert_eq!(places.len(), MAX_IN_FLIGHT, "nothing else in the queue");
+        assert_eq!(in_flight(), 0, "nothing else in the queue");
+        let places: Vec<Place> = std::iter::from_fn(|| Place::take().ok()).take(MAX_IN_FLIGHT + 1).collect();
+        assert_eq!(places.len(), 16, "sixteen places, then the queue is full");
+        assert_eq!((in_flight(), peak_in_flight()), (16, 16), "counted, and the peak with them");
         assert!(matches!(verify("x".into(), None).await, Err(PasswordError::Busy)));
         assert!(matches!(hash("x".into()).await, Err(PasswordError::Busy)));
         drop(places);
+        assert_eq!(in_flight(), 0, "each place given back");
         assert!(verify("x".into(), None).await.is_ok());
-        assert!(peak_in_flight() <= MAX_IN_FLIGHT);
+        assert_eq!((in_flight(), peak_in_flight()), (0, 16), "the hash's place given back, the peak kept");
     }
 }

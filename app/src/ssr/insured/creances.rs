@@ -135,7 +135,10 @@ pub struct Share {
 /// allocated, received ones as planned.
 pub async fn shares_of(store: &Store, person_id: &str) -> anyhow::Result<Vec<Share>> {
     let rows = sqlx::query(
-        "SELECT al.avis_reference, al.amount_cents, p.applied_at AS at, t.transaction_reference, CAST(1 AS BIGINT) AS applied \
+        "SELECT al.avis_reference, al.amount_cents - CAST(COALESCE((SELECT SUM(v.amount_cents) \
+         FROM refund_reversals v JOIN refunds r ON r.id = v.refund_id \
+         WHERE r.payment_id = al.payment_id AND v.avis_reference = al.avis_reference), 0) AS BIGINT) AS amount_cents, \
+         p.applied_at AS at, t.transaction_reference, CAST(1 AS BIGINT) AS applied \
          FROM allocations al JOIN payments p ON p.id = al.payment_id JOIN payment_attempts t ON t.id = p.attempt_id \
          WHERE p.person_id = $1 \
          UNION ALL \
@@ -149,7 +152,9 @@ pub async fn shares_of(store: &Store, person_id: &str) -> anyhow::Result<Vec<Sha
     .fetch_all(store.pool())
     .await
     .context("listing payment shares")?;
+    // A share a refund put back whole is gone (`agents::refunds::put_back`).
     rows.iter()
+        .filter(|r| r.try_get::<i64, _>("amount_cents").map_or(true, |cents| cents > 0))
         .map(|r| {
             Ok(Share {
                 reference: r.try_get("avis_reference")?,

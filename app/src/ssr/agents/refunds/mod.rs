@@ -17,11 +17,16 @@
 //! step is audited on the payment, and the person is sent a message once the
 //! money went back.
 
+mod put_back;
+
+pub use put_back::PutBack;
+
 use super::Agent;
 use crate::domain::{Euros, TransactionReference};
 use crate::ssr::AppState;
 use crate::ssr::infra::audit::{self, Actor, Entry};
 use crate::ssr::infra::db::{Engine, Store, new_id};
+use crate::ssr::lifecycle::PaymentStatus;
 use crate::ssr::messages;
 use crate::ssr::payments::office::{ask_bank, give_back};
 use anyhow::Context;
@@ -240,16 +245,16 @@ pub async fn ask(
 ) -> Result<String, RefundError> {
     let mut tx = store.write().await.context("starting the refund request")?;
     let lock = if store.engine() == Engine::Postgres { " FOR UPDATE" } else { "" };
-    let sql = format!("SELECT amount_cents FROM payments WHERE id = $1 AND caisse_code = $2{lock}");
-    let paid: i64 = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let sql =
+        format!("SELECT amount_cents, status, excess_cents FROM payments WHERE id = $1 AND caisse_code = $2{lock}");
+    let payment = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(payment_id)
         .bind(&agent.caisse_code)
         .fetch_optional(tx.conn())
         .await
         .context("reading the payment to refund")?
-        .ok_or(RefundError::NotFound)?
-        .try_get("amount_cents")
-        .context("amount_cents")?;
+        .ok_or(RefundError::NotFound)?;
+    let paid: i64 = payment.try_get("amount_cents").context("amount_cents")?;
     let committed: i64 = sqlx::query(
         "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) AS cents FROM refunds \
          WHERE payment_id = $1 AND state IN ('asked', 'sending', 'done')",
@@ -260,7 +265,14 @@ pub async fn ask(
     .context("reading the payment's refunds")?
     .try_get("cents")
     .context("cents")?;
-    let left = Euros::from_cents((paid - committed).max(0));
+    // A trop-perçu is known once the payment is applied, and every refund
+    // takes from it first (`put_back`).
+    let applied = payment.try_get::<String, _>("status").context("status")? == PaymentStatus::Applied.as_str();
+    let excess: i64 = if applied { payment.try_get("excess_cents").context("excess_cents")? } else { 0 };
+    let left = Euros::from_cents(match reason {
+        Reason::TropPercu => (excess - committed).max(0),
+        _ => (paid - committed).max(0),
+    });
     if amount.cents() > left.cents() || amount.is_zero() {
         return Err(RefundError::TooMuch { left });
     }
@@ -435,10 +447,17 @@ pub async fn send(state: &AppState, agent: &Agent, refund_id: &str) -> Result<Se
     .execute(tx.conn())
     .await
     .context("recording the bank's word")?;
-    if next == RefundState::Done && recorded.rows_affected() == 1 {
-        // The person is told once: only the call that moved it to done writes.
-        let reason: String = row.try_get("reason").context("reason")?;
-        let reason = Reason::parse(&reason).map_or("autre", Reason::label);
+    let done_here = next == RefundState::Done && recorded.rows_affected() == 1;
+    let reason: String = row.try_get("reason").context("reason")?;
+    let reason = Reason::parse(&reason).with_context(|| format!("an unknown refund reason {reason}"))?;
+    // The person's account follows, and the person is told, once: only the
+    // call that moved it to done writes.
+    let put_back = match done_here {
+        true => Some(put_back::put_back(&mut tx, state.store.engine(), refund_id, &payment_id, amount, reason).await?),
+        false => None,
+    };
+    if done_here {
+        let reason = reason.label();
         let paid_on = crate::ssr::infra::time::date_fr(row.try_get("accepted_at").context("accepted_at")?);
         let cancelled = operation == Some(Operation::Cancel);
         let body = messages::refund_body(Euros::from_cents(amount), &paid_on, reference.as_str(), reason, cancelled);
@@ -447,12 +466,15 @@ pub async fn send(state: &AppState, agent: &Agent, refund_id: &str) -> Result<Se
     }
     if next != RefundState::Sending {
         let action = if next == RefundState::Done { "refund_done" } else { "refund_refused" };
-        let detail = serde_json::json!({
+        let mut detail = serde_json::json!({
             "refund": refund_id,
             "amount_cents": amount,
             "operation": operation.map(operation_value),
             "bank_response_code": code,
         });
+        if let Some(put_back) = &put_back {
+            put_back.detail(&mut detail);
+        }
         audit_payment(&mut tx, now, agent, &payment_id, action, detail).await?;
     }
     tx.commit().await.context("committing the bank's word")?;
