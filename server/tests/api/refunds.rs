@@ -6,6 +6,7 @@
 use crate::helpers::*;
 use crate::on_both_engines;
 use app::domain::{Euros, TransactionReference};
+use app::ssr::agents::excess::{self, AssignError};
 use app::ssr::agents::refunds::{self, Decided, Reason, RefundError, RefundState, Sent};
 use app::ssr::agents::{Agent, agent};
 use app::ssr::payments::office::{ask_bank, give_back};
@@ -81,6 +82,26 @@ fn to_the_next_day(app: &TestApp) {
     let midnight = paris.date().tomorrow().expect("tomorrow").to_zoned(paris.time_zone().clone()).expect("midnight");
     let until = midnight.timestamp().as_millisecond() - now.as_millisecond() + 1000;
     app.state.clock.advance(until);
+}
+
+/// Pierre's 20/02/2014 créance (28,90 € due).
+const OLDEST: &str = "3811708600076602F";
+/// Pierre's 12/09/2015 créance (6,60 € due).
+const NEXT: &str = "3811702400012980F";
+
+/// Pierre pays 35,50 € on [`OLDEST`] and [`NEXT`]; paid elsewhere meanwhile,
+/// the oldest owes 20 € when the run applies the payment: 20,00 + 6,60
+/// applied, 8,90 of trop-perçu.
+async fn paid_with_a_trop_percu(app: &TestApp) -> (TransactionReference, String) {
+    let paid = paid_at_the_bank_on(app, &[OLDEST, NEXT], "35,50").await;
+    sqlx::query("UPDATE avis SET restant_cents = 2000 WHERE reference = $1")
+        .bind(OLDEST)
+        .execute(app.state.store.pool())
+        .await
+        .expect("paid elsewhere");
+    let report = processing::run(&app.state.store, app.state.clock.now_ms()).await.expect("run");
+    assert_eq!((report.applied, report.excess_cents), (1, 890));
+    paid
 }
 
 /// What the avis `reference` still owes, in cents.
@@ -418,17 +439,7 @@ on_both_engines! {
     }
 
     async fn money_given_back_takes_the_trop_percu_first_then_puts_the_creances_restant_du_back_the_newest_first(app) {
-        const OLDEST: &str = "3811708600076602F"; // 20/02/2014, 28,90 € due
-        const NEXT: &str = "3811702400012980F"; // 12/09/2015, 6,60 € due
-        let (reference, payment) = paid_at_the_bank_on(&app, &[OLDEST, NEXT], "35,50").await;
-        // Paid elsewhere meanwhile: the oldest owes 20 € when the run applies the payment.
-        sqlx::query("UPDATE avis SET restant_cents = 2000 WHERE reference = $1")
-            .bind(OLDEST)
-            .execute(app.state.store.pool())
-            .await
-            .expect("paid elsewhere");
-        let report = processing::run(&app.state.store, app.state.clock.now_ms()).await.expect("run");
-        assert_eq!((report.applied, report.excess_cents), (1, 890), "20,00 + 6,60 applied, 8,90 trop-perçu");
+        let (reference, payment) = paid_with_a_trop_percu(&app).await;
         let restant = |avis: &'static str| restant_of(&app, avis);
         assert_eq!((restant(OLDEST).await, restant(NEXT).await), (0, 0));
         let (asker, approver) = (agent_named(&app, "agent.isere").await, agent_named(&app, "superviseur.isere").await);
@@ -494,5 +505,53 @@ on_both_engines! {
         let rest = refunds::ask(&app.state.store, &asker, &payment, euros(1500), Reason::ErreurCaisse, now).await.expect("asked");
         refunds::decide(&app.state, &approver, &rest, true).await.expect("decided");
         assert_eq!(restant().await, before, "all of it given back, all of it owed again");
+    }
+
+    async fn a_trop_percu_is_assigned_to_another_open_creance_of_the_person_within_what_is_left_of_it(app) {
+        let (reference, payment) = paid_with_a_trop_percu(&app).await;
+        let (asker, now) = (agent_named(&app, "agent.isere").await, app.state.clock.now_ms());
+        let store = &app.state.store;
+        let owed = restant_of(&app, ENTERED).await;
+        assert_eq!(
+            excess::open_creances_of(store, &asker, &payment).await.expect("listed"),
+            vec![
+                ("3811701200010075F".to_owned(), euros(1250)),
+                (ENTERED.to_owned(), euros(owed)),
+                ("3811708600079999F".to_owned(), euros(1036)),
+            ],
+            "the person's créances that still owe, oldest first"
+        );
+
+        let beyond = excess::assign(store, &asker, &payment, ENTERED, euros(891), now).await;
+        assert!(matches!(beyond, Err(AssignError::TooMuch { most }) if most == euros(890)), "{beyond:?}");
+        let settled = excess::assign(store, &asker, &payment, NEXT, euros(100), now).await;
+        assert!(matches!(settled, Err(AssignError::NotTheirs)), "a créance that owes nothing: {settled:?}");
+        let someone_else: String = sqlx::query(
+            "SELECT reference FROM avis WHERE restant_cents > 0 AND person_id <> (SELECT person_id FROM payments WHERE id = $1)",
+        )
+        .bind(&payment)
+        .fetch_one(store.pool())
+            .await
+            .expect("another person's créance")
+            .try_get("reference")
+            .expect("reference");
+        let theirs = excess::assign(store, &asker, &payment, &someone_else, euros(100), now).await;
+        assert!(matches!(theirs, Err(AssignError::NotTheirs)), "{theirs:?}");
+
+        excess::assign(store, &asker, &payment, ENTERED, euros(500), now).await.expect("assigned");
+        assert_eq!(restant_of(&app, ENTERED).await, owed - 500);
+        let desk = app.new_browser();
+        desk.sign_in_as_agent().await;
+        let queue = text_of(&desk.page_html("/agent/trop-percus").await);
+        assert!(queue.contains(&euros(390).to_string()) && !queue.contains(&euros(890).to_string()), "{queue}");
+        let page = text_of(&desk.page_html(&app::routes::agent_payment(&reference)).await);
+        assert!(page.contains(&format!("Trop-perçu affecté à la créance {ENTERED} : {}.", euros(500))), "{page}");
+        // What is left of it may be given back, and then nothing is left to assign.
+        refunds::ask(store, &asker, &payment, euros(390), Reason::TropPercu, now).await.expect("asked");
+        let nothing = excess::assign(store, &asker, &payment, ENTERED, euros(1), now).await;
+        assert!(matches!(nothing, Err(AssignError::TooMuch { most }) if most.is_zero()), "{nothing:?}");
+        // The rest of the payment may still be given back.
+        let all = refunds::ask(store, &asker, &payment, euros(3161), Reason::ErreurCaisse, now).await;
+        assert!(matches!(all, Err(RefundError::TooMuch { left }) if left == euros(3160)), "35,50 − 3,90: {all:?}");
     }
 }

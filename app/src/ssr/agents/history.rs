@@ -142,6 +142,11 @@ pub fn describe(entity_kind: &str, action: &str, detail: &Value) -> String {
             words
         }
         ("payment", "regularised") => "Régularisation faite par l'agent.".to_owned(),
+        ("payment", "excess_assigned") => format!(
+            "Trop-perçu affecté à la créance {} : {}.",
+            text(detail, "reference").unwrap_or_default(),
+            amount(detail, "amount_cents").map(|a| a.to_string()).unwrap_or_default()
+        ),
         ("payment", action) if action.starts_with("refund_") => {
             let total = amount(detail, "amount_cents").map(|a| a.to_string()).unwrap_or_default();
             match action {

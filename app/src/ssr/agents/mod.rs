@@ -6,6 +6,7 @@
 //! - [`payments`]: the payments received, one payment in full, trop-perçus;
 //! - [`refunds`]: money given back on a payment, asked by one agent and
 //!   approved by another, through the bank;
+//! - [`excess`]: a trop-perçu assigned to another créance of the person;
 //! - [`search`]: a person's file by NIR or avis reference;
 //! - [`avis`]: issuing an avis;
 //! - [`export`]: the reconciliation CSV;
@@ -13,6 +14,7 @@
 //! - here: the agents themselves, their sign-in, the journal.
 
 pub mod avis;
+pub mod excess;
 pub mod export;
 pub mod history;
 pub mod payments;

@@ -228,6 +228,21 @@ mod tests {
         assert!(!verify("Belage-2019".into(), None).await.expect("verifies"));
     }
 
+    #[tokio::test]
+    async fn a_check_from_a_network_says_whether_the_password_is_right_within_that_networks_share() {
+        let _serial = SERIAL.lock().await;
+        let shares = Arc::new(NetworkShares::default());
+        let (network, stored) = ("192.0.2.250", hash_blocking("Belage-2019").expect("hashes"));
+        assert!(verify_from(&shares, network, "Belage-2019".into(), Some(stored.clone())).await.expect("checks"));
+        assert!(!verify_from(&shares, network, "belage-2019".into(), Some(stored)).await.expect("checks"));
+        assert!(!verify_from(&shares, network, "Belage-2019".into(), None).await.expect("checks"));
+        let held: Vec<NetworkPlace> =
+            (0..MAX_IN_FLIGHT_PER_NETWORK).map(|_| NetworkPlace::take(&shares, network).expect("a place")).collect();
+        assert!(matches!(verify_from(&shares, network, "x".into(), None).await, Err(PasswordError::Busy)));
+        drop(held);
+        assert!(shares.0.lock().expect("counts").is_empty(), "each check gave its place back");
+    }
+
     #[test]
     fn one_network_takes_at_most_its_share_of_the_queue_and_others_keep_theirs() {
         let shares = Arc::new(NetworkShares::default());
