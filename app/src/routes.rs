@@ -134,6 +134,12 @@ pub fn agent_refund_of_excess(transaction: &TransactionReference, payment: &str,
     )
 }
 
+/// A payment's page with its form «Affecter un trop-perçu» on the payment
+/// `payment` (the trop-perçus' «Affecter»).
+pub fn agent_assign_excess(transaction: &TransactionReference, payment: &str) -> String {
+    format!("{AGENT_HOME}/paiements/{transaction}?trop_percu={payment}#affecter")
+}
+
 /// The back office's search for `query`.
 pub fn agent_search(query: &str) -> String {
     format!("{AGENT_SEARCH}?q={query}")

@@ -546,12 +546,31 @@ on_both_engines! {
         assert!(queue.contains(&euros(390).to_string()) && !queue.contains(&euros(890).to_string()), "{queue}");
         let page = text_of(&desk.page_html(&app::routes::agent_payment(&reference)).await);
         assert!(page.contains(&format!("Trop-perçu affecté à la créance {ENTERED} : {}.", euros(500))), "{page}");
+
+        // From the work queue, one click to the payment's form, the trop-perçu chosen.
+        let link = app::routes::agent_assign_excess(&reference, &payment);
+        assert!(queue.contains(&format!("href=\"{link}\"")) && queue.contains("Affecter"), "{queue}");
+        let form = text_of(&desk.page_html(link.split('#').next().expect("the address")).await);
+        assert!(form.contains("id=\"affecter\"") && form.contains(&format!("{ENTERED} : {} restant dû", euros(owed - 500))), "{form}");
+        assert!(form.contains(&format!("<option value=\"{payment}\" selected")), "{form}");
+        // Without JavaScript: too much is refused next to the amount, what was typed kept; then assigned.
+        let transaction = reference.to_string();
+        let assign = |montant: &'static str| {
+            [("transaction", transaction.as_str()), ("etape", "affecter"), ("trop_percu", payment.as_str()), ("creance", ENTERED), ("montant_affecte", montant)]
+        };
+        let page_address = app::routes::agent_payment(&reference);
+        assert_eq!(location(&desk.post_form("/api/agent-remboursement", &assign("9")).await), page_address);
+        let html = text_of(&desk.page_html(&page_address).await);
+        assert!(html.contains(&format!("Le montant doit être compris entre 0,01 € et {} : ce qui reste du trop-perçu", euros(390))), "{html}");
+        assert!(html.contains("value=\"9\""), "the amount typed is kept");
+        assert_eq!(location(&desk.post_form("/api/agent-remboursement", &assign("1,00")).await), page_address);
+        assert_eq!(restant_of(&app, ENTERED).await, owed - 600);
         // What is left of it may be given back, and then nothing is left to assign.
-        refunds::ask(store, &asker, &payment, euros(390), Reason::TropPercu, now).await.expect("asked");
+        refunds::ask(store, &asker, &payment, euros(290), Reason::TropPercu, now).await.expect("asked");
         let nothing = excess::assign(store, &asker, &payment, ENTERED, euros(1), now).await;
         assert!(matches!(nothing, Err(AssignError::TooMuch { most }) if most.is_zero()), "{nothing:?}");
         // The rest of the payment may still be given back.
-        let all = refunds::ask(store, &asker, &payment, euros(3161), Reason::ErreurCaisse, now).await;
-        assert!(matches!(all, Err(RefundError::TooMuch { left }) if left == euros(3160)), "35,50 − 3,90: {all:?}");
+        let all = refunds::ask(store, &asker, &payment, euros(3261), Reason::ErreurCaisse, now).await;
+        assert!(matches!(all, Err(RefundError::TooMuch { left }) if left == euros(3260)), "35,50 − 2,90: {all:?}");
     }
 }

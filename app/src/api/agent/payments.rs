@@ -140,10 +140,26 @@ pub async fn agent_payment_page(transaction: String) -> Result<PaymentDetailView
     if detail.is_none() {
         not_found();
     }
+    // The trop-perçus left on its payments, and the person's créances they may go to.
+    let excess = match &detail {
+        Some(d) => {
+            use crate::ssr::agents::excess;
+            let ids: Vec<String> = d.receipts.iter().map(|r| r.id.clone()).collect();
+            let left = excess::left_on(&state.store, &agent, &ids).await.map_err(unexpected)?;
+            let creances = match left.first() {
+                Some((payment, _)) => {
+                    excess::open_creances_of(&state.store, &agent, payment).await.map_err(unexpected)?
+                }
+                None => Vec::new(),
+            };
+            (left, creances)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
     Ok(PaymentDetailView {
         header: header_of(&agent),
         payment: detail.map(|d| PaymentDetailData {
-            refunds: super::refunds::RefundsView::of(&agent, &d.receipts, &d.refunds, posted),
+            refunds: super::refunds::RefundsView::of(&agent, &d.receipts, &d.refunds, excess.0, excess.1, posted),
             item: d.line.into(),
             answer: d.answer,
             planned: d.planned,

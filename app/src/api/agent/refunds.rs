@@ -1,7 +1,12 @@
 //! Money given back on a payment: the «Remboursements» section of a payment's
 //! page, and the one call its forms post to (ask, approve, reject, send
 //! again). The rules are the service's (`ssr::agents::refunds`): two agents
-//! of the caisse, never more than is left, never twice.
+//! of the caisse, never more than is left, never twice. The same call
+//! assigns a trop-perçu to another créance of the person (`ssr::agents::excess`).
+
+// One call for the section's forms, each posting the fields it has: more
+// arguments than clippy's default, in the server function and its client.
+#![allow(clippy::too_many_arguments)]
 
 use crate::api::{AppError, FormState};
 use crate::domain::Euros;
@@ -23,6 +28,12 @@ pub struct RefundsView {
     pub refundable: Vec<(String, String)>,
     /// The reasons: (value, French label).
     pub reasons: Vec<(String, String)>,
+    /// The payments with a trop-perçu left to assign: (payment id, what the
+    /// choice says).
+    pub excess: Vec<(String, String)>,
+    /// The person's créances it may be assigned to: (avis reference, what the
+    /// choice says, with what it owes).
+    pub creances: Vec<(String, String)>,
     /// What the last post without JavaScript brought back.
     pub form: FormState,
 }
@@ -53,11 +64,14 @@ pub struct RefundView {
 #[cfg(feature = "ssr")]
 impl RefundsView {
     /// The section as `agent` sees it, for the attempt's `receipts` and
-    /// `refunds`, with what a post without JavaScript brought back.
+    /// `refunds`, the trop-perçus left on them (`excess`) and the person's
+    /// open `creances`, with what a post without JavaScript brought back.
     pub(crate) fn of(
         agent: &crate::ssr::agents::Agent,
         receipts: &[crate::ssr::agents::payments::Receipt],
         refunds: &[crate::ssr::agents::refunds::RefundLine],
+        excess: Vec<(String, Euros)>,
+        creances: Vec<(String, Euros)>,
         form: FormState,
     ) -> RefundsView {
         use crate::ssr::agents::refunds::{Reason, RefundState, left_on};
@@ -101,7 +115,16 @@ impl RefundsView {
             })
             .collect();
         let reasons = Reason::ALL.iter().map(|r| (r.value().to_owned(), r.label().to_owned())).collect();
-        RefundsView { lines, refundable, reasons, form }
+        let excess = excess
+            .into_iter()
+            .map(|(payment, left)| {
+                let label = format!("Autorisation {} : {left} de trop-perçu", authorisation(&payment));
+                (payment, label)
+            })
+            .collect();
+        let creances =
+            creances.into_iter().map(|(avis, owed)| (avis.clone(), format!("{avis} : {owed} restant dû"))).collect();
+        RefundsView { lines, refundable, reasons, excess, creances, form }
     }
 }
 
@@ -118,7 +141,9 @@ pub(crate) async fn posted_form(
 /// The section's forms: `etape` says which. «demander» asks for `montant` back
 /// on the payment `paiement` for `motif`; «approuver» and «rejeter» decide on
 /// the refund `remboursement` (another agent's), «relancer» sends it to the
-/// bank again once its word is not known. Back to the payment `transaction`.
+/// bank again once its word is not known; «affecter» assigns
+/// `montant_affecte` of the payment `trop_percu`'s trop-perçu to the person's
+/// `creance`. Back to the payment `transaction`.
 #[server(prefix = "/api", endpoint = "agent-remboursement", output = crate::codec::Json)]
 pub async fn agent_refund(
     transaction: String,
@@ -127,7 +152,11 @@ pub async fn agent_refund(
     remboursement: Option<String>,
     montant: Option<String>,
     motif: Option<String>,
+    trop_percu: Option<String>,
+    creance: Option<String>,
+    montant_affecte: Option<String>,
 ) -> Result<(), AppError> {
+    use crate::ssr::agents::excess::{self, AssignError};
     use crate::ssr::agents::refunds::{self, Reason, RefundError, Sent};
     use crate::ssr::infra::context::{fail, limit, redirect_form_post, refuse_form, state, unexpected};
     use crate::ssr::infra::limits::Call;
@@ -139,7 +168,8 @@ pub async fn agent_refund(
     };
     let page = crate::routes::agent_payment(&reference);
     let too_long = |value: &Option<String>| value.as_ref().is_some_and(|v| v.len() > 64);
-    if [&paiement, &remboursement, &montant, &motif].into_iter().any(too_long) {
+    if [&paiement, &remboursement, &montant, &motif, &trop_percu, &creance, &montant_affecte].into_iter().any(too_long)
+    {
         return Err(fail(AppError::BadRequest));
     }
     let refusal = match etape.as_str() {
@@ -182,6 +212,57 @@ pub async fn agent_refund(
                         ("paiement", payment.err().map(str::to_owned)),
                         ("montant", amount.err()),
                         ("motif", reason.err().map(str::to_owned)),
+                    ] {
+                        if let Some(message) = message {
+                            flash = flash.error(field, message);
+                        }
+                    }
+                    Some(flash)
+                }
+            }
+        }
+        "affecter" => {
+            let (payment, avis, montant) =
+                (trop_percu.unwrap_or_default(), creance.unwrap_or_default(), montant_affecte.unwrap_or_default());
+            let mut flash = Flash::new(FORM)
+                .value("trop_percu", payment.trim())
+                .value("creance", avis.trim())
+                .value("montant_affecte", montant.trim());
+            let amount = Euros::parse_fr(&montant).map_err(|e| e.to_string());
+            let payment = Some(payment.trim()).filter(|p| !p.is_empty()).ok_or("Choisissez le trop-perçu à affecter.");
+            let avis =
+                Some(avis.trim()).filter(|a| !a.is_empty()).ok_or("Choisissez la créance à laquelle l'affecter.");
+            match (payment, avis, amount) {
+                (Ok(payment), Ok(avis), Ok(amount)) => {
+                    match excess::assign(&state.store, &agent, payment, avis, amount, state.clock.now_ms()).await {
+                        Ok(()) => None,
+                        Err(AssignError::TooMuch { most }) if most.is_zero() => {
+                            Some(flash.error(
+                                "montant_affecte",
+                                "Il ne reste rien de ce trop-perçu à affecter à cette créance.",
+                            ))
+                        }
+                        Err(AssignError::TooMuch { most }) => Some(flash.error(
+                            "montant_affecte",
+                            format!(
+                                "Le montant doit être compris entre 0,01 € et {most} : ce qui reste du trop-perçu, \
+                                 dans la limite de ce que doit la créance."
+                            ),
+                        )),
+                        Err(AssignError::NotTheirs) => {
+                            Some(flash.error("creance", "Choisissez une créance de l'assuré qui reste à payer."))
+                        }
+                        Err(AssignError::NotFound) => {
+                            Some(flash.error("trop_percu", "Ce paiement n'est pas un paiement de votre caisse."))
+                        }
+                        Err(AssignError::Unexpected(error)) => return Err(unexpected(error)),
+                    }
+                }
+                (payment, avis, amount) => {
+                    for (field, message) in [
+                        ("trop_percu", payment.err().map(str::to_owned)),
+                        ("creance", avis.err().map(str::to_owned)),
+                        ("montant_affecte", amount.err()),
                     ] {
                         if let Some(message) = message {
                             flash = flash.error(field, message);

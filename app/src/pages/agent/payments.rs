@@ -306,6 +306,7 @@ fn TropPercus(payments: Vec<TropPercuItem>) -> impl IntoView {
                 .into_iter()
                 .map(|TropPercuItem { item, payment_id, left }| {
                     let refund = routes::agent_refund_of_excess(&item.transaction_reference, &payment_id, left);
+                    let assign = routes::agent_assign_excess(&item.transaction_reference, &payment_id);
                     view! {
                         <Row>
                             <Cell label="Date">{item.date}</Cell>
@@ -317,6 +318,8 @@ fn TropPercus(payments: Vec<TropPercuItem>) -> impl IntoView {
                             <Cell label="Trop-perçu à rembourser" class="num">{left.to_string()}</Cell>
                             <Cell label="Suite">
                                 <a class="button button--secondary" href=refund>"Rembourser"</a>
+                                " "
+                                <a class="button button--secondary" href=assign>"Affecter"</a>
                             </Cell>
                         </Row>
                     }

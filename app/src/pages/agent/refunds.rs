@@ -15,7 +15,7 @@ use leptos_router::hooks::use_query_map;
 /// The section, for the payment `transaction`; every form posts to `action`.
 #[component]
 pub fn Refunds(view: RefundsView, transaction: String, action: ServerAction<AgentRefund>) -> impl IntoView {
-    let RefundsView { lines, refundable, reasons, form } = view;
+    let RefundsView { lines, refundable, reasons, excess, creances, form } = view;
     // What a post without JavaScript brought back, or else what the address
     // fills in (the trop-perçus' «Rembourser»), until a first call succeeds.
     let query = use_query_map();
@@ -25,6 +25,7 @@ pub fn Refunds(view: RefundsView, transaction: String, action: ServerAction<Agen
         posted => posted,
     };
     let (chosen, amount, reason) = (value("paiement"), value("montant"), value("motif"));
+    let (from, to, assigned) = (value("trop_percu"), value("creance"), value("montant_affecte"));
     let refused = refusal(action, form.errors.clone());
     let field = move |name: &'static str| Signal::derive(move || refused.with(|r| r.field(name)));
     let list = if lines.is_empty() {
@@ -48,6 +49,7 @@ pub fn Refunds(view: RefundsView, transaction: String, action: ServerAction<Agen
             </DataTable>
         })
     };
+    let for_assign = transaction.clone();
     let ask = if refundable.is_empty() {
         Either::Left(view! { <p>"Il ne reste rien à rembourser sur ce paiement."</p> })
     } else {
@@ -72,14 +74,45 @@ pub fn Refunds(view: RefundsView, transaction: String, action: ServerAction<Agen
             </ServerForm>
         })
     };
+    // A trop-perçu may also go to another créance of the person (the trop-perçus' «Affecter»).
+    let assign = if excess.is_empty() || creances.is_empty() {
+        Either::Left(())
+    } else {
+        Either::Right(view! {
+            <ServerForm action class="form">
+                <fieldset class="form-group">
+                <legend class="form-group__title" id="affecter" tabindex="-1">
+                    "Affecter un trop-perçu à une autre créance de l'assuré"
+                </legend>
+                <input type="hidden" name="transaction" value=for_assign />
+                <input type="hidden" name="etape" value="affecter" />
+                {choice("trop_percu", "Trop-perçu", excess, from, field("trop_percu"))}
+                {choice("creance", "Créance", creances, to, field("creance"))}
+                <TextField
+                    name="montant_affecte"
+                    label="Montant à affecter (€)"
+                    hint="Au plus ce qui reste du trop-perçu, et ce que doit la créance."
+                    value=assigned
+                    error=field("montant_affecte")
+                />
+                <SubmitButton label="Affecter" pending=action.pending() />
+                </fieldset>
+            </ServerForm>
+        })
+    };
     view! {
         <h2 id="remboursements" tabindex="-1">"Remboursements"</h2>
         <ErrorSummary
-            errors=Signal::derive(move || refused.with(|r| r.summary(&["remboursements", "paiement", "montant", "motif"])))
+            errors=Signal::derive(move || {
+                refused.with(|r| {
+                    r.summary(&["remboursements", "paiement", "montant", "motif", "trop_percu", "creance", "montant_affecte"])
+                })
+            })
             refused=action.version()
         />
         {list}
         {ask}
+        {assign}
     }
 }
 

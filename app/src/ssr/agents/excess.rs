@@ -130,3 +130,26 @@ pub async fn open_creances_of(store: &Store, agent: &Agent, payment_id: &str) ->
     .context("listing the person's open créances")?;
     rows.iter().map(|row| Ok((row.try_get("reference")?, Euros::from_cents(row.try_get("restant_cents")?)))).collect()
 }
+
+/// What may still be assigned or given back of the trop-perçus of the caisse's
+/// `payments`: (payment id, what is left), those with something left.
+pub async fn left_on(store: &Store, agent: &Agent, payments: &[String]) -> anyhow::Result<Vec<(String, Euros)>> {
+    let mut left = Vec::new();
+    for payment in payments {
+        let row = sqlx::query(
+            "SELECT excess_cents - CAST(COALESCE((SELECT SUM(r.amount_cents) FROM refunds r \
+             WHERE r.payment_id = payments.id AND r.state IN ('asked', 'sending', 'done')), 0) AS BIGINT) AS left_cents \
+             FROM payments WHERE id = $1 AND caisse_code = $2 AND status = $3",
+        )
+        .bind(payment)
+        .bind(&agent.caisse_code)
+        .bind(PaymentStatus::Applied)
+        .fetch_optional(store.pool())
+        .await
+        .context("reading a payment's trop-perçu")?;
+        if let Some(cents) = row.map(|r| r.try_get::<i64, _>("left_cents")).transpose()?.filter(|c| *c > 0) {
+            left.push((payment.clone(), Euros::from_cents(cents)));
+        }
+    }
+    Ok(left)
+}
