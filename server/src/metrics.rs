@@ -85,6 +85,15 @@ async fn refresh_gauges(state: &AppState) -> anyhow::Result<()> {
     let age_seconds = oldest.map_or(0.0, |oldest| (state.clock.now_ms() - oldest).max(0) as f64 / 1000.0);
     metrics::gauge!("payments_waiting").set(waiting as f64);
     metrics::gauge!("payments_oldest_waiting_age_seconds").set(age_seconds);
+    // Refunds waiting for a second agent (asked) or for the bank's word (sending).
+    for waiting in ["asked", "sending"] {
+        let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM refunds WHERE state = $1")
+            .bind(waiting)
+            .fetch_one(pool)
+            .await?
+            .try_get("n")?;
+        metrics::gauge!("refunds_waiting", "state" => waiting).set(count as f64);
+    }
     Ok(())
 }
 
@@ -94,6 +103,10 @@ fn describe_gauges() {
     metrics::describe_gauge!("password_hashes_in_flight", "Password hashes running or waiting.");
     metrics::describe_counter!("page_renders_stalled_total", "Page renders answered 503 after the render limit.");
     metrics::describe_gauge!("payments_waiting", "Accepted payments waiting for the processing run.");
+    metrics::describe_gauge!(
+        "refunds_waiting",
+        "Refunds waiting for a second agent (asked) or for the bank's word (sending), by state."
+    );
     metrics::describe_gauge!(
         "payments_oldest_waiting_age_seconds",
         metrics::Unit::Seconds,

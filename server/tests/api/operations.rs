@@ -149,6 +149,36 @@ on_both_engines! {
         assert_eq!(applied.value("payments_applied_total", &[]), 1.0);
         assert_eq!(applied.value("processing_run_duration_seconds_count", &[]), 1.0);
         assert_eq!(applied.value("payments_waiting", &[]), 0.0);
+
+        // Refunds: one asked by an agent waits for a second; approved, the bank
+        // (the simulator, which never saw this payment) refuses it.
+        let payment: String = {
+            use sqlx::{Connection, Row};
+            let mut conn = sqlx::AnyConnection::connect(&url).await.expect("connect");
+            sqlx::query("SELECT id FROM payments").fetch_one(&mut conn).await.expect("the payment").try_get("id").expect("id")
+        };
+        let desk = Browser::new(next.browser.address.clone());
+        desk.sign_in_as_agent().await;
+        let ask = [("transaction", reference.as_str()), ("etape", "demander"), ("paiement", payment.as_str()), ("montant", "5"), ("motif", "erreur_caisse")];
+        assert_eq!(desk.call("agent-remboursement", &ask).await.status(), StatusCode::OK);
+        let asked = Scrape::of(&metrics_url).await;
+        assert_eq!(asked.since(&applied, "refunds_total", &[("state", "asked")]), 1.0);
+        assert_eq!(asked.value("refunds_waiting", &[("state", "asked")]), 1.0);
+        let refund = {
+            use sqlx::{Connection, Row};
+            let mut conn = sqlx::AnyConnection::connect(&url).await.expect("connect");
+            sqlx::query("SELECT id FROM refunds").fetch_one(&mut conn).await.expect("the refund").try_get::<String, _>("id").expect("id")
+        };
+        let second = Browser::new(next.browser.address.clone());
+        let signed = second.post_form("/api/agent-connexion", &[("login", "superviseur.isere"), ("password", "Superviseur-381")]).await;
+        assert_eq!(location(&signed), "/agent");
+        let approve = [("transaction", reference.as_str()), ("etape", "approuver"), ("remboursement", refund.as_str())];
+        assert_eq!(second.call("agent-remboursement", &approve).await.status(), StatusCode::OK);
+        let decided = Scrape::of(&metrics_url).await;
+        assert_eq!(decided.since(&asked, "refunds_total", &[("state", "refused")]), 1.0);
+        assert_eq!(decided.value("refunds_waiting", &[("state", "asked")]), 0.0);
+        assert_eq!(decided.value("refunds_waiting", &[("state", "sending")]), 0.0);
+        assert_eq!(decided.since(&asked, "refunded_cents_total", &[]), 0.0, "nothing went back");
         next.kill();
         database.remove().await;
     }

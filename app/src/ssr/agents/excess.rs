@@ -112,6 +112,7 @@ pub async fn assign(
     };
     audit::record(tx.conn(), now, entry).await.context("auditing the assignment")?;
     tx.commit().await.context("committing the assignment")?;
+    crate::ssr::infra::metrics::trop_percu_assigned(amount.cents());
     Ok(())
 }
 

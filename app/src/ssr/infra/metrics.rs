@@ -31,6 +31,12 @@ pub const SIGN_IN_FAILURES: &str = "sign_in_failures_total";
 pub const SIGN_IN_THROTTLED: &str = "sign_in_throttled_total";
 /// Sign-ins refused because the password queue was full, by form.
 pub const SIGN_IN_BUSY: &str = "sign_in_busy_total";
+/// Refunds moved to a state (`asked`, `rejected`, `done`, `refused`), by state.
+pub const REFUNDS: &str = "refunds_total";
+/// Money given back by the bank on refunds, in cents.
+pub const REFUNDED: &str = "refunded_cents_total";
+/// Trop-perçu assigned to another créance by an agent, in cents.
+pub const TROP_PERCU_ASSIGNED: &str = "trop_percu_assigned_cents_total";
 /// How long a write transaction waited to begin (the SQLite writer lock, a
 /// pool connection).
 pub const WRITE_WAIT: &str = "db_write_wait_seconds";
@@ -51,6 +57,9 @@ pub fn describe() {
     describe_counter!(SIGN_IN_THROTTLED, "Sign-ins refused by the throttle, by form.");
     describe_counter!(SIGN_IN_BUSY, "Sign-ins refused because the password queue was full, by form.");
     describe_histogram!(WRITE_WAIT, metrics::Unit::Seconds, "Time a write transaction waited to begin.");
+    describe_counter!(REFUNDS, "Refunds moved to a state (asked, rejected, done, refused), by state.");
+    describe_counter!(REFUNDED, "Money given back by the bank on refunds, in cents.");
+    describe_counter!(TROP_PERCU_ASSIGNED, "Trop-perçu assigned to another créance by an agent, in cents.");
 }
 
 /// A payment attempt was started.
@@ -91,6 +100,20 @@ pub fn processing_run(elapsed: Duration, applied: usize, excess_cents: i64) {
 /// A sign-in refusal on `form` (`/connexion`, `/agent/connexion`).
 pub fn sign_in_refused(measure: &'static str, form: &str) {
     metrics::counter!(measure, "form" => form.to_owned()).increment(1);
+}
+
+/// A refund moved to `state` (`asked`, `rejected`, `done`, `refused`); once
+/// done, `cents` went back.
+pub fn refund(state: &'static str, cents: i64) {
+    metrics::counter!(REFUNDS, "state" => state).increment(1);
+    if state == "done" {
+        metrics::counter!(REFUNDED).increment(u64::try_from(cents).unwrap_or(0));
+    }
+}
+
+/// `cents` of a trop-perçu assigned to another créance.
+pub fn trop_percu_assigned(cents: i64) {
+    metrics::counter!(TROP_PERCU_ASSIGNED).increment(u64::try_from(cents).unwrap_or(0));
 }
 
 /// A write transaction began after waiting `elapsed`.

@@ -26,6 +26,7 @@ use crate::domain::{Euros, TransactionReference};
 use crate::ssr::AppState;
 use crate::ssr::infra::audit::{self, Actor, Entry};
 use crate::ssr::infra::db::{Engine, Store, new_id};
+use crate::ssr::infra::metrics;
 use crate::ssr::lifecycle::PaymentStatus;
 use crate::ssr::messages;
 use crate::ssr::payments::office::{ask_bank, give_back};
@@ -294,6 +295,7 @@ pub async fn ask(
     let detail = serde_json::json!({ "refund": id, "amount_cents": amount.cents(), "reason": reason.value() });
     audit_payment(&mut tx, now, agent, payment_id, "refund_asked", detail).await?;
     tx.commit().await.context("committing the refund request")?;
+    metrics::refund(RefundState::Asked.value(), amount.cents());
     Ok(id)
 }
 
@@ -349,6 +351,9 @@ pub async fn decide(state: &AppState, agent: &Agent, refund_id: &str, approve: b
     let detail = serde_json::json!({ "refund": refund_id, "amount_cents": amount });
     audit_payment(&mut tx, now, agent, &payment_id, action, detail).await?;
     tx.commit().await.context("committing the decision")?;
+    if !approve {
+        metrics::refund(RefundState::Rejected.value(), amount);
+    }
     if !approve {
         return Ok(Decided::Rejected);
     }
@@ -478,6 +483,9 @@ pub async fn send(state: &AppState, agent: &Agent, refund_id: &str) -> Result<Se
         audit_payment(&mut tx, now, agent, &payment_id, action, detail).await?;
     }
     tx.commit().await.context("committing the bank's word")?;
+    if next != RefundState::Sending && recorded.rows_affected() == 1 {
+        metrics::refund(next.value(), amount);
+    }
     match sent {
         Ok(sent) => Ok(sent),
         Err(error) => {
