@@ -133,6 +133,21 @@ fn fuzz_bank_status_answer() {
 }
 
 #[test]
+fn fuzz_bank_report() {
+    let near = proptest::string::string_regex("([0-9A-Z;:+TZé-]{0,120}\r?\n){0,4}").expect("a valid regex");
+    let input = prop_oneof![any::<String>(), near.prop_map(|rows| format!("{}\n{rows}", sips::report::HEADER))];
+    runner()
+        .run(&input, |input| {
+            match sips::report::parse(&input) {
+                Ok(lines) => prop_assert_eq!(sips::report::parse(&sips::report::write(&lines)), Ok(lines)),
+                Err(error) => prop_assert!(error.to_string().starts_with("Ligne ")),
+            }
+            Ok(())
+        })
+        .expect("no panic, a report read is written back the same");
+}
+
+#[test]
 fn fuzz_payment_rules() {
     let lines: Vec<app::domain::CreanceLine> = serde_json::from_str(
         r#"[{"reference":"3811907400001234F","issued_on":"2019-03-15","initial":8709,"restant":8709,"payment_in_progress":false},

@@ -21,6 +21,8 @@ mod data;
 #[cfg(feature = "codec")]
 pub mod office;
 #[cfg(feature = "codec")]
+pub mod report;
+#[cfg(feature = "codec")]
 mod request;
 #[cfg(feature = "codec")]
 mod response;
