@@ -16,12 +16,15 @@
 //! - [`pages`]: the HTML, in French, with its own stylesheet;
 //! - [`office`]: Sips Office's `getTransactionData`, what became of a
 //!   transaction, and its `cancel` and `refund`, money given back on one,
-//!   answered from the sessions.
+//!   answered from the sessions;
+//! - [`report`]: the bank's daily transaction report of a merchant, from a
+//!   journal of what was done with money.
 
 mod cards;
 mod flow;
 mod office;
 mod pages;
+mod report;
 mod session;
 
 use axum::Router;
@@ -64,6 +67,7 @@ pub fn router(merchants: HashMap<String, Merchant>, now: Now, answer_origin: &st
         .route(sips::office::GET_TRANSACTION_DATA_PATH, post(office::get_transaction_data))
         .route(sips::cash::CANCEL_PATH, post(office::cancel))
         .route(sips::cash::REFUND_PATH, post(office::refund))
+        .route("/rapport", get(report::daily))
         .route("/kiosque.css", get(stylesheet))
         .layer(axum::middleware::from_fn(headers))
         .with_state(kiosk);

@@ -4,6 +4,7 @@
 
 use crate::cards;
 use crate::pages;
+use crate::report::{Journal, Kind, Operation as Recorded};
 use crate::{Merchant, Now};
 use rand::Rng;
 use sips::cash::{self, CashAnswer, Operation};
@@ -35,6 +36,8 @@ pub(crate) struct Kiosk {
     pub(crate) now: Now,
     /// The only origin automatic answers are posted to (the app's).
     answer_origin: Arc<str>,
+    /// What was done with money, for the daily reports.
+    pub(crate) journal: Journal,
 }
 
 /// The sessions, and the (merchant, transaction reference) pairs opened, the
@@ -196,6 +199,7 @@ impl Kiosk {
             http,
             now,
             answer_origin: Arc::from(origin_of(answer_origin).as_deref().unwrap_or(answer_origin)),
+            journal: Journal::default(),
         }
     }
 
@@ -261,9 +265,25 @@ impl Kiosk {
         if Operation::for_status(standing.status) != Some(operation) || cents > standing.left_cents {
             return refused(cash::NOT_ALLOWED);
         }
-        match operation {
-            Operation::Cancel => session.given_back.cancelled += cents,
-            Operation::Refund => session.given_back.refunded += cents,
+        let kind = match operation {
+            Operation::Cancel => {
+                session.given_back.cancelled += cents;
+                Kind::Cancelled
+            }
+            Operation::Refund => {
+                session.given_back.refunded += cents;
+                Kind::Refunded
+            }
+        };
+        if let Stage::Done { response } = &session.stage {
+            self.journal.record(Recorded {
+                at: now,
+                kind,
+                merchant_id: merchant_id.to_owned(),
+                transaction_reference: reference.to_owned(),
+                authorisation_id: response.authorisation_id.clone().unwrap_or_default(),
+                cents,
+            });
         }
         let after = session.standing(now).unwrap_or(standing);
         CashAnswer {
@@ -357,6 +377,16 @@ impl Kiosk {
             };
             session.stage = Stage::Done { response: Box::new(response.clone()) };
             session.finished_at = Some((self.now)());
+            if accepted {
+                self.journal.record(Recorded {
+                    at: (self.now)(),
+                    kind: Kind::Accepted,
+                    merchant_id: session.request.merchant_id.clone(),
+                    transaction_reference: session.request.transaction_reference.clone(),
+                    authorisation_id: response.authorisation_id.clone().unwrap_or_default(),
+                    cents: response.amount_cents,
+                });
+            }
             (response, merchant, session.clone())
         };
         let url = session.request.automatic_response_url.clone();

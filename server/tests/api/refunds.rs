@@ -573,4 +573,46 @@ on_both_engines! {
         let all = refunds::ask(store, &asker, &payment, euros(3261), Reason::ErreurCaisse, now).await;
         assert!(matches!(all, Err(RefundError::TooMuch { left }) if left == euros(3260)), "35,50 − 2,90: {all:?}");
     }
+
+    async fn the_banks_daily_report_shows_what_the_capture_took_and_the_refunds_of_each_day_to_its_merchant_alone(app) {
+        let (reference, payment) = paid_at_the_bank(&app).await;
+        let (asker, approver) = (agent_named(&app, "agent.isere").await, agent_named(&app, "superviseur.isere").await);
+        let give_back = |cents: i64| {
+            let (app, asker, approver, payment) = (&app, &asker, &approver, &payment);
+            async move {
+                let now = app.state.clock.now_ms();
+                let refund = refunds::ask(&app.state.store, asker, payment, euros(cents), Reason::ErreurCaisse, now).await.expect("asked");
+                refunds::decide(&app.state, approver, &refund, true).await.expect("decided");
+            }
+        };
+        let kiosk = &app.state.settings.kiosk;
+        let report = |day: String, seal_with: &'static str| {
+            let url = format!("{}/rapport", app.kiosk_url);
+            let merchant = kiosk.merchant_id.clone();
+            let key = if seal_with.is_empty() { kiosk.secret_key.clone() } else { sips::Secret::new(seal_with.to_owned()) };
+            async move {
+                let seal = sips::seal(&key, &format!("{merchant}|{day}"));
+                reqwest::Client::new().get(url).query(&[("merchantId", merchant.as_str()), ("date", day.as_str()), ("seal", seal.as_str())]).send().await.expect("GET /rapport")
+            }
+        };
+        let paris = |ms: i64| {
+            jiff::Timestamp::from_millisecond(ms).expect("now").to_zoned(jiff::tz::TimeZone::get("Europe/Paris").expect("Paris")).date().to_string()
+        };
+        let paid_on = paris(app.state.clock.now_ms());
+        give_back(500).await;
+        to_the_next_day(&app);
+        give_back(1000).await;
+
+        let first = report(paid_on.clone(), "").await;
+        assert_eq!(first.status(), StatusCode::OK);
+        assert!(first.headers()["content-type"].to_str().expect("text").starts_with("text/csv"));
+        let lines = sips::report::parse(&first.text().await.expect("the report")).expect("a report the app can read");
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert_eq!(lines[0].transaction_reference, reference.as_str());
+        assert_eq!((lines[0].direction, lines[0].amount_cents, lines[0].status.as_str()), (sips::report::Direction::Debit, 1500, "CAPTURED"), "20 € less the 5 cancelled before the capture");
+        let next = sips::report::parse(&report(paris(app.state.clock.now_ms()), "").await.text().await.expect("the report")).expect("read");
+        assert_eq!(next.iter().map(|l| (l.direction, l.amount_cents)).collect::<Vec<_>>(), vec![(sips::report::Direction::Credit, 1000)]);
+        assert_eq!(report(paid_on.clone(), "another-merchants-key").await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(report("07/12/2026".to_owned(), "").await.status(), StatusCode::BAD_REQUEST);
+    }
 }
