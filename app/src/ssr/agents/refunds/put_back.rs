@@ -99,25 +99,31 @@ pub async fn put_back(
         }
         let reference: String = row.try_get("avis_reference").context("avis_reference")?;
         let back = rest.min(row.try_get::<i64, _>("left_cents").context("left_cents")?);
-        if back <= 0 {
-            continue;
+        if back > 0 {
+            on.push((reference, Euros::from_cents(back)));
+            rest -= back;
         }
+    }
+    // Written in the order of the references, the order in which the
+    // processing run locks the créances: two transactions never wait on
+    // each other in a cycle.
+    let mut in_order: Vec<&(String, Euros)> = on.iter().collect();
+    in_order.sort_by(|a, b| a.0.cmp(&b.0));
+    for (reference, back) in in_order {
         // The schema's CHECK keeps the restant dû within the amount issued.
         sqlx::query("UPDATE avis SET restant_cents = restant_cents + $1 WHERE reference = $2")
-            .bind(back)
-            .bind(&reference)
+            .bind(back.cents())
+            .bind(reference)
             .execute(tx.conn())
             .await
             .context("putting back the restant dû")?;
         sqlx::query("INSERT INTO refund_reversals (refund_id, avis_reference, amount_cents) VALUES ($1, $2, $3)")
             .bind(refund_id)
-            .bind(&reference)
-            .bind(back)
+            .bind(reference)
+            .bind(back.cents())
             .execute(tx.conn())
             .await
             .context("recording what was put back")?;
-        on.push((reference, Euros::from_cents(back)));
-        rest -= back;
     }
     sqlx::query("UPDATE refunds SET from_excess_cents = $1 WHERE id = $2")
         .bind(from_excess)
