@@ -42,7 +42,7 @@ pub async fn issue_avis(nir: String, date: String, montant: String) -> Result<()
     use crate::ssr::infra::session::Flash;
     let state = state()?;
     let (agent, session) = crate::ssr::agents::require_agent(&state).await?;
-    let mut flash =
+    let flash =
         Flash::new("agent-avis").value("nir", nir.trim()).value("date", date.trim()).value("montant", montant.trim());
     let parsed_nir = Nir::parse(&nir).map_err(|e| e.to_string());
     let parsed_date =
@@ -57,11 +57,7 @@ pub async fn issue_avis(nir: String, date: String, montant: String) -> Result<()
     let (nir, date, amount) = match (parsed_nir, parsed_date, parsed_amount) {
         (Ok(nir), Ok(date), Ok(amount)) => (nir, date, amount),
         (nir, date, amount) => {
-            for (field, result) in [("nir", nir.err()), ("date", date.err()), ("montant", amount.err())] {
-                if let Some(message) = result {
-                    flash = flash.error(field, message);
-                }
-            }
+            let flash = flash.errors([("nir", nir.err()), ("date", date.err()), ("montant", amount.err())]);
             return Err(refuse_form(&state, Some(&session), flash, crate::routes::AGENT_NEW_AVIS).await);
         }
     };

@@ -176,7 +176,7 @@ pub async fn agent_refund(
         "demander" => {
             let (paiement, montant, motif) =
                 (paiement.unwrap_or_default(), montant.unwrap_or_default(), motif.unwrap_or_default());
-            let mut flash = Flash::new(FORM)
+            let flash = Flash::new(FORM)
                 .value("paiement", paiement.trim())
                 .value("montant", montant.trim())
                 .value("motif", motif.trim());
@@ -207,24 +207,17 @@ pub async fn agent_refund(
                         Err(other) => return Err(unexpected(other.into())),
                     }
                 }
-                (payment, amount, reason) => {
-                    for (field, message) in [
-                        ("paiement", payment.err().map(str::to_owned)),
-                        ("montant", amount.err()),
-                        ("motif", reason.err().map(str::to_owned)),
-                    ] {
-                        if let Some(message) = message {
-                            flash = flash.error(field, message);
-                        }
-                    }
-                    Some(flash)
-                }
+                (payment, amount, reason) => Some(flash.errors([
+                    ("paiement", payment.err().map(str::to_owned)),
+                    ("montant", amount.err()),
+                    ("motif", reason.err().map(str::to_owned)),
+                ])),
             }
         }
         "affecter" => {
             let (payment, avis, montant) =
                 (trop_percu.unwrap_or_default(), creance.unwrap_or_default(), montant_affecte.unwrap_or_default());
-            let mut flash = Flash::new(FORM)
+            let flash = Flash::new(FORM)
                 .value("trop_percu", payment.trim())
                 .value("creance", avis.trim())
                 .value("montant_affecte", montant.trim());
@@ -258,18 +251,11 @@ pub async fn agent_refund(
                         Err(AssignError::Unexpected(error)) => return Err(unexpected(error)),
                     }
                 }
-                (payment, avis, amount) => {
-                    for (field, message) in [
-                        ("trop_percu", payment.err().map(str::to_owned)),
-                        ("creance", avis.err().map(str::to_owned)),
-                        ("montant_affecte", amount.err()),
-                    ] {
-                        if let Some(message) = message {
-                            flash = flash.error(field, message);
-                        }
-                    }
-                    Some(flash)
-                }
+                (payment, avis, amount) => Some(flash.errors([
+                    ("trop_percu", payment.err().map(str::to_owned)),
+                    ("creance", avis.err().map(str::to_owned)),
+                    ("montant_affecte", amount.err()),
+                ])),
             }
         }
         "approuver" | "rejeter" | "relancer" => {

@@ -34,6 +34,17 @@ pub enum AssignError {
     Unexpected(#[from] anyhow::Error),
 }
 
+/// The SQL of what may still be assigned or given back of the trop-perçu of
+/// the payment `alias` (a row of `payments`): its trop-perçu less what
+/// refunds have asked, sent or given back of the payment; the work queue's
+/// figure.
+pub(crate) fn left_sql(alias: &str) -> String {
+    format!(
+        "{alias}.excess_cents - CAST(COALESCE((SELECT SUM(r.amount_cents) FROM refunds r \
+         WHERE r.payment_id = {alias}.id AND r.state IN ('asked', 'sending', 'done')), 0) AS BIGINT)"
+    )
+}
+
 /// Assigns `amount` of the caisse's payment `payment_id`'s trop-perçu to the
 /// créance `avis_reference` of the same person.
 pub async fn assign(
@@ -47,9 +58,8 @@ pub async fn assign(
     let mut tx = store.write().await.context("starting the assignment")?;
     let lock = if store.engine() == Engine::Postgres { " FOR UPDATE" } else { "" };
     let sql = format!(
-        "SELECT person_id, status, excess_cents, excess_cents - CAST(COALESCE((SELECT SUM(r.amount_cents) \
-         FROM refunds r WHERE r.payment_id = payments.id AND r.state IN ('asked', 'sending', 'done')), 0) AS BIGINT) \
-         AS left_cents FROM payments WHERE id = $1 AND caisse_code = $2{lock}"
+        "SELECT person_id, status, {} AS left_cents FROM payments WHERE id = $1 AND caisse_code = $2{lock}",
+        left_sql("payments")
     );
     let payment = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(payment_id)
@@ -61,7 +71,6 @@ pub async fn assign(
     let applied = payment.try_get::<String, _>("status").context("status")? == PaymentStatus::Applied.as_str();
     let left: i64 = if applied { payment.try_get::<i64, _>("left_cents").context("left_cents")?.max(0) } else { 0 };
     let person: String = payment.try_get("person_id").context("person_id")?;
-    let lock = if store.engine() == Engine::Postgres { " FOR UPDATE" } else { "" };
     let sql = format!(
         "SELECT restant_cents FROM avis WHERE reference = $1 AND person_id = $2 AND caisse_code = $3 \
          AND closed_at IS NULL AND restant_cents > 0{lock}"
@@ -137,17 +146,17 @@ pub async fn open_creances_of(store: &Store, agent: &Agent, payment_id: &str) ->
 pub async fn left_on(store: &Store, agent: &Agent, payments: &[String]) -> anyhow::Result<Vec<(String, Euros)>> {
     let mut left = Vec::new();
     for payment in payments {
-        let row = sqlx::query(
-            "SELECT excess_cents - CAST(COALESCE((SELECT SUM(r.amount_cents) FROM refunds r \
-             WHERE r.payment_id = payments.id AND r.state IN ('asked', 'sending', 'done')), 0) AS BIGINT) AS left_cents \
-             FROM payments WHERE id = $1 AND caisse_code = $2 AND status = $3",
-        )
-        .bind(payment)
-        .bind(&agent.caisse_code)
-        .bind(PaymentStatus::Applied)
-        .fetch_optional(store.pool())
-        .await
-        .context("reading a payment's trop-perçu")?;
+        let sql = format!(
+            "SELECT {} AS left_cents FROM payments WHERE id = $1 AND caisse_code = $2 AND status = $3",
+            left_sql("payments")
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(payment)
+            .bind(&agent.caisse_code)
+            .bind(PaymentStatus::Applied)
+            .fetch_optional(store.pool())
+            .await
+            .context("reading a payment's trop-perçu")?;
         if let Some(cents) = row.map(|r| r.try_get::<i64, _>("left_cents")).transpose()?.filter(|c| *c > 0) {
             left.push((payment.clone(), Euros::from_cents(cents)));
         }

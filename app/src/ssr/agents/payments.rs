@@ -94,12 +94,11 @@ pub async fn payments(
 /// given back in full yet (the trop-perçus' work queue), newest first.
 pub async fn trop_percus(store: &Store, caisse: &str) -> anyhow::Result<Vec<TropPercu>> {
     let sql = format!(
-        "SELECT {PAYMENT_COLUMNS}, p.id AS payment_id, p.excess_cents - CAST(COALESCE((SELECT SUM(r.amount_cents) \
-         FROM refunds r WHERE r.payment_id = p.id AND r.state IN ('asked', 'sending', 'done')), 0) AS BIGINT) \
-         AS left_cents \
+        "SELECT {PAYMENT_COLUMNS}, p.id AS payment_id, {} AS left_cents \
          FROM payments p JOIN payment_attempts t ON t.id = p.attempt_id \
          JOIN persons pe ON pe.id = t.person_id WHERE p.caisse_code = $1 AND p.excess_cents > 0 \
-         ORDER BY p.accepted_at DESC"
+         ORDER BY p.accepted_at DESC",
+        super::excess::left_sql("p")
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(caisse)

@@ -95,6 +95,14 @@ impl Flash {
         self.errors.insert(field.to_owned(), message.into());
         self
     }
+
+    /// Adds the error of each field that has one.
+    pub fn errors<'a>(self, fields: impl IntoIterator<Item = (&'a str, Option<String>)>) -> Self {
+        fields.into_iter().fold(self, |flash, (field, message)| match message {
+            Some(message) => flash.error(field, message),
+            None => flash,
+        })
+    }
 }
 
 /// The cookie's name.
