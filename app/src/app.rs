@@ -13,6 +13,7 @@ use crate::components::navigation::{Hydrated, NavigationStatus, provide_navigati
 use crate::components::terminal::IdleCountdown;
 use crate::pages::agent::avis::AgentNewAvisPage;
 use crate::pages::agent::payments::{AgentJournalPage, AgentPaymentPage, AgentPaymentsPage, AgentTropPercusPage};
+use crate::pages::agent::reconciliation::AgentReconciliationPage;
 use crate::pages::agent::search::AgentSearchPage;
 use crate::pages::agent::sign_in::AgentSignInPage;
 use crate::pages::demarches::DemarchesPage;
@@ -137,6 +138,7 @@ lazy_group!(back_office, __preload_back_office, AgentPages {
     AgentTropPercusRoute => AgentTropPercusPage,
     AgentNewAvisRoute => AgentNewAvisPage,
     AgentJournalRoute => AgentJournalPage,
+    AgentReconciliationRoute => AgentReconciliationPage,
 });
 
 /// The app: the router, the announcement of each new page, and on a public
@@ -190,6 +192,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/agent/trop-percus") view={Lazy::<AgentTropPercusRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/agent/avis/nouveau") view={Lazy::<AgentNewAvisRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/agent/journal") view={Lazy::<AgentJournalRoute>::new()} ssr=SsrMode::Async />
+                <Route
+                    path=path!("/agent/rapprochement")
+                    view={Lazy::<AgentReconciliationRoute>::new()}
+                    ssr=SsrMode::Async
+                />
             </Routes>
         </Router>
         {device.terminal.then(|| view! { <IdleCountdown /> })}

@@ -36,6 +36,10 @@ pub const AGENT_TROP_PERCUS: &str = "/agent/trop-percus";
 pub const AGENT_NEW_AVIS: &str = "/agent/avis/nouveau";
 /// The caisse's journal.
 pub const AGENT_JOURNAL: &str = "/agent/journal";
+/// «Rapprochement bancaire»: the bank's daily reports and their discrepancies.
+pub const AGENT_RECONCILIATION: &str = "/agent/rapprochement";
+/// Where «Rapprochement bancaire» uploads a bank report (a server route).
+pub const AGENT_BANK_REPORT_UPLOAD: &str = "/agent/rapprochement/releve";
 /// The reconciliation export (a server route).
 pub const AGENT_EXPORT_CSV: &str = "/agent/export.csv";
 
@@ -59,7 +63,7 @@ pub fn payment_states(attempts: &[TransactionReference]) -> String {
 }
 
 /// The page patterns of the router, as `leptos_router` lists them.
-pub const PAGE_PATTERNS: [&str; 20] = [
+pub const PAGE_PATTERNS: [&str; 21] = [
     "/",
     SIGN_IN,
     HOME,
@@ -80,6 +84,7 @@ pub const PAGE_PATTERNS: [&str; 20] = [
     AGENT_TROP_PERCUS,
     AGENT_NEW_AVIS,
     AGENT_JOURNAL,
+    AGENT_RECONCILIATION,
 ];
 
 /// «Accueil» after the kiosk, with the banner of `transaction`.

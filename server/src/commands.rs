@@ -20,6 +20,38 @@ pub async fn process(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Imports the bank's report of `day` (`YYYY-MM-DD`) from the file `path`
+/// for the configured merchant — what a scheduler runs each morning — and
+/// prints what it did as JSON. A malformed report imports nothing and fails
+/// with the line and why, in French.
+pub async fn reconcile(settings: &Settings, day: &str, path: &str) -> anyhow::Result<()> {
+    use app::ssr::agents::reconciliation::{self, ImportError, Importer};
+    let day = app::domain::IssueDate::parse_iso(day).map_err(|_| anyhow::anyhow!("the day is YYYY-MM-DD: {day}"))?;
+    let text = std::fs::read_to_string(path).map_err(|error| anyhow::anyhow!("reading {path}: {error}"))?;
+    let merchant = settings.real_kiosk.as_ref().map_or(sips::simulation::MERCHANT_ID, |k| k.merchant_id.as_str());
+    let store = Store::connect(&settings.database_url, 2).await?;
+    store.migrate().await?;
+    let imported =
+        reconciliation::import(&store, merchant, day, &text, Importer::Command, Clock::system().now_ms()).await;
+    store.close().await;
+    let imported = match imported {
+        Ok(imported) => imported,
+        Err(ImportError::Malformed(error)) => anyhow::bail!("{path}: {error}"),
+        Err(ImportError::FutureDay) => anyhow::bail!("{day} has not begun"),
+        Err(ImportError::Unexpected(error)) => return Err(error),
+    };
+    let json = serde_json::json!({
+        "report": imported.report_id, "day": imported.day.to_iso(), "operations": imported.operations,
+        "matched": imported.matched, "discrepancies": imported.found, "cleared": imported.cleared,
+        "replayed": imported.replayed,
+    });
+    #[expect(clippy::print_stdout, reason = "the command's output is its JSON")]
+    {
+        println!("{json}");
+    }
+    Ok(())
+}
+
 /// Adds a fresh copy of a demonstration person and prints its sign-in as JSON.
 pub async fn demo_person(settings: &Settings, template: &str) -> anyhow::Result<()> {
     let store = Store::connect(&settings.database_url, 2).await?;

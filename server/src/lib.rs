@@ -7,6 +7,7 @@
 pub mod access_log;
 pub mod answers;
 pub mod assets;
+pub mod bank_reports;
 pub mod baseline;
 pub mod commands;
 pub mod config;

@@ -30,8 +30,9 @@ async fn main() -> anyhow::Result<()> {
         ["demo-person", template] => server::commands::demo_person(&settings, template).await,
         ["kiosk"] => server::commands::kiosk(&settings).await,
         ["revoke-agent-sessions", login] => server::commands::revoke_agent_sessions(&settings, login).await,
+        ["reconcile", day, file] => server::commands::reconcile(&settings, day, file).await,
         _ => anyhow::bail!(
-            "usage: server [serve] | server process | server dataset --persons N | server demo-person <pierre|eva|paul|jeanne> | server kiosk | server revoke-agent-sessions <login>"
+            "usage: server [serve] | server process | server dataset --persons N | server demo-person <pierre|eva|paul|jeanne> | server kiosk | server revoke-agent-sessions <login> | server reconcile <YYYY-MM-DD> <report.csv>"
         ),
     }
 }

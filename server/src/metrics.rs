@@ -94,6 +94,11 @@ async fn refresh_gauges(state: &AppState) -> anyhow::Result<()> {
             .try_get("n")?;
         metrics::gauge!("refunds_waiting", "state" => waiting).set(count as f64);
     }
+    let open: i64 = sqlx::query("SELECT COUNT(*) AS n FROM discrepancies WHERE resolution IS NULL")
+        .fetch_one(pool)
+        .await?
+        .try_get("n")?;
+    metrics::gauge!("discrepancies_open").set(open as f64);
     Ok(())
 }
 
@@ -107,6 +112,7 @@ fn describe_gauges() {
         "refunds_waiting",
         "Refunds waiting for a second agent (asked) or for the bank's word (sending), by state."
     );
+    metrics::describe_gauge!("discrepancies_open", "Discrepancies of the bank reconciliation no agent has resolved.");
     metrics::describe_gauge!(
         "payments_oldest_waiting_age_seconds",
         metrics::Unit::Seconds,

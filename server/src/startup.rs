@@ -2,7 +2,9 @@
 
 use crate::assets::{self, Assets};
 use crate::config::Settings;
-use crate::{access_log, answers, documents, health, housekeeping, http_policy, metrics, payment_states, terminal};
+use crate::{
+    access_log, answers, bank_reports, documents, health, housekeeping, http_policy, metrics, payment_states, terminal,
+};
 use anyhow::Context;
 use app::ssr::infra::security::origin_of;
 use app::ssr::{AppSettings, AppState, Clock, KioskSettings, Secret, Store, demo};
@@ -304,6 +306,10 @@ fn router(state: ServerState) -> Router {
         .route(routes::MESSAGE_PDF_PATTERN, get(documents::message_pdf))
         .route(routes::TERMINAL, get(terminal::page).post(terminal::submit))
         .route(routes::AGENT_EXPORT_CSV, get(documents::payments_csv))
+        .route(
+            routes::AGENT_BANK_REPORT_UPLOAD,
+            post(bank_reports::upload).layer(axum::extract::DefaultBodyLimit::max(bank_reports::LARGEST_UPLOAD)),
+        )
         .route(routes::PAYMENT_STATES, get(payment_states::states))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos.clone()))
         .fallback(file_and_error_handler_with_context::<ServerState, _>(context, shell))

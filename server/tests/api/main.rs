@@ -17,6 +17,7 @@ mod money;
 mod operations;
 mod payment;
 mod processing;
+mod reconciliation;
 mod reference;
 mod refunds;
 mod render;

@@ -18,7 +18,7 @@ use sqlx::Row;
 const ENTERED: &str = "3811907400001234F";
 
 /// The agent whose login is `login`.
-async fn agent_named(app: &TestApp, login: &str) -> Agent {
+pub(crate) async fn agent_named(app: &TestApp, login: &str) -> Agent {
     let id: String = sqlx::query("SELECT id FROM agents WHERE login = $1")
         .bind(login)
         .fetch_one(app.state.store.pool())
@@ -31,7 +31,7 @@ async fn agent_named(app: &TestApp, login: &str) -> Agent {
 
 /// Pierre pays 20 € at the simulator with the accepted card; the transaction
 /// and the payment's id once the bank's answer is recorded.
-async fn paid_at_the_bank(app: &TestApp) -> (TransactionReference, String) {
+pub(crate) async fn paid_at_the_bank(app: &TestApp) -> (TransactionReference, String) {
     paid_at_the_bank_on(app, &[ENTERED], "20").await
 }
 
@@ -76,7 +76,7 @@ async fn left_at_the_bank(app: &TestApp, reference: &TransactionReference) -> Op
 
 /// Moves the clock to a second past the next midnight in Paris: the bank has
 /// captured the day's payments.
-fn to_the_next_day(app: &TestApp) {
+pub(crate) fn to_the_next_day(app: &TestApp) {
     let now = jiff::Timestamp::from_millisecond(app.state.clock.now_ms()).expect("now");
     let paris = now.to_zoned(jiff::tz::TimeZone::get("Europe/Paris").expect("Paris"));
     let midnight = paris.date().tomorrow().expect("tomorrow").to_zoned(paris.time_zone().clone()).expect("midnight");
@@ -115,7 +115,7 @@ async fn restant_of(app: &TestApp, reference: &str) -> i64 {
         .expect("cents")
 }
 
-fn euros(cents: i64) -> Euros {
+pub(crate) fn euros(cents: i64) -> Euros {
     Euros::from_cents(cents)
 }
 

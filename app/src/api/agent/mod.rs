@@ -4,6 +4,7 @@
 
 pub mod avis;
 pub mod payments;
+pub mod reconciliation;
 pub mod refunds;
 pub mod search;
 pub mod sign_in;

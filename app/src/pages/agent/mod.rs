@@ -3,6 +3,7 @@
 
 pub mod avis;
 pub mod payments;
+pub mod reconciliation;
 pub mod refunds;
 pub mod search;
 pub mod sign_in;
@@ -31,13 +32,16 @@ pub enum AgentSection {
     NewAvis,
     /// Journal.
     Journal,
+    /// Bank reconciliation.
+    Reconciliation,
 }
 
-const MENU: [(AgentSection, &str, &str); 5] = [
+const MENU: [(AgentSection, &str, &str); 6] = [
     (AgentSection::Payments, "Paiements reçus", routes::AGENT_HOME),
     (AgentSection::Search, "Recherche", routes::AGENT_SEARCH),
     (AgentSection::TropPercus, "Trop-perçus", routes::AGENT_TROP_PERCUS),
     (AgentSection::NewAvis, "Émettre un avis", routes::AGENT_NEW_AVIS),
+    (AgentSection::Reconciliation, "Rapprochement bancaire", routes::AGENT_RECONCILIATION),
     (AgentSection::Journal, "Journal", routes::AGENT_JOURNAL),
 ];
 

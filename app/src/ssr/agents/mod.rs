@@ -10,6 +10,8 @@
 //! - [`search`]: a person's file by NIR or avis reference;
 //! - [`avis`]: issuing an avis;
 //! - [`export`]: the reconciliation CSV;
+//! - [`reconciliation`]: the bank's daily report matched with what was
+//!   recorded, and its discrepancies;
 //! - [`history`]: the audit trail and the kiosk's answers in words;
 //! - here: the agents themselves, their sign-in, the journal.
 
@@ -18,6 +20,7 @@ pub mod excess;
 pub mod export;
 pub mod history;
 pub mod payments;
+pub mod reconciliation;
 pub mod refunds;
 pub mod search;
 

@@ -40,6 +40,9 @@ pub enum Call {
     /// An agent's approval of a refund or «Relancer la banque»: the bank's
     /// Sips Office is asked (per agent, and overall).
     Refund,
+    /// A bank report imported by an agent: a file of up to 24 Mo read,
+    /// matched and written in one transaction (per agent, and overall).
+    BankReport,
 }
 
 impl Call {
@@ -57,6 +60,8 @@ impl Call {
             // An agent works through a queue: one refund every three seconds
             // is more than a person decides, and no loop.
             Call::Refund => 20,
+            // A day's report, once or twice: ten is room for mistakes.
+            Call::BankReport => 10,
         }
     }
 
@@ -67,6 +72,8 @@ impl Call {
             Call::Abandon => Some(120),
             // One a second for all the caisses' agents together.
             Call::Refund => Some(60),
+            // The imports write under the database's writer lock.
+            Call::BankReport => Some(20),
             Call::StartPayment | Call::KeepSession | Call::PaymentStates => None,
         }
     }

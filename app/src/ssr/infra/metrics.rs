@@ -37,6 +37,10 @@ pub const REFUNDS: &str = "refunds_total";
 pub const REFUNDED: &str = "refunded_cents_total";
 /// Trop-perçu assigned to another créance by an agent, in cents.
 pub const TROP_PERCU_ASSIGNED: &str = "trop_percu_assigned_cents_total";
+/// The bank's daily reports imported (a file imported again is not counted).
+pub const BANK_REPORTS: &str = "bank_reports_imported_total";
+/// Discrepancies found by the bank reconciliation, by kind.
+pub const DISCREPANCIES: &str = "discrepancies_found_total";
 /// How long a write transaction waited to begin (the SQLite writer lock, a
 /// pool connection).
 pub const WRITE_WAIT: &str = "db_write_wait_seconds";
@@ -60,6 +64,8 @@ pub fn describe() {
     describe_counter!(REFUNDS, "Refunds moved to a state (asked, rejected, done, refused), by state.");
     describe_counter!(REFUNDED, "Money given back by the bank on refunds, in cents.");
     describe_counter!(TROP_PERCU_ASSIGNED, "Trop-perçu assigned to another créance by an agent, in cents.");
+    describe_counter!(BANK_REPORTS, "The bank's daily reports imported.");
+    describe_counter!(DISCREPANCIES, "Discrepancies found by the bank reconciliation, by kind.");
 }
 
 /// A payment attempt was started.
@@ -114,6 +120,16 @@ pub fn refund(state: &'static str, cents: i64) {
 /// `cents` of a trop-perçu assigned to another créance.
 pub fn trop_percu_assigned(cents: i64) {
     metrics::counter!(TROP_PERCU_ASSIGNED).increment(u64::try_from(cents).unwrap_or(0));
+}
+
+/// A bank report imported.
+pub fn bank_report_imported() {
+    metrics::counter!(BANK_REPORTS).increment(1);
+}
+
+/// A discrepancy of `kind` (`not_recorded`, `absent_from_bank`, `amount_differs`) found.
+pub fn discrepancy_found(kind: &'static str) {
+    metrics::counter!(DISCREPANCIES, "kind" => kind).increment(1);
 }
 
 /// A write transaction began after waiting `elapsed`.
