@@ -235,3 +235,49 @@ on_both_engines! {
         assert!(matches!(error, Err(ImportError::Malformed(_))), "{error:?}");
     }
 }
+
+/// `server reconcile <day> <file>`: what a scheduler runs each morning.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scheduler_imports_a_days_report_from_the_command_line_once() {
+    let (url, database) = scratch_database(Engine::Sqlite).await;
+    let app = spawn_on_url(url.clone()).await;
+    paid_at_the_bank(&app).await;
+    let day = today(&app);
+    let folder = std::env::temp_dir().join(format!("reconcile-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("a folder");
+    let (report, malformed) = (folder.join("rapport.csv"), folder.join("abime.csv"));
+    std::fs::write(&report, bank_report(&app, &day).await).expect("the report");
+    std::fs::write(&malformed, format!("{}\n2026-12-07;x\n", sips::report::HEADER)).expect("a malformed one");
+    let reconcile = |file: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(["reconcile", &day, file.to_str().expect("a path")])
+            .env("DATABASE_URL", &url)
+            .env("RUST_LOG", "error")
+            .output()
+            .expect("the command runs")
+    };
+    let done = reconcile(&report);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let said: serde_json::Value = serde_json::from_slice(&done.stdout).expect("JSON");
+    assert_eq!(
+        (&said["operations"], &said["matched"], &said["discrepancies"], &said["replayed"]),
+        (&1.into(), &1.into(), &0.into(), &false.into()),
+        "{said}"
+    );
+    let again: serde_json::Value = serde_json::from_slice(&reconcile(&report).stdout).expect("JSON");
+    assert_eq!(again["replayed"], true, "{again}");
+    let refused = reconcile(&malformed);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("Ligne 2 : 8 champs séparés par « ; » attendus, 2 trouvés."),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM bank_reports").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE entity_kind = 'bank_report' AND actor_kind = 'operator'").await,
+        1
+    );
+    std::fs::remove_dir_all(&folder).ok();
+    database.remove().await;
+}
