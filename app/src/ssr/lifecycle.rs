@@ -65,6 +65,9 @@ pub enum Regularisation {
     AfterExpired,
     /// A second authorisation, with another number, for the same transaction.
     SecondAuthorisation,
+    /// Taken by the bank, no answer of it received: recorded by an agent from
+    /// the bank's daily report (the reconciliation).
+    FromBankReport,
 }
 
 text_column!(Regularisation {
@@ -72,6 +75,7 @@ text_column!(Regularisation {
     AfterCancelled => "after_cancelled",
     AfterExpired => "after_expired",
     SecondAuthorisation => "second_authorisation",
+    FromBankReport => "from_bank_report",
 });
 
 /// What one kiosk answer does to an attempt.

@@ -14,6 +14,8 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use sips::report::{Direction, ReportLine};
 
 const PAGE: &str = app::routes::AGENT_RECONCILIATION;
+/// Pierre's créance of 20 €.
+const ENTERED: &str = "3811907400001234F";
 
 /// The simulator's report of the Paris day `day` for the app's merchant.
 async fn bank_report(app: &TestApp, day: &str) -> String {
@@ -167,13 +169,13 @@ on_both_engines! {
         assert!(page.contains(&format!("href=\"{}\"", app::routes::agent_payment(&reference))), "our transaction links to its payment: {page}");
         assert!(page.contains("Rapproché par un relevé importé ensuite"), "{page}");
         let differs = seen.iter().find(|d| d.kind == reconciliation::Kind::AmountDiffers).expect("amount_differs");
-        let response = desk.post_form("/api/agent-clore-ecart", &[("ecart", &differs.id), ("commentaire", "  ")]).await;
+        let response = desk.post_form("/api/agent-ecart", &[("ecart", &differs.id), ("suite", "clore"), ("commentaire", "  ")]).await;
         assert_eq!(location(&response), PAGE);
         let page = text_of(&desk.page_html(PAGE).await);
         assert!(page.contains("Écrivez ce que vous avez constaté (500 caractères au plus)"), "{page}");
         assert!(page.contains(&format!("id=\"commentaire-{}\"", differs.id)), "{page}");
         let comment = "Annulation de 1 € faite par téléphone à la banque, enregistrée à la main.";
-        let response = desk.post_form("/api/agent-clore-ecart", &[("ecart", &differs.id), ("commentaire", comment)]).await;
+        let response = desk.post_form("/api/agent-ecart", &[("ecart", &differs.id), ("suite", "clore"), ("commentaire", comment)]).await;
         assert_eq!(location(&response), PAGE);
         let page = text_of(&desk.page_html(PAGE).await);
         assert!(page.contains("Clos par Agent CPAM de l'Isère, le ") && page.contains(comment), "{page}");
@@ -188,6 +190,73 @@ on_both_engines! {
         let ours = seen.iter().find(|d| d.kind == reconciliation::Kind::AbsentFromBank).expect("ours");
         assert!(matches!(resolve::close(store, &other, &ours.id, "pas à moi", now).await, Err(CloseError::NotFound)));
         assert_eq!(app.count("SELECT COUNT(*) FROM discrepancies WHERE resolution IS NULL").await, 1);
+    }
+
+    async fn money_the_bank_took_on_one_of_our_transactions_unheard_of_is_recorded_from_its_line_as_a_payment(app) {
+        use sqlx::Row;
+        // Pierre went to the bank's page; none of its answers came back.
+        app.sign_in_as_pierre().await;
+        let reference = app.pay(ENTERED, &[ENTERED], "20").await;
+        let merchant = app.state.settings.kiosk.merchant_id.clone();
+        let store = &app.state.store;
+        let now = app.state.clock.now_ms();
+        let day = paris_date(now);
+        let bank_line = |reference: &str, authorisation: &str, cents: i64| {
+            format!("{}T12:00:00+01:00;{merchant};{reference};DEBIT;{cents};978;{authorisation};CAPTURED\n", day.to_iso())
+        };
+        let report = format!("{}\n{}", sips::report::HEADER, bank_line(&reference, "LOST01", 2000));
+        let imported = reconciliation::import(store, &merchant, day, &report, Importer::Command, now).await.expect("imported");
+        assert_eq!((imported.matched, imported.found), (0, 1));
+        // A later file of the day: a second authorisation, and a transaction the service does not know.
+        let later = format!("{report}{}{}", bank_line(&reference, "LOST02", 2000), bank_line("PCLCB99999999999", "X1", 700));
+        reconciliation::import(store, &merchant, day, &later, Importer::Command, now).await.expect("imported");
+
+        let desk = app.new_browser();
+        desk.sign_in_as_agent().await;
+        let page = text_of(&desk.page_html(PAGE).await);
+        assert_eq!(page.matches("Enregistrer le paiement").count(), 2, "only the caisse's transactions may be recorded: {page}");
+        let seen = resolve::discrepancies(store, "381").await.expect("listed");
+        let id = |authorisation: &str| seen.iter().find(|d| d.authorisation_id == authorisation).map(|d| d.id.clone()).expect("found");
+        let record = |id: String| {
+            let desk = &desk;
+            async move { desk.post_form("/api/agent-ecart", &[("ecart", id.as_str()), ("suite", "enregistrer")]).await }
+        };
+        for authorisation in ["LOST01", "LOST02"] {
+            assert_eq!(location(&record(id(authorisation)).await), PAGE);
+        }
+        let page = text_of(&desk.page_html(PAGE).await);
+        assert!(page.contains("Enregistré comme paiement d'après le relevé par Agent CPAM de l'Isère, le "), "{page}");
+        let resolved = resolve::discrepancies(store, "381").await.expect("listed");
+        let recorded_ones = resolved.iter().filter(|d| d.resolution.as_deref() == Some("recorded")).count();
+        assert_eq!(recorded_ones, 2, "{resolved:?}");
+        let recorded = sqlx::query("SELECT id, authorisation_id, amount_cents, regularisation, regularised_by FROM payments ORDER BY authorisation_id")
+            .fetch_all(store.pool())
+            .await
+            .expect("the payments recorded from the bank's lines");
+        let seen_as: Vec<(String, i64, String, bool)> = recorded
+            .iter()
+            .map(|r| (r.get("authorisation_id"), r.get("amount_cents"), r.get("regularisation"), r.get::<Option<String>, _>("regularised_by").is_some()))
+            .collect();
+        assert_eq!(
+            seen_as,
+            vec![("LOST01".into(), 2000, "from_bank_report".into(), true), ("LOST02".into(), 2000, "second_authorisation".into(), true)],
+            "the first payment of the attempt, then a second authorisation, each looked into by the agent"
+        );
+        let first: String = recorded[0].get("id");
+        let told = sqlx::query("SELECT COUNT(*) AS n FROM messages WHERE payment_id = $1").bind(&first).fetch_one(store.pool()).await.expect("count");
+        assert_eq!(told.get::<i64, _>("n"), 1, "the person is sent its acknowledgement");
+        let reference = app::domain::TransactionReference::parse(&reference).expect("a reference");
+        let payment_page = text_of(&desk.page_html(&app::routes::agent_payment(&reference)).await);
+        assert!(payment_page.contains("pris par la banque, enregistré d'après son relevé"), "{payment_page}");
+
+        // Not twice; never a transaction the service does not know.
+        assert_eq!(location(&record(id("LOST01")).await), PAGE);
+        assert!(text_of(&desk.page_html(PAGE).await).contains("Cet écart n'est pas un écart à examiner de votre caisse."));
+        record(id("X1")).await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM payments").await, 2);
+        // The day's report in another file: ours match now.
+        let imported = reconciliation::import(store, &merchant, day, &format!("{later}\n"), Importer::Command, now).await.expect("imported");
+        assert_eq!((imported.matched, imported.found, imported.cleared), (2, 0, 0), "{imported:?}");
     }
 
     async fn a_malformed_report_names_its_line_in_french_and_imports_nothing(app) {

@@ -75,6 +75,9 @@ pub struct DiscrepancyItem {
     pub recorded: Euros,
     /// How it was resolved, in French (resolved ones).
     pub resolution: Option<String>,
+    /// Money taken on one of the caisse's transactions, not recorded: it may
+    /// be recorded as a payment from the bank's line.
+    pub recordable: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -83,6 +86,11 @@ impl DiscrepancyItem {
         use crate::ssr::infra::time::date_time_fr;
         let resolution = match (d.resolution.as_deref(), d.resolved_at) {
             (None, _) => None,
+            (Some("recorded"), at) => Some(format!(
+                "Enregistré comme paiement d'après le relevé{}{}.",
+                d.resolved_by.as_ref().map(|who| format!(" par {who}")).unwrap_or_default(),
+                at.map(|at| format!(", le {}", date_time_fr(at))).unwrap_or_default()
+            )),
             (Some("matched"), at) => Some(format!(
                 "Rapproché par un relevé importé ensuite{}.",
                 at.map(|at| format!(", le {}", date_time_fr(at))).unwrap_or_default()
@@ -98,7 +106,11 @@ impl DiscrepancyItem {
             .ok()
             .filter(|_| d.known)
             .map(|reference| crate::routes::agent_payment(&reference));
+        let recordable = d.known
+            && d.kind == crate::ssr::agents::reconciliation::Kind::NotRecorded
+            && d.direction == sips::report::Direction::Debit.as_str();
         DiscrepancyItem {
+            recordable,
             id: d.id,
             day: french_day(&d.day),
             kind: d.kind.label().to_owned(),
@@ -159,32 +171,56 @@ pub async fn agent_reconciliation_page() -> Result<ReconciliationView, AppError>
     })
 }
 
-/// Closes the discrepancy `ecart` with `commentaire` (what the agent found).
-#[server(prefix = "/api", endpoint = "agent-clore-ecart", output = crate::codec::Json)]
-pub async fn agent_close_discrepancy(ecart: String, commentaire: String) -> Result<(), AppError> {
+/// Resolves the discrepancy `ecart`: `suite` «clore» closes it with
+/// `commentaire` (what the agent found); «enregistrer» records the money the
+/// bank took as a payment of its transaction.
+#[server(prefix = "/api", endpoint = "agent-ecart", output = crate::codec::Json)]
+pub async fn agent_resolve_discrepancy(
+    ecart: String,
+    suite: String,
+    commentaire: Option<String>,
+) -> Result<(), AppError> {
+    use crate::ssr::agents::reconciliation::record::{self, RecordError};
     use crate::ssr::agents::reconciliation::resolve::{self, COMMENT_MAX, CloseError};
     use crate::ssr::infra::context::{fail, redirect_form_post, refuse_form, state, unexpected};
     use crate::ssr::infra::session::Flash;
     let state = state()?;
     let (agent, session) = crate::ssr::agents::require_agent(&state).await?;
+    let commentaire = commentaire.unwrap_or_default();
     if ecart.is_empty() || ecart.len() > 64 || commentaire.len() > 4 * COMMENT_MAX {
         return Err(fail(AppError::BadRequest));
     }
     let page = crate::routes::AGENT_RECONCILIATION;
-    // Keyed by the discrepancy: the page has one closing form per discrepancy.
-    let field = format!("commentaire-{ecart}");
-    let flash = Flash::new(CLOSE_FORM).value("ecart", ecart.as_str()).value("commentaire", commentaire.trim());
-    let message = match resolve::close(&state.store, &agent, &ecart, &commentaire, state.clock.now_ms()).await {
-        Ok(()) => None,
-        Err(CloseError::Comment) => Some(format!(
-            "Écrivez ce que vous avez constaté ({COMMENT_MAX} caractères au plus) : le commentaire reste au journal."
-        )),
-        Err(CloseError::Resolved) => Some("Cet écart a déjà été résolu.".to_owned()),
-        Err(CloseError::NotFound) => Some("Cet écart n'est pas un écart de votre caisse.".to_owned()),
-        Err(CloseError::Unexpected(error)) => return Err(unexpected(error)),
+    let now = state.clock.now_ms();
+    let message = match suite.as_str() {
+        "clore" => match resolve::close(&state.store, &agent, &ecart, &commentaire, now).await {
+            Ok(()) => None,
+            Err(CloseError::Comment) => Some(format!(
+                "Écrivez ce que vous avez constaté ({COMMENT_MAX} caractères au plus) : le commentaire reste au journal."
+            )),
+            Err(CloseError::Resolved) => Some("Cet écart a déjà été résolu.".to_owned()),
+            Err(CloseError::NotFound) => Some("Cet écart n'est pas un écart de votre caisse.".to_owned()),
+            Err(CloseError::Unexpected(error)) => return Err(unexpected(error)),
+        },
+        "enregistrer" => match record::record(&state.store, &agent, &ecart, now).await {
+            Ok(_) => None,
+            Err(RecordError::NotFound) => Some("Cet écart n'est pas un écart à examiner de votre caisse.".to_owned()),
+            Err(RecordError::NotRecordable) => Some(
+                "Cet écart ne peut pas être enregistré comme paiement : la transaction n'est pas de votre caisse, \
+                 ou un paiement de cette autorisation est déjà enregistré. Closez-le avec un commentaire."
+                    .to_owned(),
+            ),
+            Err(RecordError::Unexpected(error)) => return Err(unexpected(error)),
+        },
+        _ => return Err(fail(AppError::BadRequest)),
     };
     if let Some(message) = message {
-        return Err(refuse_form(&state, Some(&session), flash.error(&field, message), page).await);
+        // Keyed by the discrepancy: the page has one form per discrepancy.
+        let flash = Flash::new(CLOSE_FORM)
+            .value("ecart", ecart.as_str())
+            .value("commentaire", commentaire.trim())
+            .error(&format!("commentaire-{ecart}"), message);
+        return Err(refuse_form(&state, Some(&session), flash, page).await);
     }
     redirect_form_post(page);
     Ok(())

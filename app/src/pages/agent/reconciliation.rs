@@ -4,7 +4,7 @@
 
 use super::{AgentLayout, AgentSection};
 use crate::api::agent::reconciliation::{
-    AgentCloseDiscrepancy, DiscrepancyItem, ReconciliationView, ReportItem, agent_reconciliation_page,
+    AgentResolveDiscrepancy, DiscrepancyItem, ReconciliationView, ReportItem, agent_reconciliation_page,
 };
 use crate::components::error_summary::{ErrorSummary, FieldMessage};
 use crate::components::field::TextField;
@@ -19,7 +19,7 @@ use leptos_meta::Title;
 /// The page, loaded again after each discrepancy closed.
 #[component]
 pub fn AgentReconciliationPage() -> impl IntoView {
-    let close = ServerAction::<AgentCloseDiscrepancy>::new();
+    let close = ServerAction::<AgentResolveDiscrepancy>::new();
     let closed = successes(close);
     let data = Resource::new(move || closed.get(), |_| agent_reconciliation_page());
     view! {
@@ -29,7 +29,7 @@ pub fn AgentReconciliationPage() -> impl IntoView {
 }
 
 #[component]
-fn Reconciliation(view: ReconciliationView, close: ServerAction<AgentCloseDiscrepancy>) -> impl IntoView {
+fn Reconciliation(view: ReconciliationView, close: ServerAction<AgentResolveDiscrepancy>) -> impl IntoView {
     let ReconciliationView { header, yesterday, reports, open, resolved, upload, closing } = view;
     let result = Some(upload.value("resultat")).filter(|r| !r.is_empty());
     let day = Some(upload.value("jour")).filter(|d| !d.is_empty()).unwrap_or(yesterday);
@@ -150,12 +150,23 @@ fn open_row(
     key: String,
     typed: String,
     error: Signal<Option<String>>,
-    close: ServerAction<AgentCloseDiscrepancy>,
+    close: ServerAction<AgentResolveDiscrepancy>,
 ) -> impl IntoView {
     let has_error = move || error.with(Option::is_some);
     let error_id = format!("{key}-error");
     let link = transaction(&item);
-    let DiscrepancyItem { id, day, kind, direction, bank, recorded, .. } = item;
+    let DiscrepancyItem { id, day, kind, direction, bank, recorded, recordable, .. } = item;
+    // Money taken on one of the caisse's transactions: recorded from the bank's line.
+    let record = recordable.then(|| {
+        let id = id.clone();
+        view! {
+            <ServerForm action=close class="inline-form">
+                <input type="hidden" name="ecart" value=id />
+                <input type="hidden" name="suite" value="enregistrer" />
+                <SubmitButton label="Enregistrer le paiement" class="button--secondary" pending=close.pending() />
+            </ServerForm>
+        }
+    });
     view! {
         <Row>
             <Cell label="Journée">{day}</Cell>
@@ -167,6 +178,7 @@ fn open_row(
             <Cell label="Suite">
                 <ServerForm action=close class="inline-form">
                     <input type="hidden" name="ecart" value=id />
+                    <input type="hidden" name="suite" value="clore" />
                     <div class="field" class:field--error=has_error>
                         <label class="field__label" for=key.clone()>"Commentaire"</label>
                         <FieldMessage id=error_id.clone() message=error />
@@ -184,6 +196,7 @@ fn open_row(
                     </div>
                     <SubmitButton label="Clore l'écart" pending=close.pending() />
                 </ServerForm>
+                {record}
             </Cell>
         </Row>
     }

@@ -49,6 +49,7 @@ pub fn regularisation_label(reason: Regularisation) -> &'static str {
         Regularisation::AfterCancelled => "accepté par la banque après une annulation",
         Regularisation::AfterExpired => "accepté par la banque après expiration",
         Regularisation::SecondAuthorisation => "seconde autorisation pour la même transaction",
+        Regularisation::FromBankReport => "pris par la banque, enregistré d'après son relevé",
     }
 }
 

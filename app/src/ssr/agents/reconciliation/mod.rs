@@ -1,7 +1,8 @@
 //! The daily bank reconciliation: the bank's transaction report of a day
 //! ([`sips::report`]) matched with what the service recorded that day, and
 //! every difference kept as a discrepancy for an agent to resolve
-//! ([`resolve`]).
+//! ([`resolve`]), or records as a payment what the bank took on one of the
+//! service's transactions without the service hearing of it ([`record`]).
 //!
 //! What the service recorded for a Paris day, per transaction, authorisation
 //! and direction — the bank's side is the report's lines summed the same way:
@@ -22,6 +23,7 @@
 //! day at the bank, and then shows as two discrepancies, one each day, which
 //! an agent closes with a comment.
 
+pub mod record;
 pub mod resolve;
 
 use super::Agent;
