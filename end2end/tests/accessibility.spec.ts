@@ -110,7 +110,7 @@ test("the audit's sample includes the back office and a public terminal: no axe-
   test.setTimeout(240_000);
   const pierre = newPerson('pierre');
   // The back office's pages an agent reaches from its menu, a search with its result among them.
-  const office = ['/agent', `/agent/recherche?q=${pierre.references[0]}`, '/agent/trop-percus', '/agent/avis/nouveau', '/agent/journal'];
+  const office = ['/agent', `/agent/recherche?q=${pierre.references[0]}`, '/agent/trop-percus', '/agent/avis/nouveau', '/agent/rapprochement', '/agent/journal'];
   await page.goto('/agent/connexion');
   await expectAccessible(page);
   await signInAsAgent(page);

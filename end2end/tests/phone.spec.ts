@@ -132,6 +132,7 @@ for (const width of PHONE_WIDTHS) {
       for (const [link, screen] of [
         ['Trop-perçus', 'trop-perçus'],
         ['Émettre un avis', 'new avis'],
+        ['Rapprochement bancaire', 'bank reconciliation'],
         ['Journal', 'journal'],
       ]) {
         await page.getByRole('link', { name: link }).click();

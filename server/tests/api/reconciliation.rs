@@ -108,7 +108,7 @@ on_both_engines! {
         desk.sign_in_as_agent().await;
         let page = imported_page(&desk, &paid_on, report.as_bytes()).await;
         let day = paris_date(now).to_string();
-        assert!(page.contains(&format!("Relevé du {day} importé : 1 opération, 1 transaction rapprochée, 0 nouvel écart.")), "{page}");
+        assert!(page.contains(&format!("Relevé du {day} importé : 1 opération, 1 transaction rapprochée, aucun nouvel écart.")), "{page}");
         assert!(page.contains("Aucun écart à examiner."), "{page}");
         assert_eq!(app.count("SELECT COUNT(*) FROM discrepancies").await, 0);
 

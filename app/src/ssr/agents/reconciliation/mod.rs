@@ -107,16 +107,20 @@ impl Imported {
         if self.replayed {
             return format!("Ce relevé du {} avait déjà été importé : rien n'a changé.", self.day);
         }
-        let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n > 1 { many } else { one });
+        let count = |n: usize, none: &str, one: &str, many: &str| match n {
+            0 => none.to_owned(),
+            1 => format!("1 {one}"),
+            n => format!("{n} {many}"),
+        };
         let mut said = format!(
             "Relevé du {} importé : {}, {}, {}",
             self.day,
-            count(self.operations, "opération", "opérations"),
-            count(self.matched, "transaction rapprochée", "transactions rapprochées"),
-            count(self.found, "nouvel écart", "nouveaux écarts"),
+            count(self.operations, "aucune opération", "opération", "opérations"),
+            count(self.matched, "aucune transaction rapprochée", "transaction rapprochée", "transactions rapprochées"),
+            count(self.found, "aucun nouvel écart", "nouvel écart", "nouveaux écarts"),
         );
         if self.cleared > 0 {
-            said.push_str(&format!(", {} par ce relevé", count(self.cleared, "écart résolu", "écarts résolus")));
+            said.push_str(&format!(", {} par ce relevé", count(self.cleared, "", "écart résolu", "écarts résolus")));
         }
         said.push('.');
         said
