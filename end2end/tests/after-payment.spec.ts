@@ -2,11 +2,11 @@ import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { SignInPage, signInAsAgent } from './fixtures/pages';
 import { newPerson, runProcessing } from './fixtures/server';
-import { THANKS, payTwentyEuros } from './fixtures/payment';
+import { Kiosk, ReferenceStep, SelectionStep, THANKS, openTheBanksCardPage, payTwentyEuros } from './fixtures/payment';
 import { expectAccessible } from './fixtures/axe';
 import { appReady } from './fixtures/app';
 
-test('pay, read the acknowledgement, download its PDF, then see the payment applied', async ({ page }) => {
+test('pay, read the acknowledgement, download its PDF, then see the payment applied', async ({ page, browser }) => {
   const pierre = newPerson('pierre');
   await new SignInPage(page).signIn(pierre);
   await payTwentyEuros(page, pierre.references[0]);
@@ -28,8 +28,63 @@ test('pay, read the acknowledgement, download its PDF, then see the payment appl
   await expect(row).toContainText('67,09');
   await expect(row).toContainText('en cours de traitement');
 
+  // Meanwhile another person leaves the bank's card page open, abandons that payment, pays the
+  // créance (28,90 €) again, then finishes the first card page: the bank takes the money twice.
+  // The processing run below applies the second payment, then 8,90 € of the first, which leaves
+  // 11,10 € of trop-perçu (one run for both stories: a run applies every payment of the suite's
+  // other tests too).
+  const twice = newPerson('pierre');
+  const context = await browser.newContext();
+  const tab = await context.newPage();
+  await new SignInPage(tab).signIn(twice);
+  const first = await openTheBanksCardPage(tab, twice.references[3]);
+  const other = await context.newPage();
+  await new ReferenceStep(other).find(twice.references[3]);
+  await other.locator('summary', { hasText: 'Abandonner ce paiement' }).click();
+  await other.getByRole('button', { name: "Confirmer l'abandon" }).click();
+  await expect(other.getByRole('status').filter({ hasText: 'Ce paiement a été abandonné' })).toBeVisible();
+  await new SelectionStep(other).payAmount('20');
+  const kiosk = new Kiosk(other);
+  await kiosk.payWith('4100 0000 0000 0000');
+  await kiosk.continue();
+  await expect(other.getByRole('status')).toHaveText(THANKS);
+  await first.payWith('4100 0000 0000 0000');
+  await first.continue();
+  await expect(tab.getByRole('heading', { level: 1 })).toBeVisible();
+  const late = await tab.evaluate(() => new URL(location.href).searchParams.get('paiement'));
+
   const report = runProcessing();
   expect(report.applied).toBeGreaterThanOrEqual(1);
+  expect(report.excess_cents).toBeGreaterThanOrEqual(1110);
+
+  // An agent assigns part of that trop-perçu to the person's first créance, from the work queue.
+  const desk = await (await browser.newContext({ viewport: { width: 360, height: 800 } })).newPage();
+  await desk.goto('/agent/connexion');
+  await signInAsAgent(desk);
+  await desk.getByRole('link', { name: 'Trop-perçus' }).click();
+  const queued = desk.getByRole('row', { name: new RegExp(late ?? 'PCLCB') });
+  await expect(queued).toContainText('11,10');
+  await queued.getByRole('link', { name: 'Affecter' }).click();
+  await expect(desk.getByText("Affecter un trop-perçu à une autre créance de l'assuré")).toBeVisible();
+  await appReady(desk);
+  const creance = desk.getByLabel('Créance');
+  await creance.selectOption(twice.references[0]);
+  const amount = desk.getByLabel('Montant à affecter (€)');
+  await amount.fill('20');
+  await desk.getByRole('button', { name: 'Affecter', exact: true }).click();
+  // More than the trop-perçu: said next to the field, what was typed kept.
+  await expect(desk.locator('#montant_affecte-error')).toContainText('Le montant doit être compris entre 0,01 € et 11,10');
+  await expect(amount).toHaveValue('20');
+  await expectAccessible(desk);
+  await amount.fill('5');
+  await desk.getByRole('button', { name: 'Affecter', exact: true }).click();
+  await expect(desk.getByRole('table', { name: 'Historique' })).toContainText(`Trop-perçu affecté à la créance ${twice.references[0]} : 5,00`);
+  const width = await desk.evaluate(() => document.documentElement.scrollWidth);
+  expect(width, 'the payment page fits 360 px').toBeLessThanOrEqual(360);
+  // The person's créance owes 5 € less.
+  await other.goto(`/mes-paiements/payer-une-creance/${twice.references[0]}`);
+  await expect(other.getByText('Montant restant dû : 82,09 €')).toBeVisible();
+
   await page.reload();
   await expect(row).toContainText('67,09');
   await expect(row).toContainText('pris en compte');
