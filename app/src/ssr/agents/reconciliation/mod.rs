@@ -24,6 +24,7 @@
 //! an agent closes with a comment.
 
 pub mod record;
+mod recorded;
 pub mod resolve;
 
 use super::Agent;
@@ -141,14 +142,8 @@ pub enum ImportError {
     Unexpected(#[from] anyhow::Error),
 }
 
-/// One side's figure for a transaction, authorisation and direction.
-type Key = (String, String, &'static str);
-
-/// What the service recorded of a transaction.
-struct Recorded {
-    cents: i64,
-    caisse: String,
-}
+/// A transaction, an authorisation and a direction: what both sides are summed by.
+pub(crate) type Key = (String, String, &'static str);
 
 /// A difference, before it is stored.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -214,7 +209,7 @@ pub async fn import(
     {
         return replayed(row);
     }
-    let recorded = recorded_on(tx.conn(), day).await?;
+    let recorded = recorded::on(tx.conn(), day).await?;
     let mut matched = 0;
     let mut found = BTreeSet::new();
     let keys: BTreeSet<&Key> = bank.keys().chain(recorded.keys()).collect();
@@ -362,47 +357,4 @@ pub async fn import(
 
 fn direction_of(value: &str) -> &'static str {
     if value == Direction::Credit.as_str() { Direction::Credit.as_str() } else { Direction::Debit.as_str() }
-}
-
-/// What the service recorded on `day`, per transaction, authorisation and direction.
-async fn recorded_on(conn: &mut sqlx::AnyConnection, day: IssueDate) -> anyhow::Result<BTreeMap<Key, Recorded>> {
-    let (from, to) = (time::start_of_day(day), time::end_of_day(day));
-    let mut recorded = BTreeMap::new();
-    let debits = sqlx::query(
-        "SELECT t.transaction_reference, p.authorisation_id, p.caisse_code, p.amount_cents - CAST(COALESCE((\
-         SELECT SUM(r.amount_cents) FROM refunds r WHERE r.payment_id = p.id AND r.state = 'done' \
-         AND r.operation = 'cancel'), 0) AS BIGINT) AS cents \
-         FROM payments p JOIN payment_attempts t ON t.id = p.attempt_id \
-         WHERE p.accepted_at >= $1 AND p.accepted_at < $2",
-    )
-    .bind(from)
-    .bind(to)
-    .fetch_all(&mut *conn)
-    .await
-    .context("reading the day's payments")?;
-    let credits = sqlx::query(
-        "SELECT t.transaction_reference, p.authorisation_id, p.caisse_code, CAST(SUM(r.amount_cents) AS BIGINT) AS cents \
-         FROM refunds r JOIN payments p ON p.id = r.payment_id JOIN payment_attempts t ON t.id = p.attempt_id \
-         WHERE r.state = 'done' AND r.operation = 'refund' AND r.done_at >= $1 AND r.done_at < $2 \
-         GROUP BY t.transaction_reference, p.authorisation_id, p.caisse_code",
-    )
-    .bind(from)
-    .bind(to)
-    .fetch_all(&mut *conn)
-    .await
-    .context("reading the day's refunds")?;
-    for (rows, direction) in [(debits, Direction::Debit), (credits, Direction::Credit)] {
-        for row in rows {
-            let key = (
-                row.try_get("transaction_reference").context("reference")?,
-                row.try_get("authorisation_id").context("authorisation")?,
-                direction.as_str(),
-            );
-            let cents: i64 = row.try_get("cents").context("cents")?;
-            let caisse: String = row.try_get("caisse_code").context("caisse")?;
-            let entry = recorded.entry(key).or_insert(Recorded { cents: 0, caisse });
-            entry.cents += cents;
-        }
-    }
-    Ok(recorded)
 }

@@ -17,21 +17,22 @@
 //! step is audited on the payment, and the person is sent a message once the
 //! money went back.
 
+mod decide;
 mod put_back;
+mod send;
 
+pub use decide::{Decided, decide};
 pub use put_back::PutBack;
+pub use send::send;
 
 use super::Agent;
-use crate::domain::{Euros, TransactionReference};
-use crate::ssr::AppState;
+use crate::domain::Euros;
 use crate::ssr::infra::audit::{self, Actor, Entry};
 use crate::ssr::infra::db::{Engine, Store, new_id};
 use crate::ssr::infra::metrics;
 use crate::ssr::lifecycle::PaymentStatus;
-use crate::ssr::messages;
-use crate::ssr::payments::office::{ask_bank, give_back};
 use anyhow::Context;
-use sips::cash::{CashVerdict, Operation};
+use sips::cash::Operation;
 use sqlx::Row;
 
 /// How long a call to the bank holds a refund before another may send it: more
@@ -299,262 +300,12 @@ pub async fn ask(
     Ok(id)
 }
 
-/// What a second agent's decision came to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Decided {
-    /// Rejected: nothing goes back.
-    Rejected,
-    /// Approved and sent to the bank: what that came to.
-    Approved(Sent),
-}
-
-/// A second agent's decision on the refund `refund_id`: rejected, or approved
-/// and sent to the bank at once ([`send`]).
-pub async fn decide(state: &AppState, agent: &Agent, refund_id: &str, approve: bool) -> Result<Decided, RefundError> {
-    let now = state.clock.now_ms();
-    let mut tx = state.store.write().await.context("starting the refund decision")?;
-    let row =
-        sqlx::query("SELECT payment_id, amount_cents, state, asked_by FROM refunds WHERE id = $1 AND caisse_code = $2")
-            .bind(refund_id)
-            .bind(&agent.caisse_code)
-            .fetch_optional(tx.conn())
-            .await
-            .context("reading the refund")?
-            .ok_or(RefundError::NotFound)?;
-    let payment_id: String = row.try_get("payment_id").context("payment_id")?;
-    let amount: i64 = row.try_get("amount_cents").context("amount_cents")?;
-    let current = stored_state(&row)?;
-    if current != RefundState::Asked {
-        return Err(RefundError::NotNow(current));
-    }
-    if approve && row.try_get::<String, _>("asked_by").context("asked_by")? == agent.id {
-        return Err(RefundError::OwnRefund);
-    }
-    if approve && unconfirmed_on_transaction(&mut tx, state.store.engine(), &payment_id).await? {
-        return Err(RefundError::OtherUnconfirmed);
-    }
-    let next = if approve { RefundState::Sending } else { RefundState::Rejected };
-    let decided = sqlx::query(
-        "UPDATE refunds SET state = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND state = 'asked'",
-    )
-    .bind(next.value())
-    .bind(&agent.id)
-    .bind(now)
-    .bind(refund_id)
-    .execute(tx.conn())
-    .await
-    .context("recording the decision")?;
-    if decided.rows_affected() != 1 {
-        return Err(RefundError::NotNow(RefundState::Sending));
-    }
-    let action = if approve { "refund_approved" } else { "refund_rejected" };
-    let detail = serde_json::json!({ "refund": refund_id, "amount_cents": amount });
-    audit_payment(&mut tx, now, agent, &payment_id, action, detail).await?;
-    tx.commit().await.context("committing the decision")?;
-    if !approve {
-        metrics::refund(RefundState::Rejected.value(), amount);
-    }
-    if !approve {
-        return Ok(Decided::Rejected);
-    }
-    Ok(Decided::Approved(send(state, agent, refund_id).await?))
-}
-
-/// Whether another refund on the transaction of the payment `payment_id` is
-/// `sending` (its bank answer not known). The transaction is locked first on
-/// PostgreSQL (SQLite's writer is alone), so two approvals never both pass.
-async fn unconfirmed_on_transaction(
-    tx: &mut crate::ssr::infra::db::WriteTx,
-    engine: Engine,
-    payment_id: &str,
-) -> anyhow::Result<bool> {
-    let lock = if engine == Engine::Postgres { " FOR UPDATE" } else { "" };
-    let sql =
-        format!("SELECT t.id FROM payment_attempts t JOIN payments p ON p.attempt_id = t.id WHERE p.id = $1{lock}");
-    let attempt: String = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(payment_id)
-        .fetch_one(tx.conn())
-        .await
-        .context("locking the transaction")?
-        .try_get("id")
-        .context("id")?;
-    let sending: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM refunds r JOIN payments p ON p.id = r.payment_id \
-         WHERE p.attempt_id = $1 AND r.state = 'sending'",
-    )
-    .bind(&attempt)
-    .fetch_one(tx.conn())
-    .await
-    .context("counting the refunds being sent")?
-    .try_get("n")
-    .context("n")?;
-    Ok(sending > 0)
-}
-
-/// Sends the approved refund `refund_id` to the bank, or sends it again when
-/// the bank's word on it is not known: the status call first, then the
-/// operation it calls for, unless the money already went back.
-pub async fn send(state: &AppState, agent: &Agent, refund_id: &str) -> Result<Sent, RefundError> {
-    let now = state.clock.now_ms();
-    let row = sqlx::query(
-        "SELECT r.payment_id, r.amount_cents, r.reason, r.state, p.attempt_id, p.accepted_at, t.transaction_reference, \
-         t.person_id FROM refunds r JOIN payments p ON p.id = r.payment_id \
-         JOIN payment_attempts t ON t.id = p.attempt_id WHERE r.id = $1 AND r.caisse_code = $2",
-    )
-    .bind(refund_id)
-    .bind(&agent.caisse_code)
-    .fetch_optional(state.store.pool())
-    .await
-    .context("reading the refund to send")?
-    .ok_or(RefundError::NotFound)?;
-    let current = stored_state(&row)?;
-    if current != RefundState::Sending {
-        return Err(RefundError::NotNow(current));
-    }
-    let payment_id: String = row.try_get("payment_id").context("payment_id")?;
-    let amount: i64 = row.try_get("amount_cents").context("amount_cents")?;
-    let attempt_id: String = row.try_get("attempt_id").context("attempt_id")?;
-    let reference =
-        TransactionReference::parse(&row.try_get::<String, _>("transaction_reference").context("reference")?)
-            .context("a stored transaction reference")?;
-    // One call at a time: the claim is taken by a conditional update.
-    let mut tx = state.store.write().await.context("claiming the refund")?;
-    let claimed = sqlx::query(
-        "UPDATE refunds SET claimed_at = $1 WHERE id = $2 AND state = 'sending' \
-         AND (claimed_at IS NULL OR claimed_at <= $3)",
-    )
-    .bind(now)
-    .bind(refund_id)
-    .bind(now - CLAIM_MS)
-    .execute(tx.conn())
-    .await
-    .context("claiming the refund")?;
-    tx.commit().await.context("committing the claim")?;
-    if claimed.rows_affected() != 1 {
-        return Ok(Sent::InFlight);
-    }
-    let sent = ask_then_send(state, &attempt_id, refund_id, &reference, amount).await;
-    let (next, operation, code) = match &sent {
-        Ok(Sent::Done(operation)) => (RefundState::Done, *operation, Some("00".to_owned())),
-        Ok(Sent::Refused(code)) => (RefundState::Refused, None, Some(code.clone())),
-        Ok(Sent::Unconfirmed | Sent::InFlight) | Err(_) => (RefundState::Sending, None, None),
-    };
-    let mut tx = state.store.write().await.context("recording the bank's word")?;
-    let recorded = sqlx::query(
-        "UPDATE refunds SET state = $1, operation = $2, bank_response_code = $3, done_at = $4, claimed_at = NULL \
-         WHERE id = $5 AND state = 'sending'",
-    )
-    .bind(next.value())
-    .bind(operation.map(operation_value))
-    .bind(code.as_deref())
-    .bind((next != RefundState::Sending).then_some(now))
-    .bind(refund_id)
-    .execute(tx.conn())
-    .await
-    .context("recording the bank's word")?;
-    let done_here = next == RefundState::Done && recorded.rows_affected() == 1;
-    let reason: String = row.try_get("reason").context("reason")?;
-    let reason = Reason::parse(&reason).with_context(|| format!("an unknown refund reason {reason}"))?;
-    // The person's account follows, and the person is told, once: only the
-    // call that moved it to done writes.
-    let put_back = match done_here {
-        true => Some(put_back::put_back(&mut tx, state.store.engine(), refund_id, &payment_id, amount, reason).await?),
-        false => None,
-    };
-    if done_here {
-        let reason = reason.label();
-        let paid_on = crate::ssr::infra::time::date_fr(row.try_get("accepted_at").context("accepted_at")?);
-        let cancelled = operation == Some(Operation::Cancel);
-        let body = messages::refund_body(Euros::from_cents(amount), &paid_on, reference.as_str(), reason, cancelled);
-        let person: String = row.try_get("person_id").context("person_id")?;
-        messages::notify(tx.conn(), now, &person, messages::REFUND_SUBJECT, &body).await?;
-    }
-    if next != RefundState::Sending {
-        let action = if next == RefundState::Done { "refund_done" } else { "refund_refused" };
-        let mut detail = serde_json::json!({
-            "refund": refund_id,
-            "amount_cents": amount,
-            "operation": operation.map(operation_value),
-            "bank_response_code": code,
-        });
-        if let Some(put_back) = &put_back {
-            put_back.detail(&mut detail);
-        }
-        audit_payment(&mut tx, now, agent, &payment_id, action, detail).await?;
-    }
-    tx.commit().await.context("committing the bank's word")?;
-    if next != RefundState::Sending && recorded.rows_affected() == 1 {
-        metrics::refund(next.value(), amount);
-    }
-    match sent {
-        Ok(sent) => Ok(sent),
-        Err(error) => {
-            tracing::warn!(error = format!("{error:#}"), "a refund's bank call failed; it stays to send again");
-            Ok(Sent::Unconfirmed)
-        }
-    }
-}
-
-/// The status call, then the operation it calls for (see the module's
-/// documentation).
-async fn ask_then_send(
-    state: &AppState,
-    attempt_id: &str,
-    refund_id: &str,
-    reference: &TransactionReference,
-    amount: i64,
-) -> anyhow::Result<Sent> {
-    let kiosk = &state.settings.kiosk;
-    let status = ask_bank(kiosk, reference).await?;
-    let Some(bank_status) = status.transaction_status.clone().filter(|_| status.response_code == "00") else {
-        return match status.verdict() {
-            sips::office::Verdict::Unavailable => Ok(Sent::Unconfirmed),
-            _ => Ok(Sent::Refused(status.response_code)),
-        };
-    };
-    // What the other refunds of the transaction already gave back.
-    let before: i64 = sqlx::query(
-        "SELECT CAST(COALESCE(SUM(r.amount_cents), 0) AS BIGINT) AS cents FROM refunds r \
-         JOIN payments p ON p.id = r.payment_id WHERE p.attempt_id = $1 AND r.state = 'done' AND r.id <> $2",
-    )
-    .bind(attempt_id)
-    .bind(refund_id)
-    .fetch_one(state.store.pool())
-    .await
-    .context("reading what was given back before")?
-    .try_get("cents")
-    .context("cents")?;
-    if let (Some(origin), Some(left)) = (status.amount_cents, status.current_amount_cents)
-        && left <= origin - before - amount
-    {
-        tracing::info!("the bank already gave this refund back: its earlier answer was lost");
-        return Ok(Sent::Done(None));
-    }
-    let Some(operation) = Operation::for_status(&bank_status) else { return Ok(Sent::Refused(bank_status)) };
-    let answer = give_back(kiosk, operation, reference, amount).await?;
-    tracing::info!(?operation, code = %answer.response_code, "the bank's answer to a refund");
-    Ok(match answer.verdict() {
-        CashVerdict::Done => Sent::Done(Some(operation)),
-        CashVerdict::Unavailable => Sent::Unconfirmed,
-        CashVerdict::NotAllowed | CashVerdict::UnknownTransaction | CashVerdict::Rejected => {
-            Sent::Refused(answer.response_code)
-        }
-    })
-}
-
-fn operation_value(operation: Operation) -> &'static str {
-    match operation {
-        Operation::Cancel => "cancel",
-        Operation::Refund => "refund",
-    }
-}
-
-fn stored_state(row: &sqlx::any::AnyRow) -> anyhow::Result<RefundState> {
+pub(super) fn stored_state(row: &sqlx::any::AnyRow) -> anyhow::Result<RefundState> {
     let value: String = row.try_get("state").context("state")?;
     RefundState::parse(&value).with_context(|| format!("an unknown refund state {value}"))
 }
 
-async fn audit_payment(
+pub(super) async fn audit_payment(
     tx: &mut crate::ssr::infra::db::WriteTx,
     now: i64,
     agent: &Agent,
