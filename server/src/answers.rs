@@ -23,7 +23,7 @@ use sips::SealedForm;
 fn status_of(error: &AnswerError) -> StatusCode {
     match error {
         AnswerError::Untrusted(_) => StatusCode::FORBIDDEN,
-        AnswerError::Malformed(_) | AnswerError::AmountMismatch => StatusCode::BAD_REQUEST,
+        AnswerError::Malformed(_) | AnswerError::NotEuros | AnswerError::AmountMismatch => StatusCode::BAD_REQUEST,
         AnswerError::UnknownReference => StatusCode::NOT_FOUND,
         AnswerError::Unexpected(_) => StatusCode::SERVICE_UNAVAILABLE,
     }

@@ -108,6 +108,9 @@ on_both_engines! {
         let automatic = server.browser.url("/paiement/reponse-automatique");
         let forged = bank::sealed(&bank::response(&reference, 2000, "00"), "not-our-key");
         assert_eq!(bank.post(&automatic).form(&forged).send().await.expect("POST").status(), StatusCode::FORBIDDEN);
+        let dollars = sips::PaymentResponse { currency_code: Some("840".to_owned()), ..bank::response(&reference, 2000, "00") };
+        let dollars = bank::sealed(&dollars, bank::SECRET);
+        assert_eq!(bank.post(&automatic).form(&dollars).send().await.expect("POST").status(), StatusCode::BAD_REQUEST);
         let genuine = bank::sealed(&bank::response(&reference, 2000, "00"), bank::SECRET);
         let answered = std::time::Instant::now();
         assert_eq!(bank.post(&automatic).form(&genuine).send().await.expect("POST").status(), StatusCode::OK);
@@ -126,6 +129,7 @@ on_both_engines! {
         }
         assert_eq!(after.since(&before, "payment_attempts_started_total", &[]), 1.0);
         assert_eq!(after.since(&before, "kiosk_answers_refused_total", &[("reason", "seal")]), 1.0);
+        assert_eq!(after.since(&before, "kiosk_answers_refused_total", &[("reason", "currencyCode")]), 1.0);
         assert_eq!(after.since(&before, "kiosk_answers_total", &[("channel", "automatic"), ("response_code", "00")]), 1.0);
         let waited = answered.elapsed().as_secs_f64();
         assert_eq!(after.shown("payments_waiting"), 1.0);

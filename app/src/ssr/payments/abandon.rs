@@ -110,8 +110,8 @@ pub async fn abandon(
                 Ok(applied) => Ok(Abandon::NotPending(applied.status)),
                 Err(AnswerError::Unexpected(error)) => Err(AbandonError::Unexpected(error)),
                 Err(refused) => {
-                    if let Some(reason) = refused.refusal_reason() {
-                        metrics::answer_refused(reason);
+                    if let Some(refusal) = refused.refusal() {
+                        metrics::answer_refused(refusal.as_str());
                     }
                     tracing::error!(error = %refused, "the bank's authorised status was refused; the attempt stays pending");
                     Ok(Abandon::BankUnavailable)

@@ -13,15 +13,53 @@ use anyhow::Context;
 use sips::{DataFields, PaymentResponse, SealedForm, SipsError};
 use sqlx::{AnyConnection, Row};
 
+/// Why an answer is refused, as the metrics label it
+/// (`kiosk_answers_refused_total{reason}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not sealed with our key.
+    Seal,
+    /// Sealed, but for another key version.
+    KeyVersion,
+    /// For another merchant.
+    MerchantId,
+    /// Not in euros.
+    CurrencyCode,
+    /// Not a Sips response.
+    Malformed,
+    /// For no attempt of ours.
+    TransactionReference,
+    /// Not the attempt's amount.
+    Amount,
+}
+
+impl Refusal {
+    /// The metrics' label: the Sips field at fault, or `seal`, `malformed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Refusal::Seal => "seal",
+            Refusal::KeyVersion => "keyVersion",
+            Refusal::MerchantId => "merchantId",
+            Refusal::CurrencyCode => "currencyCode",
+            Refusal::Malformed => "malformed",
+            Refusal::TransactionReference => "transactionReference",
+            Refusal::Amount => "amount",
+        }
+    }
+}
+
 /// Why an answer was not applied.
 #[derive(Debug, thiserror::Error)]
 pub enum AnswerError {
     /// The seal, key version or merchant does not match ours: nothing changes (403).
-    #[error("answer refused: {0}")]
-    Untrusted(&'static str),
+    #[error("answer refused: {}", .0.as_str())]
+    Untrusted(Refusal),
     /// The sealed data is not a Sips response (400).
     #[error("malformed answer: {0}")]
     Malformed(SipsError),
+    /// The answer is not in euros (400).
+    #[error("answer not in euros")]
+    NotEuros,
     /// No attempt has this transaction reference (404).
     #[error("unknown transaction reference")]
     UnknownReference,
@@ -34,15 +72,14 @@ pub enum AnswerError {
 }
 
 impl AnswerError {
-    /// Why the answer was refused, as the metrics label it; `None` for a
-    /// failure of ours.
-    pub fn refusal_reason(&self) -> Option<&'static str> {
+    /// Why the answer was refused; `None` for a failure of ours.
+    pub fn refusal(&self) -> Option<Refusal> {
         match self {
-            AnswerError::Untrusted(reason) => Some(reason),
-            AnswerError::Malformed(SipsError::Malformed("currencyCode")) => Some("currencyCode"),
-            AnswerError::Malformed(_) => Some("malformed"),
-            AnswerError::UnknownReference => Some("transactionReference"),
-            AnswerError::AmountMismatch => Some("amount"),
+            AnswerError::Untrusted(refusal) => Some(*refusal),
+            AnswerError::Malformed(_) => Some(Refusal::Malformed),
+            AnswerError::NotEuros => Some(Refusal::CurrencyCode),
+            AnswerError::UnknownReference => Some(Refusal::TransactionReference),
+            AnswerError::AmountMismatch => Some(Refusal::Amount),
             AnswerError::Unexpected(_) => None,
         }
     }
@@ -64,9 +101,9 @@ pub struct Applied {
 pub async fn apply_answer(state: &AppState, channel: Channel, form: &SealedForm) -> Result<Applied, AnswerError> {
     let applied = verify_and_apply(state, channel, form).await;
     if let Err(error) = &applied
-        && let Some(reason) = error.refusal_reason()
+        && let Some(refusal) = error.refusal()
     {
-        metrics::answer_refused(reason);
+        metrics::answer_refused(refusal.as_str());
     }
     applied
 }
@@ -76,7 +113,7 @@ async fn verify_and_apply(state: &AppState, channel: Channel, form: &SealedForm)
     let fields = form.open(&kiosk.secret_key).map_err(|error| match error {
         SipsError::BadSeal => {
             tracing::warn!("kiosk answer with a bad seal refused");
-            AnswerError::Untrusted("seal")
+            AnswerError::Untrusted(Refusal::Seal)
         }
         other => {
             tracing::warn!(error = %other, "malformed kiosk answer refused");
@@ -121,15 +158,15 @@ fn check_response(response: &PaymentResponse, kiosk: &KioskSettings) -> Result<(
     // for: one that does not, or names others, is not ours to apply.
     if response.key_version.as_deref() != Some(kiosk.key_version.as_str()) {
         tracing::warn!(key_version = ?response.key_version, "kiosk answer without our key version refused");
-        return Err(AnswerError::Untrusted("keyVersion"));
+        return Err(AnswerError::Untrusted(Refusal::KeyVersion));
     }
     if response.merchant_id.as_deref() != Some(kiosk.merchant_id.as_str()) {
         tracing::warn!(merchant_id = ?response.merchant_id, "kiosk answer not for our merchant refused");
-        return Err(AnswerError::Untrusted("merchantId"));
+        return Err(AnswerError::Untrusted(Refusal::MerchantId));
     }
     if response.currency_code.as_deref() != Some(sips::CURRENCY_EURO) {
         tracing::warn!(currency_code = ?response.currency_code, "kiosk answer not in euros refused");
-        return Err(AnswerError::Malformed(SipsError::Malformed("currencyCode")));
+        return Err(AnswerError::NotEuros);
     }
     Ok(())
 }
