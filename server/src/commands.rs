@@ -108,14 +108,14 @@ pub async fn dataset(settings: &Settings, count: u64) -> anyhow::Result<()> {
         .await?
         .try_get("n")?;
     let from = u64::try_from(existing)?;
-    let took = crate::dataset::generate(&store, from, count).await?;
+    let took = dataset::generate(&store, from, count).await?;
     store.close().await;
     #[expect(clippy::print_stdout, reason = "the command's output is its report")]
     {
         println!(
             "{{\"persons_added\":{count},\"persons_total\":{},\"creances_added\":{},\"seconds\":{:.1}}}",
             from + count,
-            count * crate::dataset::CREANCES,
+            count * dataset::CREANCES,
             took.as_secs_f64()
         );
     }

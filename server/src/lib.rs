@@ -11,7 +11,6 @@ pub mod bank_reports;
 pub mod baseline;
 pub mod commands;
 pub mod config;
-pub mod dataset;
 pub mod documents;
 pub mod health;
 pub mod housekeeping;

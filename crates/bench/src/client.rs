@@ -2,8 +2,8 @@
 
 use crate::load::{Call, in_turn};
 use anyhow::bail;
+use dataset::{PASSWORD, nir_of, reference_of};
 use reqwest::header::{ACCEPT, COOKIE, LOCATION, SET_COOKIE};
-use server::dataset::{PASSWORD, nir_of, reference_of};
 use sips::{Encoding, PaymentResponse, SealedForm, Secret};
 use std::sync::Arc;
 use tokio::sync::{Mutex, Semaphore};
@@ -139,7 +139,7 @@ pub fn pay_call(ctx: &Ctx, persons: Arc<Vec<Person>>, started: Arc<Mutex<Vec<(St
         let ctx = ctx.clone();
         let count = u64::try_from(persons.len()).unwrap_or(1);
         let person = persons[usize::try_from(n % count).unwrap_or(0)].clone();
-        let line = (n / count) % server::dataset::CREANCES;
+        let line = (n / count) % dataset::CREANCES;
         let started = started.clone();
         Box::pin(async move {
             let reference = reference_of(person.index, line);

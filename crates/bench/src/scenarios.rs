@@ -30,7 +30,7 @@ pub async fn run(ctx: Ctx, persons_total: u64, seconds: u64) -> anyhow::Result<(
         &ctx,
     );
     let started = Arc::new(Mutex::new(Vec::new()));
-    let capacity = u64::try_from(signed.len()).unwrap_or(0) * server::dataset::CREANCES;
+    let capacity = u64::try_from(signed.len()).unwrap_or(0) * dataset::CREANCES;
     let outcome = saturate(pay_call(&ctx, signed.clone(), started.clone()), 16, duration, Some(capacity)).await;
     report("start payment", "saturation (16)", &outcome, &ctx);
     let paid: Vec<(String, Person)> = started.lock().await.clone();

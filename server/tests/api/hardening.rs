@@ -221,7 +221,7 @@ on_both_engines! {
         let empty = spawn_app_with_url(url.clone(), &public()).await;
         // (Its caisses, as a training person brings them.)
         app::ssr::demo::add_person_like(&empty.state.store, "eva", &empty.state.settings.eligibility, 0).await.expect("caisses");
-        server::dataset::generate(&empty.state.store, 0, 7).await.expect("the dataset");
+        dataset::generate(&empty.state.store, 0, 7).await.expect("the dataset");
         empty.state.store.close().await;
         let refusal = refusal_to_start(url.clone(), &public()).await;
         assert!(refusal.contains("BENCH0 (NIR") && refusal.contains("and 2 more"), "{refusal}");
