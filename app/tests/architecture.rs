@@ -4,8 +4,9 @@
 //!
 //! Crates (from `cargo metadata`): `domain` and `sips` depend on no crate of the
 //! workspace; `kiosk` on `sips` alone (it cannot reach the app's store or
-//! services); `app` on `domain` and `sips`; `server` on `app`, `sips` and
-//! `kiosk`; `bench` on `server` and `sips`.
+//! services); `app` on `domain` and `sips`; `dataset` on `app`; `server` on
+//! `app`, `sips`, `kiosk` and `dataset`; `bench` on `dataset` and `sips` (the
+//! service itself only over HTTP).
 //!
 //! Modules of `app` (from the `crate::…` and `super::…` paths in its sources):
 //! `codec` and `routes` use no other module, `error` only `codec`; the app
@@ -14,18 +15,23 @@
 //! `components` do not use `pages`; nothing but `api` uses `ssr` from above it.
 //! Inside `ssr`, the folders form a ladder (see `SSR_ORDER`): each uses only
 //! those before it.
+//!
+//! Modules of `server`: no two use each other, directly or through others
+//! (the start-up builds the router from the handlers, which do not reach
+//! back).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The workspace crates each crate may depend on.
-const CRATE_RULES: [(&str, &[&str]); 6] = [
+const CRATE_RULES: [(&str, &[&str]); 7] = [
     ("domain", &[]),
     ("sips", &[]),
     ("kiosk", &["sips"]),
     ("app", &["domain", "sips"]),
-    ("server", &["app", "sips", "kiosk"]),
-    ("bench", &["server", "sips"]),
+    ("dataset", &["app"]),
+    ("server", &["app", "sips", "kiosk", "dataset"]),
+    ("bench", &["dataset", "sips"]),
 ];
 
 /// The app's top-level modules each module may use (besides itself and the
@@ -276,4 +282,62 @@ fn the_checker_sees_grouped_imports_over_several_lines_and_climbs_with_each_supe
             path(&["routes"]),
         ]
     );
+}
+
+/// A cycle among `uses` (module → the modules it uses), if any, as the
+/// modules along it.
+fn cycle(uses: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        module: &str,
+        uses: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|m| m == module) {
+            return Some([&path[at..], &[module.to_owned()]].concat());
+        }
+        if done.contains(module) {
+            return None;
+        }
+        path.push(module.to_owned());
+        for used in uses.get(module).into_iter().flatten() {
+            if let Some(found) = visit(used, uses, path, done) {
+                return Some(found);
+            }
+        }
+        path.pop();
+        done.insert(module.to_owned());
+        None
+    }
+    let mut done = BTreeSet::new();
+    uses.keys().find_map(|module| visit(module, uses, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn no_two_server_modules_use_each_other() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/src");
+    let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in sources(&src) {
+        let module = module_of(&src, &file);
+        let Some(top) = module.first().cloned() else { continue };
+        let text = std::fs::read_to_string(&file).expect("a readable source");
+        let used = paths_named(&module, &text).into_iter().filter_map(|path| path.first().cloned());
+        uses.entry(top.clone()).or_default().extend(used.filter(|used| *used != top));
+    }
+    assert!(uses.len() > 10, "the server's modules are read: {uses:?}");
+    assert_eq!(cycle(&uses), None, "server modules in a loop");
+}
+
+#[test]
+fn the_checker_finds_a_loop_through_other_modules() {
+    let uses = |edges: &[(&str, &str)]| {
+        let mut map: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (from, to) in edges {
+            map.entry((*from).to_owned()).or_default().insert((*to).to_owned());
+        }
+        map
+    };
+    let looped = uses(&[("access_log", "health"), ("health", "startup"), ("startup", "access_log")]);
+    assert_eq!(cycle(&looped).map(|c| c.len()), Some(4), "{:?}", cycle(&looped));
+    assert_eq!(cycle(&uses(&[("startup", "health"), ("access_log", "health"), ("startup", "access_log")])), None);
 }

@@ -8,7 +8,7 @@
 //! schema: not for whoever asks). (The bank kiosk needs no check: the server
 //! does not start without one.)
 
-use crate::startup::ServerState;
+use crate::state::ServerState;
 use app::ssr::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};

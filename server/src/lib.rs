@@ -18,6 +18,7 @@ pub mod http_policy;
 pub mod metrics;
 pub mod payment_states;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
 pub mod terminal;
 pub mod valid_html;

@@ -2,6 +2,7 @@
 
 use crate::assets::{self, Assets};
 use crate::config::Settings;
+use crate::state::ServerState;
 use crate::{
     access_log, answers, bank_reports, documents, health, housekeeping, http_policy, metrics, payment_states, terminal,
 };
@@ -10,7 +11,6 @@ use app::ssr::infra::security::origin_of;
 use app::ssr::{AppSettings, AppState, Clock, KioskSettings, Secret, Store, demo};
 use app::{App, routes, shell};
 use axum::Router;
-use axum::extract::FromRef;
 use axum::routing::{get, post};
 use kiosk::{KioskHandle, Merchant};
 use leptos::nonce::Nonce;
@@ -23,29 +23,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::net::TcpListener;
-
-/// The router's state: Leptos' options and the app's.
-#[derive(Clone)]
-pub struct ServerState {
-    /// Leptos' options (site root, output name).
-    pub leptos: LeptosOptions,
-    /// The app state.
-    pub app: AppState,
-    /// Set once the process is shutting down (readiness then answers 503).
-    pub draining: Arc<AtomicBool>,
-}
-
-impl FromRef<ServerState> for LeptosOptions {
-    fn from_ref(state: &ServerState) -> Self {
-        state.leptos.clone()
-    }
-}
-
-impl FromRef<ServerState> for AppState {
-    fn from_ref(state: &ServerState) -> Self {
-        state.app.clone()
-    }
-}
 
 /// A built application, bound to its port, ready to serve.
 pub struct Application {
