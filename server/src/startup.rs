@@ -72,18 +72,7 @@ impl Application {
         }
 
         let (kiosk, embedded) = match &settings.real_kiosk {
-            Some(real) => (
-                KioskSettings {
-                    paypage_url: real.paypage_url.clone(),
-                    office_url: real.office_url.clone(),
-                    merchant_id: real.merchant_id.clone(),
-                    key_version: real.key_version.clone(),
-                    secret_key: real.secret_key.clone(),
-                    interface_version: settings.interface_version.clone(),
-                    form_hosts: settings.bank_form_hosts.clone(),
-                },
-                None,
-            ),
+            Some(real) => (real.clone(), None),
             None => {
                 let listener = TcpListener::bind(settings.kiosk_addr)
                     .await
