@@ -96,14 +96,52 @@ pub struct PaymentDetailData {
     pub planned: Vec<(String, Euros)>,
     /// Applied shares.
     pub applied: Vec<(String, Euros)>,
-    /// Kiosk answers: (date, channel, code, outcome).
-    pub answers: Vec<(String, String, String, String)>,
+    /// Kiosk answers.
+    pub answers: Vec<AnswerView>,
     /// The money received, one payment per authorisation.
     pub receipts: Vec<ReceiptView>,
     /// The money asked or given back on them.
     pub refunds: super::refunds::RefundsView,
-    /// Audit trail: (date, who, what).
-    pub trail: Vec<(String, String, String)>,
+    /// Audit trail.
+    pub trail: Vec<ChangeView>,
+}
+
+/// A kiosk answer, as the payment's page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerView {
+    /// «07/12/2026 à 10:15».
+    pub received: String,
+    /// How it came.
+    pub channel: String,
+    /// The bank's response code.
+    pub code: String,
+    /// What the service did with it.
+    pub outcome: String,
+}
+
+/// A change, as the payment's history and the caisse's journal list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeView {
+    /// «07/12/2026 à 10:15».
+    pub at: String,
+    /// Who made it.
+    pub who: String,
+    /// What changed.
+    pub what: String,
+    /// Which object (the journal's; empty in a payment's history).
+    pub object: String,
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::ssr::agents::history::Change> for ChangeView {
+    fn from(change: crate::ssr::agents::history::Change) -> Self {
+        ChangeView {
+            at: crate::ssr::infra::time::date_time_fr(change.at),
+            who: change.who,
+            what: change.what,
+            object: change.object.unwrap_or_default(),
+        }
+    }
 }
 
 /// One payment of the attempt, as the detail page shows it.
@@ -181,9 +219,14 @@ pub async fn agent_payment_page(transaction: String) -> Result<PaymentDetailView
             answers: d
                 .answers
                 .into_iter()
-                .map(|(at, channel, code, outcome)| (date_time_fr(at), channel, code, outcome))
+                .map(|a| AnswerView {
+                    received: date_time_fr(a.at),
+                    channel: a.channel,
+                    code: a.code,
+                    outcome: a.outcome,
+                })
                 .collect(),
-            trail: d.trail.into_iter().map(|(at, who, what)| (date_time_fr(at), who, what)).collect(),
+            trail: d.trail.into_iter().map(ChangeView::from).collect(),
         }),
     })
 }
@@ -249,8 +292,8 @@ pub async fn agent_trop_percus_page() -> Result<TropPercusView, AppError> {
 pub struct JournalView {
     /// Header.
     pub header: AgentHeader,
-    /// (date, who, action, what).
-    pub entries: Vec<(String, String, String, String)>,
+    /// The newest first.
+    pub entries: Vec<ChangeView>,
 }
 
 /// The caisse's last 200 audit entries.
@@ -260,11 +303,5 @@ pub async fn agent_journal_page() -> Result<JournalView, AppError> {
     let state = state()?;
     let (agent, _) = crate::ssr::agents::require_agent(&state).await?;
     let entries = crate::ssr::agents::journal(&state.store, &agent.caisse_code, 200).await.map_err(unexpected)?;
-    Ok(JournalView {
-        header: header_of(&agent),
-        entries: entries
-            .into_iter()
-            .map(|(at, who, action, what)| (crate::ssr::infra::time::date_time_fr(at), who, action, what))
-            .collect(),
-    })
+    Ok(JournalView { header: header_of(&agent), entries: entries.into_iter().map(ChangeView::from).collect() })
 }

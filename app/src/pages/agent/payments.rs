@@ -3,8 +3,8 @@
 use super::refunds::Refunds;
 use super::{AgentLayout, AgentSection, PaymentItems};
 use crate::api::agent::payments::{
-    JournalView, MarkRegularised, PaymentDetailData, PaymentDetailView, PaymentsView, TropPercuItem, TropPercusView,
-    agent_journal_page, agent_payment_page, agent_payments_page, agent_trop_percus_page,
+    AnswerView, ChangeView, JournalView, MarkRegularised, PaymentDetailData, PaymentDetailView, PaymentsView,
+    TropPercuItem, TropPercusView, agent_journal_page, agent_payment_page, agent_payments_page, agent_trop_percus_page,
 };
 use crate::api::agent::refunds::AgentRefund;
 use crate::components::form::{ActionError, ServerForm, SubmitButton, successes};
@@ -235,9 +235,9 @@ fn PaymentData(
             >
                 {answers
                     .into_iter()
-                    .map(|(at, channel, code, outcome)| view! {
+                    .map(|AnswerView { received, channel, code, outcome }| view! {
                         <Row>
-                            <Cell label="Reçue le">{at}</Cell>
+                            <Cell label="Reçue le">{received}</Cell>
                             <Cell label="Canal">{channel}</Cell>
                             <Cell label="Code">{code}</Cell>
                             <Cell label="Suite donnée">{outcome}</Cell>
@@ -254,7 +254,7 @@ fn PaymentData(
             >
                 {trail
                     .into_iter()
-                    .map(|(at, who, what)| view! {
+                    .map(|ChangeView { at, who, what, .. }| view! {
                         <Row>
                             <Cell label="Date">{at}</Cell>
                             <Cell label="Par">{who}</Cell>
@@ -345,12 +345,12 @@ pub fn AgentJournalPage() -> impl IntoView {
                     {view
                         .entries
                         .into_iter()
-                        .map(|(at, who, action, what)| view! {
+                        .map(|ChangeView { at, who, what, object }| view! {
                             <Row>
                                 <Cell label="Date">{at}</Cell>
                                 <Cell label="Par">{who}</Cell>
-                                <Cell label="Changement">{action}</Cell>
-                                <Cell label="Objet" class="mono small">{what}</Cell>
+                                <Cell label="Changement">{what}</Cell>
+                                <Cell label="Objet" class="mono small">{object}</Cell>
                             </Row>
                         })
                         .collect_view()}

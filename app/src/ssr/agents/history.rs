@@ -8,6 +8,32 @@ use crate::ssr::lifecycle::{
 };
 use serde_json::Value;
 
+/// A kiosk answer, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerEntry {
+    /// When it was received.
+    pub at: i64,
+    /// How it came («Réponse automatique»…).
+    pub channel: String,
+    /// The bank's response code.
+    pub code: String,
+    /// What the service did with it.
+    pub outcome: String,
+}
+
+/// A change of the audit trail, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// When.
+    pub at: i64,
+    /// Who made it.
+    pub who: String,
+    /// What changed.
+    pub what: String,
+    /// Which object, in the caisse's journal (the payment's own trail needs none).
+    pub object: Option<String>,
+}
+
 /// «Réponse automatique», «Retour navigateur»: which way an answer came.
 pub fn channel_label(channel: &str) -> String {
     match Channel::parse(channel) {

@@ -185,8 +185,8 @@ pub(crate) fn actor_label(kind: &str) -> &'static str {
     }
 }
 
-/// The caisse's last audit entries: (time, who, what in words, which).
-pub async fn journal(store: &Store, caisse: &str, limit: i64) -> anyhow::Result<Vec<(i64, String, String, String)>> {
+/// The caisse's last audit entries, in words.
+pub async fn journal(store: &Store, caisse: &str, limit: i64) -> anyhow::Result<Vec<history::Change>> {
     Ok(sqlx::query(
         "SELECT at, actor_kind, action, entity_kind, entity_id, detail FROM audit_log WHERE caisse_code = $1 \
          ORDER BY at DESC, id DESC LIMIT $2",
@@ -199,16 +199,16 @@ pub async fn journal(store: &Store, caisse: &str, limit: i64) -> anyhow::Result<
     .iter()
     .map(|r| {
         let kind: String = r.try_get("entity_kind")?;
-        Ok((
-            r.try_get("at")?,
-            actor_label(&r.try_get::<String, _>("actor_kind")?).to_owned(),
-            history::describe(
+        Ok(history::Change {
+            at: r.try_get("at")?,
+            who: actor_label(&r.try_get::<String, _>("actor_kind")?).to_owned(),
+            what: history::describe(
                 &kind,
                 &r.try_get::<String, _>("action")?,
                 &serde_json::from_str(&r.try_get::<String, _>("detail")?).unwrap_or_default(),
             ),
-            history::object_label(&kind, &r.try_get::<String, _>("entity_id")?),
-        ))
+            object: Some(history::object_label(&kind, &r.try_get::<String, _>("entity_id")?)),
+        })
     })
     .collect::<Result<_, sqlx::Error>>()?)
 }

@@ -145,14 +145,14 @@ pub struct PaymentDetail {
     pub planned: Vec<(String, Euros)>,
     /// Applied shares (reference, amount).
     pub applied: Vec<(String, Euros)>,
-    /// Every answer the kiosk sent: (time, channel, code, outcome).
-    pub answers: Vec<(i64, String, String, String)>,
+    /// Every answer the kiosk sent.
+    pub answers: Vec<history::AnswerEntry>,
     /// The money received for the attempt, one payment per authorisation.
     pub receipts: Vec<Receipt>,
     /// The money asked or given back on those payments, oldest first.
     pub refunds: Vec<super::refunds::RefundLine>,
-    /// The audit trail: (time, who, what).
-    pub trail: Vec<(i64, String, String)>,
+    /// The audit trail.
+    pub trail: Vec<history::Change>,
 }
 
 /// One payment of an attempt: an authorisation of the bank.
@@ -267,12 +267,12 @@ pub async fn payment(
     .context("reading kiosk answers")?
     .iter()
     .map(|r| {
-        Ok((
-            r.try_get("received_at")?,
-            history::channel_label(&r.try_get::<String, _>("channel")?),
-            r.try_get("code")?,
-            history::outcome_label(&r.try_get::<String, _>("outcome")?),
-        ))
+        Ok(history::AnswerEntry {
+            at: r.try_get("received_at")?,
+            channel: history::channel_label(&r.try_get::<String, _>("channel")?),
+            code: r.try_get("code")?,
+            outcome: history::outcome_label(&r.try_get::<String, _>("outcome")?),
+        })
     })
     .collect::<Result<_, sqlx::Error>>()?;
     let trail = sqlx::query(
@@ -288,15 +288,16 @@ pub async fn payment(
     .context("reading the audit trail")?
     .iter()
     .map(|r| {
-        Ok((
-            r.try_get("at")?,
-            actor_label(&r.try_get::<String, _>("actor_kind")?).to_owned(),
-            history::describe(
+        Ok(history::Change {
+            at: r.try_get("at")?,
+            who: actor_label(&r.try_get::<String, _>("actor_kind")?).to_owned(),
+            what: history::describe(
                 &r.try_get::<String, _>("entity_kind")?,
                 &r.try_get::<String, _>("action")?,
                 &serde_json::from_str(&r.try_get::<String, _>("detail")?).unwrap_or_default(),
             ),
-        ))
+            object: None,
+        })
     })
     .collect::<Result<_, sqlx::Error>>()?;
     let refunds = super::refunds::of_attempt(store, &attempt_id).await?;
