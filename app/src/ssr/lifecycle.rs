@@ -1,7 +1,7 @@
 //! A payment's life, in the closed sets of values every service shares: where
 //! an attempt stands and where it may go (the transition table), where an
 //! accepted payment stands, which way an answer came, how an attempt was
-//! settled, what became of an answer. Each is stored as TEXT, bound and read as
+//! settled, what became of an answer, where a refund stands. Each is stored as TEXT, bound and read as
 //! itself ([`text_column!`](crate::text_column)). A leaf: it uses nothing of
 //! the services.
 
@@ -199,6 +199,60 @@ text_column!(AnswerOutcome {
     UnknownReference => "unknown_reference",
     AmountMismatch => "amount_mismatch",
 });
+
+/// Where a refund stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundState {
+    /// Waiting for a second agent.
+    Asked,
+    /// The second agent said no.
+    Rejected,
+    /// Approved; the bank's word not known yet.
+    Sending,
+    /// The bank gave the money back.
+    Done,
+    /// The bank did not.
+    Refused,
+}
+
+impl RefundState {
+    /// Every state.
+    pub const ALL: [RefundState; 5] =
+        [RefundState::Asked, RefundState::Rejected, RefundState::Sending, RefundState::Done, RefundState::Refused];
+
+    /// The stored value.
+    pub fn value(self) -> &'static str {
+        match self {
+            RefundState::Asked => "asked",
+            RefundState::Rejected => "rejected",
+            RefundState::Sending => "sending",
+            RefundState::Done => "done",
+            RefundState::Refused => "refused",
+        }
+    }
+
+    /// The state a stored value names.
+    pub fn parse(value: &str) -> Option<RefundState> {
+        RefundState::ALL.into_iter().find(|state| state.value() == value)
+    }
+
+    /// Whether the refund's amount counts against what is left on the payment
+    /// (asked, being sent or given back: see `agents::refunds::ask`).
+    pub fn holds_money(self) -> bool {
+        matches!(self, RefundState::Asked | RefundState::Sending | RefundState::Done)
+    }
+
+    /// In French, as the back office shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            RefundState::Asked => "demandé, à approuver par un autre agent",
+            RefundState::Rejected => "rejeté",
+            RefundState::Sending => "envoyé à la banque, sa réponse n'est pas connue",
+            RefundState::Done => "effectué",
+            RefundState::Refused => "refusé par la banque",
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -20,7 +20,7 @@
 use crate::domain::{Allocation, AvisReference, CreanceLine, Euros, IssueDate, allocate};
 use crate::ssr::infra::audit::{self, Actor, Entry};
 use crate::ssr::infra::db::{Engine, Store, WriteTx, new_id};
-use crate::ssr::lifecycle::PaymentStatus;
+use crate::ssr::lifecycle::{PaymentStatus, RefundState};
 use anyhow::Context;
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
@@ -87,12 +87,13 @@ async fn apply_batch(store: &Store, now: i64) -> anyhow::Result<(usize, i64)> {
     // back then, the payment not being applied (`agents::refunds::put_back`).
     let claim = format!(
         "SELECT id, attempt_id, caisse_code, amount_cents - CAST(COALESCE((SELECT SUM(g.amount_cents) FROM refunds g \
-         WHERE g.payment_id = payments.id AND g.state = 'done'), 0) AS BIGINT) AS amount_cents FROM payments \
+         WHERE g.payment_id = payments.id AND g.state = $3), 0) AS BIGINT) AS amount_cents FROM payments \
          WHERE status = $2 ORDER BY accepted_at, id LIMIT $1{claim}"
     );
     let claimed: Vec<Claimed> = sqlx::query(sqlx::AssertSqlSafe(claim))
         .bind(BATCH)
         .bind(PaymentStatus::Received)
+        .bind(RefundState::Done.value())
         .fetch_all(tx.conn())
         .await
         .context("claiming received payments")?

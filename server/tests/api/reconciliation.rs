@@ -155,7 +155,7 @@ on_both_engines! {
 
         let caisse = agent_named(&app, "agent.isere").await;
         let seen = resolve::discrepancies(store, &caisse.caisse_code).await.expect("listed");
-        let kinds: Vec<_> = seen.iter().map(|d| (d.kind, d.resolution.as_deref(), d.bank_cents, d.recorded_cents)).collect();
+        let kinds: Vec<_> = seen.iter().map(|d| (d.kind, d.resolution.map(|r| r.as_str()), d.bank_cents, d.recorded_cents)).collect();
         assert!(kinds.contains(&(reconciliation::Kind::NotRecorded, None, 1234, 0)), "{kinds:?}");
         assert!(kinds.contains(&(reconciliation::Kind::AmountDiffers, None, 1900, 2000)), "{kinds:?}");
         assert!(kinds.contains(&(reconciliation::Kind::AbsentFromBank, Some("matched"), 0, 2000)), "{kinds:?}");
@@ -227,7 +227,7 @@ on_both_engines! {
         let page = text_of(&desk.page_html(PAGE).await);
         assert!(page.contains("Enregistré comme paiement d'après le relevé par Agent CPAM de l'Isère, le "), "{page}");
         let resolved = resolve::discrepancies(store, "381").await.expect("listed");
-        let recorded_ones = resolved.iter().filter(|d| d.resolution.as_deref() == Some("recorded")).count();
+        let recorded_ones = resolved.iter().filter(|d| d.resolution == Some(reconciliation::Resolution::Recorded)).count();
         assert_eq!(recorded_ones, 2, "{resolved:?}");
         let recorded = sqlx::query("SELECT id, authorisation_id, amount_cents, regularisation, regularised_by FROM payments ORDER BY authorisation_id")
             .fetch_all(store.pool())

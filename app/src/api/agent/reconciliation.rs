@@ -83,19 +83,20 @@ pub struct DiscrepancyItem {
 #[cfg(feature = "ssr")]
 impl DiscrepancyItem {
     fn of(d: crate::ssr::agents::reconciliation::resolve::Discrepancy) -> DiscrepancyItem {
+        use crate::ssr::agents::reconciliation::Resolution;
         use crate::ssr::infra::time::date_time_fr;
-        let resolution = match (d.resolution.as_deref(), d.resolved_at) {
+        let resolution = match (d.resolution, d.resolved_at) {
             (None, _) => None,
-            (Some("recorded"), at) => Some(format!(
+            (Some(Resolution::Recorded), at) => Some(format!(
                 "Enregistré comme paiement d'après le relevé{}{}.",
                 d.resolved_by.as_ref().map(|who| format!(" par {who}")).unwrap_or_default(),
                 at.map(|at| format!(", le {}", date_time_fr(at))).unwrap_or_default()
             )),
-            (Some("matched"), at) => Some(format!(
+            (Some(Resolution::Matched), at) => Some(format!(
                 "Rapproché par un relevé importé ensuite{}.",
                 at.map(|at| format!(", le {}", date_time_fr(at))).unwrap_or_default()
             )),
-            (Some(_), at) => Some(format!(
+            (Some(Resolution::Closed), at) => Some(format!(
                 "Clos{}{} : {}",
                 d.resolved_by.map(|who| format!(" par {who}")).unwrap_or_default(),
                 at.map(|at| format!(", le {}", date_time_fr(at))).unwrap_or_default(),

@@ -10,7 +10,7 @@ use super::Agent;
 use crate::domain::Euros;
 use crate::ssr::infra::audit::{self, Actor, Entry};
 use crate::ssr::infra::db::{Engine, Store};
-use crate::ssr::lifecycle::PaymentStatus;
+use crate::ssr::lifecycle::{PaymentStatus, RefundState};
 use anyhow::Context;
 use sqlx::Row;
 
@@ -39,9 +39,13 @@ pub enum AssignError {
 /// refunds have asked, sent or given back of the payment; the work queue's
 /// figure.
 pub(crate) fn left_sql(alias: &str) -> String {
+    // The states that hold money, as SQL literals: the stored values of the state enum.
+    let held: Vec<String> =
+        RefundState::ALL.into_iter().filter(|s| s.holds_money()).map(|s| format!("'{}'", s.value())).collect();
+    let held = held.join(", ");
     format!(
         "{alias}.excess_cents - CAST(COALESCE((SELECT SUM(r.amount_cents) FROM refunds r \
-         WHERE r.payment_id = {alias}.id AND r.state IN ('asked', 'sending', 'done')), 0) AS BIGINT)"
+         WHERE r.payment_id = {alias}.id AND r.state IN ({held})), 0) AS BIGINT)"
     )
 }
 

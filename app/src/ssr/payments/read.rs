@@ -2,7 +2,7 @@
 
 use crate::domain::{Euros, TransactionReference};
 use crate::ssr::infra::db::Store;
-use crate::ssr::lifecycle::{AttemptStatus, PaymentStatus};
+use crate::ssr::lifecycle::{AttemptStatus, PaymentStatus, RefundState};
 use anyhow::Context;
 use sqlx::Row;
 
@@ -119,9 +119,10 @@ pub async fn refunds_of(store: &Store, person_id: &str) -> anyhow::Result<Vec<Re
     let rows = sqlx::query(
         "SELECT t.transaction_reference, r.amount_cents, r.state, r.asked_at FROM refunds r \
          JOIN payments p ON p.id = r.payment_id JOIN payment_attempts t ON t.id = p.attempt_id \
-         WHERE t.person_id = $1 AND r.state <> 'rejected' ORDER BY r.asked_at DESC, r.id",
+         WHERE t.person_id = $1 AND r.state <> $2 ORDER BY r.asked_at DESC, r.id",
     )
     .bind(person_id)
+    .bind(RefundState::Rejected.value())
     .fetch_all(store.pool())
     .await
     .context("listing the person's refunds")?;

@@ -74,6 +74,33 @@ impl Kind {
     }
 }
 
+/// How a discrepancy was resolved (none while it is open).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// An agent closed it with a comment.
+    Closed,
+    /// An agent recorded the bank's line as a payment.
+    Recorded,
+    /// A later report of the day agrees.
+    Matched,
+}
+
+impl Resolution {
+    /// As stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resolution::Closed => "closed",
+            Resolution::Recorded => "recorded",
+            Resolution::Matched => "matched",
+        }
+    }
+
+    /// From what is stored.
+    pub fn parse(value: &str) -> Option<Resolution> {
+        [Resolution::Closed, Resolution::Recorded, Resolution::Matched].into_iter().find(|r| r.as_str() == value)
+    }
+}
+
 /// Who imports a report.
 #[derive(Debug, Clone, Copy)]
 pub enum Importer<'a> {
@@ -286,10 +313,11 @@ pub async fn import(
         if !still && open {
             let id: String = row.try_get("id").context("id")?;
             sqlx::query(
-                "UPDATE discrepancies SET resolution = 'matched', resolved_at = $1 WHERE id = $2 AND resolution IS NULL",
+                "UPDATE discrepancies SET resolution = $3, resolved_at = $1 WHERE id = $2 AND resolution IS NULL",
             )
             .bind(now)
             .bind(&id)
+            .bind(Resolution::Matched.as_str())
             .execute(tx.conn())
             .await
             .context("resolving a discrepancy")?;

@@ -117,12 +117,13 @@ pub async fn record(store: &Store, agent: &Agent, id: &str, now: i64) -> Result<
     audit::record(tx.conn(), now, payment).await.context("auditing the payment")?;
     messages::acknowledge_payment(tx.conn(), now, &person, &payment_id).await?;
     sqlx::query(
-        "UPDATE discrepancies SET resolution = 'recorded', resolved_by = $1, resolved_at = $2 \
+        "UPDATE discrepancies SET resolution = $4, resolved_by = $1, resolved_at = $2 \
          WHERE id = $3 AND resolution IS NULL",
     )
     .bind(&agent.id)
     .bind(now)
     .bind(id)
+    .bind(super::Resolution::Recorded.as_str())
     .execute(tx.conn())
     .await
     .context("resolving the discrepancy")?;

@@ -5,8 +5,10 @@
 
 use super::Key;
 use crate::domain::IssueDate;
+use crate::ssr::agents::refunds::{RefundState, operation_value};
 use crate::ssr::infra::time;
 use anyhow::Context;
+use sips::cash::Operation;
 use sips::report::Direction;
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -25,24 +27,28 @@ pub(super) async fn on(conn: &mut sqlx::AnyConnection, day: IssueDate) -> anyhow
     let mut recorded = BTreeMap::new();
     let debits = sqlx::query(
         "SELECT t.transaction_reference, p.authorisation_id, p.caisse_code, p.amount_cents - CAST(COALESCE((\
-         SELECT SUM(r.amount_cents) FROM refunds r WHERE r.payment_id = p.id AND r.state = 'done' \
-         AND r.operation = 'cancel'), 0) AS BIGINT) AS cents \
+         SELECT SUM(r.amount_cents) FROM refunds r WHERE r.payment_id = p.id AND r.state = $3 \
+         AND r.operation = $4), 0) AS BIGINT) AS cents \
          FROM payments p JOIN payment_attempts t ON t.id = p.attempt_id \
          WHERE p.accepted_at >= $1 AND p.accepted_at < $2",
     )
     .bind(from)
     .bind(to)
+    .bind(RefundState::Done.value())
+    .bind(operation_value(Operation::Cancel))
     .fetch_all(&mut *conn)
     .await
     .context("reading the day's payments")?;
     let credits = sqlx::query(
         "SELECT t.transaction_reference, p.authorisation_id, p.caisse_code, CAST(SUM(r.amount_cents) AS BIGINT) AS cents \
          FROM refunds r JOIN payments p ON p.id = r.payment_id JOIN payment_attempts t ON t.id = p.attempt_id \
-         WHERE r.state = 'done' AND r.operation = 'refund' AND r.done_at >= $1 AND r.done_at < $2 \
+         WHERE r.state = $3 AND r.operation = $4 AND r.done_at >= $1 AND r.done_at < $2 \
          GROUP BY t.transaction_reference, p.authorisation_id, p.caisse_code",
     )
     .bind(from)
     .bind(to)
+    .bind(RefundState::Done.value())
+    .bind(operation_value(Operation::Refund))
     .fetch_all(&mut *conn)
     .await
     .context("reading the day's refunds")?;

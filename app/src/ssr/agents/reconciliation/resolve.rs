@@ -3,7 +3,7 @@
 //! transactions the service does not know, which are no caisse's), each
 //! closed by an agent with a comment, audited.
 
-use super::Kind;
+use super::{Kind, Resolution};
 use crate::ssr::agents::Agent;
 use crate::ssr::infra::audit::{self, Actor, Entry};
 use crate::ssr::infra::db::Store;
@@ -51,8 +51,8 @@ pub struct Discrepancy {
     pub bank_cents: i64,
     /// What the service recorded, in cents.
     pub recorded_cents: i64,
-    /// `None` while open; `closed` or `matched`.
-    pub resolution: Option<String>,
+    /// `None` while open.
+    pub resolution: Option<Resolution>,
     /// The agent's comment.
     pub comment: Option<String>,
     /// Who resolved it (`None`: a later report, or open).
@@ -121,7 +121,7 @@ fn discrepancy(row: &sqlx::any::AnyRow) -> anyhow::Result<Discrepancy> {
         direction: row.try_get("direction")?,
         bank_cents: row.try_get("bank_cents")?,
         recorded_cents: row.try_get("recorded_cents")?,
-        resolution: row.try_get("resolution")?,
+        resolution: row.try_get::<Option<String>, _>("resolution")?.as_deref().and_then(Resolution::parse),
         comment: row.try_get("comment")?,
         resolved_by: row.try_get("display_name")?,
         resolved_at: row.try_get("resolved_at")?,
@@ -157,7 +157,7 @@ pub async fn close(store: &Store, agent: &Agent, id: &str, comment: &str, now: i
     }
     let mut tx = store.write().await.context("starting the closing")?;
     let updated = sqlx::query(
-        "UPDATE discrepancies SET resolution = 'closed', comment = $1, resolved_by = $2, resolved_at = $3 \
+        "UPDATE discrepancies SET resolution = $6, comment = $1, resolved_by = $2, resolved_at = $3 \
          WHERE id = $4 AND resolution IS NULL AND (caisse_code = $5 OR caisse_code IS NULL)",
     )
     .bind(comment)
@@ -165,6 +165,7 @@ pub async fn close(store: &Store, agent: &Agent, id: &str, comment: &str, now: i
     .bind(now)
     .bind(id)
     .bind(&agent.caisse_code)
+    .bind(super::Resolution::Closed.as_str())
     .execute(tx.conn())
     .await
     .context("closing the discrepancy")?;

@@ -45,16 +45,16 @@ pub async fn decide(state: &AppState, agent: &Agent, refund_id: &str, approve: b
         return Err(RefundError::OtherUnconfirmed);
     }
     let next = if approve { RefundState::Sending } else { RefundState::Rejected };
-    let decided = sqlx::query(
-        "UPDATE refunds SET state = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND state = 'asked'",
-    )
-    .bind(next.value())
-    .bind(&agent.id)
-    .bind(now)
-    .bind(refund_id)
-    .execute(tx.conn())
-    .await
-    .context("recording the decision")?;
+    let decided =
+        sqlx::query("UPDATE refunds SET state = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND state = $5")
+            .bind(next.value())
+            .bind(&agent.id)
+            .bind(now)
+            .bind(refund_id)
+            .bind(RefundState::Asked.value())
+            .execute(tx.conn())
+            .await
+            .context("recording the decision")?;
     if decided.rows_affected() != 1 {
         return Err(RefundError::NotNow(RefundState::Sending));
     }
@@ -91,9 +91,10 @@ async fn unconfirmed_on_transaction(
         .context("id")?;
     let sending: i64 = sqlx::query(
         "SELECT COUNT(*) AS n FROM refunds r JOIN payments p ON p.id = r.payment_id \
-         WHERE p.attempt_id = $1 AND r.state = 'sending'",
+         WHERE p.attempt_id = $1 AND r.state = $2",
     )
     .bind(&attempt)
+    .bind(RefundState::Sending.value())
     .fetch_one(tx.conn())
     .await
     .context("counting the refunds being sent")?

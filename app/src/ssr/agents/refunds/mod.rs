@@ -21,8 +21,10 @@ mod decide;
 mod put_back;
 mod send;
 
+pub use crate::ssr::lifecycle::RefundState;
 pub use decide::{Decided, decide};
 pub use put_back::PutBack;
+pub(crate) use send::operation_value;
 pub use send::send;
 
 use super::Agent;
@@ -74,58 +76,6 @@ impl Reason {
             Reason::TropPercu => "trop-perçu",
             Reason::DoublePaiement => "double paiement",
             Reason::ErreurCaisse => "erreur de la caisse",
-        }
-    }
-}
-
-/// Where a refund stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RefundState {
-    /// Waiting for a second agent.
-    Asked,
-    /// The second agent said no.
-    Rejected,
-    /// Approved; the bank's word not known yet.
-    Sending,
-    /// The bank gave the money back.
-    Done,
-    /// The bank did not.
-    Refused,
-}
-
-impl RefundState {
-    /// The stored value.
-    pub fn value(self) -> &'static str {
-        match self {
-            RefundState::Asked => "asked",
-            RefundState::Rejected => "rejected",
-            RefundState::Sending => "sending",
-            RefundState::Done => "done",
-            RefundState::Refused => "refused",
-        }
-    }
-
-    /// The state a stored value names.
-    pub fn parse(value: &str) -> Option<RefundState> {
-        [RefundState::Asked, RefundState::Rejected, RefundState::Sending, RefundState::Done, RefundState::Refused]
-            .into_iter()
-            .find(|state| state.value() == value)
-    }
-
-    /// Whether the refund's amount counts against what is left on the payment
-    /// (asked, being sent or given back: see [`ask`]).
-    pub fn holds_money(self) -> bool {
-        matches!(self, RefundState::Asked | RefundState::Sending | RefundState::Done)
-    }
-
-    /// In French, as the back office shows it.
-    pub fn label(self) -> &'static str {
-        match self {
-            RefundState::Asked => "demandé, à approuver par un autre agent",
-            RefundState::Rejected => "rejeté",
-            RefundState::Sending => "envoyé à la banque, sa réponse n'est pas connue",
-            RefundState::Done => "effectué",
-            RefundState::Refused => "refusé par la banque",
         }
     }
 }
@@ -259,9 +209,12 @@ pub async fn ask(
     let paid: i64 = payment.try_get("amount_cents").context("amount_cents")?;
     let committed: i64 = sqlx::query(
         "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) AS cents FROM refunds \
-         WHERE payment_id = $1 AND state IN ('asked', 'sending', 'done')",
+         WHERE payment_id = $1 AND state IN ($2, $3, $4)",
     )
     .bind(payment_id)
+    .bind(RefundState::Asked.value())
+    .bind(RefundState::Sending.value())
+    .bind(RefundState::Done.value())
     .fetch_one(tx.conn())
     .await
     .context("reading the payment's refunds")?
@@ -281,13 +234,14 @@ pub async fn ask(
     let id = new_id();
     sqlx::query(
         "INSERT INTO refunds (id, payment_id, caisse_code, amount_cents, reason, state, asked_by, asked_at) \
-         VALUES ($1, $2, $3, $4, $5, 'asked', $6, $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&id)
     .bind(payment_id)
     .bind(&agent.caisse_code)
     .bind(amount.cents())
     .bind(reason.value())
+    .bind(RefundState::Asked.value())
     .bind(&agent.id)
     .bind(now)
     .execute(tx.conn())

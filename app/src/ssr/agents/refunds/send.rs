@@ -43,11 +43,12 @@ pub async fn send(state: &AppState, agent: &Agent, refund_id: &str) -> Result<Se
     // One call at a time: the claim is taken by a conditional update.
     let mut tx = state.store.write().await.context("claiming the refund")?;
     let claimed = sqlx::query(
-        "UPDATE refunds SET claimed_at = $1 WHERE id = $2 AND state = 'sending' \
-         AND (claimed_at IS NULL OR claimed_at <= $3)",
+        "UPDATE refunds SET claimed_at = $1 WHERE id = $2 AND state = $3 \
+         AND (claimed_at IS NULL OR claimed_at <= $4)",
     )
     .bind(now)
     .bind(refund_id)
+    .bind(RefundState::Sending.value())
     .bind(now - CLAIM_MS)
     .execute(tx.conn())
     .await
@@ -65,13 +66,14 @@ pub async fn send(state: &AppState, agent: &Agent, refund_id: &str) -> Result<Se
     let mut tx = state.store.write().await.context("recording the bank's word")?;
     let recorded = sqlx::query(
         "UPDATE refunds SET state = $1, operation = $2, bank_response_code = $3, done_at = $4, claimed_at = NULL \
-         WHERE id = $5 AND state = 'sending'",
+         WHERE id = $5 AND state = $6",
     )
     .bind(next.value())
     .bind(operation.map(operation_value))
     .bind(code.as_deref())
     .bind((next != RefundState::Sending).then_some(now))
     .bind(refund_id)
+    .bind(RefundState::Sending.value())
     .execute(tx.conn())
     .await
     .context("recording the bank's word")?;
@@ -138,10 +140,11 @@ async fn ask_then_send(
     // What the other refunds of the transaction already gave back.
     let before: i64 = sqlx::query(
         "SELECT CAST(COALESCE(SUM(r.amount_cents), 0) AS BIGINT) AS cents FROM refunds r \
-         JOIN payments p ON p.id = r.payment_id WHERE p.attempt_id = $1 AND r.state = 'done' AND r.id <> $2",
+         JOIN payments p ON p.id = r.payment_id WHERE p.attempt_id = $1 AND r.state = $3 AND r.id <> $2",
     )
     .bind(attempt_id)
     .bind(refund_id)
+    .bind(RefundState::Done.value())
     .fetch_one(state.store.pool())
     .await
     .context("reading what was given back before")?
@@ -165,7 +168,7 @@ async fn ask_then_send(
     })
 }
 
-fn operation_value(operation: Operation) -> &'static str {
+pub(crate) fn operation_value(operation: Operation) -> &'static str {
     match operation {
         Operation::Cancel => "cancel",
         Operation::Refund => "refund",
