@@ -2,6 +2,8 @@
 //! answers: server to server (retried until the merchant takes it) and
 //! through the browser.
 
+mod store;
+
 use crate::cards;
 use crate::pages;
 use crate::report::{Journal, Kind, Operation as Recorded};
@@ -9,9 +11,11 @@ use crate::{Merchant, Now};
 use rand::Rng;
 use sips::cash::{self, CashAnswer, Operation};
 use sips::{Encoding, PaymentRequest, PaymentResponse, SealedForm};
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+pub(crate) use store::NotOpened;
+use store::Sessions;
 
 /// A session left unfinished this long answers 97.
 pub const SESSION_TIMEOUT_MS: i64 = 15 * 60 * 1000;
@@ -38,63 +42,6 @@ pub(crate) struct Kiosk {
     answer_origin: Arc<str>,
     /// What was done with money, for the daily reports.
     pub(crate) journal: Journal,
-}
-
-/// The sessions, and the (merchant, transaction reference) pairs opened, the
-/// last [`MAX_REFERENCES`] of them: a reference is used once.
-struct Sessions {
-    by_id: HashMap<String, Session>,
-    references: HashSet<(String, String)>,
-    /// The same pairs, oldest first.
-    order: VecDeque<(String, String)>,
-    max_sessions: usize,
-    max_references: usize,
-}
-
-impl Default for Sessions {
-    fn default() -> Self {
-        Sessions::bounded(MAX_SESSIONS, MAX_REFERENCES)
-    }
-}
-
-/// Why a session was not opened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum NotOpened {
-    /// The merchant used this transaction reference before (Sips: 94).
-    Duplicate,
-    /// The simulator holds [`MAX_SESSIONS`] sessions.
-    Full,
-}
-
-impl Sessions {
-    fn bounded(max_sessions: usize, max_references: usize) -> Sessions {
-        Sessions {
-            by_id: HashMap::new(),
-            references: HashSet::new(),
-            order: VecDeque::new(),
-            max_sessions,
-            max_references,
-        }
-    }
-
-    fn open(&mut self, id: String, session: Session) -> Result<(), NotOpened> {
-        let key = (session.request.merchant_id.clone(), session.request.transaction_reference.clone());
-        if self.references.contains(&key) {
-            return Err(NotOpened::Duplicate);
-        }
-        if self.by_id.len() >= self.max_sessions {
-            return Err(NotOpened::Full);
-        }
-        self.references.insert(key.clone());
-        self.order.push_back(key);
-        while self.order.len() > self.max_references {
-            if let Some(oldest) = self.order.pop_front() {
-                self.references.remove(&oldest);
-            }
-        }
-        self.by_id.insert(id, session);
-        Ok(())
-    }
 }
 
 /// One payment, from the request to the answer.
@@ -441,69 +388,4 @@ async fn deliver(http: reqwest::Client, url: String, fields: Vec<(String, String
 }
 
 #[cfg(test)]
-impl Session {
-    /// A session of 20 € for `reference`, on the card page, with no automatic
-    /// response.
-    pub(crate) fn for_test(reference: &str) -> Session {
-        Session {
-            request: PaymentRequest {
-                amount_cents: 2000,
-                merchant_id: sips::simulation::MERCHANT_ID.into(),
-                key_version: "1".into(),
-                normal_return_url: "http://127.0.0.1:3000/paiement/retour".into(),
-                automatic_response_url: String::new(),
-                transaction_reference: reference.into(),
-                order_id: String::new(),
-                response_encoding: String::new(),
-            },
-            interface_version: "HP_2.20".into(),
-            response_encoding: Encoding::Plain,
-            echoed: Vec::new(),
-            merchant_label: "CPAM".into(),
-            created_at: 0,
-            finished_at: None,
-            stage: Stage::Card,
-            given_back: GivenBack::default(),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn session(reference: &str) -> Session {
-        Session::for_test(reference)
-    }
-
-    #[test]
-    fn a_full_simulator_refuses_a_new_payment_and_takes_one_again_once_a_session_is_forgotten() {
-        let mut sessions = Sessions::bounded(2, 10);
-        assert_eq!(sessions.open("a".into(), session("R1")), Ok(()));
-        assert_eq!(sessions.open("b".into(), session("R2")), Ok(()));
-        assert_eq!(sessions.open("c".into(), session("R3")), Err(NotOpened::Full));
-        assert_eq!(sessions.open("c".into(), session("R1")), Err(NotOpened::Duplicate), "a reuse is still a reuse");
-        sessions.by_id.remove("a");
-        assert_eq!(sessions.open("c".into(), session("R3")), Ok(()), "R3 was not taken by the refusal");
-    }
-
-    #[test]
-    fn the_used_references_are_the_last_ones_the_oldest_forgotten() {
-        let mut sessions = Sessions::bounded(100, 3);
-        for (i, reference) in ["R1", "R2", "R3", "R4"].into_iter().enumerate() {
-            assert_eq!(sessions.open(i.to_string(), session(reference)), Ok(()));
-        }
-        assert_eq!((sessions.references.len(), sessions.order.len()), (3, 3));
-        assert_eq!(sessions.open("x".into(), session("R2")), Err(NotOpened::Duplicate), "still remembered");
-        sessions.by_id.clear();
-        assert_eq!(sessions.open("y".into(), session("R1")), Ok(()), "the oldest, forgotten");
-    }
-
-    #[test]
-    fn the_bounds_hold_twenty_thousand_sessions_and_a_million_references() {
-        // Written out: the rule, not the constants' value.
-        assert_eq!((MAX_SESSIONS, MAX_REFERENCES), (20_000, 1_000_000));
-        let sessions = Sessions::default();
-        assert_eq!((sessions.max_sessions, sessions.max_references), (20_000, 1_000_000));
-    }
-}
+mod tests;
