@@ -12,7 +12,7 @@ use std::time::Duration;
 
 const ENTERED: &str = "3811907400001234F";
 const STEP_2: &str = "/mes-paiements/payer-une-creance/3811907400001234F";
-const ABANDON: &str = "/api/abandonner-paiement";
+const ABANDON: &str = ABANDON_PAYMENT;
 
 /// An application whose bank's automatic answers never arrive (its public
 /// address is a closed port), as when they are lost on the way: only the

@@ -9,8 +9,7 @@ const AGENT_PASSWORD: &str = "Agent-381";
 
 impl Browser {
     pub async fn sign_in_as_agent(&self) {
-        let response =
-            self.post_form("/api/agent-connexion", &[("login", AGENT_LOGIN), ("password", AGENT_PASSWORD)]).await;
+        let response = self.post_form(AGENT_SIGN_IN, &[("login", AGENT_LOGIN), ("password", AGENT_PASSWORD)]).await;
         assert_eq!(location(&response), "/agent");
     }
 
@@ -45,7 +44,7 @@ on_both_engines! {
         laptop.sign_in_as_agent().await;
         app.sign_in_as_pierre().await;
         assert!(desk.page_html("/agent").await.contains("Se déconnecter de tous les appareils"));
-        assert_eq!(location(&desk.post_form("/api/agent-deconnexion-partout", &[]).await), "/agent/connexion");
+        assert_eq!(location(&desk.post_form(AGENT_SIGN_OUT_EVERYWHERE, &[]).await), "/agent/connexion");
         for agent in [&desk, &laptop] {
             assert_eq!(location(&agent.get_page("/agent").await), "/agent/connexion");
         }
@@ -56,7 +55,7 @@ on_both_engines! {
         let (pierre, eva) = two_caisses_paid(&app).await;
         let agent = app.new_browser();
         assert_eq!(location(&agent.get_page("/agent").await), "/agent/connexion");
-        let refused = agent.post_form("/api/agent-connexion", &[("login", AGENT_LOGIN), ("password", "wrong")]).await;
+        let refused = agent.post_form(AGENT_SIGN_IN, &[("login", AGENT_LOGIN), ("password", "wrong")]).await;
         assert_eq!(location(&refused), "/agent/connexion");
         assert!(text_of(&agent.page_html("/agent/connexion").await).contains("Identifiant ou mot de passe incorrect."));
         agent.sign_in_as_agent().await;
@@ -152,11 +151,11 @@ on_both_engines! {
         let page = text_of(&agent.page_html("/agent/avis/nouveau").await);
         assert!(page.contains("entre 100,00\u{a0}€ et 150,00\u{a0}€"));
         // Pierre owes 145,45 €: with 4,00 € more he is within the bounds; with 10 € more, not.
-        let open = agent.post_form("/api/agent-emettre-avis", &[("nir", "1830201053123"), ("date", "2026-11-20"), ("montant", "4")]).await;
+        let open = agent.post_form(ISSUE_AVIS, &[("nir", "1830201053123"), ("date", "2026-11-20"), ("montant", "4")]).await;
         assert!(location(&open).starts_with("/agent/recherche?q=381"));
         let notice = text_of(&agent.page_html(&location(&open)).await);
         assert!(notice.contains("ouvert au paiement en ligne") && !notice.contains("non ouvert au paiement"), "{notice}");
-        let closed = agent.post_form("/api/agent-emettre-avis", &[("nir", "1830201053123"), ("date", "2026-11-20"), ("montant", "10")]).await;
+        let closed = agent.post_form(ISSUE_AVIS, &[("nir", "1830201053123"), ("date", "2026-11-20"), ("montant", "10")]).await;
         let notice = text_of(&agent.page_html(&location(&closed)).await);
         assert!(notice.contains("non ouvert au paiement en ligne"));
         assert_eq!(app.count("SELECT COUNT(*) FROM avis WHERE issued_on = '2026-11-20'").await, 2);
@@ -167,7 +166,7 @@ on_both_engines! {
             ("1830201053123", "2026-13-40", "4", "Choisissez une date d'émission valide."),
             ("1830201053123", "2026-11-20", "abc", "Saisissez un montant en euros, par exemple 20,50."),
         ] {
-            let response = agent.post_form("/api/agent-emettre-avis", &[("nir", nir), ("date", date), ("montant", amount)]).await;
+            let response = agent.post_form(ISSUE_AVIS, &[("nir", nir), ("date", date), ("montant", amount)]).await;
             assert_eq!(location(&response), "/agent/avis/nouveau");
             let page = text_of(&agent.page_html("/agent/avis/nouveau").await);
             assert!(page.contains(message), "{message}");

@@ -121,7 +121,7 @@ const MAX_GROWTH_KIB: u64 = 128 * 1024;
 async fn form_sign_in(browser: Browser, nir: String, forwarded_for: String) -> String {
     let response = browser
         .client
-        .post(browser.url("/api/connexion"))
+        .post(browser.url(SIGN_IN))
         .header("Accept", "text/html")
         .header("Origin", &browser.address)
         .header("X-Forwarded-For", forwarded_for)

@@ -35,7 +35,7 @@ on_both_engines! {
         let cookie = device_cookie(&signed_in).expect("a device cookie");
         assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Max-Age=31536000"), "{cookie}");
         assert_eq!(behind_proxy.count("SELECT COUNT(*) FROM trusted_devices").await, 1, "kept hashed, with its account");
-        home.post_form("/api/deconnexion", &[]).await;
+        home.post_form(SIGN_OUT, &[]).await;
         // Ten addresses × five wrong passwords: the account's fifty, used up.
         for i in 0..10 {
             let stranger = behind_proxy.new_browser();
@@ -51,7 +51,7 @@ on_both_engines! {
         }
         assert_eq!(sign_in_call(&home, PIERRE_NIR, PIERRE_PASSWORD, Some("203.0.113.21")).await.as_u16(), SIGNED_IN, "the person, at home");
         // The device's own failures count, apart: ten, then it waits too.
-        home.post_form("/api/deconnexion", &[]).await;
+        home.post_form(SIGN_OUT, &[]).await;
         for _ in 0..10 {
             assert_eq!(sign_in_call(&home, PIERRE_NIR, "wrong", Some("203.0.113.21")).await.as_u16(), CHECKED);
         }
@@ -68,7 +68,7 @@ on_both_engines! {
         let home = behind_proxy.new_browser();
         assert_eq!(location(&home.sign_in(PIERRE_NIR, PIERRE_PASSWORD).await), "/accueil");
         assert_eq!(behind_proxy.count("SELECT COUNT(*) FROM trusted_devices").await, 3);
-        let out = home.post_form("/api/deconnexion-partout", &[]).await;
+        let out = home.post_form(SIGN_OUT_EVERYWHERE, &[]).await;
         assert_eq!(location(&out), "/connexion");
         assert_eq!(behind_proxy.count("SELECT COUNT(*) FROM trusted_devices").await, 1, "the agent's laptop alone");
         // The lost phone is now an unknown browser: once strangers have used the account's tries, it waits too.
@@ -89,7 +89,7 @@ on_both_engines! {
     async fn a_device_cookie_counts_only_for_its_own_account_and_is_not_given_on_a_public_terminal(app) {
         let pierre = app.new_browser();
         assert_eq!(location(&pierre.sign_in(PIERRE_NIR, PIERRE_PASSWORD).await), "/accueil");
-        pierre.post_form("/api/deconnexion", &[]).await;
+        pierre.post_form(SIGN_OUT, &[]).await;
         // Pierre's browser trying Eva's account: an unknown browser for her.
         for _ in 0..5 {
             assert_eq!(sign_in_call(&pierre, EVA_NIR, "a guess", None).await.as_u16(), CHECKED);
@@ -98,7 +98,7 @@ on_both_engines! {
         // A forged or unknown token is an unknown browser too.
         let forged = app.new_browser();
         let forged_call = |password: &'static str| {
-            forged.client.post(forged.url("/api/connexion")).header("Origin", &forged.address)
+            forged.client.post(forged.url(SIGN_IN)).header("Origin", &forged.address)
                 .header("Cookie", format!("pc_device={}", "A".repeat(43))).form(&[("nir", PAUL_NIR), ("password", password)]).send()
         };
         for _ in 0..5 {
@@ -125,7 +125,7 @@ on_both_engines! {
         };
         let home = behind_proxy.new_browser();
         assert_eq!(waited(&home, PIERRE_NIR, PIERRE_PASSWORD, "203.0.113.40").await, (SIGNED_IN, 0));
-        home.post_form("/api/deconnexion", &[]).await;
+        home.post_form(SIGN_OUT, &[]).await;
         // A stranger guessing Pierre's password: two tries at once, then half a second, one, two, then refused at once.
         let stranger = behind_proxy.new_browser();
         let mut tries = Vec::new();

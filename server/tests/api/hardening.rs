@@ -32,7 +32,7 @@ on_both_engines! {
         assert!(text_of(&eva.page_html("/connexion").await).contains("Trop de tentatives de connexion."));
         // The agents' sign-in is throttled too.
         let agent = app.new_browser();
-        agent.post_form("/api/agent-connexion", &[("login", "agent.isere"), ("password", "Agent-381")]).await;
+        agent.post_form(AGENT_SIGN_IN, &[("login", "agent.isere"), ("password", "Agent-381")]).await;
         assert!(text_of(&agent.page_html("/agent/connexion").await).contains("Trop de tentatives de connexion."));
     }
 
@@ -83,7 +83,7 @@ on_both_engines! {
         }
         // Malformed requests are 400s.
         for body in ["reference=3811907400001234F", "amount=20", "%%%", "reference=x&amount=20&selected[a][b][c][d][e][f]=1"] {
-            let response = app.client.post(app.url("/api/payer")).header("Origin", &app.address)
+            let response = app.client.post(app.url(START_PAYMENT)).header("Origin", &app.address)
                 .header("Content-Type", "application/x-www-form-urlencoded").body(body).send().await.expect("POST");
             assert!(response.status().is_client_error(), "{body}: {}", response.status());
         }
@@ -103,7 +103,7 @@ on_both_engines! {
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..100 {
             let client = app.client.clone();
-            let url = app.url("/api/payer");
+            let url = app.url(START_PAYMENT);
             let origin = app.address.clone();
             tasks.spawn(async move {
                 client.post(url).header("Origin", origin).header("Accept", "text/html")
@@ -177,7 +177,7 @@ on_both_engines! {
         let tls = spawn_app_with(app_engine(&app), &training).await;
         let trainee = app::ssr::demo::add_person_like(&tls.state.store, "pierre", &tls.state.settings.eligibility, 0)
             .await.expect("a training person");
-        let response = tls.client.post(tls.url("/api/connexion")).header("Accept", "text/html")
+        let response = tls.client.post(tls.url(SIGN_IN)).header("Accept", "text/html")
             .header("Origin", "https://payer.example.fr").form(&[("nir", trainee.nir.as_str()), ("password", trainee.password.as_str())]).send().await.expect("POST");
         let cookie = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
         assert!(cookie.starts_with("__Host-pc_session=") && cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");

@@ -10,6 +10,43 @@ use sqlx::Connection;
 use std::collections::HashMap;
 use std::sync::Once;
 
+/// The server functions' addresses, as their `#[server]` attributes name
+/// them: a test posts to the function, not to a string that could drift.
+pub mod endpoints {
+    use leptos::server_fn::ServerFn;
+
+    /// `SignIn`.
+    pub const SIGN_IN: &str = <app::api::auth::SignIn as ServerFn>::PATH;
+    /// `StartPayment`.
+    pub const START_PAYMENT: &str = <app::api::pay::StartPayment as ServerFn>::PATH;
+    /// `AgentSignIn`.
+    pub const AGENT_SIGN_IN: &str = <app::api::agent::sign_in::AgentSignIn as ServerFn>::PATH;
+    /// `SignOut`.
+    pub const SIGN_OUT: &str = <app::api::auth::SignOut as ServerFn>::PATH;
+    /// `AgentRefund`.
+    pub const AGENT_REFUND: &str = <app::api::agent::refunds::AgentRefund as ServerFn>::PATH;
+    /// `AbandonPayment`.
+    pub const ABANDON_PAYMENT: &str = <app::api::payments::AbandonPayment as ServerFn>::PATH;
+    /// `KeepSession`.
+    pub const KEEP_SESSION: &str = <app::api::auth::KeepSession as ServerFn>::PATH;
+    /// `FindReference`.
+    pub const FIND_REFERENCE: &str = <app::api::pay::FindReference as ServerFn>::PATH;
+    /// `IssueAvis`.
+    pub const ISSUE_AVIS: &str = <app::api::agent::avis::IssueAvis as ServerFn>::PATH;
+    /// `AgentResolveDiscrepancy`.
+    pub const RESOLVE_DISCREPANCY: &str = <app::api::agent::reconciliation::AgentResolveDiscrepancy as ServerFn>::PATH;
+    /// `DeleteMessage`.
+    pub const DELETE_MESSAGE: &str = <app::api::messages::DeleteMessage as ServerFn>::PATH;
+    /// `SignOutEverywhere`.
+    pub const SIGN_OUT_EVERYWHERE: &str = <app::api::auth::SignOutEverywhere as ServerFn>::PATH;
+    /// `MarkRegularised`.
+    pub const MARK_REGULARISED: &str = <app::api::agent::payments::MarkRegularised as ServerFn>::PATH;
+    /// `AgentSignOutEverywhere`.
+    pub const AGENT_SIGN_OUT_EVERYWHERE: &str = <app::api::agent::sign_in::AgentSignOutEverywhere as ServerFn>::PATH;
+}
+
+pub use endpoints::*;
+
 /// The database engine a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -331,7 +368,7 @@ impl Browser {
 
     /// Signs in; returns the response to the sign-in form.
     pub async fn sign_in(&self, nir: &str, password: &str) -> Response {
-        self.post_form("/api/connexion", &[("nir", nir), ("password", password)]).await
+        self.post_form(SIGN_IN, &[("nir", nir), ("password", password)]).await
     }
 
     /// Signs Pierre BELAGE in and checks it worked.
@@ -344,7 +381,7 @@ impl Browser {
 impl Browser {
     /// Step 1: posts a reference as the boxes do (here, all in the first box).
     pub async fn find_reference(&self, reference: &str) -> Response {
-        self.post_form("/api/rechercher-reference", &[("reference[]", reference)]).await
+        self.post_form(FIND_REFERENCE, &[("reference[]", reference)]).await
     }
 
     /// Step 2: «PAYER».
@@ -352,7 +389,7 @@ impl Browser {
         let mut fields: Vec<(&str, &str)> = vec![("reference", reference)];
         fields.extend(selected.iter().map(|s| ("selected[]", *s)));
         fields.push(("amount", amount));
-        self.post_form("/api/payer", &fields).await
+        self.post_form(START_PAYMENT, &fields).await
     }
 
     /// Starts a payment that must be accepted by the rules; returns its
@@ -500,7 +537,7 @@ pub fn unknown_nir(i: usize) -> String {
 
 /// Signs in as a script would (no HTML accepted), from `forwarded_for` when given.
 pub async fn sign_in_call(browser: &Browser, nir: &str, password: &str, forwarded_for: Option<&str>) -> StatusCode {
-    let mut request = browser.client.post(browser.url("/api/connexion")).header("Origin", &browser.address);
+    let mut request = browser.client.post(browser.url(SIGN_IN)).header("Origin", &browser.address);
     if let Some(address) = forwarded_for {
         request = request.header("X-Forwarded-For", address);
     }

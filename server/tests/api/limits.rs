@@ -35,7 +35,7 @@ on_both_engines! {
         for _ in 0..10 {
             assert_eq!(abandon_as(&app).await, StatusCode::BAD_REQUEST, "counted all the same");
         }
-        let refused = app_call(&app, "/api/abandonner-paiement", &[("transaction", reference.as_str())]).await;
+        let refused = app_call(&app, ABANDON_PAYMENT, &[("transaction", reference.as_str())]).await;
         assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(retry_after(&refused), 60);
         let body = refused.text().await.expect("body");
@@ -46,7 +46,7 @@ on_both_engines! {
         eva.sign_in(EVA_NIR, EVA_PASSWORD).await;
         assert_eq!(abandon_as(&eva).await, StatusCode::BAD_REQUEST, "another person has their own count");
         app.state.clock.advance(MINUTE);
-        let again = app_call(&app, "/api/abandonner-paiement", &[("transaction", reference.as_str())]).await;
+        let again = app_call(&app, ABANDON_PAYMENT, &[("transaction", reference.as_str())]).await;
         assert_eq!(again.status(), StatusCode::OK, "a minute later");
         assert_eq!(app.attempt_status(&reference).await, "cancelled");
     }
@@ -54,14 +54,14 @@ on_both_engines! {
     async fn rester_connecte_is_answered_six_times_a_minute_per_session(app) {
         app.sign_in_as_pierre().await;
         for _ in 0..6 {
-            assert_eq!(app_call(&app, "/api/rester-connecte", &[]).await.status(), StatusCode::OK);
+            assert_eq!(app_call(&app, KEEP_SESSION, &[]).await.status(), StatusCode::OK);
         }
-        let refused = app_call(&app, "/api/rester-connecte", &[]).await;
+        let refused = app_call(&app, KEEP_SESSION, &[]).await;
         assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
         assert!(retry_after(&refused) > 0);
         let other = app.new_browser();
         other.sign_in_as_pierre().await;
-        assert_eq!(app_call(&other, "/api/rester-connecte", &[]).await.status(), StatusCode::OK, "another session");
+        assert_eq!(app_call(&other, KEEP_SESSION, &[]).await.status(), StatusCode::OK, "another session");
     }
 
     async fn the_payments_poll_keeps_no_session_alive_and_is_limited_per_session(app) {
@@ -92,7 +92,7 @@ on_both_engines! {
         app.sign_in_as_pierre().await;
         let line = "3811907400001234F";
         let payer = async |browser: &Browser, amount: &str| {
-            app_call(browser, "/api/payer", &[("reference", line), ("selected[]", line), ("amount", amount)]).await
+            app_call(browser, START_PAYMENT, &[("reference", line), ("selected[]", line), ("amount", amount)]).await
         };
         for _ in 0..20 {
             assert_eq!(payer(&app, "5").await.status(), StatusCode::UNPROCESSABLE_ENTITY, "refused, counted all the same");
@@ -121,5 +121,5 @@ on_both_engines! {
 }
 
 async fn abandon_as(browser: &Browser) -> StatusCode {
-    app_call(browser, "/api/abandonner-paiement", &[("transaction", "PCLCB269990000001")]).await.status()
+    app_call(browser, ABANDON_PAYMENT, &[("transaction", "PCLCB269990000001")]).await.status()
 }

@@ -38,8 +38,7 @@ async fn flags(app: &TestApp, reference: &str) -> Vec<Option<String>> {
 
 async fn agent(app: &TestApp) -> Browser {
     let agent = app.new_browser();
-    let response =
-        agent.post_form("/api/agent-connexion", &[("login", "agent.isere"), ("password", "Agent-381")]).await;
+    let response = agent.post_form(AGENT_SIGN_IN, &[("login", "agent.isere"), ("password", "Agent-381")]).await;
     assert_eq!(location(&response), "/agent");
     agent
 }
@@ -129,7 +128,7 @@ on_both_engines! {
         // Done: the agent marks it, once.
         let payment: String = sqlx::query("SELECT id FROM payments").fetch_one(app.state.store.pool()).await
             .expect("payment").try_get("id").expect("id");
-        let marked = agent.post_form("/api/agent-regulariser", &[("payment", &payment), ("transaction", &reference)]).await;
+        let marked = agent.post_form(MARK_REGULARISED, &[("payment", &payment), ("transaction", &reference)]).await;
         assert_eq!(location(&marked), format!("/agent/paiements/{reference}"));
         assert!(!text_of(&agent.page_html("/agent?statut=a-regulariser").await).contains(&reference));
         let detail = text_of(&agent.page_html(&format!("/agent/paiements/{reference}")).await);

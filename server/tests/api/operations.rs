@@ -124,7 +124,7 @@ on_both_engines! {
         assert_eq!(after.since(&before, "sign_in_failures_total", &[("form", "/connexion")]), 1.0);
         let sign_ins = |status: StatusCode| [wrong, right].iter().filter(|s| **s == status).count() as f64;
         for status in [wrong, right] {
-            let labels = [("method", "POST"), ("route", "/api/connexion"), ("status", status.as_str())];
+            let labels = [("method", "POST"), ("route", SIGN_IN), ("status", status.as_str())];
             assert_eq!(after.since(&before, "http_requests_total", &labels), sign_ins(status), "{status}");
         }
         assert_eq!(after.since(&before, "payment_attempts_started_total", &[]), 1.0);
@@ -174,7 +174,7 @@ on_both_engines! {
             sqlx::query("SELECT id FROM refunds").fetch_one(&mut conn).await.expect("the refund").try_get::<String, _>("id").expect("id")
         };
         let second = Browser::new(next.browser.address.clone());
-        let signed = second.post_form("/api/agent-connexion", &[("login", "superviseur.isere"), ("password", "Superviseur-381")]).await;
+        let signed = second.post_form(AGENT_SIGN_IN, &[("login", "superviseur.isere"), ("password", "Superviseur-381")]).await;
         assert_eq!(location(&signed), "/agent");
         let approve = [("transaction", reference.as_str()), ("etape", "approuver"), ("remboursement", refund.as_str())];
         assert_eq!(second.call("agent-remboursement", &approve).await.status(), StatusCode::OK);
@@ -283,7 +283,7 @@ async fn a_proxys_request_id_follows_a_card_payment_through_the_json_logs_which_
     let created = events(&lines, "payment attempt created");
     assert_eq!(created.len(), 1);
     assert_eq!(request_of(created[0])["id"], id);
-    assert_eq!(request_of(created[0])["route"], "/api/payer");
+    assert_eq!(request_of(created[0])["route"], START_PAYMENT);
     let applied = events(&lines, "kiosk answer applied");
     let by_channel = |channel: &str| {
         applied
@@ -303,7 +303,7 @@ async fn a_proxys_request_id_follows_a_card_payment_through_the_json_logs_which_
         "the return is the person's request"
     );
     let requests = events(&lines, "request");
-    let paid = requests.iter().find(|l| request_of(l)["route"] == "/api/payer").expect("the payment request logged");
+    let paid = requests.iter().find(|l| request_of(l)["route"] == START_PAYMENT).expect("the payment request logged");
     assert_eq!(request_of(paid)["id"], id);
     assert_eq!(paid["fields"]["status"], 302, "the redirect to the kiosk page");
     assert!(requests.iter().all(|l| !request_of(l)["route"].as_str().unwrap_or_default().contains(&reference)));

@@ -135,9 +135,9 @@ on_both_engines! {
         assert!(confirm.contains("Voulez-vous vraiment supprimer ce message ?"));
         let eva = app.new_browser();
         eva.sign_in(EVA_NIR, EVA_PASSWORD).await;
-        let refused = eva.post_form("/api/supprimer-message", &[("id", id.as_str())]).await;
+        let refused = eva.post_form(DELETE_MESSAGE, &[("id", id.as_str())]).await;
         assert_eq!(app.count("SELECT COUNT(*) FROM messages WHERE deleted_at IS NOT NULL").await, 0, "{}", refused.status());
-        let response = app.post_form("/api/supprimer-message", &[("id", id.as_str())]).await;
+        let response = app.post_form(DELETE_MESSAGE, &[("id", id.as_str())]).await;
         assert_eq!(location(&response), "/ma-messagerie");
         let mailbox = text_of(&app.page_html("/ma-messagerie").await);
         assert!(mailbox.contains("Le message a été supprimé.") && mailbox.contains("Vous n'avez aucun message."));

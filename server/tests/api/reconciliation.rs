@@ -169,13 +169,13 @@ on_both_engines! {
         assert!(page.contains(&format!("href=\"{}\"", app::routes::agent_payment(&reference))), "our transaction links to its payment: {page}");
         assert!(page.contains("Rapproché par un relevé importé ensuite"), "{page}");
         let differs = seen.iter().find(|d| d.kind == reconciliation::Kind::AmountDiffers).expect("amount_differs");
-        let response = desk.post_form("/api/agent-ecart", &[("ecart", &differs.id), ("suite", "clore"), ("commentaire", "  ")]).await;
+        let response = desk.post_form(RESOLVE_DISCREPANCY, &[("ecart", &differs.id), ("suite", "clore"), ("commentaire", "  ")]).await;
         assert_eq!(location(&response), PAGE);
         let page = text_of(&desk.page_html(PAGE).await);
         assert!(page.contains("Écrivez ce que vous avez constaté (500 caractères au plus)"), "{page}");
         assert!(page.contains(&format!("id=\"commentaire-{}\"", differs.id)), "{page}");
         let comment = "Annulation de 1 € faite par téléphone à la banque, enregistrée à la main.";
-        let response = desk.post_form("/api/agent-ecart", &[("ecart", &differs.id), ("suite", "clore"), ("commentaire", comment)]).await;
+        let response = desk.post_form(RESOLVE_DISCREPANCY, &[("ecart", &differs.id), ("suite", "clore"), ("commentaire", comment)]).await;
         assert_eq!(location(&response), PAGE);
         let page = text_of(&desk.page_html(PAGE).await);
         assert!(page.contains("Clos par Agent CPAM de l'Isère, le ") && page.contains(comment), "{page}");
@@ -219,7 +219,7 @@ on_both_engines! {
         let id = |authorisation: &str| seen.iter().find(|d| d.authorisation_id == authorisation).map(|d| d.id.clone()).expect("found");
         let record = |id: String| {
             let desk = &desk;
-            async move { desk.post_form("/api/agent-ecart", &[("ecart", id.as_str()), ("suite", "enregistrer")]).await }
+            async move { desk.post_form(RESOLVE_DISCREPANCY, &[("ecart", id.as_str()), ("suite", "enregistrer")]).await }
         };
         for authorisation in ["LOST01", "LOST02"] {
             assert_eq!(location(&record(id(authorisation)).await), PAGE);

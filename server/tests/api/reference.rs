@@ -23,7 +23,7 @@ on_both_engines! {
         let mut boxes: Vec<(&str, String)> = "3811907400001234F".chars().map(|c| ("reference[]", c.to_string())).collect();
         boxes.truncate(17);
         let fields: Vec<(&str, &str)> = boxes.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let response = app.post_form("/api/rechercher-reference", &fields).await;
+        let response = app.post_form(FIND_REFERENCE, &fields).await;
         assert_eq!(location(&response), "/mes-paiements/payer-une-creance/3811907400001234F");
     }
 
@@ -44,7 +44,7 @@ on_both_engines! {
             assert!(page.contains("Il y a un problème"));
         }
         // A direct call (no HTML) learns the refusal with a 4xx and the message.
-        let response = app.client.post(app.url("/api/rechercher-reference")).header("Origin", &app.address)
+        let response = app.client.post(app.url(FIND_REFERENCE)).header("Origin", &app.address)
             .form(&[("reference[]", "9999999999999999Z")]).send().await.expect("POST");
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(response.text().await.expect("body").contains("Cette référence de courrier est inconnue."));

@@ -309,7 +309,7 @@ on_both_engines! {
             let desk = &desk;
             async move {
                 let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                desk.post_form("/api/agent-remboursement", &borrowed).await
+                desk.post_form(AGENT_REFUND, &borrowed).await
             }
         };
         assert_eq!(location(&posted(fields(&ask("25"))).await), page);
@@ -340,7 +340,7 @@ on_both_engines! {
         assert!(html.contains("À approuver par un autre agent") && !html.contains("Approuver le remboursement"));
         assert!(html.contains(&format!(": {twenty} reçus, {fifteen} remboursables")));
         let own = [("transaction", transaction.as_str()), ("etape", "approuver"), ("remboursement", refund.as_str())];
-        assert_eq!(location(&desk.post_form("/api/agent-remboursement", &own).await), page);
+        assert_eq!(location(&desk.post_form(AGENT_REFUND, &own).await), page);
         let html = text_of(&desk.page_html(&page).await);
         assert!(html.contains("Vous avez demandé ce remboursement : un autre agent de la caisse doit l'approuver."), "{html}");
         assert_eq!(state_of(&app, &refund).await.0, "asked");
@@ -350,7 +350,7 @@ on_both_engines! {
 
         // A second agent approves it from the app: the bank gives it back, the page says so.
         let second = app.new_browser();
-        let signed = second.post_form("/api/agent-connexion", &[("login", "superviseur.isere"), ("password", "Superviseur-381")]).await;
+        let signed = second.post_form(AGENT_SIGN_IN, &[("login", "superviseur.isere"), ("password", "Superviseur-381")]).await;
         assert_eq!(location(&signed), "/agent");
         assert!(text_of(&second.page_html(&page).await).contains("Approuver le remboursement"));
         let approved = second.call("agent-remboursement", &own).await;
@@ -414,7 +414,7 @@ on_both_engines! {
             .expect("asked");
         let transaction = reference.to_string();
         let second = app.new_browser();
-        let signed = second.post_form("/api/agent-connexion", &[("login", "superviseur.isere"), ("password", "Superviseur-381")]).await;
+        let signed = second.post_form(AGENT_SIGN_IN, &[("login", "superviseur.isere"), ("password", "Superviseur-381")]).await;
         assert_eq!(location(&signed), "/agent");
         let step = |etape: &'static str| [("transaction", transaction.clone()), ("etape", etape.to_owned()), ("remboursement", refund.clone())];
         let call = |fields: [(&'static str, String); 3]| {
@@ -559,11 +559,11 @@ on_both_engines! {
             [("transaction", transaction.as_str()), ("etape", "affecter"), ("trop_percu", payment.as_str()), ("creance", ENTERED), ("montant_affecte", montant)]
         };
         let page_address = app::routes::agent_payment(&reference);
-        assert_eq!(location(&desk.post_form("/api/agent-remboursement", &assign("9")).await), page_address);
+        assert_eq!(location(&desk.post_form(AGENT_REFUND, &assign("9")).await), page_address);
         let html = text_of(&desk.page_html(&page_address).await);
         assert!(html.contains(&format!("Le montant doit être compris entre 0,01 € et {} : ce qui reste du trop-perçu", euros(390))), "{html}");
         assert!(html.contains("value=\"9\""), "the amount typed is kept");
-        assert_eq!(location(&desk.post_form("/api/agent-remboursement", &assign("1,00")).await), page_address);
+        assert_eq!(location(&desk.post_form(AGENT_REFUND, &assign("1,00")).await), page_address);
         assert_eq!(restant_of(&app, ENTERED).await, owed - 600);
         // What is left of it may be given back, and then nothing is left to assign.
         refunds::ask(store, &asker, &payment, euros(290), Reason::TropPercu, now).await.expect("asked");

@@ -29,7 +29,7 @@ async fn two_instances_share_sessions_and_never_apply_a_payment_twice() {
     // Pay on B (with A's session), the bank answers A, the person comes back to B.
     let start = b
         .client
-        .post(b.url("/api/payer"))
+        .post(b.url(START_PAYMENT))
         .header(COOKIE, &cookie)
         .header("Accept", "text/html")
         .header("Origin", &b.address)
@@ -69,7 +69,7 @@ async fn two_instances_share_sessions_and_never_apply_a_payment_twice() {
 
     // Signing out on B ends the session on A too.
     b.client
-        .post(b.url("/api/deconnexion"))
+        .post(b.url(SIGN_OUT))
         .header(COOKIE, &cookie)
         .header("Accept", "text/html")
         .header("Origin", &b.address)

@@ -13,7 +13,7 @@ on_both_engines! {
         let eva = app.new_browser();
         assert_eq!(location(&eva.sign_in(EVA_NIR, EVA_PASSWORD).await), "/accueil");
         assert!(text_of(&app.page_html("/accueil").await).contains("Se déconnecter de tous les appareils"));
-        let out = app.post_form("/api/deconnexion-partout", &[]).await;
+        let out = app.post_form(SIGN_OUT_EVERYWHERE, &[]).await;
         assert_eq!(location(&out), "/connexion");
         for (who, browser) in [("this browser", &app.browser), ("the phone", &phone)] {
             assert_eq!(location(&browser.get_page("/accueil").await), "/connexion", "{who}");
@@ -112,7 +112,7 @@ on_both_engines! {
 
     async fn signing_out_ends_the_session_on_the_server(app) {
         app.sign_in_as_pierre().await;
-        let response = app.post_form("/api/deconnexion", &[]).await;
+        let response = app.post_form(SIGN_OUT, &[]).await;
         assert_eq!(location(&response), "/connexion");
         assert_eq!(location(&app.get_page("/accueil").await), "/connexion");
         use sqlx::Row;
@@ -143,19 +143,19 @@ on_both_engines! {
     }
 
     async fn a_malformed_request_is_a_400(app) {
-        let response = app.client.post(app.url("/api/connexion")).header("Origin", &app.address)
+        let response = app.client.post(app.url(SIGN_IN)).header("Origin", &app.address)
             .header("Content-Type", "application/x-www-form-urlencoded").body("nir=1").send().await.expect("POST");
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-        let response = app.client.post(app.url("/api/connexion")).header("Origin", &app.address)
+        let response = app.client.post(app.url(SIGN_IN)).header("Origin", &app.address)
             .header("Content-Type", "application/x-www-form-urlencoded").body("%%%").send().await.expect("POST");
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     }
 
     async fn a_post_from_another_site_is_refused(app) {
-        let response = app.client.post(app.url("/api/connexion")).header("Origin", "https://evil.example")
+        let response = app.client.post(app.url(SIGN_IN)).header("Origin", "https://evil.example")
             .form(&[("nir", PIERRE_NIR), ("password", PIERRE_PASSWORD)]).send().await.expect("POST");
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
-        let response = app.client.post(app.url("/api/connexion")).header("Sec-Fetch-Site", "cross-site")
+        let response = app.client.post(app.url(SIGN_IN)).header("Sec-Fetch-Site", "cross-site")
             .form(&[("nir", PIERRE_NIR), ("password", PIERRE_PASSWORD)]).send().await.expect("POST");
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
     }
