@@ -259,6 +259,30 @@ on_both_engines! {
         assert_eq!((imported.matched, imported.found, imported.cleared), (2, 0, 0), "{imported:?}");
     }
 
+    async fn two_files_of_the_same_day_imported_at_once_find_each_discrepancy_once(app) {
+        let merchant = app.state.settings.kiosk.merchant_id.clone();
+        let now = app.state.clock.now_ms();
+        let day = paris_date(now);
+        let row = |reference: &str, cents: i64| {
+            format!("{}T12:00:00+01:00;{merchant};{reference};DEBIT;{cents};978;X1;CAPTURED\n", day.to_iso())
+        };
+        let unknown = row("PCLCB99999999999", 1234);
+        let files: Vec<String> = (0..6)
+            .map(|i| format!("{}\n{unknown}{}", sips::report::HEADER, row(&format!("PCLCB9999999999{i}"), 100 + i)))
+            .collect();
+        let store = &app.state.store;
+        let imports = files.iter().map(|file| reconciliation::import(store, &merchant, day, file, Importer::Command, now));
+        for imported in futures::future::join_all(imports).await {
+            imported.expect("imported");
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM bank_reports").await, 6);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM discrepancies WHERE transaction_reference = 'PCLCB99999999999'").await,
+            1,
+            "the line every file holds is one discrepancy"
+        );
+    }
+
     async fn a_malformed_report_names_its_line_in_french_and_imports_nothing(app) {
         let (reference, payment) = paid_at_the_bank(&app).await;
         let authorisation = authorisation_of(&app, &payment).await;

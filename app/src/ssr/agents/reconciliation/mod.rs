@@ -30,7 +30,7 @@ pub mod resolve;
 use super::Agent;
 use crate::domain::IssueDate;
 use crate::ssr::infra::audit::{self, Actor, Entry};
-use crate::ssr::infra::db::{Store, is_unique_violation, new_id};
+use crate::ssr::infra::db::{Engine, Store, is_unique_violation, new_id};
 use crate::ssr::infra::{metrics, time};
 use anyhow::Context;
 use sha2::{Digest, Sha256};
@@ -231,6 +231,15 @@ pub async fn import(
     };
     let same_file = "SELECT id, matched FROM bank_reports WHERE digest = $1";
     let mut tx = store.write().await.context("starting the import")?;
+    // Two files of the same day are matched one after the other, so that the
+    // second sees what the first found (SQLite's writer is alone already).
+    if store.engine() == Engine::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind(format!("bank_report|{merchant_id}|{day_text}"))
+            .execute(tx.conn())
+            .await
+            .context("taking the day's lock")?;
+    }
     if let Some(row) =
         sqlx::query(same_file).bind(&digest).fetch_optional(tx.conn()).await.context("looking for the same report")?
     {
