@@ -3,15 +3,14 @@
 //! and goes back to «Rapprochement bancaire», which says what the import did
 //! or, next to its field, why nothing was imported.
 
-use crate::http_policy::error_page;
+use crate::http_policy::{agent_session, error_page, unavailable};
 use app::api::agent::reconciliation::FORM;
 use app::domain::IssueDate;
 use app::routes;
 use app::ssr::AppState;
 use app::ssr::agents::reconciliation::{self, ImportError, Importer};
-use app::ssr::infra::context::session_of;
 use app::ssr::infra::limits::{Call, RetryAfter};
-use app::ssr::infra::session::{self, Flash, Owner, Session};
+use app::ssr::infra::session::{self, Flash, Session};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -19,6 +18,9 @@ use http::{HeaderMap, StatusCode};
 
 /// The largest upload: the bank's report of a busy day is a few megabytes.
 pub const LARGEST_UPLOAD: usize = 24 << 20;
+
+/// Why a report did not arrive whole.
+const CUT: &str = "Le relevé n'a pas pu être reçu en entier : il dépasse 24 Mo ou l'envoi a été interrompu.";
 
 /// The form's fields, as posted.
 #[derive(Default)]
@@ -33,17 +35,13 @@ async fn read(mut multipart: Multipart) -> Result<Posted, &'static str> {
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => return Ok(posted),
-            Err(_) => {
-                return Err("Le relevé n'a pas pu être reçu en entier : il dépasse 24 Mo ou l'envoi a été interrompu.");
-            }
+            Err(_) => return Err(CUT),
         };
         match field.name() {
             Some("jour") => posted.day = field.text().await.map_err(|_| "Le formulaire est incomplet.")?,
             Some("releve") => {
                 let named = field.file_name().is_some_and(|name| !name.is_empty());
-                let bytes = field.bytes().await.map_err(
-                    |_| "Le relevé n'a pas pu être reçu en entier : il dépasse 24 Mo ou l'envoi a été interrompu.",
-                )?;
+                let bytes = field.bytes().await.map_err(|_| CUT)?;
                 posted.report = Some(match String::from_utf8(bytes.to_vec()) {
                     _ if !named && bytes.is_empty() => Err("Choisissez le fichier du relevé de la banque."),
                     Ok(text) => Ok(text),
@@ -61,19 +59,14 @@ pub async fn upload(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let session = match session_of(&state, &headers).await {
-        Ok(Some(session)) if matches!(session.owner, Owner::Agent(_)) => session,
-        Ok(_) => return Redirect::to(routes::AGENT_SIGN_IN).into_response(),
-        Err(error) => {
-            tracing::warn!(%error, "session lookup failed");
-            return unavailable();
-        }
+    let (session, agent_id) = match agent_session(&state, &headers).await {
+        Ok(signed_in) => signed_in,
+        Err(answer) => return answer,
     };
-    let Owner::Agent(agent_id) = &session.owner else { return Redirect::to(routes::AGENT_SIGN_IN).into_response() };
     let Ok(multipart) = multipart else {
         return error_page(StatusCode::BAD_REQUEST, "Le formulaire envoyé n'est pas celui du relevé.").into_response();
     };
-    let agent = match app::ssr::agents::agent(&state.store, agent_id).await {
+    let agent = match app::ssr::agents::agent(&state.store, &agent_id).await {
         Ok(agent) => agent,
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "reading the agent failed");
@@ -128,12 +121,4 @@ async fn leave(state: &AppState, session: &Session, flash: Flash) -> Response {
         return unavailable();
     }
     Redirect::to(routes::AGENT_RECONCILIATION).into_response()
-}
-
-fn unavailable() -> Response {
-    error_page(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Le service est momentanément indisponible. Veuillez réessayer dans quelques minutes.",
-    )
-    .into_response()
 }

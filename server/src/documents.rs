@@ -1,7 +1,7 @@
 //! Files to download: a person's acknowledgement as PDF, an agent's
 //! reconciliation export as CSV.
 
-use crate::http_policy::error_page;
+use crate::http_policy::{agent_session, error_page, unavailable};
 use app::routes;
 use app::ssr::infra::context::session_of;
 use app::ssr::infra::session::Owner;
@@ -42,14 +42,6 @@ pub async fn message_pdf(State(state): State<AppState>, Path(id): Path<String>, 
     }
 }
 
-fn unavailable() -> Response {
-    error_page(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Le service est momentanément indisponible. Veuillez réessayer dans quelques minutes.",
-    )
-    .into_response()
-}
-
 /// The filters of the export.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct ExportFilters {
@@ -64,16 +56,9 @@ pub async fn payments_csv(
     Query(filters): Query<ExportFilters>,
     headers: HeaderMap,
 ) -> Response {
-    let agent_id = match session_of(&state, &headers).await {
-        Ok(Some(session)) => match session.owner {
-            Owner::Agent(agent) => agent,
-            _ => return Redirect::to(routes::AGENT_SIGN_IN).into_response(),
-        },
-        Ok(None) => return Redirect::to(routes::AGENT_SIGN_IN).into_response(),
-        Err(error) => {
-            tracing::warn!(%error, "session lookup failed");
-            return unavailable();
-        }
+    let agent_id = match agent_session(&state, &headers).await {
+        Ok((_, agent)) => agent,
+        Err(answer) => return answer,
     };
     let (from, to, from_ms, to_ms) =
         app::ssr::agents::payments::date_range(filters.du.as_deref(), filters.au.as_deref(), state.clock.now_ms());

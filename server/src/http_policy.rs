@@ -7,6 +7,7 @@ use app::routes;
 use app::ssr::AppState;
 use app::ssr::infra::context::HANDLED_HEADER;
 use app::ssr::infra::security::{content_security_policy, origin_of};
+use app::ssr::infra::session::{Owner, Session};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -159,6 +160,33 @@ fn message_for(status: StatusCode) -> &'static str {
         404 => "Page introuvable.",
         429 => "Trop de tentatives. Veuillez réessayer dans quelques minutes.",
         _ => "Le service est momentanément indisponible. Veuillez réessayer dans quelques minutes.",
+    }
+}
+
+/// The page of a route that is not a page (a download, an upload) when the
+/// service cannot answer: 503, in French.
+pub fn unavailable() -> Response {
+    error_page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Le service est momentanément indisponible. Veuillez réessayer dans quelques minutes.",
+    )
+    .into_response()
+}
+
+/// The signed-in agent's session of a route that is not a page, or the
+/// answer to send instead: the agents' sign-in, or 503 when the sessions
+/// cannot be read.
+pub async fn agent_session(state: &AppState, headers: &http::HeaderMap) -> Result<(Session, String), Response> {
+    match app::ssr::infra::context::session_of(state, headers).await {
+        Ok(Some(session)) => match session.owner.clone() {
+            Owner::Agent(agent) => Ok((session, agent)),
+            _ => Err(axum::response::Redirect::to(routes::AGENT_SIGN_IN).into_response()),
+        },
+        Ok(None) => Err(axum::response::Redirect::to(routes::AGENT_SIGN_IN).into_response()),
+        Err(error) => {
+            tracing::warn!(%error, "session lookup failed");
+            Err(unavailable())
+        }
     }
 }
 
