@@ -242,6 +242,14 @@ impl RefundState {
         matches!(self, RefundState::Asked | RefundState::Sending | RefundState::Done)
     }
 
+    /// The states that hold money, as an SQL list of their stored values
+    /// (`'asked', 'sending', 'done'`), for `state IN (…)`.
+    pub fn holding_money_sql() -> String {
+        let held: Vec<String> =
+            RefundState::ALL.into_iter().filter(|s| s.holds_money()).map(|s| format!("'{}'", s.value())).collect();
+        held.join(", ")
+    }
+
     /// In French, as the back office shows it.
     pub fn label(self) -> &'static str {
         match self {

@@ -39,10 +39,7 @@ pub enum AssignError {
 /// refunds have asked, sent or given back of the payment; the work queue's
 /// figure.
 pub(crate) fn left_sql(alias: &str) -> String {
-    // The states that hold money, as SQL literals: the stored values of the state enum.
-    let held: Vec<String> =
-        RefundState::ALL.into_iter().filter(|s| s.holds_money()).map(|s| format!("'{}'", s.value())).collect();
-    let held = held.join(", ");
+    let held = RefundState::holding_money_sql();
     format!(
         "{alias}.excess_cents - CAST(COALESCE((SELECT SUM(r.amount_cents) FROM refunds r \
          WHERE r.payment_id = {alias}.id AND r.state IN ({held})), 0) AS BIGINT)"

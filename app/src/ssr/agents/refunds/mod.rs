@@ -207,19 +207,18 @@ pub async fn ask(
         .context("reading the payment to refund")?
         .ok_or(RefundError::NotFound)?;
     let paid: i64 = payment.try_get("amount_cents").context("amount_cents")?;
-    let committed: i64 = sqlx::query(
+    let committed = format!(
         "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) AS cents FROM refunds \
-         WHERE payment_id = $1 AND state IN ($2, $3, $4)",
-    )
-    .bind(payment_id)
-    .bind(RefundState::Asked.value())
-    .bind(RefundState::Sending.value())
-    .bind(RefundState::Done.value())
-    .fetch_one(tx.conn())
-    .await
-    .context("reading the payment's refunds")?
-    .try_get("cents")
-    .context("cents")?;
+         WHERE payment_id = $1 AND state IN ({})",
+        RefundState::holding_money_sql()
+    );
+    let committed: i64 = sqlx::query(sqlx::AssertSqlSafe(committed))
+        .bind(payment_id)
+        .fetch_one(tx.conn())
+        .await
+        .context("reading the payment's refunds")?
+        .try_get("cents")
+        .context("cents")?;
     // A trop-perçu is known once the payment is applied, and every refund
     // takes from it first (`put_back`).
     let applied = payment.try_get::<String, _>("status").context("status")? == PaymentStatus::Applied.as_str();
