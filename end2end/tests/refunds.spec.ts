@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import { SignInPage, signInAsAgent } from './fixtures/pages';
 import { KIOSK_PORT, newPerson } from './fixtures/server';
 import { createHmac } from 'node:crypto';
@@ -62,6 +62,17 @@ async function todaysBankReport(): Promise<{ day: string; text: string }> {
   return { day, text: await response.text() };
 }
 
+/** Imports the report `text` of `day` from «Rapprochement bancaire», as an agent does. */
+async function importReport(desk: Page, day: string, text: string) {
+  await desk.getByLabel('Journée du relevé').fill(day);
+  await desk.getByLabel('Relevé de la banque (fichier CSV)').setInputFiles({
+    name: `rapport-${day}.csv`,
+    mimeType: 'text/csv',
+    buffer: Buffer.from(text, 'utf8'),
+  });
+  await desk.getByRole('button', { name: 'Importer le relevé' }).click();
+}
+
 test('the same lines paid twice, part given back by two agents, the person told, and that day reconciled with the bank', async ({ browser }) => {
   test.setTimeout(120_000);
   const pierre = newPerson('pierre');
@@ -101,13 +112,7 @@ test('the same lines paid twice, part given back by two agents, the person told,
   await desk.getByRole('link', { name: 'Rapprochement bancaire' }).click();
   await expect(desk.getByRole('heading', { name: 'Rapprochement bancaire', level: 1 })).toBeVisible();
   await appReady(desk);
-  await desk.getByLabel('Journée du relevé').fill(day);
-  await desk.getByLabel('Relevé de la banque (fichier CSV)').setInputFiles({
-    name: `rapport-${day}.csv`,
-    mimeType: 'text/csv',
-    buffer: Buffer.from(text, 'utf8'),
-  });
-  await desk.getByRole('button', { name: 'Importer le relevé' }).click();
+  await importReport(desk, day, text);
   const [year, month, date] = day.split('-');
   await expect(desk.getByRole('status').filter({ hasText: 'importé' })).toContainText(`Relevé du ${date}/${month}/${year} importé :`);
   // Nothing of this story is a discrepancy (the other tests' payments of the day are theirs).
@@ -120,12 +125,6 @@ test('the same lines paid twice, part given back by two agents, the person told,
   await expectAccessible(desk);
 
   // The same file again changes nothing, and says so.
-  await desk.getByLabel('Journée du relevé').fill(day);
-  await desk.getByLabel('Relevé de la banque (fichier CSV)').setInputFiles({
-    name: `rapport-${day}.csv`,
-    mimeType: 'text/csv',
-    buffer: Buffer.from(text, 'utf8'),
-  });
-  await desk.getByRole('button', { name: 'Importer le relevé' }).click();
+  await importReport(desk, day, text);
   await expect(desk.getByRole('status').filter({ hasText: 'importé' })).toContainText("avait déjà été importé : rien n'a changé.");
 });
