@@ -15,6 +15,10 @@ for r in rows:
         figure = f'p50 {r["p50_ms"]} ms, p99 {r["p99_ms"]} ms ({r["samples"]} samples)'
     elif scenario == "accepted payments waiting for processing":
         continue
+    elif scenario == "ratio":
+        figure = (f'{r["measure"]} / baseline: median {r["median"]:.1%} ± {r["spread"]:.1%} over {len(r["rounds"])} '
+                  f'rounds ({r["throughput_per_s"]:,.0f} against {r["baseline_per_s"]:,.0f} req/s, '
+                  f'{r["workers"]} connections)')
     else:
         figure = (f'{r["mode"]}: {r["throughput_per_s"]:,.0f} req/s, p50 {r["p50_ms"]} ms, p99 {r["p99_ms"]} ms, '
                   f'{r["errors"]} errors, RSS {r["rss_mib"]} MiB')

@@ -92,6 +92,51 @@ pub fn lookup_call(ctx: &Ctx, persons: Arc<Vec<Person>>) -> Call {
     })
 }
 
+/// A page's data, as the single-page app asks for it on a navigation: the
+/// server function at `/api/{endpoint}` with the form `fields(person)`,
+/// answered with the JSON that holds `expected`.
+pub fn page_data_call(
+    ctx: &Ctx,
+    persons: Arc<Vec<Person>>,
+    endpoint: &'static str,
+    fields: fn(&Person) -> Vec<(&'static str, String)>,
+    expected: &'static str,
+) -> Call {
+    let ctx = ctx.clone();
+    Arc::new(move |n| {
+        let ctx = ctx.clone();
+        let person = in_turn(&persons, n).clone();
+        Box::pin(async move {
+            let response = ctx
+                .http
+                .post(format!("{}/api/{endpoint}", ctx.url))
+                .header(COOKIE, &person.cookie)
+                .header("Origin", &ctx.url)
+                .form(&fields(&person))
+                .send()
+                .await?;
+            anyhow::ensure!(response.status().is_success(), "{endpoint} answered {}", response.status());
+            anyhow::ensure!(response.text().await?.contains(expected), "{endpoint} without {expected}");
+            Ok(())
+        })
+    })
+}
+
+/// «Accueil»'s data.
+pub fn home_data_call(ctx: &Ctx, persons: Arc<Vec<Person>>) -> Call {
+    page_data_call(ctx, persons, "page-accueil", |_| Vec::new(), "creances")
+}
+
+/// Step 2's data, for the person's first avis.
+pub fn step2_data_call(ctx: &Ctx, persons: Arc<Vec<Person>>) -> Call {
+    page_data_call(ctx, persons, "page-payer-selection", |p| vec![("reference", reference_of(p.index, 0))], "lines")
+}
+
+/// A navigation inside the app, to «Mes paiements»: that page's data.
+pub fn navigation_call(ctx: &Ctx, persons: Arc<Vec<Person>>) -> Call {
+    page_data_call(ctx, persons, "page-mes-paiements", |_| Vec::new(), "payments")
+}
+
 pub fn baseline_call(ctx: &Ctx, persons: Arc<Vec<Person>>) -> Call {
     let ctx = ctx.clone();
     Arc::new(move |n| {

@@ -2,26 +2,41 @@
 //! time) and `applied` (accepted → «pris en compte»).
 
 use crate::client::{
-    Ctx, Person, answer_call, baseline_call, home_page, lookup_call, pay_call, sealed_answer, sign_in, sign_in_many,
-    step2_call,
+    Ctx, Person, answer_call, baseline_call, home_data_call, home_page, lookup_call, navigation_call, pay_call,
+    sealed_answer, sign_in, sign_in_many, step2_call, step2_data_call,
 };
 use crate::load::{at_rate, emit, new_histogram, report, rss_kib, saturate};
+use crate::ratio;
 use anyhow::Context;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
+/// Rounds of each ratio to the baseline (odd, so the median is one of them).
+const ROUNDS: usize = 7;
+
 pub async fn run(ctx: Ctx, persons_total: u64, seconds: u64) -> anyhow::Result<()> {
     let duration = Duration::from_secs(seconds);
     let signed = Arc::new(sign_in_many(&ctx, 0, 400.min(persons_total)).await.context("signing in")?);
-    for (name, call) in
-        [("lookup", lookup_call(&ctx, signed.clone())), ("baseline", baseline_call(&ctx, signed.clone()))]
-    {
+    let baseline = baseline_call(&ctx, signed.clone());
+    for (name, call) in [("lookup", lookup_call(&ctx, signed.clone())), ("baseline", baseline.clone())] {
         for rate in [100, 500, 1000] {
             report(name, &format!("{rate}/s"), &at_rate(call.clone(), rate, duration).await, &ctx);
         }
-        report(name, "saturation (32)", &saturate(call, 32, duration, None).await, &ctx);
+    }
+    // Each call beside the bare query, in rounds of a fifth of SECONDS.
+    let slice = (duration / 5).max(Duration::from_secs(1));
+    for (name, call) in [
+        ("lookup", lookup_call(&ctx, signed.clone())),
+        ("home data", home_data_call(&ctx, signed.clone())),
+        ("step 2 data", step2_data_call(&ctx, signed.clone())),
+        ("navigation", navigation_call(&ctx, signed.clone())),
+    ] {
+        let ratios = ratio::measure(&call, &baseline, ROUNDS, slice)
+            .await
+            .with_context(|| format!("{name} against the baseline"))?;
+        ratio::report(name, &ratios);
     }
     report(
         "step 2 page",
@@ -63,6 +78,14 @@ pub async fn run(ctx: Ctx, persons_total: u64, seconds: u64) -> anyhow::Result<(
         "p50_ms": visible.value_at_quantile(0.5) as f64 / 1000.0, "p99_ms": visible.value_at_quantile(0.99) as f64 / 1000.0,
     }));
     emit(serde_json::json!({ "scenario": "accepted payments waiting for processing", "count": count }));
+    Ok(())
+}
+
+pub async fn lookup(ctx: Ctx, persons_total: u64, seconds: u64) -> anyhow::Result<()> {
+    let signed = Arc::new(sign_in_many(&ctx, 0, 400.min(persons_total)).await.context("signing in")?);
+    let outcome = saturate(lookup_call(&ctx, signed), 32, Duration::from_secs(seconds), None).await;
+    report("lookup", "saturation (32)", &outcome, &ctx);
+    anyhow::ensure!(outcome.errors == 0, "{} lookups failed", outcome.errors);
     Ok(())
 }
 
