@@ -41,27 +41,43 @@ pub async fn reference_page() -> Result<ReferenceView, AppError> {
 /// boxes' characters in order (or the whole reference in the first box).
 #[server(prefix = "/api", endpoint = "rechercher-reference", output = crate::codec::Json)]
 pub async fn find_reference(#[server(default)] reference: Vec<String>) -> Result<(), AppError> {
-    use crate::ssr::infra::context::{fail, redirect, refuse_form, require_person, state, unexpected};
-    use crate::ssr::infra::session::Flash;
+    use crate::ssr::infra::context::{
+        fail, not_signed_in, redirect, refuse_form, require_person, session_key, state, unexpected,
+    };
+    use crate::ssr::infra::session::{Flash, Owner, Session};
     use crate::ssr::insured::creances::{self, Lookup};
 
     let state = state()?;
-    let (person_id, session) = require_person(&state).await?;
-    if reference.len() > 40 || reference.iter().any(|r| r.len() > 40) {
-        return Err(fail(AppError::BadRequest));
-    }
+    let oversized = reference.len() > 40 || reference.iter().any(|r| r.len() > 40);
     let typed: String = reference.concat();
     let flash = Flash::new("reference").value("reference", typed.trim());
-    let message = match AvisReference::parse(&typed) {
-        Err(error) => error.to_string(),
-        Ok(avis) => match creances::lookup(&state.store, &person_id, &avis).await.map_err(unexpected)? {
-            Lookup::Open => {
-                redirect(&routes::pay_step_2(&avis));
-                return Ok(());
+    let parsed = AvisReference::parse(&typed);
+    let (session, message) = match (oversized, parsed) {
+        // The session and the avis in one statement.
+        (false, Ok(avis)) => {
+            let found = match session_key(&state)? {
+                Some(key) => creances::lookup_in_session(&state.store, &key, &avis).await.map_err(unexpected)?,
+                None => None,
+            };
+            let Some((session @ Session { owner: Owner::Person(_), .. }, lookup)) = found else {
+                return Err(not_signed_in(routes::SIGN_IN));
+            };
+            match lookup {
+                Lookup::Open => {
+                    redirect(&routes::pay_step_2(&avis));
+                    return Ok(());
+                }
+                Lookup::NotOpen => (session, NOT_OPEN.to_owned()),
+                Lookup::Unknown => (session, UNKNOWN_REFERENCE.to_owned()),
             }
-            Lookup::NotOpen => NOT_OPEN.to_owned(),
-            Lookup::Unknown => UNKNOWN_REFERENCE.to_owned(),
-        },
+        }
+        (oversized, parsed) => {
+            let (_, session) = require_person(&state).await?;
+            if oversized {
+                return Err(fail(AppError::BadRequest));
+            }
+            (session, parsed.err().map(|error| error.to_string()).unwrap_or_default())
+        }
     };
     Err(refuse_form(&state, Some(&session), flash.error("reference", message), routes::PAY).await)
 }

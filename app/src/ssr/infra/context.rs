@@ -139,22 +139,27 @@ async fn session_with(
     headers: &http::HeaderMap,
     slide: bool,
 ) -> Result<Option<Session>, sqlx::Error> {
+    match key_of(state, headers) {
+        Some(key) => session::read(&state.store, &key, slide).await,
+        None => Ok(None),
+    }
+}
+
+/// What names the request's session, if it carries a session cookie: for a
+/// statement that reads the session and its owner's data at once.
+pub fn session_key(state: &AppState) -> Result<Option<session::Key>, AppError> {
+    with_context::<Parts, _>(|parts| key_of(state, &parts.headers))
+        .ok_or_else(|| unexpected(anyhow::anyhow!("request parts missing from the context")))
+}
+
+fn key_of(state: &AppState, headers: &http::HeaderMap) -> Option<session::Key> {
     let token = headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(|h| session::token_from_cookie_header(h, state.settings.secure_cookies()));
-    match token {
-        Some(token) => {
-            let limits = super::terminal::session_limits(&state.settings, headers);
-            let now = state.clock.now_ms();
-            match slide {
-                true => session::find(&state.store, now, limits, token).await,
-                false => session::peek(&state.store, now, limits, token).await,
-            }
-        }
-        None => Ok(None),
-    }
+        .find_map(|h| session::token_from_cookie_header(h, state.settings.secure_cookies()))?;
+    let limits = super::terminal::session_limits(&state.settings, headers);
+    Some(session::Key::new(token, state.clock.now_ms(), limits))
 }
 
 /// Counts a `call` of `subject` (`limits`), or turns it down: 429 with

@@ -7,6 +7,7 @@
 
 use crate::domain::{AvisReference, CreanceLine, Euros, IssueDate};
 use crate::ssr::infra::db::Store;
+use crate::ssr::infra::session::{self, Session};
 use crate::ssr::lifecycle::{AttemptStatus, PaymentStatus};
 use anyhow::Context;
 use sqlx::any::AnyRow;
@@ -103,7 +104,50 @@ pub async fn lookup(store: &Store, person_id: &str, reference: &AvisReference) -
     let online_payable: i64 = row.try_get("online_payable")?;
     let closed_at: Option<i64> = row.try_get("closed_at")?;
     let kind: String = row.try_get("kind")?;
-    Ok(if online_payable == 1 && closed_at.is_none() && kind == PF_FR { Lookup::Open } else { Lookup::NotOpen })
+    Ok(openness(online_payable, closed_at, &kind))
+}
+
+/// Step 1's lookup and the session of the person asking, in one statement
+/// (what the busiest call of the service costs is one point query): the
+/// session of `key`, if live, with where `reference` stands among its
+/// owner's avis. None without a live session; an agent's session is
+/// returned with [`Lookup::Unknown`].
+pub async fn lookup_in_session(
+    store: &Store,
+    key: &session::Key,
+    reference: &AvisReference,
+) -> anyhow::Result<Option<(Session, Lookup)>> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        session::session_columns!(),
+        ", a.online_payable, a.closed_at, a.kind FROM sessions s \
+         LEFT JOIN avis a ON a.reference = $3 AND a.person_id = s.person_id WHERE ",
+        session::live_session!(),
+    ))
+    .bind(&key.id_hash)
+    .bind(key.now_ms)
+    .bind(reference.as_str())
+    .fetch_optional(store.pool())
+    .await
+    .context("looking up an avis")?;
+    let Some(row) = row else { return Ok(None) };
+    let Some(session) = session::from_row(store, key, &row, true).await.context("reading a session")? else {
+        return Ok(None);
+    };
+    let online_payable: Option<i64> = row.try_get("online_payable")?;
+    let lookup = match online_payable {
+        None => Lookup::Unknown,
+        Some(online_payable) => {
+            let closed_at: Option<i64> = row.try_get("closed_at")?;
+            let kind: String = row.try_get("kind")?;
+            openness(online_payable, closed_at, &kind)
+        }
+    };
+    Ok(Some((session, lookup)))
+}
+
+fn openness(online_payable: i64, closed_at: Option<i64>, kind: &str) -> Lookup {
+    if online_payable == 1 && closed_at.is_none() && kind == PF_FR { Lookup::Open } else { Lookup::NotOpen }
 }
 
 /// The caisse managing an avis, for the créance block of step 2.
@@ -165,4 +209,107 @@ pub async fn shares_of(store: &Store, person_id: &str) -> anyhow::Result<Vec<Sha
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssr::infra::db::ScratchStore;
+    use crate::ssr::infra::session::{Key, Limits, Owner, create};
+
+    const IDLE: i64 = 30 * 60 * 1000;
+    const SIGNED_IN_AT: i64 = 1_800_000_000_000;
+
+    async fn add_avis(scratch: &ScratchStore, reference: &str, person: &str, online_payable: i64, kind: &str) {
+        sqlx::query(
+            "INSERT INTO avis (reference, person_id, caisse_code, kind, issued_on, initial_cents, restant_cents, \
+             balance_at_issue_cents, online_payable, created_at) VALUES ($1, $2, '381', $3, '2026-11-02', 5000, 5000, \
+             5000, $4, 0)",
+        )
+        .bind(reference)
+        .bind(person)
+        .bind(kind)
+        .bind(online_payable)
+        .execute(scratch.store.pool())
+        .await
+        .expect("an avis");
+    }
+
+    fn reference(text: &str) -> AvisReference {
+        AvisReference::parse(text).expect("a reference")
+    }
+
+    #[tokio::test]
+    async fn the_lookup_in_one_statement_answers_as_the_session_and_the_lookup_apart() {
+        let scratch = ScratchStore::new().await;
+        let store = &scratch.store;
+        for person in ["p1", "p2"] {
+            scratch.add_person(person).await;
+        }
+        add_avis(&scratch, "3810000000000001A", "p1", 1, PF_FR).await;
+        add_avis(&scratch, "3810000000000002B", "p1", 0, PF_FR).await;
+        add_avis(&scratch, "3810000000000003C", "p1", 1, "INDU").await;
+        add_avis(&scratch, "3810000000000004D", "p2", 1, PF_FR).await;
+        sqlx::query(
+            "INSERT INTO agents (id, login, display_name, password_hash, caisse_code, created_at) \
+             VALUES ('a1', 'agent', 'Agent', 'x', '381', 0)",
+        )
+        .execute(store.pool())
+        .await
+        .expect("an agent");
+        let token = create(store, SIGNED_IN_AT, IDLE, &Owner::Person("p1".into()), None).await.expect("a session");
+        let agent = create(store, SIGNED_IN_AT, IDLE, &Owner::Agent("a1".into()), None).await.expect("a session");
+        let key = |token: &str, now| Key::new(token, now, Limits::idle(IDLE));
+        let at = SIGNED_IN_AT + 1;
+        for (text, expected) in [
+            ("3810000000000001A", Lookup::Open),
+            ("3810000000000002B", Lookup::NotOpen),
+            ("3810000000000003C", Lookup::NotOpen),
+            // Another person's avis is unknown to this one.
+            ("3810000000000004D", Lookup::Unknown),
+            ("3810000000000009Z", Lookup::Unknown),
+        ] {
+            let reference = reference(text);
+            let (session, lookup) =
+                lookup_in_session(store, &key(&token, at), &reference).await.expect("query").expect("a session");
+            assert_eq!(session.owner, Owner::Person("p1".into()));
+            assert_eq!(lookup_alone(store, &reference).await, expected, "{text}, read apart");
+            assert_eq!(lookup, expected, "{text}");
+        }
+        // No live session: none, whatever the avis.
+        let open = reference("3810000000000001A");
+        let unknown_token = crate::ssr::infra::session::new_token();
+        assert!(lookup_in_session(store, &key(&unknown_token, at), &open).await.expect("query").is_none());
+        let idle_over = SIGNED_IN_AT + IDLE + 1;
+        assert!(lookup_in_session(store, &key(&token, idle_over), &open).await.expect("query").is_none());
+        // An agent has no avis.
+        let (session, lookup) =
+            lookup_in_session(store, &key(&agent, at), &open).await.expect("query").expect("a session");
+        assert_eq!((session.owner, lookup), (Owner::Agent("a1".into()), Lookup::Unknown));
+    }
+
+    /// The same lookup through the session's own read and [`lookup`].
+    async fn lookup_alone(store: &Store, reference: &AvisReference) -> Lookup {
+        lookup(store, "p1", reference).await.expect("query")
+    }
+
+    #[tokio::test]
+    async fn the_lookup_in_one_statement_slides_the_session_as_any_request_does() {
+        let scratch = ScratchStore::new().await;
+        let store = &scratch.store;
+        scratch.add_person("p1").await;
+        let token = create(store, SIGNED_IN_AT, IDLE, &Owner::Person("p1".into()), None).await.expect("a session");
+        let open = reference("3810000000000001A");
+        let last_seen = || async {
+            let row = sqlx::query("SELECT last_seen_at FROM sessions").fetch_one(store.pool()).await.expect("a row");
+            row.get::<i64, _>(0)
+        };
+        let after_two_minutes = SIGNED_IN_AT + 2 * 60 * 1000;
+        let key = Key::new(&token, after_two_minutes, Limits::idle(IDLE));
+        assert!(lookup_in_session(store, &key, &open).await.expect("query").is_some());
+        assert_eq!(last_seen().await, after_two_minutes);
+        // Still live one idle timeout after that request, not after the sign-in.
+        let key = Key::new(&token, after_two_minutes + IDLE - 1, Limits::idle(IDLE));
+        assert!(lookup_in_session(store, &key, &open).await.expect("query").is_some());
+    }
 }

@@ -19,6 +19,7 @@ pub use self::cookies::*;
 use super::db::Store;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
+use sqlx::any::AnyRow;
 use std::collections::BTreeMap;
 
 /// A session lasts at most this long, whatever the activity (12 hours; a
@@ -132,35 +133,73 @@ pub async fn create(
     Ok(token)
 }
 
+/// What names a request's session: its token's hash, the request's time, and
+/// how long a session may live there.
+#[derive(Debug, Clone)]
+pub struct Key {
+    /// The SHA-256 of the cookie token.
+    pub id_hash: String,
+    /// The request's time.
+    pub now_ms: i64,
+    /// The session's limits on this device.
+    pub limits: Limits,
+}
+
+impl Key {
+    /// The key of `token`, read at `now_ms` within `limits`.
+    pub fn new(token: &str, now_ms: i64, limits: Limits) -> Key {
+        Key { id_hash: hash_token(token), now_ms, limits }
+    }
+}
+
+/// A session's columns, for a statement that reads the session and its
+/// owner's data at once: `FROM sessions s … WHERE live_session!()`. (Macros,
+/// so that such a statement is still one `&'static str`.)
+macro_rules! session_columns {
+    () => {
+        "s.person_id, s.agent_id, s.previous_sign_in_at, s.created_at, s.last_seen_at, s.flash"
+    };
+}
+pub(crate) use session_columns;
+
+/// The condition on `sessions s` of such a statement, binding the key's
+/// `id_hash` as `$1` and its `now_ms` as `$2`.
+macro_rules! live_session {
+    () => {
+        "s.id_hash = $1 AND s.expires_at > $2"
+    };
+}
+pub(crate) use live_session;
+
 /// Finds the live session of `token` within `limits`, sliding its idle expiry.
 pub async fn find(store: &Store, now_ms: i64, limits: Limits, token: &str) -> Result<Option<Session>, sqlx::Error> {
-    find_as(store, now_ms, limits, token, true).await
+    read(store, &Key::new(token, now_ms, limits), true).await
 }
 
 /// Finds the live session of `token` within `limits`, leaving its idle
 /// expiry alone: for what a page asks on its own (the payments' poll), which
 /// must not keep an unattended session alive.
 pub async fn peek(store: &Store, now_ms: i64, limits: Limits, token: &str) -> Result<Option<Session>, sqlx::Error> {
-    find_as(store, now_ms, limits, token, false).await
+    read(store, &Key::new(token, now_ms, limits), false).await
 }
 
-async fn find_as(
-    store: &Store,
-    now_ms: i64,
-    limits: Limits,
-    token: &str,
-    slide: bool,
-) -> Result<Option<Session>, sqlx::Error> {
-    let id_hash = hash_token(token);
-    let row = sqlx::query(
-        "SELECT person_id, agent_id, previous_sign_in_at, created_at, last_seen_at, flash \
-         FROM sessions WHERE id_hash = $1 AND expires_at > $2",
-    )
-    .bind(&id_hash)
-    .bind(now_ms)
-    .fetch_optional(store.pool())
-    .await?;
-    let Some(row) = row else { return Ok(None) };
+/// The live session of `key`, its idle expiry slid when `slide`.
+pub async fn read(store: &Store, key: &Key, slide: bool) -> Result<Option<Session>, sqlx::Error> {
+    let row = sqlx::query(concat!("SELECT ", session_columns!(), " FROM sessions s WHERE ", live_session!()))
+        .bind(&key.id_hash)
+        .bind(key.now_ms)
+        .fetch_optional(store.pool())
+        .await?;
+    match row {
+        Some(row) => from_row(store, key, &row, slide).await,
+        None => Ok(None),
+    }
+}
+
+/// The session in `row`, read with `session_columns!()` where `live_session!()` for `key`:
+/// none past its lifetime or without an owner; its idle expiry slid (at
+/// most once a minute) when `slide`.
+pub async fn from_row(store: &Store, key: &Key, row: &AnyRow, slide: bool) -> Result<Option<Session>, sqlx::Error> {
     let person_id: Option<String> = row.try_get("person_id")?;
     let agent_id: Option<String> = row.try_get("agent_id")?;
     let created_at: i64 = row.try_get("created_at")?;
@@ -171,20 +210,21 @@ async fn find_as(
         // A visitor's session of an earlier version, which only carried a flash.
         (None, None) => return Ok(None),
     };
-    if now_ms - created_at > limits.lifetime_ms {
+    let now_ms = key.now_ms;
+    if now_ms - created_at > key.limits.lifetime_ms {
         return Ok(None);
     }
     if slide && now_ms - last_seen_at > TOUCH_EVERY_MS {
         sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3")
             .bind(now_ms)
-            .bind(now_ms + limits.idle_ms)
-            .bind(&id_hash)
+            .bind(now_ms + key.limits.idle_ms)
+            .bind(&key.id_hash)
             .execute(store.pool())
             .await?;
     }
     let flash: Option<String> = row.try_get("flash")?;
     Ok(Some(Session {
-        id_hash,
+        id_hash: key.id_hash.clone(),
         owner,
         previous_sign_in_at: row.try_get("previous_sign_in_at")?,
         flash: flash.and_then(|f| serde_json::from_str(&f).ok()),
