@@ -13,7 +13,7 @@ for r in rows:
         figure = f'{r["applied"]:,} payments in {float(r["seconds"]):.3f} s = {r["per_minute"]:,} /min'
     elif scenario == "accepted → visible":
         figure = f'p50 {r["p50_ms"]} ms, p99 {r["p99_ms"]} ms ({r["samples"]} samples)'
-    elif scenario == "accepted payments waiting for processing":
+    elif scenario in ("accepted payments waiting for processing", "build"):
         continue
     elif scenario == "ratio":
         figure = (f'{r["measure"]} / baseline: median {r["median"]:.1%} ± {r["spread"]:.1%} over {len(r["rounds"])} '

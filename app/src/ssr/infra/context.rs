@@ -19,8 +19,11 @@ pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| unexpected(anyhow::anyhow!("AppState missing from the context")))
 }
 
-fn parts() -> Result<Parts, AppError> {
-    use_context::<Parts>().ok_or_else(|| unexpected(anyhow::anyhow!("request parts missing from the context")))
+/// What `read` finds in the request's parts (read in the context, not copied
+/// out of it: a copy of every header per call is what the busiest calls
+/// would pay for nothing).
+fn with_parts<T>(read: impl FnOnce(&Parts) -> T) -> Result<T, AppError> {
+    with_context::<Parts, _>(read).ok_or_else(|| unexpected(anyhow::anyhow!("request parts missing from the context")))
 }
 
 /// Logs an unexpected failure with its cause chain and turns it into a 503.
@@ -87,13 +90,14 @@ pub fn redirect_form_post(path: &str) {
 /// without the app, which expects a page), rather than a call from the app
 /// in the browser (which shows the answer in place).
 pub fn is_form_post() -> bool {
-    parts().is_ok_and(|parts| {
+    with_parts(|parts| {
         parts
             .headers
             .get(http::header::ACCEPT)
             .and_then(|value| value.to_str().ok())
             .is_some_and(|accept| accept.contains("text/html"))
     })
+    .unwrap_or(false)
 }
 
 /// Turns a form down: a plain form post is sent back to `page` with `flash`
@@ -148,8 +152,7 @@ async fn session_with(
 /// What names the request's session, if it carries a session cookie: for a
 /// statement that reads the session and its owner's data at once.
 pub fn session_key(state: &AppState) -> Result<Option<session::Key>, AppError> {
-    with_context::<Parts, _>(|parts| key_of(state, &parts.headers))
-        .ok_or_else(|| unexpected(anyhow::anyhow!("request parts missing from the context")))
+    with_parts(|parts| key_of(state, &parts.headers))
 }
 
 fn key_of(state: &AppState, headers: &http::HeaderMap) -> Option<session::Key> {
@@ -197,29 +200,32 @@ fn within_limit(state: &AppState, call: super::limits::Call, subject: &str) -> R
 /// The client's address: the connection's, or the one a trusted proxy names
 /// (`client_address`).
 pub fn client_address(state: &AppState) -> Option<String> {
-    let parts = use_context::<Parts>()?;
-    let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?.0.ip();
-    let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
-    Some(state.settings.trusted_proxies.client(peer, forwarded).to_string())
+    with_context::<Parts, _>(|parts| {
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?.0.ip();
+        let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+        Some(state.settings.trusted_proxies.client(peer, forwarded).to_string())
+    })
+    .flatten()
 }
 
 /// Whether this request comes from a public terminal (`terminal`).
 pub fn is_terminal(state: &AppState) -> bool {
-    parts().is_ok_and(|parts| super::terminal::is_terminal(&state.settings, &parts.headers))
+    with_parts(|parts| super::terminal::is_terminal(&state.settings, &parts.headers)).unwrap_or(false)
 }
 
 /// How long this request's session may stay without a request (shorter on a
 /// public terminal).
 pub fn session_idle_ms(state: &AppState) -> i64 {
-    match parts() {
-        Ok(parts) => super::terminal::session_idle_ms(&state.settings, &parts.headers),
-        Err(_) => state.settings.session_idle_timeout_ms,
-    }
+    with_parts(|parts| super::terminal::session_idle_ms(&state.settings, &parts.headers))
+        .unwrap_or(state.settings.session_idle_timeout_ms)
 }
 
 /// The live session of this request, if any.
 pub async fn current_session(state: &AppState) -> Result<Option<Session>, AppError> {
-    session_of(state, &parts()?.headers).await.map_err(db_error)
+    match session_key(state)? {
+        Some(key) => session::read(&state.store, &key, true).await.map_err(db_error),
+        None => Ok(None),
+    }
 }
 
 /// The signed-in person's session, or 401 and a redirect to the sign-in page.
@@ -281,12 +287,14 @@ pub async fn take_flash(state: &AppState, session: Option<&Session>, form: &str)
         Some(session) => session::take_flash(&state.store, session, form).await.map_err(db_error),
         None => {
             let secure = state.settings.secure_cookies();
-            let flash = parts()?
-                .headers
-                .get_all(COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .find_map(|h| session::flash_from_cookie_header(h, secure));
+            let flash = with_parts(|parts| {
+                parts
+                    .headers
+                    .get_all(COOKIE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .find_map(|h| session::flash_from_cookie_header(h, secure))
+            })?;
             let Some(flash) = flash.filter(|f| f.form == form) else { return Ok(None) };
             if let Some(response) = use_context::<ResponseOptions>()
                 && let Ok(value) = HeaderValue::from_str(&session::clear_flash_cookie_header(secure))

@@ -121,11 +121,10 @@ pub async fn lookup_in_session(
         "SELECT ",
         session::session_columns!(),
         ", a.online_payable, a.closed_at, a.kind FROM sessions s \
-         LEFT JOIN avis a ON a.reference = $3 AND a.person_id = s.person_id WHERE ",
+         LEFT JOIN avis a ON a.reference = $2 AND a.person_id = s.person_id WHERE ",
         session::live_session!(),
     ))
     .bind(&key.id_hash)
-    .bind(key.now_ms)
     .bind(reference.as_str())
     .fetch_optional(store.pool())
     .await
