@@ -72,21 +72,39 @@ pub async fn sign_in_many(ctx: &Ctx, first: u64, count: u64) -> anyhow::Result<V
     Ok(persons)
 }
 
+/// A server function called as the app in the browser calls it: `POST
+/// /api/{endpoint}` with the person's cookie and the form `fields`; its answer
+/// if a success.
+async fn call(
+    ctx: &Ctx,
+    person: &Person,
+    endpoint: &str,
+    fields: &[(&'static str, String)],
+) -> anyhow::Result<reqwest::Response> {
+    let response = ctx
+        .http
+        .post(format!("{}/api/{endpoint}", ctx.url))
+        .header(COOKIE, &person.cookie)
+        .header("Origin", &ctx.url)
+        .form(fields)
+        .send()
+        .await?;
+    anyhow::ensure!(response.status().is_success(), "{endpoint} answered {}", response.status());
+    Ok(response)
+}
+
+/// Step 1's «RECHERCHER» with the person's first reference: the app is told
+/// to go to step 2.
 pub fn lookup_call(ctx: &Ctx, persons: Arc<Vec<Person>>) -> Call {
     let ctx = ctx.clone();
     Arc::new(move |n| {
         let ctx = ctx.clone();
         let person = in_turn(&persons, n).clone();
         Box::pin(async move {
-            let response = ctx
-                .http
-                .post(format!("{}/api/rechercher-reference", ctx.url))
-                .header(COOKIE, &person.cookie)
-                .header("Origin", &ctx.url)
-                .form(&[("reference[]", reference_of(person.index, 0))])
-                .send()
-                .await?;
-            anyhow::ensure!(response.status().is_success(), "lookup answered {}", response.status());
+            let reference = reference_of(person.index, 0);
+            let response = call(&ctx, &person, "rechercher-reference", &[("reference[]", reference.clone())]).await?;
+            let to = response.headers().get(LOCATION).and_then(|l| l.to_str().ok()).unwrap_or_default();
+            anyhow::ensure!(to.ends_with(&reference), "the lookup did not lead to step 2: {to:?}");
             Ok(())
         })
     })
@@ -107,16 +125,8 @@ pub fn page_data_call(
         let ctx = ctx.clone();
         let person = in_turn(&persons, n).clone();
         Box::pin(async move {
-            let response = ctx
-                .http
-                .post(format!("{}/api/{endpoint}", ctx.url))
-                .header(COOKIE, &person.cookie)
-                .header("Origin", &ctx.url)
-                .form(&fields(&person))
-                .send()
-                .await?;
-            anyhow::ensure!(response.status().is_success(), "{endpoint} answered {}", response.status());
-            anyhow::ensure!(response.text().await?.contains(expected), "{endpoint} without {expected}");
+            let body = call(&ctx, &person, endpoint, &fields(&person)).await?.text().await?;
+            anyhow::ensure!(body.contains(expected), "{endpoint} without {expected}");
             Ok(())
         })
     })
