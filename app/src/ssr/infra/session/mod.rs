@@ -164,9 +164,7 @@ pub(crate) use session_columns;
 
 /// The condition on `sessions s` of such a statement, binding the key's
 /// `id_hash` as `$1`. Whether the session is still live is read from its
-/// columns ([`from_row`]), not asked of the database: on SQLite, a bound
-/// time compared with the indexed `expires_at` in a join makes the planner
-/// prepare the statement again on every call (most of what the call cost).
+/// columns ([`from_row`]): such a statement binds no time.
 macro_rules! live_session {
     () => {
         "s.id_hash = $1"
