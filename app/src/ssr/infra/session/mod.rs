@@ -172,19 +172,9 @@ macro_rules! live_session {
 }
 pub(crate) use live_session;
 
-/// Finds the live session of `token` within `limits`, sliding its idle expiry.
-pub async fn find(store: &Store, now_ms: i64, limits: Limits, token: &str) -> Result<Option<Session>, sqlx::Error> {
-    read(store, &Key::new(token, now_ms, limits), true).await
-}
-
-/// Finds the live session of `token` within `limits`, leaving its idle
-/// expiry alone: for what a page asks on its own (the payments' poll), which
+/// The live session of `key`, its idle expiry slid when `slide`; left alone
+/// otherwise, for what a page asks on its own (the payments' poll), which
 /// must not keep an unattended session alive.
-pub async fn peek(store: &Store, now_ms: i64, limits: Limits, token: &str) -> Result<Option<Session>, sqlx::Error> {
-    read(store, &Key::new(token, now_ms, limits), false).await
-}
-
-/// The live session of `key`, its idle expiry slid when `slide`.
 pub async fn read(store: &Store, key: &Key, slide: bool) -> Result<Option<Session>, sqlx::Error> {
     let row = sqlx::query(concat!("SELECT ", session_columns!(), " FROM sessions s WHERE ", live_session!()))
         .bind(&key.id_hash)
@@ -293,6 +283,11 @@ mod tests {
         let scratch = ScratchStore::new().await;
         scratch.add_person("p1").await;
         scratch
+    }
+
+    /// The live session of `token`, slid as a request slides it.
+    async fn find(store: &Store, now_ms: i64, limits: Limits, token: &str) -> Result<Option<Session>, sqlx::Error> {
+        read(store, &Key::new(token, now_ms, limits), true).await
     }
 
     async fn last_seen(store: &Store) -> i64 {
