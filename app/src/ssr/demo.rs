@@ -1,7 +1,7 @@
 //! The demonstration data of the specification, loaded into an empty database.
 
 use crate::domain::{EligibilityPolicy, Euros};
-use crate::ssr::infra::audit::{self, Actor, Entry};
+use crate::ssr::infra::audit::{self, Action, Actor, Entity, Entry};
 use crate::ssr::infra::db::{Store, WriteTx, new_id};
 use crate::ssr::infra::password;
 use crate::ssr::infra::time::paris_ms;
@@ -185,9 +185,9 @@ pub async fn load_if_empty(store: &Store, policy: &EligibilityPolicy, now_ms: i6
             Entry {
                 actor: Actor::System,
                 caisse_code: Some(person.caisse),
-                entity_kind: "person",
+                entity: Entity::Person,
                 entity_id: &person_id,
-                action: "demo_loaded",
+                action: Action::DemoLoaded,
                 detail: serde_json::json!({ "avis": person.avis.len() }),
             },
         )

@@ -5,6 +5,7 @@
 //! itself ([`text_column!`](crate::text_column)). A leaf: it uses nothing of
 //! the services.
 
+use crate::ssr::infra::audit::Action;
 use crate::text_column;
 use sips::Outcome;
 
@@ -39,6 +40,18 @@ impl AttemptStatus {
             Outcome::Refused => AttemptStatus::Refused,
             Outcome::Cancelled => AttemptStatus::Cancelled,
             Outcome::Expired => AttemptStatus::Expired,
+        }
+    }
+
+    /// What the audit trail says of an attempt coming to this status (to
+    /// «en attente»: created).
+    pub fn action(self) -> Action {
+        match self {
+            AttemptStatus::Pending => Action::Created,
+            AttemptStatus::Accepted => Action::Accepted,
+            AttemptStatus::Refused => Action::Refused,
+            AttemptStatus::Cancelled => Action::Cancelled,
+            AttemptStatus::Expired => Action::Expired,
         }
     }
 
@@ -133,6 +146,16 @@ text_column!(PaymentStatus {
     Received => "received",
     Applied => "applied",
 });
+
+impl PaymentStatus {
+    /// What the audit trail says of a payment coming to this status.
+    pub fn action(self) -> Action {
+        match self {
+            PaymentStatus::Received => Action::Received,
+            PaymentStatus::Applied => Action::Applied,
+        }
+    }
+}
 
 /// Which way a kiosk answer came.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,7 +18,7 @@
 //! write throughput, not by round trips.
 
 use crate::domain::{Allocation, AvisReference, CreanceLine, Euros, IssueDate, allocate};
-use crate::ssr::infra::audit::{self, Actor, Entry};
+use crate::ssr::infra::audit::{self, Action, Actor, Entity, Entry};
 use crate::ssr::infra::db::{Engine, Store, WriteTx, new_id};
 use crate::ssr::lifecycle::{PaymentStatus, RefundState};
 use anyhow::Context;
@@ -260,17 +260,15 @@ async fn write_batch(tx: &mut WriteTx, claimed: &[Claimed], plan: &Plan, now: i6
     let sql = format!(
         "INSERT INTO audit_log (id, at, actor_kind, actor_id, caisse_code, entity_kind, entity_id, action, detail) VALUES {}",
         (0..claimed.len())
-            .map(|i| format!(
-                "(${}, $1, 'system', NULL, ${}, 'payment', ${}, 'applied', ${})",
-                2 + 4 * i,
-                3 + 4 * i,
-                4 + 4 * i,
-                5 + 4 * i
-            ))
+            .map(|i| format!("(${}, $1, $2, NULL, ${}, $3, ${}, $4, ${})", 5 + 4 * i, 6 + 4 * i, 7 + 4 * i, 8 + 4 * i))
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now);
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(now)
+        .bind(Actor::System.kind())
+        .bind(Entity::Payment)
+        .bind(PaymentStatus::Applied.action());
     for ((payment, shares), excess) in claimed.iter().zip(&plan.shares).zip(&plan.excess) {
         let detail = serde_json::json!({
             "amount_cents": payment.amount_cents,
@@ -310,9 +308,9 @@ async fn purge_messages(store: &Store, now: i64) -> anyhow::Result<usize> {
             Entry {
                 actor: Actor::System,
                 caisse_code: Some(caisse),
-                entity_kind: "message",
+                entity: Entity::Message,
                 entity_id: id,
-                action: "purged",
+                action: Action::Purged,
                 detail: serde_json::json!({ "reason": "retention of 6 months reached" }),
             },
         )

@@ -2,7 +2,7 @@
 
 use super::Agent;
 use crate::domain::{AvisReference, EligibilityPolicy, Euros, IssueDate, Nir};
-use crate::ssr::infra::audit::{self, Actor, Entry};
+use crate::ssr::infra::audit::{self, Action, Actor, Entity, Entry};
 use crate::ssr::infra::db::Store;
 use crate::ssr::infra::time;
 use anyhow::Context;
@@ -99,9 +99,9 @@ pub async fn issue_avis(
         Entry {
             actor: Actor::Agent(&agent.id),
             caisse_code: Some(&agent.caisse_code),
-            entity_kind: "avis",
+            entity: Entity::Avis,
             entity_id: reference.as_str(),
-            action: "issued",
+            action: Action::Issued,
             detail: serde_json::json!({
                 "amount_cents": amount.cents(), "balance_cents": balance.cents(), "open_online": open_online,
                 "issued_on": issued_on.to_iso(),

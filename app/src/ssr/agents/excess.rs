@@ -8,7 +8,7 @@
 
 use super::Agent;
 use crate::domain::Euros;
-use crate::ssr::infra::audit::{self, Actor, Entry};
+use crate::ssr::infra::audit::{self, Action, Actor, Entity, Entry};
 use crate::ssr::infra::db::{Engine, Store};
 use crate::ssr::lifecycle::{PaymentStatus, RefundState};
 use anyhow::Context;
@@ -115,9 +115,9 @@ pub async fn assign(
     let entry = Entry {
         actor: Actor::Agent(&agent.id),
         caisse_code: Some(&agent.caisse_code),
-        entity_kind: "payment",
+        entity: Entity::Payment,
         entity_id: payment_id,
-        action: "excess_assigned",
+        action: Action::ExcessAssigned,
         detail: serde_json::json!({ "reference": avis_reference, "amount_cents": amount.cents() }),
     };
     audit::record(tx.conn(), now, entry).await.context("auditing the assignment")?;

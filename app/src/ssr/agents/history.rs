@@ -3,9 +3,8 @@
 
 use super::refunds::Reason;
 use crate::domain::Euros;
-use crate::ssr::lifecycle::{
-    ABANDONED_REASON, AnswerOutcome, AttemptStatus, Channel, PaymentStatus, Regularisation, Settlement,
-};
+use crate::ssr::infra::audit::{Action, ActorKind, Entity};
+use crate::ssr::lifecycle::{ABANDONED_REASON, AnswerOutcome, AttemptStatus, Channel, Regularisation, Settlement};
 use serde_json::Value;
 
 /// A kiosk answer, in words.
@@ -32,6 +31,17 @@ pub struct Change {
     pub what: String,
     /// Which object, in the caisse's journal (the payment's own trail needs none).
     pub object: Option<String>,
+}
+
+/// Who made a change, in words.
+pub fn actor_label(kind: ActorKind) -> &'static str {
+    match kind {
+        ActorKind::Person => "Assuré",
+        ActorKind::Agent => "Agent",
+        ActorKind::Kiosk => "Banque (réponse scellée)",
+        ActorKind::Operator => "Exploitation",
+        ActorKind::System => "Service",
+    }
 }
 
 /// «Réponse automatique», «Retour navigateur»: which way an answer came.
@@ -102,19 +112,18 @@ fn shares(detail: &Value, key: &str, amount_key: &str) -> String {
         .unwrap_or_default()
 }
 
-/// One audit row in words: `entity_kind` and `action` say what changed,
+/// One audit row in words: `entity` and `action` say what changed,
 /// `detail` (the row's JSON) gives the amounts and codes.
-pub fn describe(entity_kind: &str, action: &str, detail: &Value) -> String {
-    let status = AttemptStatus::parse(action).ok();
-    match (entity_kind, action) {
-        ("attempt", "created") => {
+pub fn describe(entity: Entity, action: Action, detail: &Value) -> String {
+    match (entity, action) {
+        (Entity::Attempt, Action::Created) => {
             let lines = shares(detail, "lines", "planned_cents");
             match amount(detail, "amount_cents") {
                 Some(total) => format!("Paiement de {total} demandé, à répartir ainsi : {lines}."),
                 None => "Paiement demandé.".to_owned(),
             }
         }
-        ("attempt", _) if text(detail, "reason") == Some(ABANDONED_REASON) => {
+        (Entity::Attempt, _) if text(detail, "reason") == Some(ABANDONED_REASON) => {
             let bank = match (text(detail, "bank_response_code"), text(detail, "bank_status")) {
                 (_, Some(status)) => format!("indiquait la transaction terminée sans paiement ({status})"),
                 (Some(code), None) => format!("ne connaissait pas la transaction (code {code})"),
@@ -122,11 +131,11 @@ pub fn describe(entity_kind: &str, action: &str, detail: &Value) -> String {
             };
             format!("Paiement abandonné par l'assuré : la banque, interrogée, {bank}.")
         }
-        ("attempt", _) if status.is_some() => {
-            let verdict = match status {
-                Some(AttemptStatus::Accepted) => "paiement accepté",
-                Some(AttemptStatus::Refused) => "paiement refusé",
-                Some(AttemptStatus::Cancelled) => "paiement annulé par l'assuré",
+        (Entity::Attempt, Action::Accepted | Action::Refused | Action::Cancelled | Action::Expired) => {
+            let verdict = match action {
+                Action::Accepted => "paiement accepté",
+                Action::Refused => "paiement refusé",
+                Action::Cancelled => "paiement annulé par l'assuré",
                 _ => "délai de paiement dépassé",
             };
             // Only our own limit settles an attempt without an answer's channel.
@@ -145,7 +154,7 @@ pub fn describe(entity_kind: &str, action: &str, detail: &Value) -> String {
                 if text(detail, "from") == Some(AttemptStatus::Expired.as_str()) { ", après expiration" } else { "" };
             format!("Banque : {verdict}{late} ({}).", facts.join(", "))
         }
-        ("payment", _) if PaymentStatus::parse(action).ok() == Some(PaymentStatus::Received) => {
+        (Entity::Payment, Action::Received) => {
             let mut words = match amount(detail, "amount_cents") {
                 Some(total) => format!("Paiement reçu : {total}, en cours de traitement."),
                 None => "Paiement reçu, en cours de traitement.".to_owned(),
@@ -155,7 +164,7 @@ pub fn describe(entity_kind: &str, action: &str, detail: &Value) -> String {
             }
             words
         }
-        ("payment", _) if PaymentStatus::parse(action).ok() == Some(PaymentStatus::Applied) => {
+        (Entity::Payment, Action::Applied) => {
             let mut words = match amount(detail, "amount_cents") {
                 Some(total) => format!(
                     "Pris en compte : {total} réparti(s) ainsi : {}.",
@@ -168,51 +177,25 @@ pub fn describe(entity_kind: &str, action: &str, detail: &Value) -> String {
             }
             words
         }
-        ("payment", "regularised") => "Régularisation faite par l'agent.".to_owned(),
-        ("payment", "excess_assigned") => format!(
+        (Entity::Payment, Action::Regularised) => "Régularisation faite par l'agent.".to_owned(),
+        (Entity::Payment, Action::ExcessAssigned) => format!(
             "Trop-perçu affecté à la créance {} : {}.",
             text(detail, "reference").unwrap_or_default(),
             amount(detail, "amount_cents").map(|a| a.to_string()).unwrap_or_default()
         ),
-        ("payment", action) if action.starts_with("refund_") => {
-            let total = amount(detail, "amount_cents").map(|a| a.to_string()).unwrap_or_default();
-            match action {
-                "refund_asked" => {
-                    let reason = text(detail, "reason").and_then(Reason::parse).map_or("", Reason::label);
-                    format!("Remboursement de {total} demandé (motif : {reason}).")
-                }
-                "refund_approved" => {
-                    format!("Remboursement de {total} approuvé par un second agent, envoyé à la banque.")
-                }
-                "refund_rejected" => format!("Remboursement de {total} rejeté par un second agent."),
-                "refund_done" => {
-                    let mut words = match text(detail, "operation") {
-                        Some("cancel") => {
-                            format!("Remboursement de {total} fait par la banque (annulé avant la remise).")
-                        }
-                        Some(_) => format!("Remboursement de {total} fait par la banque (recrédité sur la carte)."),
-                        None => {
-                            format!("Remboursement de {total} trouvé fait à la banque (sa réponse s'était perdue).")
-                        }
-                    };
-                    if let Some(excess) = amount(detail, "from_excess_cents").filter(|e| !e.is_zero()) {
-                        words.push_str(&format!(" Pris sur le trop-perçu : {excess}."));
-                    }
-                    let put_back = shares(detail, "put_back", "amount_cents");
-                    if !put_back.is_empty() {
-                        words.push_str(&format!(" Remis à payer : {put_back}."));
-                    }
-                    words
-                }
-                _ => {
-                    let code = text(detail, "bank_response_code").unwrap_or_default();
-                    format!("Remboursement de {total} refusé par la banque ({code}).")
-                }
-            }
+        (
+            Entity::Payment,
+            Action::RefundAsked
+            | Action::RefundApproved
+            | Action::RefundRejected
+            | Action::RefundDone
+            | Action::RefundRefused,
+        ) => refund(action, detail),
+        (Entity::Message, Action::Deleted) => {
+            "Message supprimé par l'assuré (l'accusé de réception reste enregistré).".to_owned()
         }
-        ("message", "deleted") => "Message supprimé par l'assuré (l'accusé de réception reste enregistré).".to_owned(),
-        ("message", "purged") => "Message effacé au terme de sa conservation (6 mois).".to_owned(),
-        ("avis", "issued") => {
+        (Entity::Message, Action::Purged) => "Message effacé au terme de sa conservation (6 mois).".to_owned(),
+        (Entity::Avis, Action::Issued) => {
             let open = detail.get("open_online").and_then(Value::as_bool).unwrap_or(false);
             format!(
                 "Avis émis : {}, solde de l'assuré {} — {} au paiement en ligne.",
@@ -221,24 +204,72 @@ pub fn describe(entity_kind: &str, action: &str, detail: &Value) -> String {
                 if open { "ouvert" } else { "non ouvert" }
             )
         }
-        ("person", "demo_loaded") => "Données de démonstration chargées.".to_owned(),
-        ("session", "ended_everywhere") => {
+        (Entity::Person, Action::DemoLoaded) => "Données de démonstration chargées.".to_owned(),
+        (Entity::Session, Action::EndedEverywhere) => {
             let sessions = detail.get("sessions").and_then(Value::as_u64).unwrap_or(0);
             format!("Déconnexion de tous les appareils ({sessions} session(s) fermée(s)).")
         }
-        _ => format!("{entity_kind} : {action}"),
+        (Entity::Discrepancy, Action::Closed) => match text(detail, "comment") {
+            Some(comment) => format!("Écart du rapprochement clos par l'agent : « {comment} »."),
+            None => "Écart du rapprochement clos par l'agent.".to_owned(),
+        },
+        (Entity::Discrepancy, Action::Recorded) => {
+            "Écart du rapprochement résolu : paiement enregistré d'après le relevé de la banque.".to_owned()
+        }
+        (Entity::BankReport, Action::Imported) => format!(
+            "Relevé de la banque du {} importé : {} opération(s), {} rapprochée(s).",
+            text(detail, "day").unwrap_or_default(),
+            detail.get("operations").and_then(Value::as_u64).unwrap_or(0),
+            detail.get("matched").and_then(Value::as_u64).unwrap_or(0)
+        ),
+        // A pair no service writes.
+        _ => format!("{} : {}", entity.as_str(), action.as_str()),
+    }
+}
+
+/// A refund's step on a payment, in words.
+fn refund(action: Action, detail: &Value) -> String {
+    let total = amount(detail, "amount_cents").map(|a| a.to_string()).unwrap_or_default();
+    match action {
+        Action::RefundAsked => {
+            let reason = text(detail, "reason").and_then(Reason::parse).map_or("", Reason::label);
+            format!("Remboursement de {total} demandé (motif : {reason}).")
+        }
+        Action::RefundApproved => format!("Remboursement de {total} approuvé par un second agent, envoyé à la banque."),
+        Action::RefundRejected => format!("Remboursement de {total} rejeté par un second agent."),
+        Action::RefundDone => {
+            let mut words = match text(detail, "operation") {
+                Some("cancel") => format!("Remboursement de {total} fait par la banque (annulé avant la remise)."),
+                Some(_) => format!("Remboursement de {total} fait par la banque (recrédité sur la carte)."),
+                None => format!("Remboursement de {total} trouvé fait à la banque (sa réponse s'était perdue)."),
+            };
+            if let Some(excess) = amount(detail, "from_excess_cents").filter(|e| !e.is_zero()) {
+                words.push_str(&format!(" Pris sur le trop-perçu : {excess}."));
+            }
+            let put_back = shares(detail, "put_back", "amount_cents");
+            if !put_back.is_empty() {
+                words.push_str(&format!(" Remis à payer : {put_back}."));
+            }
+            words
+        }
+        _ => {
+            let code = text(detail, "bank_response_code").unwrap_or_default();
+            format!("Remboursement de {total} refusé par la banque ({code}).")
+        }
     }
 }
 
 /// «Transaction PCLCB…», «Avis 3811…F»: what a journal row is about.
-pub fn object_label(entity_kind: &str, entity_id: &str) -> String {
-    let kind = match entity_kind {
-        "attempt" => "Transaction",
-        "payment" => "Paiement",
-        "message" => "Message",
-        "avis" => "Avis",
-        "person" => "Assuré",
-        other => other,
+pub fn object_label(entity: Entity, entity_id: &str) -> String {
+    let kind = match entity {
+        Entity::Attempt => "Transaction",
+        Entity::Payment => "Paiement",
+        Entity::Message => "Message",
+        Entity::Avis => "Avis",
+        Entity::Person => "Assuré",
+        Entity::Session => "Sessions de l'assuré",
+        Entity::Discrepancy => "Écart",
+        Entity::BankReport => "Relevé",
     };
     format!("{kind} {entity_id}")
 }
@@ -253,51 +284,74 @@ mod tests {
         let created = json!({"status": "pending", "amount_cents": 2000, "lines": [
             {"reference": "3811907400001234F", "planned_cents": 1250}, {"reference": "3811701200010075F", "planned_cents": 750}]});
         assert_eq!(
-            describe("attempt", "created", &created),
+            describe(Entity::Attempt, Action::Created, &created),
             "Paiement de 20,00\u{a0}€ demandé, à répartir ainsi : 3811907400001234F : 12,50\u{a0}€, 3811701200010075F : 7,50\u{a0}€."
         );
         let accepted =
             json!({"from": "pending", "channel": "automatic", "response_code": "00", "authorisation_id": "761208"});
         assert_eq!(
-            describe("attempt", "accepted", &accepted),
+            describe(Entity::Attempt, Action::Accepted, &accepted),
             "Banque : paiement accepté (code 00, autorisation 761208, réponse automatique)."
         );
         let late = json!({"from": "expired", "channel": "return", "response_code": "00", "authorisation_id": "1"});
         assert_eq!(
-            describe("attempt", "accepted", &late),
+            describe(Entity::Attempt, Action::Accepted, &late),
             "Banque : paiement accepté, après expiration (code 00, autorisation 1, retour navigateur)."
         );
         assert_eq!(
-            describe("attempt", "expired", &json!({"from": "pending", "reason": "no answer within 20 minutes"})),
+            describe(
+                Entity::Attempt,
+                Action::Expired,
+                &json!({"from": "pending", "reason": "no answer within 20 minutes"})
+            ),
             "Tentative expirée : aucune réponse de la banque en 20 minutes."
         );
         let unknown =
             json!({"from": "pending", "reason": "abandoned", "bank_response_code": "25", "bank_status": null});
         assert_eq!(
-            describe("attempt", "cancelled", &unknown),
+            describe(Entity::Attempt, Action::Cancelled, &unknown),
             "Paiement abandonné par l'assuré : la banque, interrogée, ne connaissait pas la transaction (code 25)."
         );
         let refused =
             json!({"from": "pending", "reason": "abandoned", "bank_response_code": "00", "bank_status": "REFUSED"});
         assert_eq!(
-            describe("attempt", "cancelled", &refused),
+            describe(Entity::Attempt, Action::Cancelled, &refused),
             "Paiement abandonné par l'assuré : la banque, interrogée, indiquait la transaction terminée sans paiement (REFUSED)."
         );
         let found =
             json!({"from": "pending", "channel": "status", "response_code": "00", "authorisation_id": "761208"});
         assert_eq!(
-            describe("attempt", "accepted", &found),
+            describe(Entity::Attempt, Action::Accepted, &found),
             "Banque : paiement accepté (code 00, autorisation 761208, interrogation de la banque)."
         );
         assert_eq!(
-            describe("payment", "received", &json!({"amount_cents": 2000})),
+            describe(Entity::Payment, Action::Received, &json!({"amount_cents": 2000})),
             "Paiement reçu : 20,00\u{a0}€, en cours de traitement."
         );
         let applied = json!({"amount_cents": 2000, "excess_cents": 150, "allocations": [{"reference": "3811907400001234F", "amount_cents": 1850}]});
         assert_eq!(
-            describe("payment", "applied", &applied),
+            describe(Entity::Payment, Action::Applied, &applied),
             "Pris en compte : 20,00\u{a0}€ réparti(s) ainsi : 3811907400001234F : 18,50\u{a0}€. Trop-perçu : 1,50\u{a0}€."
         );
+    }
+
+    #[test]
+    fn the_reconciliation_reads_in_words() {
+        assert_eq!(
+            describe(Entity::Discrepancy, Action::Closed, &json!({"comment": "remboursé par chèque"})),
+            "Écart du rapprochement clos par l'agent : « remboursé par chèque »."
+        );
+        assert_eq!(
+            describe(Entity::Discrepancy, Action::Recorded, &json!({"payment": "p1"})),
+            "Écart du rapprochement résolu : paiement enregistré d'après le relevé de la banque."
+        );
+        let imported = json!({"day": "2026-12-06", "operations": 12, "matched": 11, "found": 1});
+        assert_eq!(
+            describe(Entity::BankReport, Action::Imported, &imported),
+            "Relevé de la banque du 2026-12-06 importé : 12 opération(s), 11 rapprochée(s)."
+        );
+        // A pair no service writes says what it is, as kept.
+        assert_eq!(describe(Entity::Message, Action::Applied, &json!({})), "message : applied");
     }
 
     #[test]
@@ -309,6 +363,7 @@ mod tests {
         assert_eq!(settlement_label("abandoned"), "Abandon par l'assuré (banque interrogée)");
         assert_eq!(outcome_label("applied"), "Appliquée");
         assert_eq!(outcome_label("duplicate"), "Doublon ignoré");
-        assert_eq!(object_label("attempt", "PCLCB172540000004"), "Transaction PCLCB172540000004");
+        assert_eq!(object_label(Entity::Attempt, "PCLCB172540000004"), "Transaction PCLCB172540000004");
+        assert_eq!(object_label(Entity::Discrepancy, "e1"), "Écart e1");
     }
 }

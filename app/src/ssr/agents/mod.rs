@@ -26,6 +26,7 @@ pub mod search;
 
 use crate::error::AppError;
 use crate::ssr::AppState;
+use crate::ssr::infra::audit::Entity;
 use crate::ssr::infra::context::{current_session, not_signed_in, unexpected};
 use crate::ssr::infra::db::Store;
 use crate::ssr::infra::session::{Owner, Session};
@@ -175,16 +176,6 @@ pub fn status_label(attempt: AttemptStatus, payment: Option<PaymentStatus>) -> &
     }
 }
 
-pub(crate) fn actor_label(kind: &str) -> &'static str {
-    match kind {
-        "person" => "Assuré",
-        "agent" => "Agent",
-        "kiosk" => "Banque (réponse scellée)",
-        "operator" => "Exploitation",
-        _ => "Service",
-    }
-}
-
 /// The caisse's last audit entries, in words.
 pub async fn journal(store: &Store, caisse: &str, limit: i64) -> anyhow::Result<Vec<history::Change>> {
     Ok(sqlx::query(
@@ -197,18 +188,25 @@ pub async fn journal(store: &Store, caisse: &str, limit: i64) -> anyhow::Result<
     .await
     .context("reading the journal")?
     .iter()
-    .map(|r| {
-        let kind: String = r.try_get("entity_kind")?;
-        Ok(history::Change {
-            at: r.try_get("at")?,
-            who: actor_label(&r.try_get::<String, _>("actor_kind")?).to_owned(),
-            what: history::describe(
-                &kind,
-                &r.try_get::<String, _>("action")?,
-                &serde_json::from_str(&r.try_get::<String, _>("detail")?).unwrap_or_default(),
-            ),
-            object: Some(history::object_label(&kind, &r.try_get::<String, _>("entity_id")?)),
-        })
-    })
+    .map(|row| change(row, true))
     .collect::<Result<_, sqlx::Error>>()?)
+}
+
+/// An audit row read back in words; with the object it is about (`object`)
+/// for the caisse's journal, without for a payment's own trail.
+pub(crate) fn change(row: &sqlx::any::AnyRow, object: bool) -> Result<history::Change, sqlx::Error> {
+    let entity: Entity = row.try_get("entity_kind")?;
+    Ok(history::Change {
+        at: row.try_get("at")?,
+        who: history::actor_label(row.try_get("actor_kind")?).to_owned(),
+        what: history::describe(
+            entity,
+            row.try_get("action")?,
+            &serde_json::from_str(&row.try_get::<String, _>("detail")?).unwrap_or_default(),
+        ),
+        object: match object {
+            true => Some(history::object_label(entity, &row.try_get::<String, _>("entity_id")?)),
+            false => None,
+        },
+    })
 }

@@ -1,9 +1,9 @@
 //! The caisse's payments: the lists (by dates and status, trop-perçus) and
 //! one payment in full.
 
-use super::{StatusFilter, actor_label, history, status_label};
+use super::{StatusFilter, history, status_label};
 use crate::domain::{Euros, IssueDate, TransactionReference};
-use crate::ssr::infra::audit::{self, Actor, Entry};
+use crate::ssr::infra::audit::{self, Action, Actor, Entity, Entry};
 use crate::ssr::infra::db::Store;
 use crate::ssr::infra::time::{self, end_of_day, paris_date, start_of_day};
 use crate::ssr::lifecycle::{AttemptStatus, PaymentStatus, Regularisation};
@@ -277,28 +277,19 @@ pub async fn payment(
     .collect::<Result<_, sqlx::Error>>()?;
     let trail = sqlx::query(
         "SELECT at, actor_kind, entity_kind, action, detail FROM audit_log WHERE caisse_code = $1 AND \
-         ((entity_kind = 'attempt' AND entity_id = $2) OR (entity_kind = 'payment' AND entity_id IN \
-           (SELECT id FROM payments WHERE attempt_id = $3))) ORDER BY at, id",
+         ((entity_kind = $2 AND entity_id = $3) OR (entity_kind = $4 AND entity_id IN \
+           (SELECT id FROM payments WHERE attempt_id = $5))) ORDER BY at, id",
     )
     .bind(caisse)
+    .bind(Entity::Attempt)
     .bind(transaction_reference.as_str())
+    .bind(Entity::Payment)
     .bind(&attempt_id)
     .fetch_all(store.pool())
     .await
     .context("reading the audit trail")?
     .iter()
-    .map(|r| {
-        Ok(history::Change {
-            at: r.try_get("at")?,
-            who: actor_label(&r.try_get::<String, _>("actor_kind")?).to_owned(),
-            what: history::describe(
-                &r.try_get::<String, _>("entity_kind")?,
-                &r.try_get::<String, _>("action")?,
-                &serde_json::from_str(&r.try_get::<String, _>("detail")?).unwrap_or_default(),
-            ),
-            object: None,
-        })
-    })
+    .map(|row| super::change(row, false))
     .collect::<Result<_, sqlx::Error>>()?;
     let refunds = super::refunds::of_attempt(store, &attempt_id).await?;
     Ok(Some(PaymentDetail { line, answer, planned, applied, answers, receipts, refunds, trail }))
@@ -329,9 +320,9 @@ pub async fn mark_regularised(store: &Store, agent: &super::Agent, payment_id: &
         Entry {
             actor: Actor::Agent(&agent.id),
             caisse_code: Some(&agent.caisse_code),
-            entity_kind: "payment",
+            entity: Entity::Payment,
             entity_id: payment_id,
-            action: "regularised",
+            action: Action::Regularised,
             detail: serde_json::json!({}),
         },
     )

@@ -4,7 +4,7 @@
 pub mod pdf;
 
 use crate::domain::Euros;
-use crate::ssr::infra::audit::{self, Actor, Entry};
+use crate::ssr::infra::audit::{self, Action, Actor, Entity, Entry};
 use crate::ssr::infra::db::{Store, new_id};
 use crate::ssr::infra::time;
 use crate::ssr::lifecycle::PaymentStatus;
@@ -220,9 +220,9 @@ pub async fn delete(store: &Store, person_id: &str, id: &str, now: i64) -> anyho
         Entry {
             actor: Actor::Person(person_id),
             caisse_code: Some(&caisse),
-            entity_kind: "message",
+            entity: Entity::Message,
             entity_id: id,
-            action: "deleted",
+            action: Action::Deleted,
             detail: serde_json::json!({}),
         },
     )

@@ -3,7 +3,7 @@
 //! if it is still pending, its lines freed, its audit row written, in the
 //! caller's transaction.
 
-use crate::ssr::infra::audit::{self, Actor, Entry};
+use crate::ssr::infra::audit::{self, Actor, Entity, Entry};
 use crate::ssr::lifecycle::{AttemptStatus, Settlement};
 use anyhow::Context;
 use sqlx::AnyConnection;
@@ -52,9 +52,9 @@ pub(super) async fn end_pending(conn: &mut AnyConnection, now: i64, ending: Endi
         Entry {
             actor: ending.actor,
             caisse_code: Some(ending.caisse),
-            entity_kind: "attempt",
+            entity: Entity::Attempt,
             entity_id: ending.reference,
-            action: ending.status.as_str(),
+            action: ending.status.action(),
             detail,
         },
     )

@@ -5,7 +5,7 @@ use super::ATTEMPT_LIFETIME_MS;
 use crate::domain::selection::{PaymentErrors, validate_payment};
 use crate::domain::{AvisReference, PaymentError, TransactionReference, ValidPayment};
 use crate::ssr::AppState;
-use crate::ssr::infra::audit::{self, Actor, Entry};
+use crate::ssr::infra::audit::{self, Action, Actor, Entity, Entry};
 use crate::ssr::infra::db::{Engine, WriteTx, is_unique_violation, new_id};
 use crate::ssr::infra::metrics;
 use crate::ssr::infra::time;
@@ -92,9 +92,9 @@ pub async fn start(
         Entry {
             actor: Actor::Person(person_id),
             caisse_code: Some(&caisse),
-            entity_kind: "attempt",
+            entity: Entity::Attempt,
             entity_id: transaction_reference.as_str(),
-            action: "created",
+            action: Action::Created,
             detail: serde_json::json!({
                 "status": AttemptStatus::Pending.as_str(),
                 "amount_cents": payment.amount.cents(),

@@ -162,9 +162,9 @@ pub async fn end_all_sessions(
     let entry = audit::Entry {
         actor: by,
         caisse_code,
-        entity_kind: "session",
+        entity: audit::Entity::Session,
         entity_id: id,
-        action: "ended_everywhere",
+        action: audit::Action::EndedEverywhere,
         detail: serde_json::json!({ "sessions": ended, "devices": forgotten }),
     };
     audit::record(tx.conn(), now, entry).await?;

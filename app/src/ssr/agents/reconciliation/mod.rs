@@ -29,7 +29,7 @@ pub mod resolve;
 
 use super::Agent;
 use crate::domain::IssueDate;
-use crate::ssr::infra::audit::{self, Actor, Entry};
+use crate::ssr::infra::audit::{self, Action, Actor, Entity, Entry};
 use crate::ssr::infra::db::{Engine, Store, is_unique_violation, new_id};
 use crate::ssr::infra::{metrics, time};
 use anyhow::Context;
@@ -378,9 +378,9 @@ pub async fn import(
     let entry = Entry {
         actor,
         caisse_code: None,
-        entity_kind: "bank_report",
+        entity: Entity::BankReport,
         entity_id: &report_id,
-        action: "imported",
+        action: Action::Imported,
         detail,
     };
     audit::record(tx.conn(), now, entry).await.context("auditing the import")?;

@@ -8,7 +8,7 @@
 
 use super::Kind;
 use crate::ssr::agents::Agent;
-use crate::ssr::infra::audit::{self, Actor, Entry};
+use crate::ssr::infra::audit::{self, Action, Actor, Entity, Entry};
 use crate::ssr::infra::db::{Store, new_id};
 use crate::ssr::lifecycle::{PaymentStatus, Regularisation};
 use crate::ssr::messages;
@@ -109,9 +109,9 @@ pub async fn record(store: &Store, agent: &Agent, id: &str, now: i64) -> Result<
     let payment = Entry {
         actor: Actor::Agent(&agent.id),
         caisse_code: Some(&agent.caisse_code),
-        entity_kind: "payment",
+        entity: Entity::Payment,
         entity_id: &payment_id,
-        action: PaymentStatus::Received.as_str(),
+        action: PaymentStatus::Received.action(),
         detail,
     };
     audit::record(tx.conn(), now, payment).await.context("auditing the payment")?;
@@ -130,9 +130,9 @@ pub async fn record(store: &Store, agent: &Agent, id: &str, now: i64) -> Result<
     let resolved = Entry {
         actor: Actor::Agent(&agent.id),
         caisse_code: Some(&agent.caisse_code),
-        entity_kind: "discrepancy",
+        entity: Entity::Discrepancy,
         entity_id: id,
-        action: "recorded",
+        action: Action::Recorded,
         detail: serde_json::json!({ "payment": payment_id }),
     };
     audit::record(tx.conn(), now, resolved).await.context("auditing the recording")?;

@@ -5,7 +5,7 @@
 
 use super::{Kind, Resolution};
 use crate::ssr::agents::Agent;
-use crate::ssr::infra::audit::{self, Actor, Entry};
+use crate::ssr::infra::audit::{self, Action, Actor, Entity, Entry};
 use crate::ssr::infra::db::Store;
 use anyhow::Context;
 use sqlx::Row;
@@ -183,9 +183,9 @@ pub async fn close(store: &Store, agent: &Agent, id: &str, comment: &str, now: i
     let entry = Entry {
         actor: Actor::Agent(&agent.id),
         caisse_code: Some(&agent.caisse_code),
-        entity_kind: "discrepancy",
+        entity: Entity::Discrepancy,
         entity_id: id,
-        action: "closed",
+        action: Action::Closed,
         detail: serde_json::json!({ "comment": comment }),
     };
     audit::record(tx.conn(), now, entry).await.context("auditing the closing")?;

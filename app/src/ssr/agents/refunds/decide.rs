@@ -5,6 +5,7 @@
 use super::{RefundError, RefundState, Sent, audit_payment, send, stored_state};
 use crate::ssr::AppState;
 use crate::ssr::agents::Agent;
+use crate::ssr::infra::audit::Action;
 use crate::ssr::infra::db::Engine;
 use crate::ssr::infra::metrics;
 use anyhow::Context;
@@ -58,7 +59,7 @@ pub async fn decide(state: &AppState, agent: &Agent, refund_id: &str, approve: b
     if decided.rows_affected() != 1 {
         return Err(RefundError::NotNow(RefundState::Sending));
     }
-    let action = if approve { "refund_approved" } else { "refund_rejected" };
+    let action = if approve { Action::RefundApproved } else { Action::RefundRejected };
     let detail = serde_json::json!({ "refund": refund_id, "amount_cents": amount });
     audit_payment(&mut tx, now, agent, &payment_id, action, detail).await?;
     tx.commit().await.context("committing the decision")?;

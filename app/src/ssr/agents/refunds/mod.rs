@@ -29,7 +29,7 @@ pub use send::send;
 
 use super::Agent;
 use crate::domain::Euros;
-use crate::ssr::infra::audit::{self, Actor, Entry};
+use crate::ssr::infra::audit::{self, Action, Actor, Entity, Entry};
 use crate::ssr::infra::db::{Engine, Store, new_id};
 use crate::ssr::infra::metrics;
 use crate::ssr::lifecycle::PaymentStatus;
@@ -247,7 +247,7 @@ pub async fn ask(
     .await
     .context("recording the refund request")?;
     let detail = serde_json::json!({ "refund": id, "amount_cents": amount.cents(), "reason": reason.value() });
-    audit_payment(&mut tx, now, agent, payment_id, "refund_asked", detail).await?;
+    audit_payment(&mut tx, now, agent, payment_id, Action::RefundAsked, detail).await?;
     tx.commit().await.context("committing the refund request")?;
     metrics::refund(RefundState::Asked.value(), amount.cents());
     Ok(id)
@@ -263,13 +263,13 @@ pub(super) async fn audit_payment(
     now: i64,
     agent: &Agent,
     payment_id: &str,
-    action: &str,
+    action: Action,
     detail: serde_json::Value,
 ) -> anyhow::Result<()> {
     let entry = Entry {
         actor: Actor::Agent(&agent.id),
         caisse_code: Some(&agent.caisse_code),
-        entity_kind: "payment",
+        entity: Entity::Payment,
         entity_id: payment_id,
         action,
         detail,

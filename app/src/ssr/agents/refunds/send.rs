@@ -7,6 +7,7 @@ use super::{CLAIM_MS, Reason, RefundError, RefundState, Sent, audit_payment, put
 use crate::domain::{Euros, TransactionReference};
 use crate::ssr::AppState;
 use crate::ssr::agents::Agent;
+use crate::ssr::infra::audit::Action;
 use crate::ssr::infra::metrics;
 use crate::ssr::messages;
 use crate::ssr::payments::office::{ask_bank, give_back};
@@ -95,7 +96,7 @@ pub async fn send(state: &AppState, agent: &Agent, refund_id: &str) -> Result<Se
         messages::notify(tx.conn(), now, &person, messages::REFUND_SUBJECT, &body).await?;
     }
     if next != RefundState::Sending {
-        let action = if next == RefundState::Done { "refund_done" } else { "refund_refused" };
+        let action = if next == RefundState::Done { Action::RefundDone } else { Action::RefundRefused };
         let mut detail = serde_json::json!({
             "refund": refund_id,
             "amount_cents": amount,

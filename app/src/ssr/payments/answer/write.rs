@@ -3,7 +3,7 @@
 //! person's acknowledgement.
 
 use super::Attempt;
-use crate::ssr::infra::audit::{self, Actor, Entry};
+use crate::ssr::infra::audit::{self, Actor, Entity, Entry};
 use crate::ssr::infra::db::new_id;
 use crate::ssr::lifecycle::{AnswerOutcome, AttemptStatus, Channel, PaymentStatus, Regularisation, Settlement};
 use crate::ssr::messages;
@@ -100,9 +100,9 @@ pub(super) async fn settle(
         Entry {
             actor: Actor::Kiosk,
             caisse_code: Some(&attempt.caisse),
-            entity_kind: "attempt",
+            entity: Entity::Attempt,
             entity_id: attempt.reference.as_str(),
-            action: target.as_str(),
+            action: target.action(),
             detail: serde_json::json!({
                 "from": attempt.status.as_str(),
                 "channel": channel.as_str(),
@@ -155,9 +155,9 @@ pub(super) async fn record_payment(
         Entry {
             actor: Actor::Kiosk,
             caisse_code: Some(&attempt.caisse),
-            entity_kind: "payment",
+            entity: Entity::Payment,
             entity_id: &payment_id,
-            action: PaymentStatus::Received.as_str(),
+            action: PaymentStatus::Received.action(),
             detail: serde_json::json!({
                 "transaction_reference": attempt.reference.as_str(),
                 "amount_cents": attempt.amount_cents,
