@@ -6,7 +6,8 @@
 //! workspace; `kiosk` on `sips` alone (it cannot reach the app's store or
 //! services); `app` on `domain` and `sips`; `dataset` on `app`; `server` on
 //! `app`, `sips`, `kiosk` and `dataset`; `bench` on `dataset` and `sips` (the
-//! service itself only over HTTP).
+//! service itself only over HTTP). Only `app` and `dataset` depend on the
+//! database driver: every query is the app's, the server is wiring.
 //!
 //! Modules of `app` (from the `crate::…` and `super::…` paths in its sources):
 //! `codec` and `routes` use no other module, `error` only `codec`; the app
@@ -51,7 +52,14 @@ const MODULE_RULES: [(&str, &[&str]); 8] = [
 const SSR_ORDER: [&str; 9] =
     ["infra", "lifecycle", "sign_in", "insured", "messages", "payments", "processing", "agents", "demo"];
 
-fn workspace_dependencies() -> BTreeMap<String, BTreeSet<String>> {
+/// The crates that may hold SQL: the app (every query of the service, in
+/// the room that owns it) and the benchmarks' dataset. The server is wiring:
+/// its handlers call the app.
+const SQL_CRATES: [&str; 2] = ["app", "dataset"];
+
+/// Each workspace crate's normal dependencies (not its tests'): the
+/// workspace's own crates only (`workspace`), or all of them.
+fn dependencies(workspace: bool) -> BTreeMap<String, BTreeSet<String>> {
     let output = std::process::Command::new(env!("CARGO"))
         .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -71,7 +79,7 @@ fn workspace_dependencies() -> BTreeMap<String, BTreeSet<String>> {
                 .iter()
                 .filter(|d| d["kind"].is_null())
                 .filter_map(|d| d["name"].as_str())
-                .filter(|d| members.contains(*d))
+                .filter(|d| !workspace || members.contains(*d))
                 .map(str::to_owned)
                 .collect();
             (name, uses)
@@ -81,7 +89,7 @@ fn workspace_dependencies() -> BTreeMap<String, BTreeSet<String>> {
 
 #[test]
 fn each_crate_depends_only_on_the_workspace_crates_its_rule_allows() {
-    let dependencies = workspace_dependencies();
+    let dependencies = dependencies(true);
     let ruled: BTreeSet<&str> = CRATE_RULES.iter().map(|(name, _)| *name).collect();
     let members: BTreeSet<&str> = dependencies.keys().map(String::as_str).collect();
     assert_eq!(members, ruled, "every workspace crate has a rule");
@@ -89,6 +97,14 @@ fn each_crate_depends_only_on_the_workspace_crates_its_rule_allows() {
         let broken: Vec<&String> = dependencies[name].iter().filter(|d| !allowed.contains(&d.as_str())).collect();
         assert!(broken.is_empty(), "{name} depends on {broken:?}, outside its rule {allowed:?}");
     }
+}
+
+#[test]
+fn only_the_app_and_the_dataset_depend_on_the_database_driver() {
+    let with_sql: BTreeSet<String> =
+        dependencies(false).into_iter().filter(|(_, uses)| uses.contains("sqlx")).map(|(name, _)| name).collect();
+    let allowed: BTreeSet<String> = SQL_CRATES.iter().map(|name| (*name).to_owned()).collect();
+    assert_eq!(with_sql, allowed, "the crates that depend on sqlx");
 }
 
 /// Every `.rs` file under `dir`.

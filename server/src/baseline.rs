@@ -9,7 +9,6 @@ use axum::extract::{Query, State};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use http::StatusCode;
-use sqlx::Row;
 
 #[derive(serde::Deserialize)]
 struct Lookup {
@@ -18,13 +17,9 @@ struct Lookup {
 }
 
 async fn lookup(State(state): State<AppState>, Query(q): Query<Lookup>) -> impl IntoResponse {
-    let row = sqlx::query("SELECT online_payable, closed_at, kind FROM avis WHERE reference = $1 AND person_id = $2")
-        .bind(&q.reference)
-        .bind(&q.person)
-        .fetch_optional(state.store.pool())
-        .await;
+    let row = app::ssr::insured::creances::bare_lookup(&state.store, &q.reference, &q.person).await;
     match row {
-        Ok(Some(row)) => (StatusCode::OK, format!("{}", row.try_get::<i64, _>("online_payable").unwrap_or_default())),
+        Ok(Some(payable)) => (StatusCode::OK, payable.to_string()),
         Ok(None) => (StatusCode::NOT_FOUND, String::new()),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, String::new()),
     }

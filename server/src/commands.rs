@@ -69,20 +69,17 @@ pub async fn demo_person(settings: &Settings, template: &str) -> anyhow::Result<
 /// Ends every session of the agent `login` — an operator's act, audited in
 /// the agent's caisse's journal — and prints how many ended.
 pub async fn revoke_agent_sessions(settings: &Settings, login: &str) -> anyhow::Result<()> {
+    use app::ssr::agents;
     use app::ssr::infra::audit::Actor;
     use app::ssr::infra::session::Owner;
-    use sqlx::Row;
     let store = Store::connect(&settings.database_url, 2).await?;
     store.migrate().await?;
-    let agent = sqlx::query("SELECT id, caisse_code FROM agents WHERE login = $1")
-        .bind(login)
-        .fetch_optional(store.pool())
-        .await?;
-    let Some(agent) = agent else {
+    let Some(credentials) = agents::credentials(&store, login).await? else {
         store.close().await;
         anyhow::bail!("no agent has the login «{login}»");
     };
-    let (id, caisse): (String, String) = (agent.try_get("id")?, agent.try_get("caisse_code")?);
+    let agent = agents::agent(&store, &credentials.id).await?;
+    let (id, caisse) = (agent.id, agent.caisse_code);
     let now = Clock::system().now_ms();
     let ended =
         app::ssr::sign_in::end_all_sessions(&store, now, &Owner::Agent(id), Actor::Operator, Some(&caisse)).await?;
@@ -97,17 +94,12 @@ pub async fn revoke_agent_sessions(settings: &Settings, login: &str) -> anyhow::
 /// Adds `count` synthetic persons (5 créances each) after the ones already
 /// generated, and prints how long it took.
 pub async fn dataset(settings: &Settings, count: u64) -> anyhow::Result<()> {
-    use sqlx::Row;
     let store = Store::connect(&settings.database_url, 2).await?;
     store.migrate().await?;
     if settings.demo_data {
         demo::load_if_empty(&store, &settings.eligibility, Clock::system().now_ms()).await?;
     }
-    let existing: i64 = sqlx::query("SELECT COUNT(*) AS n FROM persons WHERE id LIKE 'bench-%'")
-        .fetch_one(store.pool())
-        .await?
-        .try_get("n")?;
-    let from = u64::try_from(existing)?;
+    let from = dataset::generated(&store).await?;
     let took = dataset::generate(&store, from, count).await?;
     store.close().await;
     #[expect(clippy::print_stdout, reason = "the command's output is its report")]

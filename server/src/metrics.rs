@@ -8,14 +8,12 @@
 
 use app::ssr::AppState;
 use app::ssr::infra::password;
-use app::ssr::lifecycle::PaymentStatus;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-use sqlx::Row;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -76,28 +74,13 @@ async fn refresh_gauges(state: &AppState) -> anyhow::Result<()> {
     metrics::gauge!("db_pool_idle_connections").set(f64::from(u32::try_from(pool.num_idle())?));
     metrics::gauge!("password_hashes_in_flight").set(f64::from(u32::try_from(password::in_flight())?));
     metrics::counter!("page_renders_stalled_total").absolute(crate::http_policy::stalled_renders());
-    let row = sqlx::query("SELECT COUNT(*) AS waiting, MIN(accepted_at) AS oldest FROM payments WHERE status = $1")
-        .bind(PaymentStatus::Received)
-        .fetch_one(pool)
-        .await?;
-    let waiting: i64 = row.try_get("waiting")?;
-    let oldest: Option<i64> = row.try_get("oldest")?;
-    let age_seconds = oldest.map_or(0.0, |oldest| (state.clock.now_ms() - oldest).max(0) as f64 / 1000.0);
-    metrics::gauge!("payments_waiting").set(waiting as f64);
-    metrics::gauge!("payments_oldest_waiting_age_seconds").set(age_seconds);
-    // Refunds waiting for a second agent (asked) or for the bank's word (sending).
-    for waiting in ["asked", "sending"] {
-        let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM refunds WHERE state = $1")
-            .bind(waiting)
-            .fetch_one(pool)
-            .await?
-            .try_get("n")?;
-        metrics::gauge!("refunds_waiting", "state" => waiting).set(count as f64);
+    let backlog = app::ssr::processing::backlog(&state.store, state.clock.now_ms()).await?;
+    metrics::gauge!("payments_waiting").set(backlog.waiting as f64);
+    metrics::gauge!("payments_oldest_waiting_age_seconds").set(backlog.oldest_ms as f64 / 1000.0);
+    for (waiting, count) in app::ssr::agents::refunds::waiting(&state.store).await? {
+        metrics::gauge!("refunds_waiting", "state" => waiting.value()).set(count as f64);
     }
-    let open: i64 = sqlx::query("SELECT COUNT(*) AS n FROM discrepancies WHERE resolution IS NULL")
-        .fetch_one(pool)
-        .await?
-        .try_get("n")?;
+    let open = app::ssr::agents::reconciliation::resolve::open_count(&state.store).await?;
     metrics::gauge!("discrepancies_open").set(open as f64);
     Ok(())
 }

@@ -42,6 +42,26 @@ pub struct RunReport {
     pub purged_messages: usize,
 }
 
+/// The payments waiting for the processing run, as its gauges show them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Backlog {
+    /// Accepted payments not applied yet.
+    pub waiting: i64,
+    /// How long the oldest of them has waited, in milliseconds (0 if none).
+    pub oldest_ms: i64,
+}
+
+/// The payments waiting for the processing run at `now`.
+pub async fn backlog(store: &Store, now: i64) -> anyhow::Result<Backlog> {
+    let row = sqlx::query("SELECT COUNT(*) AS waiting, MIN(accepted_at) AS oldest FROM payments WHERE status = $1")
+        .bind(PaymentStatus::Received)
+        .fetch_one(store.pool())
+        .await
+        .context("reading the processing run's backlog")?;
+    let oldest: Option<i64> = row.try_get("oldest")?;
+    Ok(Backlog { waiting: row.try_get("waiting")?, oldest_ms: oldest.map_or(0, |oldest| (now - oldest).max(0)) })
+}
+
 /// Applies every received payment, then purges expired messages.
 pub async fn run(store: &Store, now: i64) -> anyhow::Result<RunReport> {
     run_until(store, now, || true).await

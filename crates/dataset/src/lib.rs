@@ -15,6 +15,8 @@ use std::time::Instant;
 
 /// The password of every generated person.
 pub const PASSWORD: &str = "Bench-2026";
+/// The start of every generated person's id.
+const ID_PREFIX: &str = "bench-";
 /// Créances per person.
 pub const CREANCES: u64 = 5;
 const CAISSES: [&str; 3] = ["381", "631", "751"];
@@ -39,6 +41,18 @@ pub fn nir_of(i: u64) -> String {
 pub fn reference_of(i: u64, j: u64) -> String {
     let caisse = CAISSES[usize::try_from(i % 3).unwrap_or(0)];
     format!("{caisse}25{:03}{:08}F", 100 + j, i)
+}
+
+/// How many persons are generated already (the next one's number).
+pub async fn generated(store: &Store) -> anyhow::Result<u64> {
+    use sqlx::Row;
+    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM persons WHERE id LIKE $1")
+        .bind(format!("{ID_PREFIX}%"))
+        .fetch_one(store.pool())
+        .await
+        .context("counting the generated persons")?
+        .try_get("n")?;
+    Ok(u64::try_from(count)?)
 }
 
 /// Adds persons `from..from + count`; returns how long it took.
@@ -93,7 +107,7 @@ pub async fn generate(store: &Store, from: u64, count: u64) -> anyhow::Result<st
         for i in next..batch_end {
             let nir = nir_of(i);
             query = query
-                .bind(format!("bench-{i}"))
+                .bind(format!("{ID_PREFIX}{i}"))
                 .bind(nir[..13].to_owned())
                 .bind(format!("Personne{}", i % 1000))
                 .bind(format!("BENCH{i}"))
@@ -112,7 +126,7 @@ pub async fn generate(store: &Store, from: u64, count: u64) -> anyhow::Result<st
                 let restant = i64::try_from(2000 + (i * 13 + j * 17) % 1000).unwrap_or(2500);
                 query = query
                     .bind(reference_of(i, j))
-                    .bind(format!("bench-{i}"))
+                    .bind(format!("{ID_PREFIX}{i}"))
                     .bind(CAISSES[usize::try_from(i % 3).unwrap_or(0)])
                     .bind(date)
                     .bind(restant);

@@ -160,6 +160,19 @@ fn lookup_of(open: i64) -> Lookup {
     if open == 1 { Lookup::Open } else { Lookup::NotOpen }
 }
 
+/// The benchmark's baseline: the same indexed point read as step 1's lookup
+/// and nothing else (no session, no rule), `online_payable` of the avis
+/// `reference` of `person`, if there is one.
+pub async fn bare_lookup(store: &Store, reference: &str, person: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query("SELECT online_payable, closed_at, kind FROM avis WHERE reference = $1 AND person_id = $2")
+        .bind(reference)
+        .bind(person)
+        .fetch_optional(store.pool())
+        .await?
+        .map(|row| row.try_get("online_payable"))
+        .transpose()
+}
+
 /// The caisse managing an avis, for the créance block of step 2.
 pub async fn caisse_name_of(store: &Store, reference: &AvisReference) -> anyhow::Result<String> {
     let row = sqlx::query("SELECT c.name FROM avis a JOIN caisses c ON c.code = a.caisse_code WHERE a.reference = $1")

@@ -13,6 +13,16 @@ use sqlx::Row;
 /// Discrepancies a page lists, open ones first (there should be few).
 const LISTED: i64 = 500;
 
+/// How many discrepancies, of every caisse, no agent has resolved yet.
+pub async fn open_count(store: &Store) -> anyhow::Result<i64> {
+    sqlx::query("SELECT COUNT(*) AS n FROM discrepancies WHERE resolution IS NULL")
+        .fetch_one(store.pool())
+        .await
+        .context("counting the open discrepancies")?
+        .try_get("n")
+        .context("n")
+}
+
 /// A report imported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportSummary {

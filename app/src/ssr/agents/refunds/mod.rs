@@ -253,6 +253,21 @@ pub async fn ask(
     Ok(id)
 }
 
+/// How many refunds wait for a second agent (asked) and for the bank's word
+/// (sending).
+pub async fn waiting(store: &Store) -> anyhow::Result<[(RefundState, i64); 2]> {
+    let mut waiting = [(RefundState::Asked, 0), (RefundState::Sending, 0)];
+    for (state, count) in &mut waiting {
+        *count = sqlx::query("SELECT COUNT(*) AS n FROM refunds WHERE state = $1")
+            .bind(state.value())
+            .fetch_one(store.pool())
+            .await
+            .context("counting the waiting refunds")?
+            .try_get("n")?;
+    }
+    Ok(waiting)
+}
+
 pub(super) fn stored_state(row: &sqlx::any::AnyRow) -> anyhow::Result<RefundState> {
     let value: String = row.try_get("state").context("state")?;
     RefundState::parse(&value).with_context(|| format!("an unknown refund state {value}"))
