@@ -69,12 +69,12 @@ pub async fn demo_person(settings: &Settings, template: &str) -> anyhow::Result<
 /// Ends every session of the agent `login` — an operator's act, audited in
 /// the agent's caisse's journal — and prints how many ended.
 pub async fn revoke_agent_sessions(settings: &Settings, login: &str) -> anyhow::Result<()> {
-    use app::ssr::agents;
     use app::ssr::infra::audit::Actor;
     use app::ssr::infra::session::Owner;
+    use app::ssr::{agents, sign_in};
     let store = Store::connect(&settings.database_url, 2).await?;
     store.migrate().await?;
-    let Some(credentials) = agents::credentials(&store, login).await? else {
+    let Some(credentials) = sign_in::credentials(&store, sign_in::Accounts::Agents, login).await? else {
         store.close().await;
         anyhow::bail!("no agent has the login «{login}»");
     };

@@ -48,9 +48,8 @@ pub async fn sign_in_page() -> Result<SignInView, AppError> {
 pub async fn sign_in(nir: String, password: String) -> Result<(), AppError> {
     use crate::domain::Nir;
     use crate::ssr::infra::context::{current_session, redirect, refuse_form, state};
-    use crate::ssr::infra::session::{Flash, Owner};
-    use crate::ssr::insured::persons;
-    use crate::ssr::sign_in::{Account, Form, open_session};
+    use crate::ssr::infra::session::Flash;
+    use crate::ssr::sign_in::{Accounts, Form, open_session};
 
     let state = state()?;
     let previous = current_session(&state).await?;
@@ -68,12 +67,7 @@ pub async fn sign_in(nir: String, password: String) -> Result<(), AppError> {
     };
 
     let form = Form { page: crate::routes::SIGN_IN, account: nir.as_str(), refused: WRONG_CREDENTIALS };
-    let account = Account {
-        lookup: persons::credentials(&state.store, &nir),
-        owner: Owner::Person,
-        record_sign_in: async |id: String, now: i64| persons::record_sign_in(&state.store, &id, now).await,
-    };
-    open_session(&state, previous.as_ref(), flash, form, password, account).await?;
+    open_session(&state, previous.as_ref(), flash, form, password, (Accounts::Persons, nir.as_str())).await?;
     redirect(crate::routes::HOME);
     Ok(())
 }

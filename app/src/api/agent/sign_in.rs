@@ -16,10 +16,9 @@ pub async fn agent_sign_in_page() -> Result<FormState, AppError> {
 /// the back office's home; or refuses, saying why next to the fields.
 #[server(prefix = "/api", endpoint = "agent-connexion", output = crate::codec::Json)]
 pub async fn agent_sign_in(login: String, password: String) -> Result<(), AppError> {
-    use crate::ssr::agents;
     use crate::ssr::infra::context::{current_session, redirect, refuse_form, state};
-    use crate::ssr::infra::session::{Flash, Owner};
-    use crate::ssr::sign_in::{Account, Form, open_session};
+    use crate::ssr::infra::session::Flash;
+    use crate::ssr::sign_in::{Accounts, Form, open_session};
     let state = state()?;
     let previous = current_session(&state).await?;
     let login = login.trim().to_owned();
@@ -42,12 +41,7 @@ pub async fn agent_sign_in(login: String, password: String) -> Result<(), AppErr
         account: &throttled_as,
         refused: "Identifiant ou mot de passe incorrect.",
     };
-    let account = Account {
-        lookup: agents::credentials(&state.store, &login),
-        owner: Owner::Agent,
-        record_sign_in: async |id: String, now: i64| agents::record_sign_in(&state.store, &id, now).await,
-    };
-    open_session(&state, previous.as_ref(), flash, form, password, account).await?;
+    open_session(&state, previous.as_ref(), flash, form, password, (Accounts::Agents, &login)).await?;
     redirect(crate::routes::AGENT_HOME);
     Ok(())
 }

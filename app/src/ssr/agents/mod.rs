@@ -31,35 +31,8 @@ use crate::ssr::infra::context::{current_session, not_signed_in, unexpected};
 use crate::ssr::infra::db::Store;
 use crate::ssr::infra::session::{Owner, Session};
 use crate::ssr::lifecycle::{AttemptStatus, PaymentStatus};
-use crate::ssr::sign_in::Credentials;
 use anyhow::Context;
 use sqlx::Row;
-
-/// The agent `login`, if any.
-pub async fn credentials(store: &Store, login: &str) -> Result<Option<Credentials>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, password_hash, last_sign_in_at FROM agents WHERE login = $1")
-        .bind(login)
-        .fetch_optional(store.pool())
-        .await?;
-    row.map(|r| {
-        Ok(Credentials {
-            id: r.try_get("id")?,
-            password_hash: r.try_get("password_hash")?,
-            last_sign_in_at: r.try_get("last_sign_in_at")?,
-        })
-    })
-    .transpose()
-}
-
-/// Records an agent's sign-in.
-pub async fn record_sign_in(store: &Store, agent_id: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE agents SET last_sign_in_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(agent_id)
-        .execute(store.pool())
-        .await?;
-    Ok(())
-}
 
 /// An agent and their caisse.
 #[derive(Debug, Clone)]

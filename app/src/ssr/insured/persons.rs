@@ -1,35 +1,8 @@
 //! Insured persons: sign-in lookups and identity.
 
-use crate::domain::{IssueDate, Nir};
+use crate::domain::IssueDate;
 use crate::ssr::infra::db::Store;
-use crate::ssr::sign_in::Credentials;
 use sqlx::Row;
-
-/// The person whose NIR is `nir`, if any.
-pub async fn credentials(store: &Store, nir: &Nir) -> Result<Option<Credentials>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, password_hash, last_sign_in_at FROM persons WHERE nir = $1")
-        .bind(nir.as_str())
-        .fetch_optional(store.pool())
-        .await?;
-    row.map(|row| {
-        Ok(Credentials {
-            id: row.try_get("id")?,
-            password_hash: row.try_get("password_hash")?,
-            last_sign_in_at: row.try_get("last_sign_in_at")?,
-        })
-    })
-    .transpose()
-}
-
-/// Records a successful sign-in.
-pub async fn record_sign_in(store: &Store, person_id: &str, now_ms: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE persons SET last_sign_in_at = $1 WHERE id = $2")
-        .bind(now_ms)
-        .bind(person_id)
-        .execute(store.pool())
-        .await?;
-    Ok(())
-}
 
 /// A person as the account pages show them.
 #[derive(Debug, Clone)]

@@ -9,10 +9,11 @@ use crate::ssr::infra::context::{
     clear_session_cookie, client_address, current_session, db_error, is_terminal, redirect, refuse, refuse_form,
     session_idle_ms, set_session_cookie, state, unexpected,
 };
+use crate::ssr::infra::db::Store;
 use crate::ssr::infra::password::{self, PasswordError};
 use crate::ssr::infra::session::{self, Flash, Owner, Session};
 use crate::ssr::infra::{audit, metrics};
-use std::future::Future;
+use sqlx::Row;
 
 pub mod device;
 pub mod throttle;
@@ -40,33 +41,65 @@ pub struct Form<'a> {
     pub refused: &'a str,
 }
 
-/// The account kind's own parts of signing in.
-pub struct Account<L, O, R> {
-    /// Finds the account (awaited only when the throttle lets the attempt through).
-    pub lookup: L,
-    /// The session owner for the account's id.
-    pub owner: O,
-    /// Records the sign-in time on the account (its next «Dernière connexion»).
-    pub record_sign_in: R,
+/// The accounts a sign-in form opens: insured persons (by NIR) or agents
+/// (by login).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accounts {
+    /// Insured persons, found by their NIR.
+    Persons,
+    /// Back-office agents, found by their login.
+    Agents,
 }
 
-/// Checks `password` against the account, and on success opens a new session
-/// for it, records the sign-in and sets the cookie. A refusal is said next to
-/// the password (a plain form post is sent back to the form with it).
-pub async fn open_session<L, O, R>(
+impl Accounts {
+    /// The session owner for an account's id.
+    fn owner(self, id: String) -> Owner {
+        match self {
+            Accounts::Persons => Owner::Person(id),
+            Accounts::Agents => Owner::Agent(id),
+        }
+    }
+}
+
+/// The account of `accounts` whose NIR or login is `key`, if any.
+pub async fn credentials(store: &Store, accounts: Accounts, key: &str) -> Result<Option<Credentials>, sqlx::Error> {
+    let sql = match accounts {
+        Accounts::Persons => "SELECT id, password_hash, last_sign_in_at FROM persons WHERE nir = $1",
+        Accounts::Agents => "SELECT id, password_hash, last_sign_in_at FROM agents WHERE login = $1",
+    };
+    let row = sqlx::query(sql).bind(key).fetch_optional(store.pool()).await?;
+    row.map(|row| {
+        Ok(Credentials {
+            id: row.try_get("id")?,
+            password_hash: row.try_get("password_hash")?,
+            last_sign_in_at: row.try_get("last_sign_in_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// Records the sign-in time on the account (its next «Dernière connexion»).
+async fn record_sign_in(store: &Store, accounts: Accounts, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    let sql = match accounts {
+        Accounts::Persons => "UPDATE persons SET last_sign_in_at = $1 WHERE id = $2",
+        Accounts::Agents => "UPDATE agents SET last_sign_in_at = $1 WHERE id = $2",
+    };
+    sqlx::query(sql).bind(now).bind(id).execute(store.pool()).await?;
+    Ok(())
+}
+
+/// Checks `password` against the account of `accounts` whose NIR or login
+/// is `key`, and on success opens a new session for it, records the sign-in
+/// and sets the cookie. A refusal is said next to the password (a plain form
+/// post is sent back to the form with it).
+pub async fn open_session(
     state: &AppState,
     previous: Option<&Session>,
     flash: Flash,
     form: Form<'_>,
     password: String,
-    account: Account<L, O, R>,
-) -> Result<(), AppError>
-where
-    L: Future<Output = Result<Option<Credentials>, sqlx::Error>>,
-    O: FnOnce(String) -> Owner,
-    R: AsyncFnOnce(String, i64) -> Result<(), sqlx::Error>,
-{
-    let Account { lookup, owner, record_sign_in } = account;
+    (accounts, key): (Accounts, &str),
+) -> Result<(), AppError> {
     let now = state.clock.now_ms();
     let address = client_address(state);
     // A browser where the account signed in before is counted apart (`device`).
@@ -89,7 +122,8 @@ where
         tracing::info!(form = form.page, wait_ms = wait.as_millis(), "sign-in slowed");
         state.clock.wait(wait).await;
     }
-    let credentials = lookup.await.map_err(db_error)?;
+    // Read only once the throttle let the attempt through.
+    let credentials = credentials(&state.store, accounts, key).await.map_err(db_error)?;
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
     let network = throttle::network_of(address.as_deref());
     let matches = match password::verify_from(&state.password_shares, &network, password, stored).await {
@@ -115,11 +149,16 @@ where
     if let Some(previous) = previous {
         session::delete(&state.store, &previous.id_hash).await.map_err(db_error)?;
     }
-    let token =
-        session::create(&state.store, now, session_idle_ms(state), &owner(account.id.clone()), account.last_sign_in_at)
-            .await
-            .map_err(db_error)?;
-    record_sign_in(account.id, now).await.map_err(db_error)?;
+    let token = session::create(
+        &state.store,
+        now,
+        session_idle_ms(state),
+        &accounts.owner(account.id.clone()),
+        account.last_sign_in_at,
+    )
+    .await
+    .map_err(db_error)?;
+    record_sign_in(&state.store, accounts, &account.id, now).await.map_err(db_error)?;
     set_session_cookie(state, &token);
     // A public terminal's browser is everybody's: never a known device.
     if !is_terminal(state)
