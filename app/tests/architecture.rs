@@ -57,9 +57,8 @@ const SSR_ORDER: [&str; 9] =
 /// its handlers call the app.
 const SQL_CRATES: [&str; 2] = ["app", "dataset"];
 
-/// Each workspace crate's normal dependencies (not its tests'): the
-/// workspace's own crates only (`workspace`), or all of them.
-fn dependencies(workspace: bool) -> BTreeMap<String, BTreeSet<String>> {
+/// The workspace's packages, as `cargo metadata` describes them.
+fn packages() -> Vec<serde_json::Value> {
     let output = std::process::Command::new(env!("CARGO"))
         .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -67,7 +66,13 @@ fn dependencies(workspace: bool) -> BTreeMap<String, BTreeSet<String>> {
         .expect("cargo metadata runs");
     assert!(output.status.success(), "cargo metadata: {}", String::from_utf8_lossy(&output.stderr));
     let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).expect("cargo metadata is JSON");
-    let packages = metadata["packages"].as_array().expect("packages");
+    metadata["packages"].as_array().expect("packages").clone()
+}
+
+/// Each workspace crate's normal dependencies (not its tests'): the
+/// workspace's own crates only (`workspace`), or all of them.
+fn dependencies(workspace: bool) -> BTreeMap<String, BTreeSet<String>> {
+    let packages = packages();
     let members: BTreeSet<String> = packages.iter().filter_map(|p| p["name"].as_str()).map(str::to_owned).collect();
     packages
         .iter()
@@ -120,6 +125,26 @@ fn sources(dir: &Path) -> Vec<PathBuf> {
     }
     files.sort();
     files
+}
+
+/// The most lines a source file of a crate (under its `src/`) may have: past
+/// that, it holds more than one concern.
+const MOST_LINES: usize = 400;
+
+#[test]
+fn no_source_file_of_the_workspace_is_over_400_lines() {
+    let mut long = Vec::new();
+    for package in packages() {
+        let manifest = Path::new(package["manifest_path"].as_str().expect("a manifest path"));
+        let src = manifest.parent().expect("the crate's folder").join("src");
+        for file in sources(&src) {
+            let lines = std::fs::read_to_string(&file).expect("a readable source").lines().count();
+            if lines > MOST_LINES {
+                long.push(format!("{} ({lines} lines)", file.display()));
+            }
+        }
+    }
+    assert!(long.is_empty(), "over {MOST_LINES} lines:\n{}", long.join("\n"));
 }
 
 /// The module path of a source file: `src/ssr/payments/start.rs` → `["ssr",
