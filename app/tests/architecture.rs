@@ -1,61 +1,109 @@
-//! The architecture, checked: which crate of the workspace may depend on which,
-//! and which module of the app may use which. A new dependency that breaks a
-//! rule fails here, with the offending crate or file named.
+//! The architecture, checked against the house `docs/architecture.md` draws:
+//! its tables and list are the rules, read from the file, so that the drawing
+//! and the code cannot part.
 //!
-//! Crates (from `cargo metadata`): `domain` and `sips` depend on no crate of the
-//! workspace; `kiosk` on `sips` alone (it cannot reach the app's store or
-//! services); `app` on `domain` and `sips`; `dataset` on `app`; `server` on
-//! `app`, `sips`, `kiosk` and `dataset`; `bench` on `dataset` and `sips` (the
-//! service itself only over HTTP). Only `app` and `dataset` depend on the
-//! database driver: every query is the app's, the server is wiring.
+//! - Crates (from `cargo metadata`): each depends only on the workspace crates
+//!   its row allows, and only those marked SQL depend on sqlx.
+//! - Modules of `app` (from the `crate::…` and `super::…` paths in its
+//!   sources): each uses only the modules its row allows; inside `ssr`, each
+//!   room uses only those listed before it, and every folder is listed.
+//! - Modules of `server`: each has its row, and no two use each other,
+//!   directly or through others (the start-up builds the router from the
+//!   handlers, which do not reach back).
+//! - No source file of a crate is over 400 lines.
 //!
-//! Modules of `app` (from the `crate::…` and `super::…` paths in its sources):
-//! `codec` and `routes` use no other module, `error` only `codec`; the app
-//! shell (`app`) composes pages, components and what the api provides; `ssr` uses neither `api`,
-//! `components` nor `pages`; `api` uses neither `components` nor `pages`;
-//! `components` do not use `pages`; nothing but `api` uses `ssr` from above it.
-//! Inside `ssr`, the folders form a ladder (see `SSR_ORDER`): each uses only
-//! those before it.
-//!
-//! Modules of `server`: no two use each other, directly or through others
-//! (the start-up builds the router from the handlers, which do not reach
-//! back).
+//! A rule broken fails here, with the offending crate or file named.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+/// The house as `docs/architecture.md` draws it: its tables and its list are
+/// the rules this file holds the code to.
+fn house() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/architecture.md");
+    std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+/// The lines of the section `## {heading}` of the house.
+fn section(heading: &str) -> Vec<String> {
+    let house = house();
+    let title = format!("## {heading}");
+    let lines: Vec<String> = house
+        .lines()
+        .skip_while(|line| *line != title)
+        .skip(1)
+        .take_while(|line| !line.starts_with("## "))
+        .map(str::to_owned)
+        .collect();
+    assert!(!lines.is_empty(), "docs/architecture.md has a section «{title}»");
+    lines
+}
+
+/// The names written in backticks in `text`, in order.
+fn names(text: &str) -> Vec<String> {
+    text.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+}
+
+/// The rows of the table of the section `heading` (after its header and
+/// rule): each row's cells, trimmed.
+fn table(heading: &str) -> Vec<Vec<String>> {
+    let rows: Vec<Vec<String>> = section(heading)
+        .iter()
+        .filter(|line| line.starts_with('|'))
+        .skip(2)
+        .map(|line| line.trim_matches('|').split('|').map(|cell| cell.trim().to_owned()).collect())
+        .collect();
+    assert!(!rows.is_empty(), "the section «{heading}» has a table");
+    rows
+}
+
+/// Each row's name (its first cell) and the names its `column` allows
+/// (`none`: no name).
+fn rules(heading: &str, column: usize) -> Vec<(String, Vec<String>)> {
+    table(heading)
+        .into_iter()
+        .map(|row| {
+            let name = names(&row[0]).into_iter().next().unwrap_or_else(|| panic!("a name in {row:?}"));
+            let allowed = names(&row[column]);
+            assert!(!allowed.is_empty() || row[column] == "none", "«{}» allows names or none", row[column]);
+            (name, allowed)
+        })
+        .collect()
+}
+
 /// The workspace crates each crate may depend on.
-const CRATE_RULES: [(&str, &[&str]); 7] = [
-    ("domain", &[]),
-    ("sips", &[]),
-    ("kiosk", &["sips"]),
-    ("app", &["domain", "sips"]),
-    ("dataset", &["app"]),
-    ("server", &["app", "sips", "kiosk", "dataset"]),
-    ("bench", &["dataset", "sips"]),
-];
+fn crate_rules() -> Vec<(String, Vec<String>)> {
+    rules("Crates", 1)
+}
+
+/// The crates that may hold SQL (depend on sqlx).
+fn sql_crates() -> BTreeSet<String> {
+    table("Crates")
+        .into_iter()
+        .filter(|row| {
+            assert!(row[2] == "yes" || row[2] == "no", "SQL is yes or no: {row:?}");
+            row[2] == "yes"
+        })
+        .filter_map(|row| names(&row[0]).into_iter().next())
+        .collect()
+}
 
 /// The app's top-level modules each module may use (besides itself and the
 /// `domain` crate).
-const MODULE_RULES: [(&str, &[&str]); 8] = [
-    ("codec", &[]),
-    ("error", &["codec"]),
-    ("routes", &[]),
-    ("ssr", &["error", "routes"]),
-    ("api", &["ssr", "error", "codec", "routes"]),
-    ("components", &["api", "error", "routes"]),
-    ("pages", &["components", "api", "error", "routes"]),
-    ("app", &["pages", "components", "api", "routes"]),
-];
+fn module_rules() -> Vec<(String, Vec<String>)> {
+    rules("The app's modules", 1)
+}
 
 /// The folders of `ssr`, bottom first: each may use those before it.
-const SSR_ORDER: [&str; 9] =
-    ["infra", "lifecycle", "sign_in", "insured", "messages", "payments", "processing", "agents", "demo"];
-
-/// The crates that may hold SQL: the app (every query of the service, in
-/// the room that owns it) and the benchmarks' dataset. The server is wiring:
-/// its handlers call the app.
-const SQL_CRATES: [&str; 2] = ["app", "dataset"];
+fn ssr_order() -> Vec<String> {
+    let order: Vec<String> = section("The rooms of ssr")
+        .iter()
+        .filter(|line| line.split_once(". ").is_some_and(|(n, _)| n.parse::<usize>().is_ok()))
+        .filter_map(|line| names(line).into_iter().next())
+        .collect();
+    assert!(!order.is_empty(), "the rooms of ssr are listed");
+    order
+}
 
 /// The workspace's packages, as `cargo metadata` describes them.
 fn packages() -> Vec<serde_json::Value> {
@@ -95,21 +143,21 @@ fn dependencies(workspace: bool) -> BTreeMap<String, BTreeSet<String>> {
 #[test]
 fn each_crate_depends_only_on_the_workspace_crates_its_rule_allows() {
     let dependencies = dependencies(true);
-    let ruled: BTreeSet<&str> = CRATE_RULES.iter().map(|(name, _)| *name).collect();
+    let crate_rules = crate_rules();
+    let ruled: BTreeSet<&str> = crate_rules.iter().map(|(name, _)| name.as_str()).collect();
     let members: BTreeSet<&str> = dependencies.keys().map(String::as_str).collect();
     assert_eq!(members, ruled, "every workspace crate has a rule");
-    for (name, allowed) in CRATE_RULES {
-        let broken: Vec<&String> = dependencies[name].iter().filter(|d| !allowed.contains(&d.as_str())).collect();
+    for (name, allowed) in &crate_rules {
+        let broken: Vec<&String> = dependencies[name].iter().filter(|d| !allowed.contains(d)).collect();
         assert!(broken.is_empty(), "{name} depends on {broken:?}, outside its rule {allowed:?}");
     }
 }
 
 #[test]
-fn only_the_app_and_the_dataset_depend_on_the_database_driver() {
+fn only_the_crates_marked_sql_depend_on_the_database_driver() {
     let with_sql: BTreeSet<String> =
         dependencies(false).into_iter().filter(|(_, uses)| uses.contains("sqlx")).map(|(name, _)| name).collect();
-    let allowed: BTreeSet<String> = SQL_CRATES.iter().map(|name| (*name).to_owned()).collect();
-    assert_eq!(with_sql, allowed, "the crates that depend on sqlx");
+    assert_eq!(with_sql, sql_crates(), "the crates that depend on sqlx");
 }
 
 /// Every `.rs` file under `dir`.
@@ -246,23 +294,25 @@ fn paths_named(module: &[String], text: &str) -> Vec<Vec<String>> {
 #[test]
 fn each_app_module_uses_only_the_modules_its_layer_allows() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let module_rules = module_rules();
+    let ssr_order = ssr_order();
     let mut broken = Vec::new();
     for file in sources(&src) {
         let module = module_of(&src, &file);
         let Some(top) = module.first().cloned() else { continue };
         let text = std::fs::read_to_string(&file).expect("a readable source");
-        let Some((_, allowed)) = MODULE_RULES.iter().find(|(name, _)| *name == top) else {
-            panic!("{} is in no layer of MODULE_RULES", file.display());
+        let Some((_, allowed)) = module_rules.iter().find(|(name, _)| *name == top) else {
+            panic!("{} is in no row of «The app's modules» in docs/architecture.md", file.display());
         };
         for path in paths_named(&module, &text) {
             let Some(used) = path.first() else { continue };
-            let is_module = MODULE_RULES.iter().any(|(name, _)| name == used);
-            if is_module && *used != top && !allowed.contains(&used.as_str()) {
+            let is_module = module_rules.iter().any(|(name, _)| name == used);
+            if is_module && *used != top && !allowed.contains(used) {
                 broken.push(format!("{} uses {}", file.display(), path.join("::")));
             }
             if top == "ssr" && used == "ssr" && module.len() > 1 {
-                let from = SSR_ORDER.iter().position(|f| *f == module[1]);
-                let to = path.get(1).and_then(|p| SSR_ORDER.iter().position(|f| f == p));
+                let from = ssr_order.iter().position(|f| *f == module[1]);
+                let to = path.get(1).and_then(|p| ssr_order.iter().position(|f| f == p));
                 if let (Some(from), Some(to)) = (from, to)
                     && to > from
                 {
@@ -284,7 +334,7 @@ fn every_ssr_folder_has_its_place_in_the_ladder() {
         .map(|p| p.file_stem().expect("a name").to_string_lossy().into_owned())
         .collect();
     found.sort();
-    let mut ordered: Vec<String> = SSR_ORDER.iter().map(|s| (*s).to_owned()).collect();
+    let mut ordered = ssr_order();
     ordered.sort();
     assert_eq!(found, ordered);
 }
@@ -366,6 +416,10 @@ fn no_two_server_modules_use_each_other() {
         uses.entry(top.clone()).or_default().extend(used.filter(|used| *used != top));
     }
     assert!(uses.len() > 10, "the server's modules are read: {uses:?}");
+    let drawn: BTreeSet<String> =
+        table("The server's modules").into_iter().filter_map(|row| names(&row[0]).into_iter().next()).collect();
+    let found: BTreeSet<String> = uses.keys().cloned().collect();
+    assert_eq!(found, drawn, "the server's modules, and the rows of «The server's modules» in docs/architecture.md");
     assert_eq!(cycle(&uses), None, "server modules in a loop");
 }
 
