@@ -309,7 +309,7 @@ async fn abandon_against_a_bank_out_of_reach(office: &str) -> Duration {
     let kiosk_addr = format!("127.0.0.1:{}", free_port());
     let _bank = KioskProcess::start(&kiosk_addr, &[]).await;
     let (url, database) = scratch_database(Engine::Sqlite).await;
-    let server = start_server_for_bank(&url, &format!("http://{kiosk_addr}"), office, "002001000000001").await;
+    let server = launch(&url).bank(&format!("http://{kiosk_addr}"), office, "002001000000001").start().await;
     let person = &server.browser;
     person.sign_in_as_pierre().await;
     let reference = person.pay(ENTERED, &[ENTERED], "20").await;
@@ -338,7 +338,7 @@ async fn a_bank_out_of_reach_or_whose_answer_is_not_sealed_with_our_key_abandons
         // request and answers unsealed.
         for (office_url, merchant) in [(closed.as_str(), "002001000000001"), (office.as_str(), "002001000000002")] {
             let (url, database) = scratch_database(engine).await;
-            let server = start_server_for_bank(&url, &office, office_url, merchant).await;
+            let server = launch(&url).bank(&office, office_url, merchant).start().await;
             let person = &server.browser;
             person.sign_in_as_pierre().await;
             let reference = person.pay(ENTERED, &[ENTERED], "20").await;
@@ -442,7 +442,7 @@ async fn an_authorised_status_is_applied_only_sealed_with_our_key_naming_our_mer
     let answer = std::sync::Arc::new(std::sync::Mutex::new(Answer::ForgedSeal));
     let office = stand_in_bank(answer.clone()).await;
     let (url, database) = scratch_database(Engine::Sqlite).await;
-    let server = start_server_for_bank(&url, &office, &office, sips::simulation::MERCHANT_ID).await;
+    let server = launch(&url).bank(&office, &office, sips::simulation::MERCHANT_ID).start().await;
     let person = &server.browser;
     person.sign_in_as_pierre().await;
     let reference = person.pay(ENTERED, &[ENTERED], "20").await;

@@ -231,7 +231,7 @@ on_both_engines! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_operator_revokes_an_agents_sessions_from_the_command_line_audited() {
     let (url, database) = scratch_database(Engine::Sqlite).await;
-    let app = spawn_on_url(url.clone()).await;
+    let app = spawn_on_url(url.clone(), &[]).await;
     let (desk, laptop, person) = (app.new_browser(), app.new_browser(), app.new_browser());
     desk.sign_in_as_agent().await;
     laptop.sign_in_as_agent().await;

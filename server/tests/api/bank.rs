@@ -187,7 +187,11 @@ async fn the_simulator_run_alone_takes_the_payment_of_an_instance_configured_for
     let _bank = KioskProcess::start(&kiosk_addr, &[("KIOSK_ANSWER_ORIGIN", &app_origin)]).await;
     let bank = format!("http://{kiosk_addr}");
     let paypage = format!("{bank}/paiement");
-    let server = start_server_for_bank_at(&url, &bank, &bank, sips::simulation::MERCHANT_ID, &app_addr).await;
+    let server = launch(&url)
+        .bank(&bank, &bank, sips::simulation::MERCHANT_ID)
+        .with("LEPTOS_SITE_ADDR", &app_addr)
+        .start()
+        .await;
     let person = &server.browser;
     person.sign_in_as_pierre().await;
     let reference = person.pay(ENTERED, &[ENTERED], "20").await;

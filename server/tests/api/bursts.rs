@@ -78,7 +78,7 @@ on_both_engines! {
 
     async fn two_hundred_simultaneous_sign_ins_each_get_a_clear_answer_and_the_server_memory_stays_bounded(app) {
         let (url, database) = scratch_database(app_engine(&app)).await;
-        let server = start_server(&url, &[("TRUSTED_PROXIES", "127.0.0.1")]).await;
+        let server = launch(&url).with("TRUSTED_PROXIES", "127.0.0.1").start().await;
         // The hashing threads' first arenas are not the burst's.
         server.browser.sign_in_as_pierre().await;
         // 180 scripts and 20 browsers without JavaScript, from distinct

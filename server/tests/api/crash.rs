@@ -13,14 +13,14 @@ on_both_engines! {
     async fn a_server_killed_while_the_person_is_at_the_kiosk_applies_the_answer_once_after_restart(app) {
         let engine = app_engine(&app);
         let (url, database) = scratch_database(engine).await;
-        let first = start_server(&url, &[]).await;
+        let first = launch(&url).start().await;
         first.browser.sign_in_as_pierre().await;
         let reference = first.browser.pay("3811907400001234F", &["3811907400001234F"], "20").await;
         let form = first.browser.kiosk_form(&reference).await;
         assert!(form.contains_key("Seal"));
         first.kill();
 
-        let second = start_server(&url, &[]).await;
+        let second = launch(&url).start().await;
         let answer = bank::sealed(&bank::response(&reference, 2000, "00"), bank::SECRET);
         for _ in 0..2 {
             let response = reqwest::Client::new().post(second.browser.url("/paiement/reponse-automatique")).form(&answer).send().await.expect("POST");
@@ -177,7 +177,7 @@ async fn postgres_going_away_gives_french_503s_and_the_service_comes_back_by_its
     let host = url.split('@').nth(1).and_then(|s| s.split('/').next()).expect("host:port").to_owned();
     let proxy = Proxy::start(host.clone()).await;
     let proxied = url.replacen(&host, &format!("127.0.0.1:{}", proxy.port), 1);
-    let app = spawn_on_url(proxied).await;
+    let app = spawn_on_url(proxied, &[]).await;
     app.sign_in_as_pierre().await;
     assert_eq!(app.get_page("/accueil").await.status(), StatusCode::OK);
 

@@ -193,7 +193,7 @@ on_both_engines! {
             ("TRUSTED_PROXIES", "none".to_owned()), ("ALLOW_TEST_KIOSK", "true".to_owned())];
         // An empty database: nothing of the demonstration is loaded.
         let (url, database) = scratch_database(app_engine(&app)).await;
-        let production = spawn_app_with_url(url.clone(), &public()).await;
+        let production = spawn_on_url(url.clone(), &public()).await;
         assert_eq!(production.count("SELECT COUNT(*) FROM persons").await, 0);
         assert_eq!(production.count("SELECT COUNT(*) FROM agents").await, 0);
         // A training person, copied from a demonstration one: a password of its own.
@@ -204,13 +204,13 @@ on_both_engines! {
         assert_eq!(location(&refused), "/connexion", "the published password opens no copy");
         production.state.store.close().await;
         // Started again: nobody's password is published, it starts.
-        let again = spawn_app_with_url(url.clone(), &public()).await;
+        let again = spawn_on_url(url.clone(), &public()).await;
         again.state.store.close().await;
         // (`DEMO_DATA=true` on a public site is refused by the settings: `config`'s tests.)
         database.remove().await;
         // A database that holds the demonstration's accounts (an earlier demonstration): refused, naming them.
         let (url, database) = scratch_database(app_engine(&app)).await;
-        let loaded = spawn_app_with_url(url.clone(), &[]).await;
+        let loaded = spawn_on_url(url.clone(), &[]).await;
         loaded.state.store.close().await;
         let refusal = refusal_to_start(url.clone(), &public()).await;
         assert!(refusal.contains("the database holds accounts whose password is published"), "{refusal}");
@@ -218,7 +218,7 @@ on_both_engines! {
         database.remove().await;
         // The benchmark dataset's persons (its password is in its source): refused too.
         let (url, database) = scratch_database(app_engine(&app)).await;
-        let empty = spawn_app_with_url(url.clone(), &public()).await;
+        let empty = spawn_on_url(url.clone(), &public()).await;
         // (Its caisses, as a training person brings them.)
         app::ssr::demo::add_person_like(&empty.state.store, "eva", &empty.state.settings.eligibility, 0).await.expect("caisses");
         dataset::generate(&empty.state.store, 0, 7).await.expect("the dataset");

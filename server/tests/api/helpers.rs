@@ -238,9 +238,12 @@ impl DatabaseGuard {
     }
 }
 
-/// Starts the application on a database the caller owns (and removes).
-pub async fn spawn_on_url(database_url: String) -> TestApp {
-    spawn_on(database_url, TestDatabase::Nothing, &[("DATABASE_MAX_CONNECTIONS", "2".to_owned())]).await
+/// Starts the application on a database the caller owns (and removes), and
+/// which other instances may share (two connections each), with `overrides`.
+pub async fn spawn_on_url(database_url: String, overrides: &[(&'static str, String)]) -> TestApp {
+    let mut settings = vec![("DATABASE_MAX_CONNECTIONS", "2".to_owned())];
+    settings.extend_from_slice(overrides);
+    spawn_on(database_url, TestDatabase::Nothing, &settings).await
 }
 
 /// Why the application refuses to start on `database_url` with `overrides`.
@@ -581,45 +584,90 @@ pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
-/// Starts the server binary on `database_url` with the extra settings `env`,
-/// and waits until it answers.
-pub async fn start_server(database_url: &str, env: &[(&str, &str)]) -> ServerProcess {
-    start_server_writing(database_url, env, std::process::Stdio::null()).await
-}
-
-/// Starts the server binary, its log (standard error) written to `log`.
-pub async fn start_server_logging(database_url: &str, env: &[(&str, &str)], log: &std::path::Path) -> ServerProcess {
-    let file = std::fs::File::create(log).expect("the log file");
-    start_server_writing(database_url, env, file.into()).await
-}
-
-async fn start_server_writing(database_url: &str, env: &[(&str, &str)], log: std::process::Stdio) -> ServerProcess {
-    use std::process::{Command, Stdio};
-    let address = match env.iter().find(|(name, _)| *name == "LEPTOS_SITE_ADDR") {
-        Some((_, address)) => (*address).to_owned(),
-        None => format!("127.0.0.1:{}", free_port()),
-    };
-    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .env("DATABASE_URL", database_url)
-        .env("LEPTOS_SITE_ADDR", &address)
-        .env("KIOSK_ADDR", "127.0.0.1:0")
-        .env("PROCESSING_INTERVAL_SECONDS", "86400")
-        .env("RUST_LOG", "error")
-        .envs(env.iter().copied())
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .expect("the server starts");
-    let browser = Browser::new(format!("http://{address}"));
+/// Whether `url` answers 200 within 15 seconds (a process just started).
+async fn answers(url: &str) -> bool {
     for _ in 0..300 {
-        if reqwest::get(browser.url("/connexion")).await.is_ok_and(|r| r.status() == StatusCode::OK) {
-            return ServerProcess { child, browser };
+        if reqwest::get(url).await.is_ok_and(|r| r.status() == StatusCode::OK) {
+            return true;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the server did not answer");
+    false
+}
+
+/// The server binary as a test starts it: on a database, with settings on
+/// top of the tests' own (another address, the processing run left to the
+/// test, errors only in the log), its log kept or not.
+pub struct Launch<'a> {
+    database_url: &'a str,
+    env: Vec<(&'a str, String)>,
+    log: Option<&'a std::path::Path>,
+}
+
+/// The server binary on `database_url`, to configure then [`Launch::start`].
+pub fn launch(database_url: &str) -> Launch<'_> {
+    Launch { database_url, env: Vec::new(), log: None }
+}
+
+impl<'a> Launch<'a> {
+    /// One more setting.
+    pub fn with(mut self, name: &'a str, value: impl Into<String>) -> Self {
+        self.env.push((name, value.into()));
+        self
+    }
+
+    /// More settings.
+    pub fn envs(self, env: &[(&'a str, &str)]) -> Self {
+        env.iter().fold(self, |launch, (name, value)| launch.with(name, *value))
+    }
+
+    /// Its log (standard error) written to `path`.
+    pub fn logging_to(mut self, path: &'a std::path::Path) -> Self {
+        self.log = Some(path);
+        self
+    }
+
+    /// Configured for a real bank: its card page at `bank/paiement`, its Sips
+    /// Office at `office`, merchant `merchant` with Worldline's public test
+    /// key (version 1).
+    pub fn bank(self, bank: &str, office: &str, merchant: &str) -> Self {
+        self.with("SIPS_PAYPAGE_URL", format!("{bank}/paiement"))
+            .with("SIPS_OFFICE_URL", office)
+            .with("SIPS_MERCHANT_ID", merchant)
+            .with("SIPS_KEY_VERSION", sips::simulation::KEY_VERSION)
+            .with("SIPS_SECRET_KEY", sips::simulation::SECRET_KEY)
+    }
+
+    /// Starts it, and waits until it answers.
+    pub async fn start(self) -> ServerProcess {
+        use std::process::{Command, Stdio};
+        let address = match self.env.iter().rev().find(|(name, _)| *name == "LEPTOS_SITE_ADDR") {
+            Some((_, address)) => address.clone(),
+            None => format!("127.0.0.1:{}", free_port()),
+        };
+        let log = match self.log {
+            Some(path) => std::fs::File::create(path).expect("the log file").into(),
+            None => Stdio::null(),
+        };
+        let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+            .env("DATABASE_URL", self.database_url)
+            .env("LEPTOS_SITE_ADDR", &address)
+            .env("KIOSK_ADDR", "127.0.0.1:0")
+            .env("PROCESSING_INTERVAL_SECONDS", "86400")
+            .env("RUST_LOG", "error")
+            .envs(self.env.iter().map(|(name, value)| (name, value)))
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("the server starts");
+        let browser = Browser::new(format!("http://{address}"));
+        if answers(&browser.url("/connexion")).await {
+            return ServerProcess { child, browser };
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("the server did not answer");
+    }
 }
 
 impl ServerProcess {
@@ -673,34 +721,6 @@ impl ServerProcess {
     }
 }
 
-/// `server` on `database_url` configured for a real bank: its card page at
-/// `bank/paiement`, its Sips Office at `office`, merchant `merchant` with
-/// Worldline's public test key (version 1).
-pub async fn start_server_for_bank(database_url: &str, bank: &str, office: &str, merchant: &str) -> ServerProcess {
-    let address = format!("127.0.0.1:{}", free_port());
-    start_server_for_bank_at(database_url, bank, office, merchant, &address).await
-}
-
-/// [`start_server_for_bank`], listening on `address`.
-pub async fn start_server_for_bank_at(
-    database_url: &str,
-    bank: &str,
-    office: &str,
-    merchant: &str,
-    address: &str,
-) -> ServerProcess {
-    let paypage = format!("{bank}/paiement");
-    let env = [
-        ("SIPS_PAYPAGE_URL", paypage.as_str()),
-        ("SIPS_OFFICE_URL", office),
-        ("SIPS_MERCHANT_ID", merchant),
-        ("SIPS_KEY_VERSION", sips::simulation::KEY_VERSION),
-        ("SIPS_SECRET_KEY", sips::simulation::SECRET_KEY),
-        ("LEPTOS_SITE_ADDR", address),
-    ];
-    start_server(database_url, &env).await
-}
-
 /// The card page's fields for the simulator's accepted test card, valid two more years.
 pub fn accepted_card() -> Vec<(&'static str, String)> {
     let year = (jiff::Zoned::now().year() + 2).to_string();
@@ -746,11 +766,8 @@ impl KioskProcess {
             .spawn()
             .expect("the kiosk starts");
         let mut kiosk = KioskProcess(child);
-        for _ in 0..300 {
-            if reqwest::get(format!("http://{address}/kiosque.css")).await.is_ok_and(|r| r.status() == StatusCode::OK) {
-                return kiosk;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        if answers(&format!("http://{address}/kiosque.css")).await {
+            return kiosk;
         }
         kiosk.stop();
         panic!("the kiosk did not answer");
@@ -775,9 +792,4 @@ pub async fn count_in(database_url: &str, sql: &'static str) -> i64 {
     let n: i64 = sqlx::query(sql).fetch_one(&mut conn).await.expect("query").try_get(0).expect("number");
     let _ = conn.close().await;
     n
-}
-
-/// Starts the application on a database the caller owns (and removes), with `overrides`.
-pub async fn spawn_app_with_url(database_url: String, overrides: &[(&'static str, String)]) -> TestApp {
-    spawn_on(database_url, TestDatabase::Nothing, overrides).await
 }

@@ -132,7 +132,7 @@ async fn postgres_the_transaction_sequence_starts_after_the_numbers_the_day_coun
     store.migrate().await.expect("and kept when it exists");
     store.close().await;
 
-    let app = spawn_app_with_url(url, &[]).await;
+    let app = spawn_on_url(url, &[]).await;
     app.sign_in_as_pierre().await;
     let first = app.pay("3811907400001234F", &["3811907400001234F"], "20").await;
     assert!(first.ends_with("0000042"), "{first}");

@@ -96,7 +96,7 @@ on_both_engines! {
         let (url, database) = scratch_database(app_engine(&app)).await;
         let metrics_addr = format!("127.0.0.1:{}", free_port());
         let metrics_url = format!("http://{metrics_addr}/metrics");
-        let server = start_server(&url, &[("METRICS_ADDR", &metrics_addr)]).await;
+        let server = launch(&url).with("METRICS_ADDR", &metrics_addr).start().await;
         let public = server.browser.client.get(server.browser.url("/metrics")).send().await.expect("GET");
         assert_eq!(public.status(), StatusCode::NOT_FOUND, "the metrics are not on the public address");
         let before = Scrape::of(&metrics_url).await;
@@ -142,7 +142,7 @@ on_both_engines! {
         server.kill();
 
         // The next process's first processing run applies the payment.
-        let next = start_server(&url, &[("METRICS_ADDR", &metrics_addr)]).await;
+        let next = launch(&url).with("METRICS_ADDR", &metrics_addr).start().await;
         let mut applied = Scrape::of(&metrics_url).await;
         for _ in 0..100 {
             if applied.value("processing_runs_total", &[]) >= 1.0 { break; }
@@ -189,7 +189,7 @@ on_both_engines! {
 
     async fn on_sigterm_readiness_fails_during_the_grace_the_requests_in_flight_finish_and_the_process_exits_cleanly(app) {
         let (url, database) = scratch_database(app_engine(&app)).await;
-        let server = start_server(&url, &[("SHUTDOWN_GRACE_SECONDS", "2")]).await;
+        let server = launch(&url).with("SHUTDOWN_GRACE_SECONDS", "2").start().await;
         assert_eq!(server.browser.get_page("/readyz").await.status(), StatusCode::OK);
         server.terminate();
         let terminated = std::time::Instant::now();
@@ -252,7 +252,7 @@ async fn a_proxys_request_id_follows_a_card_payment_through_the_json_logs_which_
     let kiosk_addr = format!("127.0.0.1:{}", free_port());
     let env =
         [("LOG_FORMAT", "json"), ("RUST_LOG", "info"), ("TRUSTED_PROXIES", "127.0.0.1"), ("KIOSK_ADDR", &kiosk_addr)];
-    let server = start_server_logging(&url, &env, &log).await;
+    let server = launch(&url).envs(&env).logging_to(&log).start().await;
     let id = "journey-7f3a";
     let person = browser_behind_the_proxy(&server.browser.address, id);
 

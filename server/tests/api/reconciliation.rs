@@ -333,7 +333,7 @@ on_both_engines! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scheduler_imports_a_days_report_from_the_command_line_once() {
     let (url, database) = scratch_database(Engine::Sqlite).await;
-    let app = spawn_on_url(url.clone()).await;
+    let app = spawn_on_url(url.clone(), &[]).await;
     paid_at_the_bank(&app).await;
     let day = today(&app);
     let folder = std::env::temp_dir().join(format!("reconcile-{}", std::process::id()));

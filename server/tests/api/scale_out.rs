@@ -9,8 +9,8 @@ use reqwest::header::{COOKIE, SET_COOKIE};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_share_sessions_and_never_apply_a_payment_twice() {
     let (url, database) = scratch_database(Engine::Postgres).await;
-    let a = spawn_on_url(url.clone()).await;
-    let b = spawn_on_url(url.clone()).await;
+    let a = spawn_on_url(url.clone(), &[]).await;
+    let b = spawn_on_url(url.clone(), &[]).await;
 
     // Signed in on A, the same cookie works on B.
     let response = a.sign_in(PIERRE_NIR, PIERRE_PASSWORD).await;
@@ -94,8 +94,8 @@ async fn two_instances_share_sessions_and_never_apply_a_payment_twice() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twenty_simultaneous_wrong_passwords_spread_over_two_instances_get_five_checks() {
     let (url, database) = scratch_database(Engine::Postgres).await;
-    let a = spawn_on_url(url.clone()).await;
-    let b = spawn_on_url(url.clone()).await;
+    let a = spawn_on_url(url.clone(), &[]).await;
+    let b = spawn_on_url(url.clone(), &[]).await;
     let calls = (0..20)
         .map(|i| {
             let instance = if i % 2 == 0 { &a } else { &b };
