@@ -120,9 +120,7 @@ impl SelectionView {
 /// online payment; otherwise back to step 1).
 #[server(prefix = "/api", endpoint = "page-payer-selection", output = crate::codec::Json)]
 pub async fn selection_page(reference: String) -> Result<SelectionView, AppError> {
-    use crate::ssr::infra::context::{
-        db_error, fail, leave_flash, redirect, require_person, state, take_flash, unexpected,
-    };
+    use crate::ssr::infra::context::{fail, leave_flash, redirect, require_person, state, take_flash, unexpected};
     use crate::ssr::infra::session::Flash;
     use crate::ssr::insured::creances::{self, Lookup};
 
@@ -144,20 +142,11 @@ pub async fn selection_page(reference: String) -> Result<SelectionView, AppError
             return Err(fail(AppError::Rejected(vec![error.to_string()])));
         }
     };
-    let mut conn = state.store.pool().acquire().await.map_err(db_error)?;
-    let all =
-        creances::lines_for_person(&mut conn, &person_id, Some(state.clock.now_ms())).await.map_err(unexpected)?;
-    drop(conn);
-    let entered_line = all.iter().find(|(line, _)| line.reference == entered).map(|(line, _)| line.clone());
-    let Some(entered_line) = entered_line else {
-        return Err(unexpected(anyhow::anyhow!("an open avis is missing from its person's lines")));
-    };
-    let mut others: Vec<CreanceLine> = all
-        .into_iter()
-        .filter(|(line, openness)| openness.open_online && line.reference != entered && !line.restant.is_zero())
-        .map(|(line, _)| line)
-        .collect();
-    others.sort_by(|a, b| a.issued_on.cmp(&b.issued_on).then_with(|| a.reference.cmp(&b.reference)));
+    let lines = creances::step_2_lines(&state.store, &person_id, &entered, state.clock.now_ms())
+        .await
+        .map_err(unexpected)?
+        .ok_or_else(|| unexpected(anyhow::anyhow!("an open avis is missing from its person's lines")))?;
+    let entered_line = lines[0].clone();
     let flash = take_flash(&state, Some(&session), "selection").await?;
     let (selected, amount, errors) = match flash {
         Some(flash) if flash.values.get("reference").map(String::as_str) == Some(entered.as_str()) => {
@@ -172,8 +161,6 @@ pub async fn selection_page(reference: String) -> Result<SelectionView, AppError
         }
     };
     let caisse_name = creances::caisse_name_of(&state.store, &entered).await.map_err(unexpected)?;
-    let mut lines = vec![entered_line.clone()];
-    lines.extend(others);
     Ok(SelectionView {
         header: super::header_for(&state, &person_id).await?,
         reference: entered,

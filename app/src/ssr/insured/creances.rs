@@ -24,6 +24,33 @@ pub async fn list_for_person(store: &Store, person_id: &str) -> anyhow::Result<V
     Ok(lines.into_iter().map(|(line, _)| line).collect())
 }
 
+/// Step 2's lines for the avis `entered`: it first, then the person's other
+/// créances open to online payment with something left to pay, the oldest
+/// first; held ones say so (`now_ms`). `None` when `entered` is not one of
+/// the person's.
+pub async fn step_2_lines(
+    store: &Store,
+    person_id: &str,
+    entered: &AvisReference,
+    now_ms: i64,
+) -> anyhow::Result<Option<Vec<CreanceLine>>> {
+    let mut conn = store.pool().acquire().await.context("acquiring a connection")?;
+    let all = lines_for_person(&mut conn, person_id, Some(now_ms)).await?;
+    drop(conn);
+    let Some(first) = all.iter().find(|(line, _)| line.reference == *entered).map(|(line, _)| line.clone()) else {
+        return Ok(None);
+    };
+    let mut others: Vec<CreanceLine> = all
+        .into_iter()
+        .filter(|(line, openness)| openness.open_online && line.reference != *entered && !line.restant.is_zero())
+        .map(|(line, _)| line)
+        .collect();
+    others.sort_by(|a, b| a.issued_on.cmp(&b.issued_on).then_with(|| a.reference.cmp(&b.reference)));
+    let mut lines = vec![first];
+    lines.extend(others);
+    Ok(Some(lines))
+}
+
 /// Where a créance stands for online payment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Openness {
