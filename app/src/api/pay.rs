@@ -127,25 +127,25 @@ pub async fn selection_page(reference: String) -> Result<SelectionView, AppError
     let state = state()?;
     let (person_id, session) = require_person(&state).await?;
     let entered = match AvisReference::parse(&reference) {
-        Ok(avis) => match creances::lookup(&state.store, &person_id, &avis).await.map_err(unexpected)? {
-            Lookup::Open => avis,
-            other => {
-                let message = if other == Lookup::NotOpen { NOT_OPEN } else { UNKNOWN_REFERENCE };
-                let flash = Flash::new("reference").value("reference", avis.as_str()).error("reference", message);
-                leave_flash(&state, Some(&session), &flash).await?;
-                redirect(routes::PAY);
-                return Err(fail(AppError::Rejected(vec![message.to_owned()])));
-            }
-        },
+        Ok(avis) => avis,
         Err(error) => {
             redirect(routes::PAY);
             return Err(fail(AppError::Rejected(vec![error.to_string()])));
         }
     };
-    let lines = creances::step_2_lines(&state.store, &person_id, &entered, state.clock.now_ms())
+    let lines = match creances::step_2_lines(&state.store, &person_id, &entered, state.clock.now_ms())
         .await
         .map_err(unexpected)?
-        .ok_or_else(|| unexpected(anyhow::anyhow!("an open avis is missing from its person's lines")))?;
+    {
+        Ok(lines) => lines,
+        Err(other) => {
+            let message = if other == Lookup::NotOpen { NOT_OPEN } else { UNKNOWN_REFERENCE };
+            let flash = Flash::new("reference").value("reference", entered.as_str()).error("reference", message);
+            leave_flash(&state, Some(&session), &flash).await?;
+            redirect(routes::PAY);
+            return Err(fail(AppError::Rejected(vec![message.to_owned()])));
+        }
+    };
     let entered_line = lines[0].clone();
     let flash = take_flash(&state, Some(&session), "selection").await?;
     let (selected, amount, errors) = match flash {

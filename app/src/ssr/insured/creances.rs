@@ -26,19 +26,22 @@ pub async fn list_for_person(store: &Store, person_id: &str) -> anyhow::Result<V
 
 /// Step 2's lines for the avis `entered`: it first, then the person's other
 /// créances open to online payment with something left to pay, the oldest
-/// first; held ones say so (`now_ms`). `None` when `entered` is not one of
-/// the person's.
+/// first; held ones say so (`now_ms`). Read in the one statement of the
+/// person's lines, which also says whether `entered` may be paid online:
+/// `Err` with why not (the rule of step 1's lookup) when it may not.
 pub async fn step_2_lines(
     store: &Store,
     person_id: &str,
     entered: &AvisReference,
     now_ms: i64,
-) -> anyhow::Result<Option<Vec<CreanceLine>>> {
+) -> anyhow::Result<Result<Vec<CreanceLine>, Lookup>> {
     let mut conn = store.pool().acquire().await.context("acquiring a connection")?;
     let all = lines_for_person(&mut conn, person_id, Some(now_ms)).await?;
     drop(conn);
-    let Some(first) = all.iter().find(|(line, _)| line.reference == *entered).map(|(line, _)| line.clone()) else {
-        return Ok(None);
+    let first = match all.iter().find(|(line, _)| line.reference == *entered) {
+        None => return Ok(Err(Lookup::Unknown)),
+        Some((_, openness)) if !openness.open_online => return Ok(Err(Lookup::NotOpen)),
+        Some((line, _)) => line.clone(),
     };
     let mut others: Vec<CreanceLine> = all
         .into_iter()
@@ -48,7 +51,7 @@ pub async fn step_2_lines(
     others.sort_by(|a, b| a.issued_on.cmp(&b.issued_on).then_with(|| a.reference.cmp(&b.reference)));
     let mut lines = vec![first];
     lines.extend(others);
-    Ok(Some(lines))
+    Ok(Ok(lines))
 }
 
 /// Where a créance stands for online payment.
@@ -120,30 +123,13 @@ pub enum Lookup {
 }
 
 /// Whether the avis `a` is open to online payment, in SQL: a PF/FR avis,
-/// open at issue, not closed by the caisse. One rule for both lookups below,
-/// which read it as 1 (open) or 0 (not open), and NULL for no such avis.
+/// open at issue, not closed by the caisse (step 2's lines apply the same
+/// rule in Rust, [`Openness`]). Read as 1 (open) or 0 (not open), and NULL
+/// for no such avis.
 macro_rules! avis_open {
     () => {
         "CASE WHEN a.online_payable = 1 AND a.closed_at IS NULL AND a.kind = 'PF_FR' THEN 1 ELSE 0 END"
     };
-}
-
-/// Looks `reference` up among the person's avis.
-pub async fn lookup(store: &Store, person_id: &str, reference: &AvisReference) -> anyhow::Result<Lookup> {
-    let row = sqlx::query(concat!(
-        "SELECT ",
-        avis_open!(),
-        " AS open FROM avis a WHERE a.reference = $1 AND a.person_id = $2"
-    ))
-    .bind(reference.as_str())
-    .bind(person_id)
-    .fetch_optional(store.pool())
-    .await
-    .context("looking up an avis")?;
-    match row {
-        Some(row) => Ok(lookup_of(row.try_get("open")?)),
-        None => Ok(Lookup::Unknown),
-    }
 }
 
 /// Step 1's lookup and the session of the person asking, in one statement
@@ -324,6 +310,8 @@ mod tests {
                 lookup_in_session(store, &key(&token, at), &reference).await.expect("query").expect("a session");
             assert_eq!(session.owner, Owner::Person("p1".into()));
             assert_eq!(lookup_alone(store, &reference).await, expected, "{text}, read apart");
+            let step_2 = step_2_lines(store, "p1", &reference, at).await.expect("query").err();
+            assert_eq!(step_2.unwrap_or(Lookup::Open), expected, "{text}, step 2's lines");
             assert_eq!(lookup, expected, "{text}");
         }
         // No live session: none, whatever the avis.
@@ -343,9 +331,19 @@ mod tests {
         assert!(avis_open!().contains(&format!("a.kind = '{PF_FR}'")));
     }
 
-    /// The same lookup through the session's own read and [`lookup`].
+    /// The avis of `p1` read apart from any session, by the same rule.
     async fn lookup_alone(store: &Store, reference: &AvisReference) -> Lookup {
-        lookup(store, "p1", reference).await.expect("query")
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            avis_open!(),
+            " AS open FROM avis a WHERE a.reference = $1 AND a.person_id = $2"
+        ))
+        .bind(reference.as_str())
+        .bind("p1")
+        .fetch_optional(store.pool())
+        .await
+        .expect("query");
+        row.map_or(Lookup::Unknown, |row| lookup_of(row.try_get("open").expect("open")))
     }
 
     #[tokio::test]
