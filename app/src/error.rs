@@ -33,6 +33,11 @@ impl FieldErrors {
     pub fn in_order(&self, fields: &[&str]) -> Vec<(String, String)> {
         fields.iter().filter_map(|field| self.get(field).map(|message| ((*field).to_owned(), message))).collect()
     }
+
+    /// The messages of the fields not among `fields`.
+    pub fn others<'a>(&'a self, fields: &'a [&str]) -> impl Iterator<Item = &'a String> {
+        self.0.iter().filter(|(field, _)| !fields.contains(&field.as_str())).map(|(_, message)| message)
+    }
 }
 
 impl From<BTreeMap<String, String>> for FieldErrors {
@@ -89,7 +94,7 @@ impl AppError {
 }
 
 impl FromServerFnError for AppError {
-    type Encoder = crate::codec::JsonText;
+    type Encoder = crate::codec::Binary;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {

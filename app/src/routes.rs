@@ -53,7 +53,7 @@ pub const TERMINAL: &str = "/borne";
 /// Where the kiosk posts its answer server to server (a server route).
 pub const KIOSK_AUTOMATIC_RESPONSE: &str = "/paiement/reponse-automatique";
 
-/// The states of payments, as JSON (`?paiements=PCLCB…,PCLCB…`; a server route).
+/// The states of payments, in the answers' encoding (`codec`) (`?paiements=PCLCB…,PCLCB…`; a server route).
 pub const PAYMENT_STATES: &str = "/api/etat-des-paiements";
 
 /// The states of `attempts`.

@@ -246,7 +246,7 @@ fn response_is_dynamic(headers: &http::HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("text/html") || t.starts_with("application/json"))
+        .is_some_and(|t| t.starts_with("text/html") || t.starts_with(app::codec::CONTENT_TYPE))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! `GET /api/etat-des-paiements?paiements=…`: where the signed-in person's
-//! payments stand, as JSON. Their pages follow the payments still under way
-//! with it, and show each change in place.
+//! payments stand, in the app's encoding of its answers (`app::codec`).
+//! Their pages follow the payments still under way with it, and show each
+//! change in place.
 
 use app::api::payments::{MAX_FOLLOWED, payment_states};
 use app::domain::TransactionReference;
@@ -8,7 +9,6 @@ use app::ssr::AppState;
 use app::ssr::infra::context::session_unslid;
 use app::ssr::infra::limits::{Call, RetryAfter};
 use app::ssr::infra::session::Owner;
-use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, StatusCode, header};
@@ -52,7 +52,13 @@ pub async fn states(State(state): State<AppState>, Query(query): Query<StatesQue
         _ => return StatusCode::BAD_REQUEST.into_response(),
     };
     match payment_states(&state, &person, &asked).await {
-        Ok(states) => Json(states).into_response(),
+        Ok(states) => match app::codec::encode(&states) {
+            Ok(bytes) => ([(header::CONTENT_TYPE, app::codec::CONTENT_TYPE)], bytes).into_response(),
+            Err(error) => {
+                tracing::error!(%error, "encoding payment states failed");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        },
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "reading payment states failed");
             StatusCode::SERVICE_UNAVAILABLE.into_response()

@@ -41,11 +41,14 @@ impl Refusal {
         self.fields.get(field)
     }
 
-    /// The error summary's lines, fields in the form's `order` then the
-    /// form's message: (the id of the field to go to, or empty; the message).
+    /// The error summary's lines, fields in the form's `order`, then those
+    /// the page has no field for (a row gone since the form was sent: their
+    /// message all the same, without a link), then the form's message: (the
+    /// id of the field to go to, or empty; the message).
     pub fn summary(&self, order: &[&str]) -> Vec<(String, String)> {
         let mut lines = self.fields.in_order(order);
-        lines.extend(self.form.iter().map(|message| (String::new(), message.clone())));
+        let unlinked = self.fields.others(order).chain(self.form.iter());
+        lines.extend(unlinked.map(|message| (String::new(), message.clone())));
         lines
     }
 }
@@ -201,13 +204,18 @@ mod tests {
     }
 
     #[test]
-    fn a_refusal_lists_its_fields_in_the_forms_order_then_its_own_message() {
+    fn a_refusal_lists_its_fields_in_the_forms_order_then_those_without_a_field_then_its_own_message() {
         let refused: Result<(), AppError> = Err(AppError::Invalid(fields(&[("amount", "a"), ("selected", "s")])));
         let refusal = Refusal::of(&refused);
         assert_eq!(refusal.field("amount").as_deref(), Some("a"));
         assert_eq!(
             refusal.summary(&["selected", "amount"]),
             vec![("selected".to_owned(), "s".to_owned()), ("amount".to_owned(), "a".to_owned())]
+        );
+        // A field the page no longer has (its row gone): still said, without a link.
+        assert_eq!(
+            refusal.summary(&["amount"]),
+            vec![("amount".to_owned(), "a".to_owned()), (String::new(), "s".to_owned())]
         );
         let offline = Refusal::of(&Err::<(), _>(AppError::Offline));
         assert!(offline.fields.is_empty());

@@ -65,7 +65,10 @@ mod following {
         };
         match response.status() {
             401 => Answer::SignedOut,
-            _ if response.ok() => response.json().await.map_or(Answer::Nothing, Answer::States),
+            _ if response.ok() => match response.binary().await {
+                Ok(bytes) => crate::codec::decode(&bytes).map_or(Answer::Nothing, Answer::States),
+                Err(_) => Answer::Nothing,
+            },
             _ => Answer::Nothing,
         }
     }

@@ -2,14 +2,14 @@
 
 use crate::api::payments::header_page;
 use crate::components::layout::{InsuredLayout, Section};
-use crate::pages::with_data;
+use crate::pages::{page_data, with_data};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// The démarches the person can do online.
 #[component]
 pub fn DemarchesPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| header_page());
+    let data = page_data(|| (), |_| header_page());
     view! {
         <Title text="Mes démarches – Mon compte ameli" />
         {with_data(data, |header| view! {

@@ -10,7 +10,7 @@ use crate::components::layout::{InsuredLayout, Section};
 use crate::components::pending::PendingPayments;
 use crate::components::table::{CREANCE_COLUMNS, CreanceCells, DataTable, Row};
 use crate::pages::payments::PaymentTable;
-use crate::pages::with_data;
+use crate::pages::{page_data, with_data};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,10 +23,8 @@ pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
     let abandon = ServerAction::<AbandonPayment>::new();
     let abandon_done = successes(abandon);
-    let data = Resource::new(
-        move || (query.with(|q| q.get("paiement")), abandon_done.get()),
-        |(paiement, _)| home_page(paiement),
-    );
+    let data =
+        page_data(move || (query.with(|q| q.get("paiement")), abandon_done.get()), |(paiement, _)| home_page(paiement));
     view! {
         <Title text="Accueil – Mon compte ameli" />
         {with_data(data, move |home| view! { <Home home abandon /> })}

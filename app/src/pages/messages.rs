@@ -4,7 +4,7 @@ use crate::api::messages::{DeleteMessage, MailboxView, MessagePageView, MessageV
 use crate::api::terminal::is_terminal;
 use crate::components::form::{ActionError, ServerForm, SubmitButton};
 use crate::components::layout::{InsuredLayout, Section};
-use crate::pages::with_data;
+use crate::pages::{page_data, with_data};
 use crate::routes;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -14,7 +14,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 /// The mailbox.
 #[component]
 pub fn MailboxPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| mailbox_page());
+    let data = page_data(|| (), |_| mailbox_page());
     view! {
         <Title text="Ma messagerie – Mon compte ameli" />
         {with_data(data, |view| view! { <Mailbox view /> })}
@@ -65,7 +65,7 @@ fn Mailbox(view: MailboxView) -> impl IntoView {
 pub fn MessagePage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let data = Resource::new(move || params.with(|p| p.get("id").unwrap_or_default()), message_page);
+    let data = page_data(move || params.with(|p| p.get("id").unwrap_or_default()), message_page);
     let confirm = Signal::derive(move || query.with(|q| q.get("supprimer").is_some()));
     view! {
         {with_data(data, move |view| view! { <OneMessage view confirm /> })}

@@ -19,15 +19,30 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+/// A page's data: its server function's answer, written into the page for
+/// the browser to hydrate with ([`crate::codec::PageCodec`]).
+pub type PageData<T> = Resource<Result<T, AppError>, crate::codec::PageCodec>;
+
+/// The page's data from `fetch`, loaded again whenever `source` changes.
+#[track_caller]
+pub fn page_data<S, T, Fut>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    fetch: impl Fn(S) -> Fut + Send + Sync + 'static,
+) -> PageData<T>
+where
+    S: PartialEq + Clone + Send + Sync + 'static,
+    T: Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    Resource::new_with_options(source, fetch, false)
+}
+
 /// Renders a page from its data: `render` once the resource has loaded, or
 /// [`LoadError`] when it failed; then [`PageArrived`]. On the server every
 /// page waits for its data (`SsrMode::Async`), so the whole page arrives at
 /// once; in the browser, a page whose data is loaded again (after an action)
 /// keeps showing until the new data is there.
-pub fn with_data<T, V>(
-    data: Resource<Result<T, AppError>>,
-    render: impl Fn(T) -> V + Copy + Send + Sync + 'static,
-) -> impl IntoView
+pub fn with_data<T, V>(data: PageData<T>, render: impl Fn(T) -> V + Copy + Send + Sync + 'static) -> impl IntoView
 where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     V: IntoView + 'static,

@@ -3,7 +3,7 @@
 use crate::api::overview::{OverviewView, overview_page};
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
 use crate::components::table::{CREANCE_COLUMNS, Cell, CreanceCells, DataTable, Row};
-use crate::pages::with_data;
+use crate::pages::{page_data, with_data};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,7 +11,7 @@ use leptos_meta::Title;
 /// The person's créances with their payments.
 #[component]
 pub fn OverviewPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| overview_page());
+    let data = page_data(|| (), |_| overview_page());
     view! {
         <Title text="Participations forfaitaires et franchises – Mon compte ameli" />
         {with_data(data, |view| view! { <Overview view /> })}

@@ -7,7 +7,7 @@ use crate::components::payment_states::follow;
 use crate::components::pending::PendingPayments;
 use crate::components::table::{Cell, DataTable, Row};
 use crate::domain::TransactionReference;
-use crate::pages::with_data;
+use crate::pages::{page_data, with_data};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,7 +18,7 @@ use leptos_meta::Title;
 pub fn MyPaymentsPage() -> impl IntoView {
     let abandon = ServerAction::<AbandonPayment>::new();
     let abandon_done = successes(abandon);
-    let data = Resource::new(move || abandon_done.get(), |_| payments_page());
+    let data = page_data(move || abandon_done.get(), |_| payments_page());
     view! {
         <Title text="Mes paiements – Mon compte ameli" />
         {with_data(data, move |view| view! { <MyPayments view abandon /> })}

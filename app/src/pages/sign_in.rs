@@ -1,6 +1,6 @@
 //! Sign-in: «Numéro de sécurité sociale» and «Mot de passe».
 
-use super::with_data;
+use super::{page_data, with_data};
 use crate::api::auth::{SignIn, SignInView, sign_in_page};
 use crate::api::home::Banner;
 use crate::api::terminal::is_terminal;
@@ -15,7 +15,7 @@ use leptos_meta::Title;
 /// The sign-in page.
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| sign_in_page());
+    let data = page_data(|| (), |_| sign_in_page());
     view! {
         <Title text="Connexion – Mon compte ameli" />
         <SkipLink />

@@ -1,12 +1,17 @@
 //! The app in the browser calling the server functions itself, as its fetches
-//! do (`Accept: application/json`, same origin): answers it shows in place,
+//! do (`Accept: application/x-postcard`, same origin): answers it shows in place,
 //! no message left for a next page, the router told where to go; and the
 //! payments' states it follows.
 
 use crate::helpers::*;
 use crate::on_both_engines;
+use app::api::payments::{PaymentState, PaymentStateView};
+use app::error::{AppError, FieldErrors};
 use reqwest::StatusCode;
 use reqwest::header::ACCEPT;
+
+/// What the app accepts of its calls: its answers' encoding.
+const ANSWERS: &str = "application/x-postcard";
 
 /// The header the app's router follows after a call.
 const ROUTER_REDIRECT: &str = "serverfnredirect";
@@ -16,7 +21,7 @@ impl Browser {
     pub async fn app_call(&self, endpoint: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         self.client
             .post(self.url(&format!("/api/{endpoint}")))
-            .header(ACCEPT, "application/json")
+            .header(ACCEPT, ANSWERS)
             .header("Origin", &self.origin)
             .header("Sec-Fetch-Site", "same-origin")
             .form(fields)
@@ -27,7 +32,7 @@ impl Browser {
 
     /// `GET` as the app's `gloo-net` fetch does.
     pub async fn app_get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).header(ACCEPT, "application/json").send().await.expect("GET")
+        self.client.get(self.url(path)).header(ACCEPT, ANSWERS).send().await.expect("GET")
     }
 }
 
@@ -37,8 +42,18 @@ fn router_target(response: &reqwest::Response) -> Option<String> {
     response.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
-async fn json(response: reqwest::Response) -> serde_json::Value {
-    serde_json::from_str(&response.text().await.expect("body")).expect("JSON")
+/// What an answer says, read as the app reads it.
+pub(crate) async fn answer<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> T {
+    let bytes = response.bytes().await.expect("body");
+    app::codec::decode(&bytes).unwrap_or_else(|error| panic!("an answer ({error}): {bytes:?}"))
+}
+
+/// The messages of a refusal, by field.
+async fn refused_fields(response: reqwest::Response) -> FieldErrors {
+    match answer(response).await {
+        AppError::Invalid(fields) => fields,
+        other => panic!("a refusal next to the fields: {other:?}"),
+    }
 }
 
 on_both_engines! {
@@ -46,11 +61,16 @@ on_both_engines! {
         let refused = app.app_call("connexion", &[("nir", "12345"), ("password", "")]).await;
         assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(refused.headers().get(ROUTER_REDIRECT).is_none(), "the app stays on its page");
-        let body = json(refused).await;
-        assert_eq!(body["Invalid"]["nir"], "Le numéro de sécurité sociale doit comporter 13 chiffres, ou 15 avec la clé.");
-        assert_eq!(body["Invalid"]["password"], "Saisissez votre mot de passe.");
-        let wrong = json(app.app_call("connexion", &[("nir", PIERRE_NIR), ("password", "wrong")]).await).await;
-        assert_eq!(wrong["Invalid"]["password"], "Numéro de sécurité sociale ou mot de passe incorrect.");
+        assert_eq!(refused.headers().get("content-type").and_then(|v| v.to_str().ok()), Some(ANSWERS));
+        assert_eq!(refused.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+        let body = refused_fields(refused).await;
+        assert_eq!(
+            body.get("nir").as_deref(),
+            Some("Le numéro de sécurité sociale doit comporter 13 chiffres, ou 15 avec la clé.")
+        );
+        assert_eq!(body.get("password").as_deref(), Some("Saisissez votre mot de passe."));
+        let wrong = refused_fields(app.app_call("connexion", &[("nir", PIERRE_NIR), ("password", "wrong")]).await).await;
+        assert_eq!(wrong.get("password").as_deref(), Some("Numéro de sécurité sociale ou mot de passe incorrect."));
         // The page loaded afterwards (without the app) shows no message of those calls.
         let page = text_of(&app.page_html("/connexion").await);
         assert!(!page.contains("Saisissez votre mot de passe."), "{page}");
@@ -71,9 +91,9 @@ on_both_engines! {
             .app_call("payer", &[("reference", "3811907400001234F"), ("selected[]", "3811701200010075F"), ("amount", "20")])
             .await;
         assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        let body = json(refused).await;
-        assert_eq!(body["Invalid"]["amount"], "Le montant du paiement ne peut pas dépasser le solde total à payer.");
-        assert!(body["Invalid"].get("selected").is_none(), "{body}");
+        let body = refused_fields(refused).await;
+        assert_eq!(body.get("amount").as_deref(), Some("Le montant du paiement ne peut pas dépasser le solde total à payer."));
+        assert!(body.get("selected").is_none(), "{body:?}");
         assert_eq!(app.count("SELECT COUNT(*) FROM payment_attempts").await, 0);
         let step2 = text_of(&app.page_html("/mes-paiements/payer-une-creance/3811907400001234F").await);
         assert!(!step2.contains("ne peut pas dépasser"), "no message left for the page: {step2}");
@@ -93,7 +113,7 @@ on_both_engines! {
         let page = app.app_call("page-accueil", &[]).await;
         assert_eq!(page.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(router_target(&page).as_deref(), Some("/connexion"));
-        assert_eq!(json(page).await, serde_json::json!("NotSignedIn"));
+        assert_eq!(answer::<AppError>(page).await, AppError::NotSignedIn);
     }
 
     async fn an_abandon_from_the_app_stays_on_its_page_which_then_reads_what_became_of_it(app) {
@@ -110,26 +130,22 @@ on_both_engines! {
         app.sign_in_as_pierre().await;
         let transaction = app.pay("3811907400001234F", &["3811907400001234F"], "20").await;
         let path = format!("/api/etat-des-paiements?paiements={transaction}");
-        let states = |body: serde_json::Value| {
-            body.as_array()
-                .expect("a list")
-                .iter()
-                .map(|s| (s["transaction_reference"].as_str().unwrap_or("").to_owned(), s["state"].as_str().unwrap_or("").to_owned()))
-                .collect::<Vec<_>>()
+        let states = |body: Vec<PaymentStateView>| {
+            body.into_iter().map(|view| (view.transaction_reference.to_string(), view.state)).collect::<Vec<_>>()
         };
         let at_bank = app.app_get(&path).await;
         assert_eq!(at_bank.status(), StatusCode::OK);
         assert_eq!(at_bank.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
-        assert_eq!(states(json(at_bank).await), vec![(transaction.clone(), "AtBank".to_owned())]);
+        assert_eq!(states(answer(at_bank).await), vec![(transaction.clone(), PaymentState::AtBank)]);
         app.automatic(&bank::sealed(&bank::response(&transaction, 2000, "00"), bank::SECRET)).await;
-        assert_eq!(states(json(app.app_get(&path).await).await), vec![(transaction.clone(), "Processing".to_owned())]);
+        assert_eq!(states(answer(app.app_get(&path).await).await), vec![(transaction.clone(), PaymentState::Processing)]);
         app::ssr::processing::run(&app.state.store, app.state.clock.now_ms()).await.expect("processing run");
-        assert_eq!(states(json(app.app_get(&path).await).await), vec![(transaction.clone(), "Applied".to_owned())]);
+        assert_eq!(states(answer(app.app_get(&path).await).await), vec![(transaction.clone(), PaymentState::Applied)]);
 
         // Someone else's payment is not told; nor anything without a person's session.
         let eva = app.new_browser();
         eva.sign_in(EVA_NIR, EVA_PASSWORD).await;
-        assert_eq!(states(json(eva.app_get(&path).await).await), vec![]);
+        assert_eq!(states(answer(eva.app_get(&path).await).await), vec![]);
         assert_eq!(app.new_browser().app_get(&path).await.status(), StatusCode::UNAUTHORIZED);
     }
 

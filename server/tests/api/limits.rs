@@ -38,8 +38,7 @@ on_both_engines! {
         let refused = app_call(&app, ABANDON_PAYMENT, &[("transaction", reference.as_str())]).await;
         assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(retry_after(&refused), 60);
-        let body = refused.text().await.expect("body");
-        let said: app::error::AppError = serde_json::from_str(&body).unwrap_or_else(|_| panic!("an error: {body}"));
+        let said: app::error::AppError = crate::app_calls::answer(refused).await;
         assert_eq!(said.to_string(), "Trop de tentatives. Veuillez réessayer dans quelques minutes.", "what the app shows");
         assert_eq!(app.attempt_status(&reference).await, "pending", "nothing done");
         let eva = app.new_browser();
@@ -100,9 +99,8 @@ on_both_engines! {
         let refused = payer(&app, "20").await;
         assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(retry_after(&refused), 60);
-        let body = refused.text().await.expect("body");
-        let said: app::error::AppError = serde_json::from_str(&body).unwrap_or_else(|_| panic!("an error: {body}"));
-        let app::error::AppError::Invalid(errors) = said else { panic!("next to a field: {body}") };
+        let said: app::error::AppError = crate::app_calls::answer(refused).await;
+        let app::error::AppError::Invalid(errors) = said else { panic!("next to a field: {said:?}") };
         assert_eq!(errors.get("amount").as_deref(), Some("Trop de tentatives. Veuillez réessayer dans quelques minutes."));
         // Without JavaScript: back to step 2, the message by the amount, what was typed kept.
         let form = app.start_payment(line, &[line], "20,00").await;

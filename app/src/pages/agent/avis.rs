@@ -5,14 +5,14 @@ use crate::api::agent::avis::{IssueAvis, NewAvisView, agent_new_avis_page};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::field::TextField;
 use crate::components::form::{ServerForm, SubmitButton, refusal};
-use crate::pages::with_data;
+use crate::pages::{page_data, with_data};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// The form.
 #[component]
 pub fn AgentNewAvisPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| agent_new_avis_page());
+    let data = page_data(|| (), |_| agent_new_avis_page());
     view! {
         <Title text="Émettre un avis – Espace agents" />
         {with_data(data, |view| view! { <NewAvis view /> })}

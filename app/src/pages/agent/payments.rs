@@ -9,7 +9,7 @@ use crate::api::agent::payments::{
 use crate::api::agent::refunds::AgentRefund;
 use crate::components::form::{ActionError, ServerForm, SubmitButton, successes};
 use crate::components::table::{Cell, DataTable, Row};
-use crate::pages::with_data;
+use crate::pages::{page_data, with_data};
 use crate::routes;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -21,7 +21,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn AgentPaymentsPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
+    let data = page_data(
         move || query.with(|q| (q.get("du"), q.get("au"), q.get("statut"), q.get("page"))),
         |(du, au, statut, page)| agent_payments_page(du, au, statut, page),
     );
@@ -91,7 +91,7 @@ pub fn AgentPaymentPage() -> impl IntoView {
     // Keyed on the sum of both actions' successes: loaded again after either
     // (one key type shared with the payment steps' pages: its code stays in
     // their common chunk).
-    let data = Resource::new(
+    let data = page_data(
         move || (params.with(|p| p.get("transaction").unwrap_or_default()), regularised.get() + refunded.get()),
         |(transaction, _)| agent_payment_page(transaction),
     );
@@ -271,7 +271,7 @@ fn PaymentData(
 /// «Rembourser» (its payment's refund form, filled in).
 #[component]
 pub fn AgentTropPercusPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| agent_trop_percus_page());
+    let data = page_data(|| (), |_| agent_trop_percus_page());
     view! {
         <Title text="Trop-perçus – Espace agents" />
         {with_data(data, |view: TropPercusView| view! {
@@ -332,7 +332,7 @@ fn TropPercus(payments: Vec<TropPercuItem>) -> impl IntoView {
 /// The caisse's journal of changes.
 #[component]
 pub fn AgentJournalPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| agent_journal_page());
+    let data = page_data(|| (), |_| agent_journal_page());
     view! {
         <Title text="Journal – Espace agents" />
         {with_data(data, |view: JournalView| view! {

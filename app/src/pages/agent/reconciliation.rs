@@ -10,7 +10,7 @@ use crate::components::error_summary::{ErrorSummary, FieldMessage};
 use crate::components::field::TextField;
 use crate::components::form::{ServerForm, SubmitButton, refusal, successes};
 use crate::components::table::{Cell, DataTable, Row};
-use crate::pages::with_data;
+use crate::pages::{page_data, with_data};
 use crate::routes;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -21,7 +21,7 @@ use leptos_meta::Title;
 pub fn AgentReconciliationPage() -> impl IntoView {
     let close = ServerAction::<AgentResolveDiscrepancy>::new();
     let closed = successes(close);
-    let data = Resource::new(move || closed.get(), |_| agent_reconciliation_page());
+    let data = page_data(move || closed.get(), |_| agent_reconciliation_page());
     view! {
         <Title text="Rapprochement bancaire – Espace agents" />
         {with_data(data, move |view| view! { <Reconciliation view close /> })}
@@ -40,6 +40,8 @@ fn Reconciliation(view: ReconciliationView, close: ServerAction<AgentResolveDisc
         .collect::<Vec<_>>();
     let has_report_error = report_error.is_some();
     let refused = refusal(close, closing.errors.clone());
+    // The comment field of each open discrepancy, which the summary links to.
+    let fields: Vec<String> = open.iter().map(|item| format!("commentaire-{}", item.id)).collect();
     view! {
         <AgentLayout header current=AgentSection::Reconciliation>
             <h1>"Rapprochement bancaire"</h1>
@@ -85,7 +87,10 @@ fn Reconciliation(view: ReconciliationView, close: ServerAction<AgentResolveDisc
             </form>
             <h2>"Écarts à examiner"</h2>
             <ErrorSummary
-                errors=Signal::derive(move || refused.with(|r| r.summary(&[])))
+                errors=Signal::derive(move || {
+                    let order: Vec<&str> = fields.iter().map(String::as_str).collect();
+                    refused.with(|r| r.summary(&order))
+                })
                 refused=close.version()
             />
             {if open.is_empty() {

@@ -4,7 +4,7 @@ use super::{AgentLayout, AgentSection, PaymentItems};
 use crate::api::agent::search::{SearchView, agent_search_page};
 use crate::components::table::CREANCE_COLUMNS;
 use crate::components::table::{Cell, DataTable, Row};
-use crate::pages::with_data;
+use crate::pages::{page_data, with_data};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,7 +15,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn AgentSearchPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(move || query.with(|q| q.get("q")), agent_search_page);
+    let data = page_data(move || query.with(|q| q.get("q")), agent_search_page);
     view! {
         <Title text="Recherche – Espace agents" />
         {with_data(data, |view| view! { <Search view /> })}

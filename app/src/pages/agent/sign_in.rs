@@ -6,14 +6,14 @@ use crate::components::error_summary::ErrorSummary;
 use crate::components::field::TextField;
 use crate::components::form::{ServerForm, SubmitButton, refusal};
 use crate::components::layout::{Footer, PlainHeader, SkipLink};
-use crate::pages::with_data;
+use crate::pages::{page_data, with_data};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// The sign-in page of the back office.
 #[component]
 pub fn AgentSignInPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| agent_sign_in_page());
+    let data = page_data(|| (), |_| agent_sign_in_page());
     view! {
         <Title text="Connexion – Espace agents" />
         <SkipLink />

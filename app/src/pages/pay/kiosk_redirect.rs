@@ -3,7 +3,7 @@
 use crate::api::pay::{KioskRedirectView, kiosk_redirect_page};
 use crate::components::layout::{Footer, PlainHeader};
 use crate::components::navigation::hydrating;
-use crate::pages::with_data;
+use crate::pages::{page_data, with_data};
 use crate::routes;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -14,7 +14,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn KioskRedirectPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.with(|p| p.get("transaction").unwrap_or_default()), kiosk_redirect_page);
+    let data = page_data(move || params.with(|p| p.get("transaction").unwrap_or_default()), kiosk_redirect_page);
     view! {
         <Title text="Payer une créance – étape 3 sur 3 – Mon compte ameli" />
         <PlainHeader />

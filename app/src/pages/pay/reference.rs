@@ -5,14 +5,14 @@ use crate::components::error_summary::ErrorSummary;
 use crate::components::form::{ServerForm, SubmitButton, refusal};
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
 use crate::components::reference_boxes::ReferenceBoxes;
-use crate::pages::with_data;
+use crate::pages::{page_data, with_data};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// Step 1.
 #[component]
 pub fn ReferencePage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| reference_page());
+    let data = page_data(|| (), |_| reference_page());
     view! {
         <Title text="Payer une créance – étape 1 sur 3 – Mon compte ameli" />
         {with_data(data, |view| view! { <Reference view /> })}

@@ -6,7 +6,7 @@ use crate::components::form::successes;
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
 use crate::components::pending::PendingPayments;
 use crate::components::selection::{SelectionForm, SelectionFormData};
-use crate::pages::with_data;
+use crate::pages::{page_data, with_data};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -18,7 +18,7 @@ pub fn SelectionPage() -> impl IntoView {
     let params = use_params_map();
     let abandon = ServerAction::<AbandonPayment>::new();
     let abandon_done = successes(abandon);
-    let data = Resource::new(
+    let data = page_data(
         move || (params.with(|p| p.get("reference").unwrap_or_default()), abandon_done.get()),
         |(reference, _)| selection_page(reference),
     );
