@@ -61,8 +61,10 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, postcard::Error> {
     }
 }
 
-/// Answers as [`Binary`] in the body of a `POST` (the arguments come as a form).
-pub type Answer = Post<Binary>;
+/// [`Binary`] in the body of a `POST`: every server function's answers, and
+/// the arguments of those that read a page's data (the others take theirs
+/// as a form, which also posts without JavaScript).
+pub type Postcard = Post<Binary>;
 
 /// A page's data in the document, for the browser to hydrate the page with:
 /// the same bytes as its server function's answer, in base64.

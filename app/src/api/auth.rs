@@ -26,7 +26,7 @@ pub struct SignInView {
 }
 
 /// What the sign-in page shows (see [`SignInView`]).
-#[server(prefix = "/api", endpoint = "page-connexion", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "page-connexion", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn sign_in_page() -> Result<SignInView, AppError> {
     use crate::ssr::infra::context::{current_session, state, take_flash};
     let state = state()?;
@@ -44,7 +44,7 @@ pub async fn sign_in_page() -> Result<SignInView, AppError> {
 
 /// Signs an insured person in with their NIR and password, then sends them to
 /// «Accueil»; or refuses, saying why next to the fields.
-#[server(prefix = "/api", endpoint = "connexion", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "connexion", output = crate::codec::Postcard)]
 pub async fn sign_in(nir: String, password: String) -> Result<(), AppError> {
     use crate::domain::Nir;
     use crate::ssr::infra::context::{current_session, redirect, refuse_form, state};
@@ -73,7 +73,7 @@ pub async fn sign_in(nir: String, password: String) -> Result<(), AppError> {
 }
 
 /// «Rester connecté»: the session (a person's or an agent's) counts from now.
-#[server(prefix = "/api", endpoint = "rester-connecte", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "rester-connecte", output = crate::codec::Postcard)]
 pub async fn keep_session() -> Result<(), AppError> {
     use crate::ssr::infra::context::{current_session, limit, not_signed_in, state};
     use crate::ssr::infra::limits::Call;
@@ -85,13 +85,13 @@ pub async fn keep_session() -> Result<(), AppError> {
 }
 
 /// «Se déconnecter de tous les appareils»: ends every session of the person.
-#[server(prefix = "/api", endpoint = "deconnexion-partout", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "deconnexion-partout", output = crate::codec::Postcard)]
 pub async fn sign_out_everywhere() -> Result<(), AppError> {
     crate::ssr::sign_in::end_every_session(crate::routes::SIGN_IN).await
 }
 
 /// Ends the session on the server and forgets the cookie.
-#[server(prefix = "/api", endpoint = "deconnexion", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "deconnexion", output = crate::codec::Postcard)]
 pub async fn sign_out() -> Result<(), AppError> {
     crate::ssr::sign_in::end_session(crate::routes::SIGN_IN).await
 }

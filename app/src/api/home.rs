@@ -81,7 +81,7 @@ pub struct HomeView {
 /// The home page's data, for the signed-in person; `paiement` is the attempt
 /// the person comes back from (the banner is read from the server's record of
 /// it, and only if it is theirs).
-#[server(prefix = "/api", endpoint = "page-accueil", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "page-accueil", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn home_page(paiement: Option<String>) -> Result<HomeView, AppError> {
     use crate::ssr::infra::context::{require_person, state, unexpected};
     use crate::ssr::infra::time;

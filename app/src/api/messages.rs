@@ -51,7 +51,7 @@ pub struct MailboxView {
 }
 
 /// The person's mailbox.
-#[server(prefix = "/api", endpoint = "page-messagerie", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "page-messagerie", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn mailbox_page() -> Result<MailboxView, AppError> {
     use crate::ssr::infra::context::{require_person, state, take_flash, unexpected};
     let state = state()?;
@@ -75,7 +75,7 @@ pub struct MessagePageView {
 }
 
 /// Opens the person's message `id` and marks it read.
-#[server(prefix = "/api", endpoint = "page-message", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "page-message", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn message_page(id: String) -> Result<MessagePageView, AppError> {
     use crate::ssr::infra::context::{not_found, require_person, state, unexpected};
     let state = state()?;
@@ -93,7 +93,7 @@ pub async fn message_page(id: String) -> Result<MessagePageView, AppError> {
 
 /// «SUPPRIMER», confirmed: the message leaves the mailbox (its record stays for
 /// the audit trail), then back to the mailbox.
-#[server(prefix = "/api", endpoint = "supprimer-message", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "supprimer-message", output = crate::codec::Postcard)]
 pub async fn delete_message(id: String) -> Result<(), AppError> {
     use crate::ssr::infra::context::{fail, leave_flash, redirect, require_person, state, unexpected};
     use crate::ssr::infra::session::Flash;

@@ -40,7 +40,7 @@ pub struct OverviewView {
 }
 
 /// The person's créances and payments.
-#[server(prefix = "/api", endpoint = "page-participations", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "page-participations", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn overview_page() -> Result<OverviewView, AppError> {
     use crate::ssr::infra::context::{require_person, state, unexpected};
     use crate::ssr::infra::time;

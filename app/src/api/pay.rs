@@ -27,7 +27,7 @@ pub struct ReferenceView {
 }
 
 /// Step 1's data.
-#[server(prefix = "/api", endpoint = "page-payer-reference", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "page-payer-reference", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn reference_page() -> Result<ReferenceView, AppError> {
     use crate::ssr::infra::context::{require_person, state, take_flash};
     let state = state()?;
@@ -39,7 +39,7 @@ pub async fn reference_page() -> Result<ReferenceView, AppError> {
 /// «RECHERCHER»: looks the reference up among the person's avis and goes to
 /// step 2; or refuses, saying why next to the boxes. `reference` holds the
 /// boxes' characters in order (or the whole reference in the first box).
-#[server(prefix = "/api", endpoint = "rechercher-reference", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "rechercher-reference", output = crate::codec::Postcard)]
 pub async fn find_reference(#[server(default)] reference: Vec<String>) -> Result<(), AppError> {
     use crate::ssr::infra::context::{
         fail, not_signed_in, redirect, refuse_form, require_person, session_key, state, unexpected,
@@ -118,7 +118,7 @@ impl SelectionView {
 
 /// Step 2's data for `reference` (which must be one of the person's avis open to
 /// online payment; otherwise back to step 1).
-#[server(prefix = "/api", endpoint = "page-payer-selection", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "page-payer-selection", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn selection_page(reference: String) -> Result<SelectionView, AppError> {
     use crate::ssr::infra::context::{fail, leave_flash, redirect, require_person, state, take_flash, unexpected};
     use crate::ssr::infra::session::Flash;
@@ -178,7 +178,7 @@ pub async fn selection_page(reference: String) -> Result<SelectionView, AppError
 /// «PAYER»: re-checks everything on the server and creates the payment attempt,
 /// then sends the browser to the page that posts it to the bank kiosk; or
 /// refuses, saying why next to the lines and the amount.
-#[server(prefix = "/api", endpoint = "payer", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "payer", output = crate::codec::Postcard)]
 pub async fn start_payment(
     reference: String,
     #[server(default)] selected: Vec<String>,
@@ -240,7 +240,7 @@ pub struct KioskRedirectView {
 
 /// The kiosk form of the person's pending attempt `transaction`; `None` when it
 /// is not (or no longer) waiting for the kiosk.
-#[server(prefix = "/api", endpoint = "page-payer-redirection", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "page-payer-redirection", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn kiosk_redirect_page(transaction: String) -> Result<Option<KioskRedirectView>, AppError> {
     use crate::ssr::infra::context::{require_person, state, unexpected};
     let state = state()?;

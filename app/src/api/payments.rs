@@ -248,7 +248,7 @@ fn return_page(retour: &str) -> String {
 /// and frees its lines (unknown, refused); back to the page it came from
 /// (`retour`), which says what happened (the app in the browser stays there
 /// and loads its data again).
-#[server(prefix = "/api", endpoint = "abandonner-paiement", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "abandonner-paiement", output = crate::codec::Postcard)]
 pub async fn abandon_payment(transaction: String, #[server(default)] retour: String) -> Result<(), AppError> {
     use crate::ssr::infra::context::{
         fail, is_form_post, leave_flash, limit, redirect_form_post, require_person, state, unexpected,
@@ -321,7 +321,7 @@ pub struct RefundRow {
 }
 
 /// The person's payments.
-#[server(prefix = "/api", endpoint = "page-mes-paiements", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "page-mes-paiements", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn payments_page() -> Result<PaymentsView, AppError> {
     use crate::ssr::infra::context::{require_person, state, unexpected};
     let state = state()?;
@@ -347,7 +347,7 @@ pub async fn payments_page() -> Result<PaymentsView, AppError> {
 }
 
 /// The header alone, for pages with no data of their own («Mes démarches»).
-#[server(prefix = "/api", endpoint = "page-entete", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "page-entete", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn header_page() -> Result<HeaderView, AppError> {
     use crate::ssr::infra::context::{require_person, state};
     let state = state()?;

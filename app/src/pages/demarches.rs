@@ -1,6 +1,5 @@
 //! «Mes démarches» → «Effectuer une démarche».
 
-use crate::api::payments::header_page;
 use crate::components::layout::{InsuredLayout, Section};
 use crate::pages::{page_data, with_data};
 use leptos::prelude::*;
@@ -9,7 +8,7 @@ use leptos_meta::Title;
 /// The démarches the person can do online.
 #[component]
 pub fn DemarchesPage() -> impl IntoView {
-    let data = page_data(|| (), |_| header_page());
+    let data = page_data(|| crate::api::payments::HeaderPage {}, || 0);
     view! {
         <Title text="Mes démarches – Mon compte ameli" />
         {with_data(data, |header| view! {

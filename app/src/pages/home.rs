@@ -2,7 +2,7 @@
 //! identity, créances.
 
 use crate::api::auth::SignOutEverywhere;
-use crate::api::home::{Banner, HomeView, home_page};
+use crate::api::home::{Banner, HomeView};
 use crate::api::payments::AbandonPayment;
 use crate::api::terminal::is_terminal;
 use crate::components::form::{ActionError, ServerForm, SubmitButton, successes};
@@ -23,8 +23,10 @@ pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
     let abandon = ServerAction::<AbandonPayment>::new();
     let abandon_done = successes(abandon);
-    let data =
-        page_data(move || (query.with(|q| q.get("paiement")), abandon_done.get()), |(paiement, _)| home_page(paiement));
+    let data = page_data(
+        move || crate::api::home::HomePage { paiement: query.with(|q| q.get("paiement")) },
+        move || abandon_done.get(),
+    );
     view! {
         <Title text="Accueil – Mon compte ameli" />
         {with_data(data, move |home| view! { <Home home abandon /> })}

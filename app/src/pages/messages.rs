@@ -1,6 +1,6 @@
 //! «Ma messagerie»: the list and one message.
 
-use crate::api::messages::{DeleteMessage, MailboxView, MessagePageView, MessageView, mailbox_page, message_page};
+use crate::api::messages::{DeleteMessage, MailboxView, MessagePageView, MessageView};
 use crate::api::terminal::is_terminal;
 use crate::components::form::{ActionError, ServerForm, SubmitButton};
 use crate::components::layout::{InsuredLayout, Section};
@@ -14,7 +14,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 /// The mailbox.
 #[component]
 pub fn MailboxPage() -> impl IntoView {
-    let data = page_data(|| (), |_| mailbox_page());
+    let data = page_data(|| crate::api::messages::MailboxPage {}, || 0);
     view! {
         <Title text="Ma messagerie – Mon compte ameli" />
         {with_data(data, |view| view! { <Mailbox view /> })}
@@ -65,7 +65,10 @@ fn Mailbox(view: MailboxView) -> impl IntoView {
 pub fn MessagePage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let data = page_data(move || params.with(|p| p.get("id").unwrap_or_default()), message_page);
+    let data = page_data(
+        move || crate::api::messages::MessagePage { id: params.with(|p| p.get("id").unwrap_or_default()) },
+        || 0,
+    );
     let confirm = Signal::derive(move || query.with(|q| q.get("supprimer").is_some()));
     view! {
         {with_data(data, move |view| view! { <OneMessage view confirm /> })}

@@ -3,6 +3,7 @@
 //! the browser after a navigation.
 
 pub mod agent;
+mod data;
 pub mod demarches;
 pub mod home;
 pub mod messages;
@@ -19,23 +20,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-/// A page's data: its server function's answer, written into the page for
-/// the browser to hydrate with ([`crate::codec::PageCodec`]).
-pub type PageData<T> = Resource<Result<T, AppError>, crate::codec::PageCodec>;
-
-/// The page's data from `fetch`, loaded again whenever `source` changes.
-#[track_caller]
-pub fn page_data<S, T, Fut>(
-    source: impl Fn() -> S + Send + Sync + 'static,
-    fetch: impl Fn(S) -> Fut + Send + Sync + 'static,
-) -> PageData<T>
-where
-    S: PartialEq + Clone + Send + Sync + 'static,
-    T: Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
-    Fut: Future<Output = Result<T, AppError>> + Send + 'static,
-{
-    Resource::new_with_options(source, fetch, false)
-}
+pub use data::{PageData, page_data};
 
 /// Renders a page from its data: `render` once the resource has loaded, or
 /// [`LoadError`] when it failed; then [`PageArrived`]. On the server every
@@ -44,13 +29,16 @@ where
 /// keeps showing until the new data is there.
 pub fn with_data<T, V>(data: PageData<T>, render: impl Fn(T) -> V + Copy + Send + Sync + 'static) -> impl IntoView
 where
-    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    T: serde::de::DeserializeOwned + 'static,
     V: IntoView + 'static,
 {
+    let data = data.resource;
     view! {
         <Transition>
             {move || Suspend::new(async move {
-                match data.await {
+                // An answer this page cannot read (the server updated since the page was loaded).
+                let answer = data.await.and_then(|bytes| crate::codec::decode(&bytes).map_err(|_| AppError::Unavailable));
+                match answer {
                     Ok(value) => Either::Left(view! { {render(value)} <PageArrived /> }),
                     Err(error) => Either::Right(view! { <LoadError error /> <PageArrived /> }),
                 }

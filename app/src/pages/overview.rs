@@ -1,6 +1,6 @@
 //! «Participations forfaitaires et franchises».
 
-use crate::api::overview::{OverviewView, overview_page};
+use crate::api::overview::OverviewView;
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
 use crate::components::table::{CREANCE_COLUMNS, Cell, CreanceCells, DataTable, Row};
 use crate::pages::{page_data, with_data};
@@ -11,7 +11,7 @@ use leptos_meta::Title;
 /// The person's créances with their payments.
 #[component]
 pub fn OverviewPage() -> impl IntoView {
-    let data = page_data(|| (), |_| overview_page());
+    let data = page_data(|| crate::api::overview::OverviewPage {}, || 0);
     view! {
         <Title text="Participations forfaitaires et franchises – Mon compte ameli" />
         {with_data(data, |view| view! { <Overview view /> })}

@@ -1,6 +1,6 @@
 //! «Mes paiements».
 
-use crate::api::payments::{AbandonPayment, PaymentRow, PaymentState, PaymentsView, payments_page};
+use crate::api::payments::{AbandonPayment, PaymentRow, PaymentState, PaymentsView};
 use crate::components::form::successes;
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
 use crate::components::payment_states::follow;
@@ -18,7 +18,7 @@ use leptos_meta::Title;
 pub fn MyPaymentsPage() -> impl IntoView {
     let abandon = ServerAction::<AbandonPayment>::new();
     let abandon_done = successes(abandon);
-    let data = page_data(move || abandon_done.get(), |_| payments_page());
+    let data = page_data(|| crate::api::payments::PaymentsPage {}, move || abandon_done.get());
     view! {
         <Title text="Mes paiements – Mon compte ameli" />
         {with_data(data, move |view| view! { <MyPayments view abandon /> })}

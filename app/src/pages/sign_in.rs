@@ -1,7 +1,7 @@
 //! Sign-in: «Numéro de sécurité sociale» and «Mot de passe».
 
 use super::{page_data, with_data};
-use crate::api::auth::{SignIn, SignInView, sign_in_page};
+use crate::api::auth::{SignIn, SignInView};
 use crate::api::home::Banner;
 use crate::api::terminal::is_terminal;
 use crate::components::error_summary::ErrorSummary;
@@ -15,7 +15,7 @@ use leptos_meta::Title;
 /// The sign-in page.
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let data = page_data(|| (), |_| sign_in_page());
+    let data = page_data(|| crate::api::auth::SignInPage {}, || 0);
     view! {
         <Title text="Connexion – Mon compte ameli" />
         <SkipLink />

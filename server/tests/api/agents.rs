@@ -187,35 +187,48 @@ on_both_engines! {
         let agent = app.new_browser();
         agent.sign_in_as_agent().await;
         let person_functions: &[(&str, &[(&str, &str)])] = &[
-            ("page-accueil", &[]),
-            ("page-payer-reference", &[]),
             ("rechercher-reference", &[("reference[]", "3811907400001234F")]),
-            ("page-payer-selection", &[("reference", "3811907400001234F")]),
             ("payer", &[("reference", "3811907400001234F"), ("selected[]", "3811907400001234F"), ("amount", "20")]),
-            ("page-payer-redirection", &[("transaction", &pierre)]),
-            ("page-messagerie", &[]),
-            ("page-message", &[("id", "x")]),
             ("supprimer-message", &[("id", "x")]),
-            ("page-mes-paiements", &[]),
-            ("page-entete", &[]),
-            ("page-participations", &[]),
         ];
         for (endpoint, fields) in person_functions {
             assert_eq!(agent.call(endpoint, fields).await.status(), StatusCode::UNAUTHORIZED, "agent → {endpoint}");
         }
+        use app::api::{home, messages, overview, pay, payments};
+        let reference = || "3811907400001234F".to_owned();
+        let person_pages = [
+            agent.page_call("page-accueil", &home::HomePage { paiement: None }).await,
+            agent.page_call("page-payer-reference", &pay::ReferencePage {}).await,
+            agent.page_call("page-payer-selection", &pay::SelectionPage { reference: reference() }).await,
+            agent.page_call("page-payer-redirection", &pay::KioskRedirectPage { transaction: pierre.clone() }).await,
+            agent.page_call("page-messagerie", &messages::MailboxPage {}).await,
+            agent.page_call("page-message", &messages::MessagePage { id: "x".to_owned() }).await,
+            agent.page_call("page-mes-paiements", &payments::PaymentsPage {}).await,
+            agent.page_call("page-entete", &payments::HeaderPage {}).await,
+            agent.page_call("page-participations", &overview::OverviewPage {}).await,
+        ];
+        for (page, response) in person_pages.iter().enumerate() {
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "agent → person's page {page}");
+        }
         let agent_functions: &[(&str, &[(&str, &str)])] = &[
-            ("agent-page-paiements", &[]),
-            ("agent-page-paiement", &[("transaction", &pierre)]),
-            ("agent-page-recherche", &[("q", "1830201053123")]),
-            ("agent-page-trop-percus", &[]),
-            ("agent-page-nouvel-avis", &[]),
             ("agent-emettre-avis", &[("nir", "1830201053123"), ("date", "2026-11-20"), ("montant", "4")]),
-            ("agent-page-journal", &[]),
             ("agent-regulariser", &[("payment", "x"), ("transaction", &pierre)]),
             ("agent-remboursement", &[("transaction", &pierre), ("etape", "approuver"), ("remboursement", "x")]),
         ];
         for (endpoint, fields) in agent_functions {
             assert_eq!(app.call(endpoint, fields).await.status(), StatusCode::UNAUTHORIZED, "person → {endpoint}");
+        }
+        use app::api::agent::{avis, payments as office, search};
+        let agent_pages = [
+            app.page_call("agent-page-paiements", &office::AgentPaymentsPage { du: None, au: None, statut: None, page: None }).await,
+            app.page_call("agent-page-paiement", &office::AgentPaymentPage { transaction: pierre.clone() }).await,
+            app.page_call("agent-page-recherche", &search::AgentSearchPage { q: Some("1830201053123".to_owned()) }).await,
+            app.page_call("agent-page-trop-percus", &office::AgentTropPercusPage {}).await,
+            app.page_call("agent-page-nouvel-avis", &avis::AgentNewAvisPage {}).await,
+            app.page_call("agent-page-journal", &office::AgentJournalPage {}).await,
+        ];
+        for (page, response) in agent_pages.iter().enumerate() {
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "person → agent's page {page}");
         }
         assert_eq!(app.count("SELECT COUNT(*) FROM avis").await, 13, "nothing written");
         // Pages and files send each to their own sign-in.

@@ -8,7 +8,7 @@ use crate::on_both_engines;
 use app::api::payments::{PaymentState, PaymentStateView};
 use app::error::{AppError, FieldErrors};
 use reqwest::StatusCode;
-use reqwest::header::ACCEPT;
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
 
 /// What the app accepts of its calls: its answers' encoding.
 const ANSWERS: &str = "application/x-postcard";
@@ -25,6 +25,26 @@ impl Browser {
             .header("Origin", &self.origin)
             .header("Sec-Fetch-Site", "same-origin")
             .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Asks a page's data as the app in the browser does: its server
+    /// function's arguments in postcard.
+    pub async fn page_call(&self, endpoint: &str, arguments: &impl serde::Serialize) -> reqwest::Response {
+        self.page_call_raw(endpoint, app::codec::encode(arguments).expect("encoded")).await
+    }
+
+    /// As [`Browser::page_call`], with `body` as the arguments.
+    pub async fn page_call_raw(&self, endpoint: &str, body: Vec<u8>) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header(ACCEPT, ANSWERS)
+            .header(CONTENT_TYPE, ANSWERS)
+            .header("Origin", &self.origin)
+            .header("Sec-Fetch-Site", "same-origin")
+            .body(body)
             .send()
             .await
             .expect("POST")
@@ -110,10 +130,26 @@ on_both_engines! {
     }
 
     async fn a_pages_data_asked_by_the_app_without_a_session_is_a_401_and_its_router_goes_to_the_sign_in_page(app) {
-        let page = app.app_call("page-accueil", &[]).await;
+        let page = app.page_call("page-accueil", &app::api::home::HomePage { paiement: None }).await;
         assert_eq!(page.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(router_target(&page).as_deref(), Some("/connexion"));
         assert_eq!(answer::<AppError>(page).await, AppError::NotSignedIn);
+    }
+
+    async fn a_pages_data_is_read_with_its_arguments_in_postcard_and_anything_else_is_a_400(app) {
+        app.sign_in_as_pierre().await;
+        let home = app.page_call("page-accueil", &app::api::home::HomePage { paiement: None }).await;
+        assert_eq!(home.status(), StatusCode::OK);
+        let view: app::api::home::HomeView = answer(home).await;
+        assert_eq!(view.full_name, "PIERRE BELAGE");
+        // Cut short, a byte too many, or the arguments as a form: refused, nothing read.
+        for body in [vec![], vec![1], vec![0, 0]] {
+            let response = app.page_call_raw("page-accueil", body.clone()).await;
+            assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body:?}");
+            assert_eq!(answer::<AppError>(response).await, AppError::BadRequest);
+        }
+        let form = app.app_call("page-payer-selection", &[("reference", "3811907400001234F")]).await;
+        assert_eq!(form.status(), StatusCode::BAD_REQUEST);
     }
 
     async fn an_abandon_from_the_app_stays_on_its_page_which_then_reads_what_became_of_it(app) {

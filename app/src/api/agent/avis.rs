@@ -22,7 +22,7 @@ pub struct NewAvisView {
 }
 
 /// The «Émettre un avis» page.
-#[server(prefix = "/api", endpoint = "agent-page-nouvel-avis", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "agent-page-nouvel-avis", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn agent_new_avis_page() -> Result<NewAvisView, AppError> {
     use crate::ssr::infra::context::{state, take_flash};
     let state = state()?;
@@ -34,7 +34,7 @@ pub async fn agent_new_avis_page() -> Result<NewAvisView, AppError> {
 }
 
 /// Issues an avis de sommes à payer to a person of the agent's caisse.
-#[server(prefix = "/api", endpoint = "agent-emettre-avis", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "agent-emettre-avis", output = crate::codec::Postcard)]
 pub async fn issue_avis(nir: String, date: String, montant: String) -> Result<(), AppError> {
     use crate::domain::{IssueDate, Nir};
     use crate::ssr::agents::avis::{self, IssueError};

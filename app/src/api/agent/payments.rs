@@ -33,7 +33,7 @@ pub struct PaymentsView {
 pub const PAGE_SIZE: i64 = 50;
 
 /// The caisse's payments, filtered by dates (Paris, `to` included) and status.
-#[server(prefix = "/api", endpoint = "agent-page-paiements", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "agent-page-paiements", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn agent_payments_page(
     du: Option<String>,
     au: Option<String>,
@@ -162,7 +162,7 @@ pub struct ReceiptView {
 }
 
 /// The caisse's payment `transaction`.
-#[server(prefix = "/api", endpoint = "agent-page-paiement", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "agent-page-paiement", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn agent_payment_page(transaction: String) -> Result<PaymentDetailView, AppError> {
     use crate::ssr::infra::context::{not_found, state, unexpected};
     use crate::ssr::infra::time::date_time_fr;
@@ -234,7 +234,7 @@ pub async fn agent_payment_page(transaction: String) -> Result<PaymentDetailView
 /// «Marquer comme régularisé»: an agent of the caisse records that they looked
 /// into the payment `payment` of the attempt `transaction`, and goes back to it
 /// (the app in the browser stays there and loads it again).
-#[server(prefix = "/api", endpoint = "agent-regulariser", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "agent-regulariser", output = crate::codec::Postcard)]
 pub async fn mark_regularised(payment: String, transaction: String) -> Result<(), AppError> {
     use crate::ssr::infra::context::{fail, redirect_form_post, state, unexpected};
     let state = state()?;
@@ -273,7 +273,7 @@ pub struct TropPercuItem {
 }
 
 /// The caisse's trop-perçus.
-#[server(prefix = "/api", endpoint = "agent-page-trop-percus", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "agent-page-trop-percus", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn agent_trop_percus_page() -> Result<TropPercusView, AppError> {
     use crate::ssr::infra::context::{state, unexpected};
     let state = state()?;
@@ -297,7 +297,7 @@ pub struct JournalView {
 }
 
 /// The caisse's last 200 audit entries.
-#[server(prefix = "/api", endpoint = "agent-page-journal", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "agent-page-journal", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn agent_journal_page() -> Result<JournalView, AppError> {
     use crate::ssr::infra::context::{state, unexpected};
     let state = state()?;

@@ -133,7 +133,7 @@ fn french_day(iso: &str) -> String {
 }
 
 /// The reports imported and the discrepancies the agent sees.
-#[server(prefix = "/api", endpoint = "agent-page-rapprochement", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "agent-page-rapprochement", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn agent_reconciliation_page() -> Result<ReconciliationView, AppError> {
     use crate::ssr::agents::reconciliation::resolve;
     use crate::ssr::infra::context::{state, take_flash, unexpected};
@@ -175,7 +175,7 @@ pub async fn agent_reconciliation_page() -> Result<ReconciliationView, AppError>
 /// Resolves the discrepancy `ecart`: `suite` «clore» closes it with
 /// `commentaire` (what the agent found); «enregistrer» records the money the
 /// bank took as a payment of its transaction.
-#[server(prefix = "/api", endpoint = "agent-ecart", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "agent-ecart", output = crate::codec::Postcard)]
 pub async fn agent_resolve_discrepancy(
     ecart: String,
     suite: String,

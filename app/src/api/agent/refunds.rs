@@ -144,7 +144,7 @@ pub(crate) async fn posted_form(
 /// bank again once its word is not known; «affecter» assigns
 /// `montant_affecte` of the payment `trop_percu`'s trop-perçu to the person's
 /// `creance`. Back to the payment `transaction`.
-#[server(prefix = "/api", endpoint = "agent-remboursement", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "agent-remboursement", output = crate::codec::Postcard)]
 pub async fn agent_refund(
     transaction: String,
     etape: String,

@@ -36,7 +36,7 @@ pub struct SearchView {
 
 /// Searches the caisse by NIR, avis reference or transaction reference (the
 /// latter goes straight to the payment).
-#[server(prefix = "/api", endpoint = "agent-page-recherche", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "agent-page-recherche", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn agent_search_page(q: Option<String>) -> Result<SearchView, AppError> {
     use crate::ssr::infra::context::{redirect, state, take_flash, unexpected};
     let state = state()?;

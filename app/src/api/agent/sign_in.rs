@@ -4,7 +4,7 @@ use crate::api::{AppError, FormState};
 use leptos::prelude::*;
 
 /// The agents' sign-in page: what was typed before and the errors.
-#[server(prefix = "/api", endpoint = "agent-page-connexion", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "agent-page-connexion", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn agent_sign_in_page() -> Result<FormState, AppError> {
     use crate::ssr::infra::context::{current_session, state, take_flash};
     let state = state()?;
@@ -14,7 +14,7 @@ pub async fn agent_sign_in_page() -> Result<FormState, AppError> {
 
 /// Signs an agent in with their identifier and password, then sends them to
 /// the back office's home; or refuses, saying why next to the fields.
-#[server(prefix = "/api", endpoint = "agent-connexion", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "agent-connexion", output = crate::codec::Postcard)]
 pub async fn agent_sign_in(login: String, password: String) -> Result<(), AppError> {
     use crate::ssr::infra::context::{current_session, redirect, refuse_form, state};
     use crate::ssr::infra::session::Flash;
@@ -47,13 +47,13 @@ pub async fn agent_sign_in(login: String, password: String) -> Result<(), AppErr
 }
 
 /// «Se déconnecter de tous les appareils»: ends every session of the agent.
-#[server(prefix = "/api", endpoint = "agent-deconnexion-partout", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "agent-deconnexion-partout", output = crate::codec::Postcard)]
 pub async fn agent_sign_out_everywhere() -> Result<(), AppError> {
     crate::ssr::sign_in::end_every_session(crate::routes::AGENT_SIGN_IN).await
 }
 
 /// Ends the agent's session.
-#[server(prefix = "/api", endpoint = "agent-deconnexion", output = crate::codec::Answer)]
+#[server(prefix = "/api", endpoint = "agent-deconnexion", output = crate::codec::Postcard)]
 pub async fn agent_sign_out() -> Result<(), AppError> {
     crate::ssr::sign_in::end_session(crate::routes::AGENT_SIGN_IN).await
 }

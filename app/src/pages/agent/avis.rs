@@ -1,7 +1,7 @@
 //! «Émettre un avis de sommes à payer».
 
 use super::{AgentLayout, AgentSection};
-use crate::api::agent::avis::{IssueAvis, NewAvisView, agent_new_avis_page};
+use crate::api::agent::avis::{IssueAvis, NewAvisView};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::field::TextField;
 use crate::components::form::{ServerForm, SubmitButton, refusal};
@@ -12,7 +12,7 @@ use leptos_meta::Title;
 /// The form.
 #[component]
 pub fn AgentNewAvisPage() -> impl IntoView {
-    let data = page_data(|| (), |_| agent_new_avis_page());
+    let data = page_data(|| crate::api::agent::avis::AgentNewAvisPage {}, || 0);
     view! {
         <Title text="Émettre un avis – Espace agents" />
         {with_data(data, |view| view! { <NewAvis view /> })}

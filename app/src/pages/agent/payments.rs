@@ -4,7 +4,7 @@ use super::refunds::Refunds;
 use super::{AgentLayout, AgentSection, PaymentItems};
 use crate::api::agent::payments::{
     AnswerView, ChangeView, JournalView, MarkRegularised, PaymentDetailData, PaymentDetailView, PaymentsView,
-    TropPercuItem, TropPercusView, agent_journal_page, agent_payment_page, agent_payments_page, agent_trop_percus_page,
+    TropPercuItem, TropPercusView,
 };
 use crate::api::agent::refunds::AgentRefund;
 use crate::components::form::{ActionError, ServerForm, SubmitButton, successes};
@@ -22,8 +22,15 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn AgentPaymentsPage() -> impl IntoView {
     let query = use_query_map();
     let data = page_data(
-        move || query.with(|q| (q.get("du"), q.get("au"), q.get("statut"), q.get("page"))),
-        |(du, au, statut, page)| agent_payments_page(du, au, statut, page),
+        move || {
+            query.with(|q| crate::api::agent::payments::AgentPaymentsPage {
+                du: q.get("du"),
+                au: q.get("au"),
+                statut: q.get("statut"),
+                page: q.get("page"),
+            })
+        },
+        || 0,
     );
     view! {
         <Title text="Paiements reçus – Espace agents" />
@@ -88,12 +95,12 @@ pub fn AgentPaymentPage() -> impl IntoView {
     let regularise = ServerAction::<MarkRegularised>::new();
     let refund = ServerAction::<AgentRefund>::new();
     let (regularised, refunded) = (successes(regularise), successes(refund));
-    // Keyed on the sum of both actions' successes: loaded again after either
-    // (one key type shared with the payment steps' pages: its code stays in
-    // their common chunk).
+    // Loaded again after a success of either action.
     let data = page_data(
-        move || (params.with(|p| p.get("transaction").unwrap_or_default()), regularised.get() + refunded.get()),
-        |(transaction, _)| agent_payment_page(transaction),
+        move || crate::api::agent::payments::AgentPaymentPage {
+            transaction: params.with(|p| p.get("transaction").unwrap_or_default()),
+        },
+        move || regularised.get() + refunded.get(),
     );
     view! {
         <Title text="Paiement – Espace agents" />
@@ -271,7 +278,7 @@ fn PaymentData(
 /// «Rembourser» (its payment's refund form, filled in).
 #[component]
 pub fn AgentTropPercusPage() -> impl IntoView {
-    let data = page_data(|| (), |_| agent_trop_percus_page());
+    let data = page_data(|| crate::api::agent::payments::AgentTropPercusPage {}, || 0);
     view! {
         <Title text="Trop-perçus – Espace agents" />
         {with_data(data, |view: TropPercusView| view! {
@@ -332,7 +339,7 @@ fn TropPercus(payments: Vec<TropPercuItem>) -> impl IntoView {
 /// The caisse's journal of changes.
 #[component]
 pub fn AgentJournalPage() -> impl IntoView {
-    let data = page_data(|| (), |_| agent_journal_page());
+    let data = page_data(|| crate::api::agent::payments::AgentJournalPage {}, || 0);
     view! {
         <Title text="Journal – Espace agents" />
         {with_data(data, |view: JournalView| view! {

@@ -3,9 +3,7 @@
 //! comment.
 
 use super::{AgentLayout, AgentSection};
-use crate::api::agent::reconciliation::{
-    AgentResolveDiscrepancy, DiscrepancyItem, ReconciliationView, ReportItem, agent_reconciliation_page,
-};
+use crate::api::agent::reconciliation::{AgentResolveDiscrepancy, DiscrepancyItem, ReconciliationView, ReportItem};
 use crate::components::error_summary::{ErrorSummary, FieldMessage};
 use crate::components::field::TextField;
 use crate::components::form::{ServerForm, SubmitButton, refusal, successes};
@@ -21,7 +19,7 @@ use leptos_meta::Title;
 pub fn AgentReconciliationPage() -> impl IntoView {
     let close = ServerAction::<AgentResolveDiscrepancy>::new();
     let closed = successes(close);
-    let data = page_data(move || closed.get(), |_| agent_reconciliation_page());
+    let data = page_data(|| crate::api::agent::reconciliation::AgentReconciliationPage {}, move || closed.get());
     view! {
         <Title text="Rapprochement bancaire – Espace agents" />
         {with_data(data, move |view| view! { <Reconciliation view close /> })}

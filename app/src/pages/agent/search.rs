@@ -1,7 +1,7 @@
 //! Search by NIR, avis reference or transaction reference.
 
 use super::{AgentLayout, AgentSection, PaymentItems};
-use crate::api::agent::search::{SearchView, agent_search_page};
+use crate::api::agent::search::SearchView;
 use crate::components::table::CREANCE_COLUMNS;
 use crate::components::table::{Cell, DataTable, Row};
 use crate::pages::{page_data, with_data};
@@ -15,7 +15,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn AgentSearchPage() -> impl IntoView {
     let query = use_query_map();
-    let data = page_data(move || query.with(|q| q.get("q")), agent_search_page);
+    let data = page_data(move || crate::api::agent::search::AgentSearchPage { q: query.with(|q| q.get("q")) }, || 0);
     view! {
         <Title text="Recherche – Espace agents" />
         {with_data(data, |view| view! { <Search view /> })}

@@ -1,6 +1,6 @@
 //! The agents' sign-in: «Identifiant», «Mot de passe».
 
-use crate::api::agent::sign_in::{AgentSignIn, agent_sign_in_page};
+use crate::api::agent::sign_in::AgentSignIn;
 use crate::api::terminal::is_terminal;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::field::TextField;
@@ -13,7 +13,7 @@ use leptos_meta::Title;
 /// The sign-in page of the back office.
 #[component]
 pub fn AgentSignInPage() -> impl IntoView {
-    let data = page_data(|| (), |_| agent_sign_in_page());
+    let data = page_data(|| crate::api::agent::sign_in::AgentSignInPage {}, || 0);
     view! {
         <Title text="Connexion – Espace agents" />
         <SkipLink />

@@ -1,6 +1,6 @@
 //! Step 3/3: the sealed form that takes the browser to the bank kiosk.
 
-use crate::api::pay::{KioskRedirectView, kiosk_redirect_page};
+use crate::api::pay::KioskRedirectView;
 use crate::components::layout::{Footer, PlainHeader};
 use crate::components::navigation::hydrating;
 use crate::pages::{page_data, with_data};
@@ -14,7 +14,12 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn KioskRedirectPage() -> impl IntoView {
     let params = use_params_map();
-    let data = page_data(move || params.with(|p| p.get("transaction").unwrap_or_default()), kiosk_redirect_page);
+    let data = page_data(
+        move || crate::api::pay::KioskRedirectPage {
+            transaction: params.with(|p| p.get("transaction").unwrap_or_default()),
+        },
+        || 0,
+    );
     view! {
         <Title text="Payer une créance – étape 3 sur 3 – Mon compte ameli" />
         <PlainHeader />

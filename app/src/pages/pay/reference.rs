@@ -1,6 +1,6 @@
 //! Step 1/3: «Vous avez reçu un avis de sommes à payer.»
 
-use crate::api::pay::{FindReference, ReferenceView, reference_page};
+use crate::api::pay::{FindReference, ReferenceView};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::form::{ServerForm, SubmitButton, refusal};
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
@@ -12,7 +12,7 @@ use leptos_meta::Title;
 /// Step 1.
 #[component]
 pub fn ReferencePage() -> impl IntoView {
-    let data = page_data(|| (), |_| reference_page());
+    let data = page_data(|| crate::api::pay::ReferencePage {}, || 0);
     view! {
         <Title text="Payer une créance – étape 1 sur 3 – Mon compte ameli" />
         {with_data(data, |view| view! { <Reference view /> })}

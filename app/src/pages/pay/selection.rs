@@ -1,6 +1,6 @@
 //! Step 2/3: the créance, the lines to pay and the amount.
 
-use crate::api::pay::{BELOW_MINIMUM, SelectionView, selection_page};
+use crate::api::pay::{BELOW_MINIMUM, SelectionView};
 use crate::api::payments::AbandonPayment;
 use crate::components::form::successes;
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
@@ -19,8 +19,8 @@ pub fn SelectionPage() -> impl IntoView {
     let abandon = ServerAction::<AbandonPayment>::new();
     let abandon_done = successes(abandon);
     let data = page_data(
-        move || (params.with(|p| p.get("reference").unwrap_or_default()), abandon_done.get()),
-        |(reference, _)| selection_page(reference),
+        move || crate::api::pay::SelectionPage { reference: params.with(|p| p.get("reference").unwrap_or_default()) },
+        move || abandon_done.get(),
     );
     view! {
         <Title text="Payer une créance – étape 2 sur 3 – Mon compte ameli" />
