@@ -9,12 +9,108 @@
 
 use crate::error::{AppError, FieldErrors};
 use leptos::prelude::*;
-use leptos::web_sys::{FormData, SubmitEvent};
+use leptos::web_sys::SubmitEvent;
 use serde::de::DeserializeOwned;
-use server_fn::client::Client;
-use server_fn::codec::PostUrl;
-use server_fn::request::ClientReq;
-use server_fn::{Http, ServerFn};
+use server_fn::ServerFn;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// What every form's call is: its fields, URL-encoded as the browser posts
+/// them without JavaScript, and what came of it.
+type Calls = Action<String, Result<(), AppError>>;
+
+/// Sends a form's fields.
+type Send = Arc<
+    dyn Fn(String) -> Pin<Box<dyn Future<Output = Result<(), AppError>> + std::marker::Send>>
+        + std::marker::Send
+        + Sync,
+>;
+
+/// The calls of the forms posting to the server function `F`. Every form's
+/// action is of one type and built by one function that is not generic
+/// ([`calls`]), so the browser's WebAssembly holds that code once, and the
+/// fields go as the form has them (no decoding into `F` and encoding again
+/// in the browser): the server reads them as it does without JavaScript.
+pub struct FormAction<F> {
+    calls: Calls,
+    function: PhantomData<fn() -> F>,
+}
+
+impl<F> Clone for FormAction<F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<F> Copy for FormAction<F> {}
+
+impl<F> FormAction<F>
+where
+    F: ServerFn<Output = (), Error = AppError> + DeserializeOwned + 'static,
+{
+    /// No call yet.
+    #[track_caller]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> FormAction<F> {
+        FormAction { calls: calls(sender::<F>()), function: PhantomData }
+    }
+}
+
+impl<F> FormAction<F> {
+    /// Sends `fields` (URL-encoded).
+    pub fn dispatch(&self, fields: String) {
+        self.calls.dispatch(fields);
+    }
+
+    /// A call is under way.
+    pub fn pending(&self) -> Memo<bool> {
+        self.calls.pending()
+    }
+
+    /// What the last call came to (none before the first).
+    pub fn value(&self) -> MappedSignal<Option<Result<(), AppError>>> {
+        self.calls.value()
+    }
+
+    /// How many calls have been sent.
+    pub fn version(&self) -> RwSignal<usize> {
+        self.calls.version()
+    }
+}
+
+/// The one action type of every form.
+#[track_caller]
+fn calls(send: Send) -> Calls {
+    Action::new(move |fields: &String| send(fields.clone()))
+}
+
+/// In the browser: the fields posted to `F`'s address.
+#[cfg(not(feature = "ssr"))]
+fn sender<F: ServerFn>() -> Send {
+    let path = F::PATH;
+    Arc::new(move |fields| {
+        Box::pin(async move {
+            let form = "application/x-www-form-urlencoded";
+            crate::components::call::call(path, form, fields.into()).await.map(|_| ())
+        })
+    })
+}
+
+/// On the server (where nothing dispatches a form): `F`'s body, run in place.
+#[cfg(feature = "ssr")]
+fn sender<F>() -> Send
+where
+    F: ServerFn<Output = (), Error = AppError> + DeserializeOwned + 'static,
+{
+    Arc::new(|fields| {
+        Box::pin(async move {
+            let call: F = serde_qs::from_str(&fields).map_err(|_| AppError::BadRequest)?;
+            call.run_body().await
+        })
+    })
+}
 
 /// What a form says of its last refusal: the message of each refused field,
 /// and a message for the form as a whole (the service unavailable, offline…).
@@ -56,12 +152,12 @@ impl Refusal {
 /// The refusal a form shows: that of its last call from the browser, or else
 /// what the server said on the page after a post without JavaScript
 /// (`posted`).
-pub fn refusal<ServFn>(action: ServerAction<ServFn>, posted: FieldErrors) -> Memo<Refusal>
-where
-    ServFn: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    ServFn::Output: Send + Sync + 'static,
-{
-    Memo::new(move |_| match action.value().read().as_ref() {
+pub fn refusal<F>(action: FormAction<F>, posted: FieldErrors) -> Memo<Refusal> {
+    refusal_of(action.calls, posted)
+}
+
+fn refusal_of(calls: Calls, posted: FieldErrors) -> Memo<Refusal> {
+    Memo::new(move |_| match calls.value().read().as_ref() {
         Some(result) => Refusal::of(result),
         None => Refusal { fields: posted.clone(), form: None },
     })
@@ -72,14 +168,14 @@ where
 /// version: a refused or failed call (the server unavailable, the network
 /// gone) then leaves the page as it is, with the form and its message in
 /// place ([`ActionError`]), instead of loading it again into an error page.
-pub fn successes<ServFn>(action: ServerAction<ServFn>) -> Memo<usize>
-where
-    ServFn: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    ServFn::Output: Send + Sync + 'static,
-{
+pub fn successes<F>(action: FormAction<F>) -> Memo<usize> {
+    successes_of(action.calls)
+}
+
+fn successes_of(calls: Calls) -> Memo<usize> {
     let count = StoredValue::new(0usize);
     Memo::new(move |_| {
-        if action.value().with(|value| matches!(value, Some(Ok(_)))) {
+        if calls.value().with(|value| matches!(value, Some(Ok(_)))) {
             count.update_value(|n| *n += 1);
         }
         count.get_value()
@@ -90,23 +186,23 @@ where
 /// (read out at once); nothing after a success. For the forms without
 /// fields of their own (a button behind a confirmation).
 #[component]
-pub fn ActionError<ServFn>(action: ServerAction<ServFn>) -> impl IntoView
-where
-    ServFn: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    ServFn::Output: Send + Sync + 'static,
-{
+pub fn ActionError<F: 'static>(action: FormAction<F>) -> impl IntoView {
+    action_error(action.calls)
+}
+
+fn action_error(calls: Calls) -> impl IntoView {
     let message =
-        move || action.value().with(|value| value.as_ref().and_then(|r| r.as_ref().err()).map(ToString::to_string));
+        move || calls.value().with(|value| value.as_ref().and_then(|r| r.as_ref().err()).map(ToString::to_string));
     view! { <p class="action-error" role="alert">{message}</p> }
 }
 
-/// A form posting to `ServFn` through `action` (see the module documentation).
+/// A form posting to `F` through `action` (see the module documentation).
 /// `check` runs in the browser before the call: `false` sends nothing (the
 /// form then shows why itself).
 #[component]
-pub fn ServerForm<ServFn, OutputProtocol, C>(
+pub fn ServerForm<F, C>(
     /// The call.
-    action: ServerAction<ServFn>,
+    action: FormAction<F>,
     /// The form's classes.
     #[prop(optional)]
     class: &'static str,
@@ -122,51 +218,55 @@ pub fn ServerForm<ServFn, OutputProtocol, C>(
     children: TypedChildren<C>,
 ) -> impl IntoView
 where
+    F: ServerFn + 'static,
     C: IntoView + 'static,
-    ServFn: DeserializeOwned + ServerFn<Protocol = Http<PostUrl, OutputProtocol>> + Clone + Send + Sync + 'static,
-    <<ServFn::Client as Client<ServFn::Error>>::Request as ClientReq<ServFn::Error>>::FormData: From<FormData>,
-    ServFn::Output: Send + Sync + 'static,
-    ServFn::Error: Send + Sync + 'static,
-    <ServFn as ServerFn>::Client: Client<<ServFn as ServerFn>::Error>,
 {
-    let on_submit = move |event: SubmitEvent| {
-        #[cfg(feature = "hydrate")]
-        {
-            use leptos::form::FromFormData;
-            use leptos::wasm_bindgen::JsCast;
-            if document {
-                return;
-            }
-            event.prevent_default();
-            if action.pending().get_untracked() {
-                return;
-            }
-            if check.is_some_and(|check| !check.run(())) {
-                return;
-            }
-            match ServFn::from_event(&event) {
-                Ok(input) => {
-                    action.dispatch(input);
-                }
-                // The browser posts the form itself, as without JavaScript.
-                Err(_) => {
-                    if let Some(form) =
-                        event.target().and_then(|t| t.dyn_into::<leptos::web_sys::HtmlFormElement>().ok())
-                    {
-                        let _ = form.submit();
-                    }
-                }
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (event, check, action, document);
-    };
+    let calls = action.calls;
     let children = children.into_inner();
     view! {
-        <form method="post" action=ServFn::url() class=class novalidate on:submit=on_submit>
+        <form
+            method="post"
+            action=F::url()
+            class=class
+            novalidate
+            on:submit=move |event| submit(&event, calls, check, document)
+        >
             {children()}
         </form>
     }
+}
+
+/// A form sent: by the app, its fields as the form has them (the button
+/// pressed among them), unless `document`, a call under way, or `check`
+/// says no.
+fn submit(event: &SubmitEvent, calls: Calls, check: Option<Callback<(), bool>>, document: bool) {
+    #[cfg(feature = "hydrate")]
+    {
+        if document {
+            return;
+        }
+        event.prevent_default();
+        if calls.pending().get_untracked() || check.is_some_and(|check| !check.run(())) {
+            return;
+        }
+        let fields = leptos::form::form_data_from_event(event)
+            .ok()
+            .and_then(|data| leptos::web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data).ok());
+        match fields {
+            Some(fields) => {
+                calls.dispatch(String::from(fields.to_string()));
+            }
+            // The browser posts the form itself, as without JavaScript.
+            None => {
+                use leptos::wasm_bindgen::JsCast;
+                if let Some(form) = event.target().and_then(|t| t.dyn_into::<leptos::web_sys::HtmlFormElement>().ok()) {
+                    let _ = form.submit();
+                }
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (event, calls, check, document);
 }
 
 /// A form's submit button: while `pending`, it says «Chargement…» and is

@@ -4,7 +4,7 @@
 use crate::api::HeaderView;
 use crate::api::auth::SignOut;
 use crate::api::terminal::is_terminal;
-use crate::components::form::{ActionError, ServerForm};
+use crate::components::form::{ActionError, FormAction, ServerForm};
 use crate::components::session::SessionWarning;
 use crate::routes;
 use leptos::prelude::*;
@@ -71,7 +71,7 @@ pub fn InsuredLayout<C: IntoView + 'static>(
 /// The skip link, the session's warning and the header of an insured person's page.
 #[component]
 fn InsuredHeader(header: HeaderView, current: Section) -> impl IntoView {
-    let sign_out = ServerAction::<SignOut>::new();
+    let sign_out = FormAction::<SignOut>::new();
     let unread_messages = header.unread_messages;
     view! {
         <SkipLink />

@@ -3,6 +3,8 @@
 //! the reference boxes, step 2's totals), which compute in the browser with
 //! the same `domain` rules the server applies again.
 
+#[cfg(not(feature = "ssr"))]
+pub mod call;
 pub mod error_summary;
 pub mod field;
 pub mod form;

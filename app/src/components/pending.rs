@@ -9,7 +9,7 @@
 //! it is and says why above the list.
 
 use crate::api::payments::{AbandonPayment, PendingSection};
-use crate::components::form::{ActionError, ServerForm, SubmitButton};
+use crate::components::form::{ActionError, FormAction, ServerForm, SubmitButton};
 use leptos::prelude::*;
 
 /// The pending payments and the last abandon's banner; `retour` is the page
@@ -21,7 +21,7 @@ pub fn PendingPayments(
     /// The page to come back to (this one).
     retour: String,
     /// The abandon, given by the page.
-    action: ServerAction<AbandonPayment>,
+    action: FormAction<AbandonPayment>,
 ) -> impl IntoView {
     let PendingSection { pending, notice } = section;
     let notice = notice.map(|notice| {

@@ -14,7 +14,7 @@
 
 use crate::api::pay::StartPayment;
 use crate::components::error_summary::{ErrorSummary, error_text};
-use crate::components::form::{Refusal, ServerForm, SubmitButton, refusal};
+use crate::components::form::{FormAction, Refusal, ServerForm, SubmitButton, refusal};
 use crate::components::table::{CREANCE_COLUMNS, Cell};
 use crate::domain::selection::{PaymentErrors, select, validate_payment};
 use crate::domain::{Allocation, CreanceLine, Euros};
@@ -107,7 +107,7 @@ fn allocation_view(allocations: Vec<Allocation>) -> impl IntoView {
 #[component]
 pub fn SelectionForm(data: SelectionFormData) -> impl IntoView {
     let SelectionFormData { entered, lines, selected, amount, errors } = data;
-    let action = ServerAction::<StartPayment>::new();
+    let action = FormAction::<StartPayment>::new();
     let refused = refusal(action, errors);
     let shown = RwSignal::new(Messages::refused(&refused.get_untracked()));
     // How many times the summary was brought up from the browser (it then takes the focus).

@@ -9,6 +9,7 @@
 
 use crate::api::auth::KeepSession;
 use crate::api::terminal::{Device, device};
+use crate::components::form::FormAction;
 use leptos::either::Either;
 use leptos::prelude::*;
 
@@ -52,7 +53,7 @@ impl Stage {
 #[component]
 pub fn SessionWarning(sign_in: &'static str) -> impl IntoView {
     let stage = RwSignal::new(Stage::Running);
-    let keep = ServerAction::<KeepSession>::new();
+    let keep = FormAction::<KeepSession>::new();
     let Device { terminal, session_idle_ms } = device();
     #[cfg(feature = "hydrate")]
     if !terminal {
@@ -66,7 +67,7 @@ pub fn SessionWarning(sign_in: &'static str) -> impl IntoView {
             <div class="banner banner--warning session-warning" role="alert">
                 <p>"Sans action de votre part, votre session se terminera dans 2 minutes."</p>
                 <button type="button" class="button" on:click=move |_| {
-                    keep.dispatch(KeepSession {});
+                    keep.dispatch(String::new());
                 }>
                     "Rester connecté"
                 </button>
@@ -84,12 +85,13 @@ pub fn SessionWarning(sign_in: &'static str) -> impl IntoView {
 mod timing {
     use super::{Stage, warning_and_end};
     use crate::api::auth::KeepSession;
+    use crate::components::form::FormAction;
     use crate::error::AppError;
     use leptos::prelude::*;
     use std::time::Duration;
 
     /// Runs the two timers from now, and again after each «Rester connecté».
-    pub fn watch(stage: RwSignal<Stage>, keep: ServerAction<KeepSession>, idle_ms: i64) {
+    pub fn watch(stage: RwSignal<Stage>, keep: FormAction<KeepSession>, idle_ms: i64) {
         let (warning, end) = warning_and_end(idle_ms);
         let timers = StoredValue::new_local(Vec::<TimeoutHandle>::new());
         let start = move || {

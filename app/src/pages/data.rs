@@ -93,33 +93,7 @@ where
     F::Output: Serialize,
 {
     let path = F::PATH;
-    Arc::new(move |arguments| Box::pin(call(path, arguments)))
-}
-
-/// Calls the server function at `path` with `arguments` in postcard, as the
-/// server functions' own client does: an error status is the error it
-/// sends; a redirect tells the router.
-#[cfg(not(feature = "ssr"))]
-async fn call(path: &'static str, arguments: Vec<u8>) -> Encoded {
-    use server_fn::client::Client;
-    use server_fn::error::FromServerFnError;
-    use server_fn::request::ClientReq;
-    use server_fn::response::ClientRes;
-    type Browser = server_fn::client::browser::BrowserClient;
-    type Request = <Browser as Client<AppError>>::Request;
-    let content = crate::codec::CONTENT_TYPE;
-    let request = <Request as ClientReq<AppError>>::try_new_post_bytes(path, content, content, arguments.into())?;
-    let response = <Browser as Client<AppError>>::send(request).await?;
-    type Response = <Browser as Client<AppError>>::Response;
-    let status = <Response as ClientRes<AppError>>::status(&response);
-    let location = <Response as ClientRes<AppError>>::location(&response);
-    let redirect = <Response as ClientRes<AppError>>::has_redirect(&response);
-    let body = <Response as ClientRes<AppError>>::try_into_bytes(response).await?;
-    if (400..=599).contains(&status) {
-        return Err(AppError::de(body));
-    }
-    if (300..=399).contains(&status) || redirect {
-        server_fn::redirect::call_redirect_hook(&location);
-    }
-    Ok(body.to_vec())
+    Arc::new(move |arguments| {
+        Box::pin(crate::components::call::call(path, crate::codec::CONTENT_TYPE, arguments.into()))
+    })
 }

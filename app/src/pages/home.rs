@@ -5,7 +5,7 @@ use crate::api::auth::SignOutEverywhere;
 use crate::api::home::{Banner, HomeView};
 use crate::api::payments::AbandonPayment;
 use crate::api::terminal::is_terminal;
-use crate::components::form::{ActionError, ServerForm, SubmitButton, successes};
+use crate::components::form::{ActionError, FormAction, ServerForm, SubmitButton, successes};
 use crate::components::layout::{InsuredLayout, Section};
 use crate::components::pending::PendingPayments;
 use crate::components::table::{CREANCE_COLUMNS, CreanceCells, DataTable, Row};
@@ -21,7 +21,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
-    let abandon = ServerAction::<AbandonPayment>::new();
+    let abandon = FormAction::<AbandonPayment>::new();
     let abandon_done = successes(abandon);
     let data = page_data(
         move || crate::api::home::HomePage { paiement: query.with(|q| q.get("paiement")) },
@@ -34,11 +34,11 @@ pub fn HomePage() -> impl IntoView {
 }
 
 #[component]
-fn Home(home: HomeView, abandon: ServerAction<AbandonPayment>) -> impl IntoView {
+fn Home(home: HomeView, abandon: FormAction<AbandonPayment>) -> impl IntoView {
     let HomeView { header, banner, pending, recent_payments, full_name, born, last_sign_in, caisse_name, creances } =
         home;
     // A sign-in the person does not recognise: every browser signed out.
-    let everywhere = ServerAction::<SignOutEverywhere>::new();
+    let everywhere = FormAction::<SignOutEverywhere>::new();
     // The banner follows the payment's state with its row of the table.
     let banner = banner.map(|view| (view.transaction_reference, RwSignal::new(view.state)));
     let also = banner.clone();

@@ -2,7 +2,7 @@
 
 use crate::api::messages::{DeleteMessage, MailboxView, MessagePageView, MessageView};
 use crate::api::terminal::is_terminal;
-use crate::components::form::{ActionError, ServerForm, SubmitButton};
+use crate::components::form::{ActionError, FormAction, ServerForm, SubmitButton};
 use crate::components::layout::{InsuredLayout, Section};
 use crate::pages::{page_data, with_data};
 use crate::routes;
@@ -99,7 +99,7 @@ fn OneMessage(view: MessagePageView, confirm: Signal<bool>) -> impl IntoView {
 #[component]
 fn MessageBody(message: MessageView, confirm: Signal<bool>) -> impl IntoView {
     let MessageView { id, subject, sender, sent, delete_after, paragraphs, .. } = message;
-    let delete = ServerAction::<DeleteMessage>::new();
+    let delete = FormAction::<DeleteMessage>::new();
     let question = NodeRef::<leptos::html::Div>::new();
     // Asked in the browser (the link changed the address): the question takes the focus.
     #[cfg(feature = "hydrate")]

@@ -1,7 +1,7 @@
 //! «Mes paiements».
 
 use crate::api::payments::{AbandonPayment, PaymentRow, PaymentState, PaymentsView};
-use crate::components::form::successes;
+use crate::components::form::{FormAction, successes};
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
 use crate::components::payment_states::follow;
 use crate::components::pending::PendingPayments;
@@ -16,7 +16,7 @@ use leptos_meta::Title;
 /// loaded again after an abandon (a failed one leaves it as it is, saying why).
 #[component]
 pub fn MyPaymentsPage() -> impl IntoView {
-    let abandon = ServerAction::<AbandonPayment>::new();
+    let abandon = FormAction::<AbandonPayment>::new();
     let abandon_done = successes(abandon);
     let data = page_data(|| crate::api::payments::PaymentsPage {}, move || abandon_done.get());
     view! {
@@ -26,7 +26,7 @@ pub fn MyPaymentsPage() -> impl IntoView {
 }
 
 #[component]
-fn MyPayments(view: PaymentsView, abandon: ServerAction<AbandonPayment>) -> impl IntoView {
+fn MyPayments(view: PaymentsView, abandon: FormAction<AbandonPayment>) -> impl IntoView {
     let PaymentsView { header, pending, payments, refunds } = view;
     let refunds = if refunds.is_empty() {
         Either::Left(())

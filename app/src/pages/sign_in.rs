@@ -6,7 +6,7 @@ use crate::api::home::Banner;
 use crate::api::terminal::is_terminal;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::field::TextField;
-use crate::components::form::{ServerForm, SubmitButton, refusal};
+use crate::components::form::{FormAction, ServerForm, SubmitButton, refusal};
 use crate::components::layout::{Footer, PlainHeader, SkipLink};
 use crate::components::nir_field::NirField;
 use leptos::prelude::*;
@@ -27,7 +27,7 @@ pub fn SignInPage() -> impl IntoView {
 
 #[component]
 fn SignInForm(form: crate::api::FormState, payment: Option<Banner>) -> impl IntoView {
-    let action = ServerAction::<SignIn>::new();
+    let action = FormAction::<SignIn>::new();
     let refused = refusal(action, form.errors.clone());
     let field = move |name: &'static str| Signal::derive(move || refused.with(|r| r.field(name)));
     view! {

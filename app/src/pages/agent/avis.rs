@@ -4,7 +4,7 @@ use super::{AgentLayout, AgentSection};
 use crate::api::agent::avis::{IssueAvis, NewAvisView};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::field::TextField;
-use crate::components::form::{ServerForm, SubmitButton, refusal};
+use crate::components::form::{FormAction, ServerForm, SubmitButton, refusal};
 use crate::pages::{page_data, with_data};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -22,7 +22,7 @@ pub fn AgentNewAvisPage() -> impl IntoView {
 #[component]
 fn NewAvis(view: NewAvisView) -> impl IntoView {
     let NewAvisView { header, form, today, bounds } = view;
-    let action = ServerAction::<IssueAvis>::new();
+    let action = FormAction::<IssueAvis>::new();
     let refused = refusal(action, form.errors.clone());
     let field = move |name: &'static str| Signal::derive(move || refused.with(|r| r.field(name)));
     let date = if form.value("date").is_empty() { today } else { form.value("date") };

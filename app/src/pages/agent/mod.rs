@@ -11,7 +11,7 @@ pub mod sign_in;
 use crate::api::agent::sign_in::{AgentSignOut, AgentSignOutEverywhere};
 use crate::api::agent::{AgentHeader, PaymentItem};
 use crate::api::terminal::is_terminal;
-use crate::components::form::{ActionError, ServerForm};
+use crate::components::form::{ActionError, FormAction, ServerForm};
 use crate::components::layout::{Footer, SkipLink};
 use crate::components::session::SessionWarning;
 use crate::components::table::{Cell, DataTable, Row};
@@ -53,8 +53,8 @@ pub fn AgentLayout<C: IntoView + 'static>(
     children: TypedChildren<C>,
 ) -> impl IntoView {
     let children = children.into_inner();
-    let sign_out = ServerAction::<AgentSignOut>::new();
-    let everywhere = ServerAction::<AgentSignOutEverywhere>::new();
+    let sign_out = FormAction::<AgentSignOut>::new();
+    let everywhere = FormAction::<AgentSignOutEverywhere>::new();
     view! {
         <SkipLink />
         <SessionWarning sign_in=routes::AGENT_SIGN_IN />

@@ -7,7 +7,7 @@ use crate::api::agent::payments::{
     TropPercuItem, TropPercusView,
 };
 use crate::api::agent::refunds::AgentRefund;
-use crate::components::form::{ActionError, ServerForm, SubmitButton, successes};
+use crate::components::form::{ActionError, FormAction, ServerForm, SubmitButton, successes};
 use crate::components::table::{Cell, DataTable, Row};
 use crate::pages::{page_data, with_data};
 use crate::routes;
@@ -92,8 +92,8 @@ fn Payments(view: PaymentsView) -> impl IntoView {
 #[component]
 pub fn AgentPaymentPage() -> impl IntoView {
     let params = use_params_map();
-    let regularise = ServerAction::<MarkRegularised>::new();
-    let refund = ServerAction::<AgentRefund>::new();
+    let regularise = FormAction::<MarkRegularised>::new();
+    let refund = FormAction::<AgentRefund>::new();
     let (regularised, refunded) = (successes(regularise), successes(refund));
     // Loaded again after a success of either action.
     let data = page_data(
@@ -111,8 +111,8 @@ pub fn AgentPaymentPage() -> impl IntoView {
 #[component]
 fn PaymentDetail(
     view: PaymentDetailView,
-    regularise: ServerAction<MarkRegularised>,
-    refund: ServerAction<AgentRefund>,
+    regularise: FormAction<MarkRegularised>,
+    refund: FormAction<AgentRefund>,
 ) -> impl IntoView {
     let PaymentDetailView { header, payment } = view;
     view! {
@@ -152,8 +152,8 @@ fn pairs_table(caption: &'static str, rows: Vec<(String, String)>) -> AnyView {
 #[component]
 fn PaymentData(
     payment: PaymentDetailData,
-    regularise: ServerAction<MarkRegularised>,
-    refund: ServerAction<AgentRefund>,
+    regularise: FormAction<MarkRegularised>,
+    refund: FormAction<AgentRefund>,
 ) -> impl IntoView {
     let PaymentDetailData { item, answer, planned, applied, answers, receipts, refunds, trail } = payment;
     let transaction = item.transaction_reference.to_string();

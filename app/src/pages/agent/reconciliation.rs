@@ -6,7 +6,7 @@ use super::{AgentLayout, AgentSection};
 use crate::api::agent::reconciliation::{AgentResolveDiscrepancy, DiscrepancyItem, ReconciliationView, ReportItem};
 use crate::components::error_summary::{ErrorSummary, FieldMessage};
 use crate::components::field::TextField;
-use crate::components::form::{ServerForm, SubmitButton, refusal, successes};
+use crate::components::form::{FormAction, ServerForm, SubmitButton, refusal, successes};
 use crate::components::table::{Cell, DataTable, Row};
 use crate::pages::{page_data, with_data};
 use crate::routes;
@@ -17,7 +17,7 @@ use leptos_meta::Title;
 /// The page, loaded again after each discrepancy closed.
 #[component]
 pub fn AgentReconciliationPage() -> impl IntoView {
-    let close = ServerAction::<AgentResolveDiscrepancy>::new();
+    let close = FormAction::<AgentResolveDiscrepancy>::new();
     let closed = successes(close);
     let data = page_data(|| crate::api::agent::reconciliation::AgentReconciliationPage {}, move || closed.get());
     view! {
@@ -27,7 +27,7 @@ pub fn AgentReconciliationPage() -> impl IntoView {
 }
 
 #[component]
-fn Reconciliation(view: ReconciliationView, close: ServerAction<AgentResolveDiscrepancy>) -> impl IntoView {
+fn Reconciliation(view: ReconciliationView, close: FormAction<AgentResolveDiscrepancy>) -> impl IntoView {
     let ReconciliationView { header, yesterday, reports, open, resolved, upload, closing } = view;
     let result = Some(upload.value("resultat")).filter(|r| !r.is_empty());
     let day = Some(upload.value("jour")).filter(|d| !d.is_empty()).unwrap_or(yesterday);
@@ -153,7 +153,7 @@ fn open_row(
     key: String,
     typed: String,
     error: Signal<Option<String>>,
-    close: ServerAction<AgentResolveDiscrepancy>,
+    close: FormAction<AgentResolveDiscrepancy>,
 ) -> impl IntoView {
     let has_error = move || error.with(Option::is_some);
     let error_id = format!("{key}-error");

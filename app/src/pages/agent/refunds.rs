@@ -6,7 +6,7 @@
 use crate::api::agent::refunds::{AgentRefund, RefundView, RefundsView};
 use crate::components::error_summary::{ErrorSummary, FieldMessage};
 use crate::components::field::TextField;
-use crate::components::form::{ServerForm, SubmitButton, refusal};
+use crate::components::form::{FormAction, ServerForm, SubmitButton, refusal};
 use crate::components::table::{Cell, DataTable, Row};
 use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
@@ -14,7 +14,7 @@ use leptos_router::hooks::use_query_map;
 
 /// The section, for the payment `transaction`; every form posts to `action`.
 #[component]
-pub fn Refunds(view: RefundsView, transaction: String, action: ServerAction<AgentRefund>) -> impl IntoView {
+pub fn Refunds(view: RefundsView, transaction: String, action: FormAction<AgentRefund>) -> impl IntoView {
     let RefundsView { lines, refundable, reasons, excess, creances, form } = view;
     // What a post without JavaScript brought back, or else what the address
     // fills in (the trop-perçus' «Rembourser»), until a first call succeeds.
@@ -117,7 +117,7 @@ pub fn Refunds(view: RefundsView, transaction: String, action: ServerAction<Agen
 }
 
 /// A refund's row: what the agent may do with it in its last cell.
-fn line_row(line: RefundView, transaction: String, action: ServerAction<AgentRefund>) -> impl IntoView {
+fn line_row(line: RefundView, transaction: String, action: FormAction<AgentRefund>) -> impl IntoView {
     let id = line.id;
     let next = if line.decide {
         EitherOf4::A(view! {
@@ -150,7 +150,7 @@ fn step_form(
     refund: String,
     label: &'static str,
     class: &'static str,
-    action: ServerAction<AgentRefund>,
+    action: FormAction<AgentRefund>,
 ) -> impl IntoView {
     view! {
         <ServerForm action class="inline-form">

@@ -4,7 +4,7 @@ use crate::api::agent::sign_in::AgentSignIn;
 use crate::api::terminal::is_terminal;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::field::TextField;
-use crate::components::form::{ServerForm, SubmitButton, refusal};
+use crate::components::form::{FormAction, ServerForm, SubmitButton, refusal};
 use crate::components::layout::{Footer, PlainHeader, SkipLink};
 use crate::pages::{page_data, with_data};
 use leptos::prelude::*;
@@ -25,7 +25,7 @@ pub fn AgentSignInPage() -> impl IntoView {
 
 #[component]
 fn AgentSignInForm(form: crate::api::FormState) -> impl IntoView {
-    let action = ServerAction::<AgentSignIn>::new();
+    let action = FormAction::<AgentSignIn>::new();
     let refused = refusal(action, form.errors.clone());
     let field = move |name: &'static str| Signal::derive(move || refused.with(|r| r.field(name)));
     view! {

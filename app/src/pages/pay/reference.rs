@@ -2,7 +2,7 @@
 
 use crate::api::pay::{FindReference, ReferenceView};
 use crate::components::error_summary::ErrorSummary;
-use crate::components::form::{ServerForm, SubmitButton, refusal};
+use crate::components::form::{FormAction, ServerForm, SubmitButton, refusal};
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
 use crate::components::reference_boxes::ReferenceBoxes;
 use crate::pages::{page_data, with_data};
@@ -22,7 +22,7 @@ pub fn ReferencePage() -> impl IntoView {
 #[component]
 fn Reference(view: ReferenceView) -> impl IntoView {
     let ReferenceView { header, form } = view;
-    let action = ServerAction::<FindReference>::new();
+    let action = FormAction::<FindReference>::new();
     let refused = refusal(action, form.errors.clone());
     view! {
         <InsuredLayout header current=Section::Payments>

@@ -2,7 +2,7 @@
 
 use crate::api::pay::{BELOW_MINIMUM, SelectionView};
 use crate::api::payments::AbandonPayment;
-use crate::components::form::successes;
+use crate::components::form::{FormAction, successes};
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
 use crate::components::pending::PendingPayments;
 use crate::components::selection::{SelectionForm, SelectionFormData};
@@ -16,7 +16,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn SelectionPage() -> impl IntoView {
     let params = use_params_map();
-    let abandon = ServerAction::<AbandonPayment>::new();
+    let abandon = FormAction::<AbandonPayment>::new();
     let abandon_done = successes(abandon);
     let data = page_data(
         move || crate::api::pay::SelectionPage { reference: params.with(|p| p.get("reference").unwrap_or_default()) },
@@ -29,7 +29,7 @@ pub fn SelectionPage() -> impl IntoView {
 }
 
 #[component]
-fn Selection(view: SelectionView, abandon: ServerAction<AbandonPayment>) -> impl IntoView {
+fn Selection(view: SelectionView, abandon: FormAction<AbandonPayment>) -> impl IntoView {
     let below_minimum = view.below_minimum();
     let SelectionView { header, reference, caisse_name, initial, restant, lines, selected, amount, errors, pending } =
         view;
