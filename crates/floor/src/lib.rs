@@ -1,6 +1,8 @@
 //! The framework's floor (see `Cargo.toml`): one route, hydrated; with
 //! feature `resource` a Resource over a server function, with `form` an
-//! `ActionForm`. Only its WebAssembly and
+//! `ActionForm`; with `lean` as well, both the way the product reads and posts
+//! (`lean.rs`: answers in postcard, one resource type, one action type
+//! posting the form's fields as they are). Only its WebAssembly and
 //! JavaScript are measured (`./scripts/floor`); its server functions answer
 //! only in a server build, which the measure does not need.
 
@@ -54,8 +56,13 @@ fn Home() -> impl IntoView {
     }
 }
 
+#[cfg(feature = "lean")]
+mod lean;
+#[cfg(feature = "lean")]
+use lean::{data, form};
+
 /// The page's data, read through a Resource (feature `resource`).
-#[cfg(feature = "resource")]
+#[cfg(all(feature = "resource", not(feature = "lean")))]
 fn data() -> impl IntoView {
     let tally = Resource::new(|| (), |_| total());
     view! {
@@ -65,11 +72,11 @@ fn data() -> impl IntoView {
     }
 }
 
-#[cfg(not(feature = "resource"))]
+#[cfg(not(any(feature = "resource", feature = "lean")))]
 fn data() -> impl IntoView {}
 
 /// A form posting to a server function (feature `form`).
-#[cfg(feature = "form")]
+#[cfg(all(feature = "form", not(feature = "lean")))]
 fn form() -> impl IntoView {
     let add = ServerAction::<Add>::new();
     view! {
@@ -81,7 +88,7 @@ fn form() -> impl IntoView {
     }
 }
 
-#[cfg(not(feature = "form"))]
+#[cfg(not(any(feature = "form", feature = "lean")))]
 fn form() -> impl IntoView {}
 
 /// The browser's entry point.
