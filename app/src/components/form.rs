@@ -11,7 +11,8 @@ use crate::error::{AppError, FieldErrors};
 use leptos::prelude::*;
 use leptos::web_sys::SubmitEvent;
 use serde::de::DeserializeOwned;
-use server_fn::ServerFn;
+use server_fn::codec::PostUrl;
+use server_fn::{Http, ServerFn};
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -48,7 +49,10 @@ impl<F> Copy for FormAction<F> {}
 
 impl<F> FormAction<F>
 where
-    F: ServerFn<Output = (), Error = AppError> + DeserializeOwned + 'static,
+    // A form's function: its fields URL-encoded, as without JavaScript.
+    F: ServerFn<Protocol = Http<PostUrl, crate::codec::Postcard>, Output = (), Error = AppError>
+        + DeserializeOwned
+        + 'static,
 {
     /// No call yet.
     #[track_caller]
@@ -89,7 +93,12 @@ fn calls(send: Send) -> Calls {
 /// In the browser: the fields posted to `F`'s address.
 #[cfg(not(feature = "ssr"))]
 fn sender<F: ServerFn>() -> Send {
-    let path = F::PATH;
+    send_to(F::PATH)
+}
+
+/// The fields posted to `path` (not generic: compiled once).
+#[cfg(not(feature = "ssr"))]
+fn send_to(path: &'static str) -> Send {
     Arc::new(move |fields| {
         Box::pin(async move {
             let form = "application/x-www-form-urlencoded";

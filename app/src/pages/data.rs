@@ -92,7 +92,12 @@ where
     F: ServerFn<Error = AppError> + Serialize + DeserializeOwned + Send + 'static,
     F::Output: Serialize,
 {
-    let path = F::PATH;
+    load_from(F::PATH)
+}
+
+/// The answer of the function at `path` (not generic: compiled once).
+#[cfg(not(feature = "ssr"))]
+fn load_from(path: &'static str) -> Load {
     Arc::new(move |arguments| {
         Box::pin(crate::components::call::call(path, crate::codec::CONTENT_TYPE, arguments.into()))
     })
