@@ -23,11 +23,7 @@ use std::sync::Arc;
 type Calls = Action<String, Result<(), AppError>>;
 
 /// Sends a form's fields.
-type Send = Arc<
-    dyn Fn(String) -> Pin<Box<dyn Future<Output = Result<(), AppError>> + std::marker::Send>>
-        + std::marker::Send
-        + Sync,
->;
+type Sender = Arc<dyn Fn(String) -> Pin<Box<dyn Future<Output = Result<(), AppError>> + Send>> + Send + Sync>;
 
 /// The calls of the forms posting to the server function `F`. Every form's
 /// action is of one type and built by one function that is not generic
@@ -86,19 +82,19 @@ impl<F> FormAction<F> {
 
 /// The one action type of every form.
 #[track_caller]
-fn calls(send: Send) -> Calls {
+fn calls(send: Sender) -> Calls {
     Action::new(move |fields: &String| send(fields.clone()))
 }
 
 /// In the browser: the fields posted to `F`'s address.
 #[cfg(not(feature = "ssr"))]
-fn sender<F: ServerFn>() -> Send {
+fn sender<F: ServerFn>() -> Sender {
     send_to(F::PATH)
 }
 
 /// The fields posted to `path` (not generic: compiled once).
 #[cfg(not(feature = "ssr"))]
-fn send_to(path: &'static str) -> Send {
+fn send_to(path: &'static str) -> Sender {
     Arc::new(move |fields| {
         Box::pin(async move {
             let form = "application/x-www-form-urlencoded";
@@ -109,7 +105,7 @@ fn send_to(path: &'static str) -> Send {
 
 /// On the server (where nothing dispatches a form): `F`'s body, run in place.
 #[cfg(feature = "ssr")]
-fn sender<F>() -> Send
+fn sender<F>() -> Sender
 where
     F: ServerFn<Output = (), Error = AppError> + DeserializeOwned + 'static,
 {
