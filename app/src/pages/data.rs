@@ -32,7 +32,8 @@ type Key = (Vec<u8>, usize);
 /// Loads an answer from the arguments in postcard.
 type Load = Arc<dyn Fn(Vec<u8>) -> Pin<Box<dyn Future<Output = Encoded> + Send>> + Send + Sync>;
 
-/// A page's data: the answer of its server function `F` (which answers `T`).
+/// A page's data: its server function's answer, a `T` still encoded until the
+/// page shows it ([`super::with_data`]).
 pub struct PageData<T> {
     pub(super) resource: Resource<Encoded, PageCodec>,
     answer: PhantomData<fn() -> T>,
