@@ -8,8 +8,10 @@
 //! a message for each missing or repeated one, over a parser of text, escapes
 //! and numbers; postcard reads the fields in their order, from bytes, and
 //! nothing else. The same answers weigh less on the wire too. Answers and
-//! errors are one codec ([`Binary`]), and a page's data in the document is
-//! the same bytes in base64 ([`PageCodec`]), so each type has one decoder.
+//! errors are one codec ([`Binary`]); a page's data goes into the document
+//! as its answer's bytes, in postcard and base64 ([`PageCodec`]), and is
+//! decoded by the page like an answer read after a navigation, so each type
+//! has one decoder.
 
 use bytes::Bytes;
 use leptos::server::codee::{Decoder, Encoder};
@@ -66,8 +68,8 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, postcard::Error> {
 /// as a form, which also posts without JavaScript).
 pub type Postcard = Post<Binary>;
 
-/// A page's data in the document, for the browser to hydrate the page with:
-/// the same bytes as its server function's answer, in base64.
+/// A page's data in the document, for the browser to hydrate the page with
+/// (its resource's value, the answer's bytes: `pages/data.rs`), in base64.
 pub struct PageCodec;
 
 impl<T: Serialize> Encoder<T> for PageCodec {

@@ -195,11 +195,10 @@ on_both_engines! {
             assert_eq!(agent.call(endpoint, fields).await.status(), StatusCode::UNAUTHORIZED, "agent → {endpoint}");
         }
         use app::api::{home, messages, overview, pay, payments};
-        let reference = || "3811907400001234F".to_owned();
         let person_pages = [
             agent.page_call("page-accueil", &home::HomePage { paiement: None }).await,
             agent.page_call("page-payer-reference", &pay::ReferencePage {}).await,
-            agent.page_call("page-payer-selection", &pay::SelectionPage { reference: reference() }).await,
+            agent.page_call("page-payer-selection", &pay::SelectionPage { reference: "3811907400001234F".to_owned() }).await,
             agent.page_call("page-payer-redirection", &pay::KioskRedirectPage { transaction: pierre.clone() }).await,
             agent.page_call("page-messagerie", &messages::MailboxPage {}).await,
             agent.page_call("page-message", &messages::MessagePage { id: "x".to_owned() }).await,

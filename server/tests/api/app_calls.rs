@@ -17,17 +17,19 @@ const ANSWERS: &str = "application/x-postcard";
 const ROUTER_REDIRECT: &str = "serverfnredirect";
 
 impl Browser {
-    /// Calls a server function as the app in the browser does.
-    pub async fn app_call(&self, endpoint: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    /// A call of the server function at `endpoint`, sent as the app in the
+    /// browser sends it (same origin, accepting the answers' encoding).
+    fn as_the_app(&self, endpoint: &str) -> reqwest::RequestBuilder {
         self.client
             .post(self.url(&format!("/api/{endpoint}")))
             .header(ACCEPT, ANSWERS)
             .header("Origin", &self.origin)
             .header("Sec-Fetch-Site", "same-origin")
-            .form(fields)
-            .send()
-            .await
-            .expect("POST")
+    }
+
+    /// Calls a server function as the app in the browser does.
+    pub async fn app_call(&self, endpoint: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.as_the_app(endpoint).form(fields).send().await.expect("POST")
     }
 
     /// Asks a page's data as the app in the browser does: its server
@@ -38,16 +40,7 @@ impl Browser {
 
     /// As [`Browser::page_call`], with `body` as the arguments.
     pub async fn page_call_raw(&self, endpoint: &str, body: Vec<u8>) -> reqwest::Response {
-        self.client
-            .post(self.url(&format!("/api/{endpoint}")))
-            .header(ACCEPT, ANSWERS)
-            .header(CONTENT_TYPE, ANSWERS)
-            .header("Origin", &self.origin)
-            .header("Sec-Fetch-Site", "same-origin")
-            .body(body)
-            .send()
-            .await
-            .expect("POST")
+        self.as_the_app(endpoint).header(CONTENT_TYPE, ANSWERS).body(body).send().await.expect("POST")
     }
 
     /// `GET` as the app's `gloo-net` fetch does.
