@@ -16,13 +16,17 @@ use crate::pages::agent::payments::{AgentJournalPage, AgentPaymentPage, AgentPay
 use crate::pages::agent::reconciliation::AgentReconciliationPage;
 use crate::pages::agent::search::AgentSearchPage;
 use crate::pages::agent::sign_in::AgentSignInPage;
-use crate::pages::demarches::DemarchesPage;
-use crate::pages::messages::{MailboxPage, MessagePage};
-use crate::pages::overview::OverviewPage;
-use crate::pages::pay::{kiosk_redirect::KioskRedirectPage, reference::ReferencePage, selection::SelectionPage};
-use crate::pages::payments::MyPaymentsPage;
+use crate::pages::demarches::{DemarchesPage, demarches_data};
+use crate::pages::home::{HomePage, home_data};
+use crate::pages::messages::{MailboxPage, MessagePage, mailbox_data, message_data};
+use crate::pages::overview::{OverviewPage, overview_data};
+use crate::pages::pay::kiosk_redirect::{KioskRedirectPage, kiosk_redirect_data};
+use crate::pages::pay::reference::{ReferencePage, reference_data};
+use crate::pages::pay::selection::{SelectionPage, selection_data};
+use crate::pages::payments::{MyPaymentsPage, my_payments_data};
+use crate::pages::sign_in::{SignInPage, sign_in_data};
 use crate::pages::statement::{SiteMapPage, StatementPage};
-use crate::pages::{home::HomePage, not_found::NotFound, sign_in::SignInPage};
+use crate::pages::{PageData, PageHandle, not_found::NotFound};
 use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
@@ -65,8 +69,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// Declares a group of pages whose code is one WebAssembly chunk, fetched
 /// when the browser first shows one of them: a lazy function rendering any
 /// page of the group, and for each page the lazy route that calls it.
+///
+/// A page written `Page(create)` takes its data as a property, created by
+/// `create` in the route's `data()`: the router calls it when the address
+/// matches, before the chunk has arrived, so the page's data and its code
+/// load at the same time (the function is in the main module). The back
+/// office creates its data in its pages: none of its code or addresses is
+/// in the main module a person's browser loads.
 macro_rules! lazy_group {
-    ($group:ident, $preload:ident, $pages:ident { $($route:ident => $page:ident),* $(,)? }) => {
+    ($group:ident, $preload:ident, $pages:ident { $($route:ident => $page:ident $(($create:path))?),* $(,)? }) => {
         #[doc = concat!("The pages of the `", stringify!($group), "` chunk.")]
         #[derive(Debug, Clone, Copy)]
         // The variants are the pages' own names, which share their ending.
@@ -75,25 +86,25 @@ macro_rules! lazy_group {
             $($page),*
         }
 
-        #[doc = concat!("Renders a page of the `", stringify!($group), "` chunk.")]
+        #[doc = concat!("Renders a page of the `", stringify!($group), "` chunk, with its data if its route created it.")]
         #[leptos::lazy]
-        fn $group(page: $pages) -> AnyView {
+        fn $group(page: $pages, data: Option<PageHandle>) -> AnyView {
             match page {
-                $($pages::$page => Hydrated(view! { <$page /> }).into_any()),*
+                $($pages::$page => lazy_group!(@view $page, data $(, $create)?)),*
             }
         }
 
         $(
             #[doc = concat!("The route of [`", stringify!($page), "`], in the `", stringify!($group), "` chunk.")]
-            struct $route;
+            struct $route(Option<PageHandle>);
 
             impl leptos_router::LazyRoute for $route {
                 fn data() -> Self {
-                    $route
+                    $route(lazy_group!(@data $($create)?))
                 }
 
-                async fn view(_this: Self) -> AnyView {
-                    $group($pages::$page).await
+                async fn view(this: Self) -> AnyView {
+                    $group($pages::$page, this.0).await
                 }
 
                 // The chunk is fetched while the page's data loads.
@@ -104,25 +115,35 @@ macro_rules! lazy_group {
             }
         )*
     };
+    (@data) => { None };
+    (@data $create:path) => { Some($create().handle()) };
+    (@view $page:ident, $data:ident) => {{
+        let _ = $data;
+        Hydrated(view! { <$page /> }).into_any()
+    }};
+    (@view $page:ident, $data:ident, $create:path) => {{
+        let data = PageData::typed($data, $create);
+        Hydrated(view! { <$page data /> }).into_any()
+    }};
 }
 
 lazy_group!(payment_steps, __preload_payment_steps, PaymentPages {
-    ReferenceRoute => ReferencePage,
-    SelectionRoute => SelectionPage,
-    KioskRedirectRoute => KioskRedirectPage,
+    ReferenceRoute => ReferencePage(reference_data),
+    SelectionRoute => SelectionPage(selection_data),
+    KioskRedirectRoute => KioskRedirectPage(kiosk_redirect_data),
 });
 
 lazy_group!(account, __preload_account, AccountPages {
-    HomeRoute => HomePage,
-    MyPaymentsRoute => MyPaymentsPage,
-    OverviewRoute => OverviewPage,
-    MailboxRoute => MailboxPage,
-    MessageRoute => MessagePage,
-    DemarchesRoute => DemarchesPage,
+    HomeRoute => HomePage(home_data),
+    MyPaymentsRoute => MyPaymentsPage(my_payments_data),
+    OverviewRoute => OverviewPage(overview_data),
+    MailboxRoute => MailboxPage(mailbox_data),
+    MessageRoute => MessagePage(message_data),
+    DemarchesRoute => DemarchesPage(demarches_data),
 });
 
 lazy_group!(sign_in, __preload_sign_in, SignInPages {
-    SignInRoute => SignInPage,
+    SignInRoute => SignInPage(sign_in_data),
 });
 
 lazy_group!(information, __preload_information, InformationPages {

@@ -1,4 +1,5 @@
 import { test, expect, type Page, type Request } from '@playwright/test';
+import { readdirSync, readFileSync } from 'node:fs';
 import { newPerson } from './fixtures/server';
 import { SignInPage } from './fixtures/pages';
 import { appReady } from './fixtures/app';
@@ -121,4 +122,61 @@ test('a form refused by the server says why in place, and a second press while a
   await expect(signIn.nir).toHaveValue(eva.nir);
   expect(sent).toBe(1);
   await expect(page).toHaveURL(/\/connexion$/);
+});
+
+/** The WebAssembly files of the chunks whose split name contains `group`, as `/pkg/…` paths. */
+function chunkFiles(group: string): Set<string> {
+  const pkg = '../target/site/pkg';
+  const name = readdirSync(pkg).find((f) => /^__wasm_split_manifest\..*\.json$/.test(f));
+  const manifest: Record<string, string[]> = name ? JSON.parse(readFileSync(`${pkg}/${name}`, 'utf8')) : {};
+  const files = new Set<string>();
+  for (const [split, stems] of Object.entries(manifest)) {
+    if (split.includes(group)) for (const stem of stems) files.add(`/pkg/${stem}.wasm`);
+  }
+  return files;
+}
+
+test.describe('a page whose code is not loaded yet', () => {
+  // Every request seen by the page itself, not answered by the service worker's cache.
+  test.use({ serviceWorkers: 'block' });
+
+  test("asks for its data while its code is still loading: Accueil's server function is called before Accueil's chunk has arrived", async ({
+    page,
+  }) => {
+    const files = chunkFiles('account');
+    expect(files.size, "the account's chunks in the split manifest").toBeGreaterThan(0);
+    const paul = newPerson('paul');
+    const signIn = new SignInPage(page);
+    await signIn.goto();
+    await appReady(page);
+
+    // The account's chunks are held until Accueil's data has been asked for, or 5 s.
+    let dataAsked: () => void = () => {};
+    const asked = new Promise<void>((resolve) => (dataAsked = resolve));
+    let askedAlready = false;
+    const released: boolean[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/page-accueil') {
+        askedAlready = true;
+        dataAsked();
+      }
+    });
+    await page.route(
+      (url) => files.has(url.pathname),
+      async (route) => {
+        await Promise.race([asked, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+        // Whether the data had been asked for before this chunk could arrive.
+        released.push(askedAlready);
+        await route.continue();
+      },
+    );
+
+    await signIn.nir.fill(paul.nir);
+    await signIn.password.fill(paul.password);
+    await signIn.submit.click();
+    await expect(page).toHaveURL(/\/accueil$/);
+    await expect(page.getByRole('heading', { name: paul.name })).toBeVisible();
+    expect(released.length, "the account's chunks fetched on the way to Accueil").toBeGreaterThan(0);
+    expect(released, "Accueil's data asked for before each of its chunks arrived").not.toContain(false);
+  });
 });

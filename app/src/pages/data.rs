@@ -13,6 +13,7 @@
 //! for the first page, from the function's body run in place.
 
 use crate::codec::PageCodec;
+use crate::components::form::{FormAction, successes};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::Serialize;
@@ -35,8 +36,17 @@ type Load = Arc<dyn Fn(Vec<u8>) -> Pin<Box<dyn Future<Output = Encoded> + Send>>
 /// A page's data: its server function's answer, a `T` still encoded until the
 /// page shows it ([`super::with_data`]).
 pub struct PageData<T> {
-    pub(super) resource: Resource<Encoded, PageCodec>,
+    pub(super) handle: PageHandle,
     answer: PhantomData<fn() -> T>,
+}
+
+/// A page's data whatever its type: what a route holds between creating the
+/// page's data and showing the page ([`PageData::handle`], [`PageData::typed`]).
+#[derive(Clone, Copy)]
+pub struct PageHandle {
+    pub(super) resource: Resource<Encoded, PageCodec>,
+    /// How many times an action asked to load the data again.
+    reloads: RwSignal<usize>,
 }
 
 impl<T> Clone for PageData<T> {
@@ -47,21 +57,43 @@ impl<T> Clone for PageData<T> {
 
 impl<T> Copy for PageData<T> {}
 
+impl<T> PageData<T> {
+    /// The data, its type left for [`PageData::typed`] to give back.
+    pub fn handle(self) -> PageHandle {
+        self.handle
+    }
+
+    /// The data `handle` holds, created by `create` (the function that
+    /// created it, which also names its type); created now if there is none.
+    pub fn typed(handle: Option<PageHandle>, create: fn() -> PageData<T>) -> PageData<T> {
+        handle.map_or_else(create, |handle| PageData { handle, answer: PhantomData })
+    }
+
+    /// Loads the data again after each success of `action` (an action that
+    /// changed what the page shows). A refused or failed call leaves it as it
+    /// is, with the form and its message in place.
+    pub fn reload_after<F>(self, action: FormAction<F>) {
+        reload_on(self.handle.reloads, successes(action));
+    }
+}
+
+/// Counts one more reload of `reloads` each time `done` counts one more.
+fn reload_on(reloads: RwSignal<usize>, done: Memo<usize>) {
+    Effect::watch(move || done.get(), move |_, _, _| reloads.update(|n| *n += 1), false);
+}
+
 /// The page's data: its server function called with `arguments`, and again
-/// whenever they change or `reloads` counts one more (an action that changed
-/// what the page shows).
+/// whenever they change or an action asks for it ([`PageData::reload_after`]).
 #[track_caller]
-pub fn page_data<F>(
-    arguments: impl Fn() -> F + Send + Sync + 'static,
-    reloads: impl Fn() -> usize + Send + Sync + 'static,
-) -> PageData<F::Output>
+pub fn page_data<F>(arguments: impl Fn() -> F + Send + Sync + 'static) -> PageData<F::Output>
 where
     F: ServerFn<Error = AppError> + Serialize + DeserializeOwned + Send + 'static,
     F::Output: Serialize,
 {
+    let reloads = RwSignal::new(0);
     let key: Box<dyn Fn() -> Key + Send + Sync> =
-        Box::new(move || (crate::codec::encode(&arguments()).unwrap_or_default(), reloads()));
-    PageData { resource: encoded(key, loader::<F>()), answer: PhantomData }
+        Box::new(move || (crate::codec::encode(&arguments()).unwrap_or_default(), reloads.get()));
+    PageData { handle: PageHandle { resource: encoded(key, loader::<F>()), reloads }, answer: PhantomData }
 }
 
 /// The one resource of every page.

@@ -5,12 +5,12 @@ use crate::api::auth::SignOutEverywhere;
 use crate::api::home::{Banner, HomeView};
 use crate::api::payments::AbandonPayment;
 use crate::api::terminal::is_terminal;
-use crate::components::form::{ActionError, FormAction, ServerForm, SubmitButton, successes};
+use crate::components::form::{ActionError, FormAction, ServerForm, SubmitButton};
 use crate::components::layout::{InsuredLayout, Section};
 use crate::components::pending::PendingPayments;
 use crate::components::table::{CREANCE_COLUMNS, CreanceCells, DataTable, Row};
 use crate::pages::payments::PaymentTable;
-use crate::pages::{page_data, with_data};
+use crate::pages::{PageData, page_data, with_data};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,18 +19,19 @@ use leptos_router::hooks::use_query_map;
 /// The insured person's home page. Its data is loaded again after an abandon
 /// (a failed one leaves it as it is, saying why).
 #[component]
-pub fn HomePage() -> impl IntoView {
-    let query = use_query_map();
+pub fn HomePage(data: PageData<HomeView>) -> impl IntoView {
     let abandon = FormAction::<AbandonPayment>::new();
-    let abandon_done = successes(abandon);
-    let data = page_data(
-        move || crate::api::home::HomePage { paiement: query.with(|q| q.get("paiement")) },
-        move || abandon_done.get(),
-    );
+    data.reload_after(abandon);
     view! {
         <Title text="Accueil – Mon compte ameli" />
         {with_data(data, move |home| view! { <Home home abandon /> })}
     }
+}
+
+/// Its data, created with its route while the page's code loads (`app.rs`).
+pub fn home_data() -> PageData<HomeView> {
+    let query = use_query_map();
+    page_data(move || crate::api::home::HomePage { paiement: query.with(|q| q.get("paiement")) })
 }
 
 #[component]

@@ -4,17 +4,21 @@ use crate::api::messages::{DeleteMessage, MailboxView, MessagePageView, MessageV
 use crate::api::terminal::is_terminal;
 use crate::components::form::{ActionError, FormAction, ServerForm, SubmitButton};
 use crate::components::layout::{InsuredLayout, Section};
-use crate::pages::{page_data, with_data};
+use crate::pages::{PageData, page_data, with_data};
 use crate::routes;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+/// Its data, created with its route while the page's code loads (`app.rs`).
+pub fn mailbox_data() -> PageData<MailboxView> {
+    page_data(|| crate::api::messages::MailboxPage {})
+}
+
 /// The mailbox.
 #[component]
-pub fn MailboxPage() -> impl IntoView {
-    let data = page_data(|| crate::api::messages::MailboxPage {}, || 0);
+pub fn MailboxPage(data: PageData<MailboxView>) -> impl IntoView {
     view! {
         <Title text="Ma messagerie – Mon compte ameli" />
         {with_data(data, |view| view! { <Mailbox view /> })}
@@ -60,15 +64,16 @@ fn Mailbox(view: MailboxView) -> impl IntoView {
     }
 }
 
+/// Its data, created with its route while the page's code loads (`app.rs`).
+pub fn message_data() -> PageData<MessagePageView> {
+    let params = use_params_map();
+    page_data(move || crate::api::messages::MessagePage { id: params.with(|p| p.get("id").unwrap_or_default()) })
+}
+
 /// One message; with `?supprimer`, the confirmation of its deletion.
 #[component]
-pub fn MessagePage() -> impl IntoView {
-    let params = use_params_map();
+pub fn MessagePage(data: PageData<MessagePageView>) -> impl IntoView {
     let query = use_query_map();
-    let data = page_data(
-        move || crate::api::messages::MessagePage { id: params.with(|p| p.get("id").unwrap_or_default()) },
-        || 0,
-    );
     let confirm = Signal::derive(move || query.with(|q| q.get("supprimer").is_some()));
     view! {
         {with_data(data, move |view| view! { <OneMessage view confirm /> })}

@@ -20,7 +20,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-pub use data::{PageData, page_data};
+pub use data::{PageData, PageHandle, page_data};
 
 /// Renders a page from its data: `render` once the resource has loaded, or
 /// [`LoadError`] when it failed; then [`PageArrived`]. On the server every
@@ -32,7 +32,7 @@ where
     T: serde::de::DeserializeOwned + 'static,
     V: IntoView + 'static,
 {
-    let data = data.resource;
+    let data = data.handle.resource;
     view! {
         <Transition>
             {move || Suspend::new(async move {

@@ -3,15 +3,19 @@
 use crate::api::overview::OverviewView;
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
 use crate::components::table::{CREANCE_COLUMNS, Cell, CreanceCells, DataTable, Row};
-use crate::pages::{page_data, with_data};
+use crate::pages::{PageData, page_data, with_data};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// Its data, created with its route while the page's code loads (`app.rs`).
+pub fn overview_data() -> PageData<OverviewView> {
+    page_data(|| crate::api::overview::OverviewPage {})
+}
+
 /// The person's créances with their payments.
 #[component]
-pub fn OverviewPage() -> impl IntoView {
-    let data = page_data(|| crate::api::overview::OverviewPage {}, || 0);
+pub fn OverviewPage(data: PageData<OverviewView>) -> impl IntoView {
     view! {
         <Title text="Participations forfaitaires et franchises – Mon compte ameli" />
         {with_data(data, |view| view! { <Overview view /> })}

@@ -1,13 +1,13 @@
 //! «Mes paiements».
 
 use crate::api::payments::{AbandonPayment, PaymentRow, PaymentState, PaymentsView};
-use crate::components::form::{FormAction, successes};
+use crate::components::form::FormAction;
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
 use crate::components::payment_states::follow;
 use crate::components::pending::PendingPayments;
 use crate::components::table::{Cell, DataTable, Row};
 use crate::domain::TransactionReference;
-use crate::pages::{page_data, with_data};
+use crate::pages::{PageData, page_data, with_data};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,14 +15,18 @@ use leptos_meta::Title;
 /// The person's payments, with the side menu of «Mes paiements». Its data is
 /// loaded again after an abandon (a failed one leaves it as it is, saying why).
 #[component]
-pub fn MyPaymentsPage() -> impl IntoView {
+pub fn MyPaymentsPage(data: PageData<PaymentsView>) -> impl IntoView {
     let abandon = FormAction::<AbandonPayment>::new();
-    let abandon_done = successes(abandon);
-    let data = page_data(|| crate::api::payments::PaymentsPage {}, move || abandon_done.get());
+    data.reload_after(abandon);
     view! {
         <Title text="Mes paiements – Mon compte ameli" />
         {with_data(data, move |view| view! { <MyPayments view abandon /> })}
     }
+}
+
+/// Its data, created with its route while the page's code loads (`app.rs`).
+pub fn my_payments_data() -> PageData<PaymentsView> {
+    page_data(|| crate::api::payments::PaymentsPage {})
 }
 
 #[component]

@@ -1,6 +1,6 @@
 //! Sign-in: «Numéro de sécurité sociale» and «Mot de passe».
 
-use super::{page_data, with_data};
+use super::{PageData, page_data, with_data};
 use crate::api::auth::{SignIn, SignInView};
 use crate::api::home::Banner;
 use crate::api::terminal::is_terminal;
@@ -12,10 +12,14 @@ use crate::components::nir_field::NirField;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// Its data, created with its route while the page's code loads (`app.rs`).
+pub fn sign_in_data() -> PageData<SignInView> {
+    page_data(|| crate::api::auth::SignInPage {})
+}
+
 /// The sign-in page.
 #[component]
-pub fn SignInPage() -> impl IntoView {
-    let data = page_data(|| crate::api::auth::SignInPage {}, || 0);
+pub fn SignInPage(data: PageData<SignInView>) -> impl IntoView {
     view! {
         <Title text="Connexion – Mon compte ameli" />
         <SkipLink />

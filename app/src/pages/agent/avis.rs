@@ -12,7 +12,7 @@ use leptos_meta::Title;
 /// The form.
 #[component]
 pub fn AgentNewAvisPage() -> impl IntoView {
-    let data = page_data(|| crate::api::agent::avis::AgentNewAvisPage {}, || 0);
+    let data = page_data(|| crate::api::agent::avis::AgentNewAvisPage {});
     view! {
         <Title text="Émettre un avis – Espace agents" />
         {with_data(data, |view| view! { <NewAvis view /> })}

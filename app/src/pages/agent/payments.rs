@@ -7,7 +7,7 @@ use crate::api::agent::payments::{
     TropPercuItem, TropPercusView,
 };
 use crate::api::agent::refunds::AgentRefund;
-use crate::components::form::{ActionError, FormAction, ServerForm, SubmitButton, successes};
+use crate::components::form::{ActionError, FormAction, ServerForm, SubmitButton};
 use crate::components::table::{Cell, DataTable, Row};
 use crate::pages::{page_data, with_data};
 use crate::routes;
@@ -21,17 +21,14 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn AgentPaymentsPage() -> impl IntoView {
     let query = use_query_map();
-    let data = page_data(
-        move || {
-            query.with(|q| crate::api::agent::payments::AgentPaymentsPage {
-                du: q.get("du"),
-                au: q.get("au"),
-                statut: q.get("statut"),
-                page: q.get("page"),
-            })
-        },
-        || 0,
-    );
+    let data = page_data(move || {
+        query.with(|q| crate::api::agent::payments::AgentPaymentsPage {
+            du: q.get("du"),
+            au: q.get("au"),
+            statut: q.get("statut"),
+            page: q.get("page"),
+        })
+    });
     view! {
         <Title text="Paiements reçus – Espace agents" />
         {with_data(data, |view| view! { <Payments view /> })}
@@ -94,14 +91,12 @@ pub fn AgentPaymentPage() -> impl IntoView {
     let params = use_params_map();
     let regularise = FormAction::<MarkRegularised>::new();
     let refund = FormAction::<AgentRefund>::new();
-    let (regularised, refunded) = (successes(regularise), successes(refund));
+    let data = page_data(move || crate::api::agent::payments::AgentPaymentPage {
+        transaction: params.with(|p| p.get("transaction").unwrap_or_default()),
+    });
     // Loaded again after a success of either action.
-    let data = page_data(
-        move || crate::api::agent::payments::AgentPaymentPage {
-            transaction: params.with(|p| p.get("transaction").unwrap_or_default()),
-        },
-        move || regularised.get() + refunded.get(),
-    );
+    data.reload_after(regularise);
+    data.reload_after(refund);
     view! {
         <Title text="Paiement – Espace agents" />
         {with_data(data, move |view| view! { <PaymentDetail view regularise refund /> })}
@@ -278,7 +273,7 @@ fn PaymentData(
 /// «Rembourser» (its payment's refund form, filled in).
 #[component]
 pub fn AgentTropPercusPage() -> impl IntoView {
-    let data = page_data(|| crate::api::agent::payments::AgentTropPercusPage {}, || 0);
+    let data = page_data(|| crate::api::agent::payments::AgentTropPercusPage {});
     view! {
         <Title text="Trop-perçus – Espace agents" />
         {with_data(data, |view: TropPercusView| view! {
@@ -339,7 +334,7 @@ fn TropPercus(payments: Vec<TropPercuItem>) -> impl IntoView {
 /// The caisse's journal of changes.
 #[component]
 pub fn AgentJournalPage() -> impl IntoView {
-    let data = page_data(|| crate::api::agent::payments::AgentJournalPage {}, || 0);
+    let data = page_data(|| crate::api::agent::payments::AgentJournalPage {});
     view! {
         <Title text="Journal – Espace agents" />
         {with_data(data, |view: JournalView| view! {

@@ -6,7 +6,7 @@ use super::{AgentLayout, AgentSection};
 use crate::api::agent::reconciliation::{AgentResolveDiscrepancy, DiscrepancyItem, ReconciliationView, ReportItem};
 use crate::components::error_summary::{ErrorSummary, FieldMessage};
 use crate::components::field::TextField;
-use crate::components::form::{FormAction, ServerForm, SubmitButton, refusal, successes};
+use crate::components::form::{FormAction, ServerForm, SubmitButton, refusal};
 use crate::components::table::{Cell, DataTable, Row};
 use crate::pages::{page_data, with_data};
 use crate::routes;
@@ -18,8 +18,8 @@ use leptos_meta::Title;
 #[component]
 pub fn AgentReconciliationPage() -> impl IntoView {
     let close = FormAction::<AgentResolveDiscrepancy>::new();
-    let closed = successes(close);
-    let data = page_data(|| crate::api::agent::reconciliation::AgentReconciliationPage {}, move || closed.get());
+    let data = page_data(|| crate::api::agent::reconciliation::AgentReconciliationPage {});
+    data.reload_after(close);
     view! {
         <Title text="Rapprochement bancaire – Espace agents" />
         {with_data(data, move |view| view! { <Reconciliation view close /> })}

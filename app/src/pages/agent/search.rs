@@ -15,7 +15,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn AgentSearchPage() -> impl IntoView {
     let query = use_query_map();
-    let data = page_data(move || crate::api::agent::search::AgentSearchPage { q: query.with(|q| q.get("q")) }, || 0);
+    let data = page_data(move || crate::api::agent::search::AgentSearchPage { q: query.with(|q| q.get("q")) });
     view! {
         <Title text="Recherche – Espace agents" />
         {with_data(data, |view| view! { <Search view /> })}

@@ -13,7 +13,7 @@ use leptos_meta::Title;
 /// The sign-in page of the back office.
 #[component]
 pub fn AgentSignInPage() -> impl IntoView {
-    let data = page_data(|| crate::api::agent::sign_in::AgentSignInPage {}, || 0);
+    let data = page_data(|| crate::api::agent::sign_in::AgentSignInPage {});
     view! {
         <Title text="Connexion – Espace agents" />
         <SkipLink />

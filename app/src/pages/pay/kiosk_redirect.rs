@@ -3,23 +3,24 @@
 use crate::api::pay::KioskRedirectView;
 use crate::components::layout::{Footer, PlainHeader};
 use crate::components::navigation::hydrating;
-use crate::pages::{page_data, with_data};
+use crate::pages::{PageData, page_data, with_data};
 use crate::routes;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+/// Its data, created with its route while the page's code loads (`app.rs`).
+pub fn kiosk_redirect_data() -> PageData<Option<KioskRedirectView>> {
+    let params = use_params_map();
+    page_data(move || crate::api::pay::KioskRedirectPage {
+        transaction: params.with(|p| p.get("transaction").unwrap_or_default()),
+    })
+}
+
 /// Step 3: sends the browser to the kiosk.
 #[component]
-pub fn KioskRedirectPage() -> impl IntoView {
-    let params = use_params_map();
-    let data = page_data(
-        move || crate::api::pay::KioskRedirectPage {
-            transaction: params.with(|p| p.get("transaction").unwrap_or_default()),
-        },
-        || 0,
-    );
+pub fn KioskRedirectPage(data: PageData<Option<KioskRedirectView>>) -> impl IntoView {
     view! {
         <Title text="Payer une créance – étape 3 sur 3 – Mon compte ameli" />
         <PlainHeader />

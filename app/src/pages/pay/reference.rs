@@ -5,14 +5,18 @@ use crate::components::error_summary::ErrorSummary;
 use crate::components::form::{FormAction, ServerForm, SubmitButton, refusal};
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
 use crate::components::reference_boxes::ReferenceBoxes;
-use crate::pages::{page_data, with_data};
+use crate::pages::{PageData, page_data, with_data};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// Its data, created with its route while the page's code loads (`app.rs`).
+pub fn reference_data() -> PageData<ReferenceView> {
+    page_data(|| crate::api::pay::ReferencePage {})
+}
+
 /// Step 1.
 #[component]
-pub fn ReferencePage() -> impl IntoView {
-    let data = page_data(|| crate::api::pay::ReferencePage {}, || 0);
+pub fn ReferencePage(data: PageData<ReferenceView>) -> impl IntoView {
     view! {
         <Title text="Payer une créance – étape 1 sur 3 – Mon compte ameli" />
         {with_data(data, |view| view! { <Reference view /> })}

@@ -2,26 +2,29 @@
 
 use crate::api::pay::{BELOW_MINIMUM, SelectionView};
 use crate::api::payments::AbandonPayment;
-use crate::components::form::{FormAction, successes};
+use crate::components::form::FormAction;
 use crate::components::layout::{InsuredLayout, PaymentsLayout, PaymentsPage, Section};
 use crate::components::pending::PendingPayments;
 use crate::components::selection::{SelectionForm, SelectionFormData};
-use crate::pages::{page_data, with_data};
+use crate::pages::{PageData, page_data, with_data};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+/// Its data, created with its route while the page's code loads (`app.rs`).
+pub fn selection_data() -> PageData<SelectionView> {
+    let params = use_params_map();
+    page_data(move || crate::api::pay::SelectionPage {
+        reference: params.with(|p| p.get("reference").unwrap_or_default()),
+    })
+}
+
 /// Step 2. Its data is loaded again after an abandon (the lines it held are free).
 /// A failed abandon leaves it as it is, saying why (`components::pending`).
 #[component]
-pub fn SelectionPage() -> impl IntoView {
-    let params = use_params_map();
+pub fn SelectionPage(data: PageData<SelectionView>) -> impl IntoView {
     let abandon = FormAction::<AbandonPayment>::new();
-    let abandon_done = successes(abandon);
-    let data = page_data(
-        move || crate::api::pay::SelectionPage { reference: params.with(|p| p.get("reference").unwrap_or_default()) },
-        move || abandon_done.get(),
-    );
+    data.reload_after(abandon);
     view! {
         <Title text="Payer une créance – étape 2 sur 3 – Mon compte ameli" />
         {with_data(data, move |view| view! { <Selection view abandon /> })}
