@@ -77,20 +77,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// office creates its data in its pages: none of its code or addresses is
 /// in the main module a person's browser loads.
 macro_rules! lazy_group {
-    ($group:ident, $preload:ident, $pages:ident { $($route:ident => $page:ident $(($create:path))?),* $(,)? }) => {
+    ($group:ident, $pages:ident { $($route:ident => $page:ident $(($create:path))?),* $(,)? }) => {
         #[doc = concat!("The pages of the `", stringify!($group), "` chunk.")]
         #[derive(Debug, Clone, Copy)]
-        // The variants are the pages' own names, which share their ending.
-        #[allow(clippy::enum_variant_names)]
         enum $pages {
-            $($page),*
+            $($page,)*
+            /// No page: the chunk loaded, nothing rendered.
+            Nothing,
         }
 
         #[doc = concat!("Renders a page of the `", stringify!($group), "` chunk, with its data if its route created it.")]
         #[leptos::lazy]
         fn $group(page: $pages, data: Option<PageHandle>) -> AnyView {
             match page {
-                $($pages::$page => lazy_group!(@view $page, data $(, $create)?)),*
+                $($pages::$page => lazy_group!(@view $page, data $(, $create)?),)*
+                $pages::Nothing => ().into_any(),
             }
         }
 
@@ -107,10 +108,10 @@ macro_rules! lazy_group {
                     $group($pages::$page, this.0).await
                 }
 
-                // The chunk is fetched while the page's data loads.
+                // The chunk is fetched while the page's data loads: a lazy
+                // function's first call loads its chunk.
                 async fn preload() {
-                    #[cfg(target_arch = "wasm32")]
-                    $preload().await;
+                    $group($pages::Nothing, None).await;
                 }
             }
         )*
@@ -127,13 +128,13 @@ macro_rules! lazy_group {
     }};
 }
 
-lazy_group!(payment_steps, __preload_payment_steps, PaymentPages {
+lazy_group!(payment_steps, PaymentPages {
     ReferenceRoute => ReferencePage(reference_data),
     SelectionRoute => SelectionPage(selection_data),
     KioskRedirectRoute => KioskRedirectPage(kiosk_redirect_data),
 });
 
-lazy_group!(account, __preload_account, AccountPages {
+lazy_group!(account, AccountPages {
     HomeRoute => HomePage(home_data),
     MyPaymentsRoute => MyPaymentsPage(my_payments_data),
     OverviewRoute => OverviewPage(overview_data),
@@ -142,16 +143,16 @@ lazy_group!(account, __preload_account, AccountPages {
     DemarchesRoute => DemarchesPage(demarches_data),
 });
 
-lazy_group!(sign_in, __preload_sign_in, SignInPages {
+lazy_group!(sign_in, SignInPages {
     SignInRoute => SignInPage(sign_in_data),
 });
 
-lazy_group!(information, __preload_information, InformationPages {
+lazy_group!(information, InformationPages {
     StatementRoute => StatementPage,
     SiteMapRoute => SiteMapPage,
 });
 
-lazy_group!(back_office, __preload_back_office, AgentPages {
+lazy_group!(back_office, AgentPages {
     AgentSignInRoute => AgentSignInPage,
     AgentPaymentsRoute => AgentPaymentsPage,
     AgentPaymentRoute => AgentPaymentPage,

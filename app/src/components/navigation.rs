@@ -132,6 +132,16 @@ mod arrival {
 /// page's own code. A page's data is in the document it hydrates (the
 /// server waited for it), so nothing in a page waits: hydrating it at once
 /// needs only the one form, and the other never reaches the browser.
+///
+/// What Leptos' public API lacks for this: a way to make an `AnyView` (or a
+/// lazy route's view) without its asynchronous hydration. So this wrapper
+/// implements tachys' view traits (`Render`, `AddAnyAttr`, `RenderHtml`),
+/// each method handing over to the page, and leaves `hydrate_async` to the
+/// trait's default, which hydrates at once. Every Leptos crate is pinned to
+/// one version (`Cargo.toml`); an upgrade that changes these traits stops the
+/// build here, one that changes what they write is caught by the tests below
+/// (the page written as itself), and every page's hydration by the
+/// end-to-end suite, which hydrates each of them through this wrapper.
 pub struct Hydrated<T>(pub T);
 
 impl<T: leptos::tachys::view::Render> leptos::tachys::view::Render for Hydrated<T> {
@@ -212,5 +222,40 @@ impl<T: leptos::tachys::view::RenderHtml> leptos::tachys::view::RenderHtml for H
 
     fn into_owned(self) -> Self::Owned {
         Hydrated(self.0.into_owned())
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::Hydrated;
+    use leptos::prelude::*;
+    use leptos::tachys::view::RenderHtml;
+
+    fn page() -> impl IntoView {
+        let count = RwSignal::new(2);
+        view! {
+            <main id="contenu">
+                <h1>"Ma messagerie"</h1>
+                <p class=move || (count.get() > 1).then_some("plural")>{move || count.get()} " messages"</p>
+            </main>
+        }
+    }
+
+    #[test]
+    fn a_page_in_the_wrapper_is_written_as_the_page_itself() {
+        let owner = Owner::new();
+        owner.set();
+        let itself = page().to_html();
+        assert!(itself.contains("<h1>Ma messagerie</h1>"), "{itself}");
+        assert_eq!(Hydrated(page()).to_html(), itself);
+    }
+
+    #[tokio::test]
+    async fn a_page_in_the_wrapper_resolved_for_the_server_s_wait_is_written_as_the_page_itself() {
+        let owner = Owner::new();
+        owner.set();
+        let itself = page().into_view().resolve().await.to_html();
+        let wrapped = Hydrated(page()).resolve().await.to_html();
+        assert_eq!(wrapped, itself);
     }
 }
