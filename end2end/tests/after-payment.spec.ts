@@ -104,9 +104,20 @@ test('a message can be deleted after confirmation', async ({ page }) => {
   await page.getByRole('link', { name: 'SUPPRIMER' }).click();
   await expect(page.getByText('Voulez-vous vraiment supprimer ce message ?')).toBeVisible();
   await expectAccessible(page);
+  // The app deletes it and goes to the mailbox itself: no new document.
+  const documents: string[] = [];
+  page.on('request', (request) => {
+    if (request.resourceType() === 'document') documents.push(request.url());
+  });
   await page.getByRole('button', { name: 'OUI, SUPPRIMER' }).click();
-  await expect(page.getByText('Le message a été supprimé.')).toBeVisible();
+  await expect(page).toHaveURL(/\/ma-messagerie$/);
+  await expect(page.getByRole('status').filter({ hasText: 'Le message a été supprimé.' })).toBeFocused();
   await expect(page.getByText("Vous n'avez aucun message.")).toBeVisible();
+  expect(documents).toEqual([]);
+  // Said once: the mailbox loaded again does not say it.
+  await page.reload();
+  await expect(page.getByText("Vous n'avez aucun message.")).toBeVisible();
+  await expect(page.getByText('Le message a été supprimé.')).toHaveCount(0);
 });
 
 test('an agent finds a payment by reference and exports the CSV', async ({ page, browser }) => {

@@ -92,10 +92,12 @@ pub async fn message_page(id: String) -> Result<MessagePageView, AppError> {
 }
 
 /// «SUPPRIMER», confirmed: the message leaves the mailbox (its record stays for
-/// the audit trail), then back to the mailbox.
+/// the audit trail). A plain form post then goes back to the mailbox, which
+/// says so (a flash); the app in the browser does both itself
+/// (`pages::messages`), and nothing is kept for it.
 #[server(prefix = "/api", endpoint = "supprimer-message", output = crate::codec::Postcard)]
 pub async fn delete_message(id: String) -> Result<(), AppError> {
-    use crate::ssr::infra::context::{fail, leave_flash, redirect, require_person, state, unexpected};
+    use crate::ssr::infra::context::{fail, is_form_post, leave_flash, redirect, require_person, state, unexpected};
     use crate::ssr::infra::session::Flash;
     let state = state()?;
     let (person_id, session) = require_person(&state).await?;
@@ -104,7 +106,9 @@ pub async fn delete_message(id: String) -> Result<(), AppError> {
     if !deleted {
         return Err(fail(AppError::Rejected(vec!["Ce message n'existe pas.".to_owned()])));
     }
-    leave_flash(&state, Some(&session), &Flash::new("message-deleted")).await?;
-    redirect(crate::routes::MAILBOX);
+    if is_form_post() {
+        leave_flash(&state, Some(&session), &Flash::new("message-deleted")).await?;
+        redirect(crate::routes::MAILBOX);
+    }
     Ok(())
 }

@@ -14,12 +14,42 @@ pub struct Navigation {
     routing: RwSignal<bool>,
     /// What the live region says: the title of the page arrived last.
     announcement: RwSignal<String>,
+    /// What an action did, for the next page to say ([`leave_notice`]).
+    notice: RwSignal<Option<Notice>>,
+}
+
+/// What an action did that the page it leads to says, once: the app's own
+/// flash, kept in the browser. Without JavaScript the server keeps it
+/// instead (a flash in the session), for the page it redirects to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// A message was deleted (said by «Ma messagerie»).
+    MessageDeleted,
+}
+
+/// Leaves `notice` for the next page.
+pub fn leave_notice(notice: Notice) {
+    expect_context::<Navigation>().notice.set(Some(notice));
+}
+
+/// Whether `notice` was left for this page; it is then said here only.
+pub fn take_notice(notice: Notice) -> bool {
+    let left = expect_context::<Navigation>().notice;
+    let here = left.get_untracked() == Some(notice);
+    if here {
+        left.set(None);
+    }
+    here
 }
 
 /// Provides the navigation state; the router reports its loading to the
 /// signal returned.
 pub fn provide_navigation() -> RwSignal<bool> {
-    let navigation = Navigation { routing: RwSignal::new(false), announcement: RwSignal::new(String::new()) };
+    let navigation = Navigation {
+        routing: RwSignal::new(false),
+        announcement: RwSignal::new(String::new()),
+        notice: RwSignal::new(None),
+    };
     provide_context(navigation);
     navigation.routing
 }
@@ -27,7 +57,7 @@ pub fn provide_navigation() -> RwSignal<bool> {
 /// The loading bar and the live region that announces each new page.
 #[component]
 pub fn NavigationStatus() -> impl IntoView {
-    let Navigation { routing, announcement } = expect_context::<Navigation>();
+    let Navigation { routing, announcement, .. } = expect_context::<Navigation>();
     view! {
         // Its word only while a page loads (a page without styles shows nothing else).
         <div class="routing" class:routing--on=move || routing.get() aria-hidden="true">

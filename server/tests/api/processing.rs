@@ -145,6 +145,21 @@ on_both_engines! {
         assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE entity_kind = 'message' AND action = 'deleted'").await, 1);
     }
 
+    async fn a_message_deleted_from_the_app_leaves_nothing_for_a_next_page_the_app_says_it_and_goes_to_the_mailbox_itself(app) {
+        app.sign_in_as_pierre().await;
+        accepted_payment(&app, &[ENTERED], "20", 2000).await;
+        let mailbox = app.page_html("/ma-messagerie").await;
+        let id = mailbox.split("href=\"/ma-messagerie/").nth(1).and_then(|s| s.split('"').next()).expect("a link").to_owned();
+        let deleted = app.app_call("supprimer-message", &[("id", id.as_str())]).await;
+        assert_eq!(deleted.status(), StatusCode::OK);
+        assert!(deleted.headers().get("serverfnredirect").is_none(), "no redirect for the app's router");
+        assert!(deleted.headers().get("location").is_none(), "no redirect for the app's router");
+        assert_eq!(app.count("SELECT COUNT(*) FROM messages WHERE deleted_at IS NOT NULL").await, 1);
+        let mailbox = text_of(&app.page_html("/ma-messagerie").await);
+        assert!(mailbox.contains("Vous n'avez aucun message."), "{mailbox}");
+        assert!(!mailbox.contains("Le message a été supprimé."), "no flash left for a next page: {mailbox}");
+    }
+
     async fn messages_are_purged_after_six_months(app) {
         app.sign_in_as_pierre().await;
         accepted_payment(&app, &[ENTERED], "20", 2000).await;
