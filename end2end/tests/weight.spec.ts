@@ -13,13 +13,13 @@ import { appReady } from './fixtures/app';
  * docs/PERFORMANCE.md quote it).
  *
  * The ceiling is a ratchet: the heaviest person's page as last measured
- * (step 1, 293 961 bytes on 2026-12-07, each page's data created by its route), plus the spread between two builds
+ * (step 1, 293 012 bytes on 2026-12-07, the terminal's sign-out through the app's one call), plus the spread between two builds
  * of the same tree (the split tool does not write the same bytes twice: up
  * to 160 bytes seen), rounded up to the next 500. It moves down after each
  * cut, never up. It is not the budget the product asks
  * for (150 KiB), which is not met yet (README «What a phone downloads»).
  */
-const CEILING_JS_WASM = 294_500;
+const CEILING_JS_WASM = 293_500;
 
 type Weight = { page: string; html: number; css: number; js: number; wasm: number; other: number; files: string[]; encodings: string[] };
 

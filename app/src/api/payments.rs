@@ -249,7 +249,10 @@ fn return_page(retour: &str) -> String {
 /// (`retour`), which says what happened (the app in the browser stays there
 /// and loads its data again).
 #[server(prefix = "/api", endpoint = "abandonner-paiement", output = crate::codec::Postcard)]
-pub async fn abandon_payment(transaction: String, #[server(default)] retour: String) -> Result<(), AppError> {
+pub async fn abandon_payment(
+    transaction: String,
+    #[server(default)] retour: String,
+) -> Result<AbandonNotice, AppError> {
     use crate::ssr::infra::context::{
         fail, is_form_post, leave_flash, limit, redirect_form_post, require_person, state, unexpected,
     };
@@ -279,10 +282,10 @@ pub async fn abandon_payment(transaction: String, #[server(default)] retour: Str
         Err(AbandonError::Unexpected(error)) => return Err(unexpected(error)),
     };
     let refused = matches!(outcome, AbandonOutcome::StillAtBank | AbandonOutcome::BankUnavailable);
-    // The page says the outcome from this flash once loaded again; the app in
-    // the browser shows a refusal in place, where the form stays, and loads
-    // nothing again (a flash left for it would show on a later page).
-    if !refused || is_form_post() {
+    // A plain form post: the page it goes back to says the outcome from this
+    // flash. The app in the browser says it from the answer, in place (a
+    // refusal where the form stays), and nothing is kept for it.
+    if is_form_post() {
         let outcome_text = serde_json::to_string(&outcome).map_err(|error| unexpected(error.into()))?;
         let flash = Flash::new(ABANDON_FLASH).value("outcome", outcome_text).value("transaction", reference.as_str());
         leave_flash(&state, Some(&session), &flash).await?;
@@ -290,7 +293,7 @@ pub async fn abandon_payment(transaction: String, #[server(default)] retour: Str
     redirect_form_post(&return_page(&retour));
     match refused {
         true => Err(fail(AppError::Rejected(vec![outcome.text().to_owned()]))),
-        false => Ok(()),
+        false => Ok(AbandonNotice { outcome, transaction_reference: reference }),
     }
 }
 

@@ -10,6 +10,7 @@
 use crate::error::{AppError, FieldErrors};
 use leptos::prelude::*;
 use leptos::web_sys::SubmitEvent;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use server_fn::codec::PostUrl;
 use server_fn::{Http, ServerFn};
@@ -19,11 +20,12 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 /// What every form's call is: its fields, URL-encoded as the browser posts
-/// them without JavaScript, and what came of it.
-type Calls = Action<String, Result<(), AppError>>;
+/// them without JavaScript, and what came of it: the function's answer, still
+/// in postcard (read by [`FormAction::outcome`]), or why it failed.
+type Calls = Action<String, Result<Vec<u8>, AppError>>;
 
 /// Sends a form's fields.
-type Sender = Arc<dyn Fn(String) -> Pin<Box<dyn Future<Output = Result<(), AppError>> + Send>> + Send + Sync>;
+type Sender = Arc<dyn Fn(String) -> Pin<Box<dyn Future<Output = Result<Vec<u8>, AppError>> + Send>> + Send + Sync>;
 
 /// The calls of the forms posting to the server function `F`. Every form's
 /// action is of one type and built by one function that is not generic
@@ -46,9 +48,8 @@ impl<F> Copy for FormAction<F> {}
 impl<F> FormAction<F>
 where
     // A form's function: its fields URL-encoded, as without JavaScript.
-    F: ServerFn<Protocol = Http<PostUrl, crate::codec::Postcard>, Output = (), Error = AppError>
-        + DeserializeOwned
-        + 'static,
+    F: ServerFn<Protocol = Http<PostUrl, crate::codec::Postcard>, Error = AppError> + DeserializeOwned + 'static,
+    F::Output: Serialize,
 {
     /// No call yet.
     #[track_caller]
@@ -69,9 +70,25 @@ impl<F> FormAction<F> {
         self.calls.pending()
     }
 
-    /// What the last call came to (none before the first).
-    pub fn value(&self) -> MappedSignal<Option<Result<(), AppError>>> {
+    /// What the last call came to (none before the first): the answer in
+    /// postcard, or why it failed.
+    pub fn value(&self) -> MappedSignal<Option<Result<Vec<u8>, AppError>>> {
         self.calls.value()
+    }
+
+    /// What the last call answered, when it succeeded: the outcome the page
+    /// shows in place. Read once, not followed: a page that loads its data
+    /// again after the action ([`crate::pages::PageData::reload_after`]) is
+    /// drawn again then, and reads it.
+    pub fn outcome(&self) -> Option<F::Output>
+    where
+        F: ServerFn,
+        F::Output: DeserializeOwned,
+    {
+        self.calls.value().with_untracked(|value| match value {
+            Some(Ok(answer)) => crate::codec::decode(answer).ok(),
+            _ => None,
+        })
     }
 
     /// How many calls have been sent.
@@ -98,7 +115,7 @@ fn send_to(path: &'static str) -> Sender {
     Arc::new(move |fields| {
         Box::pin(async move {
             let form = "application/x-www-form-urlencoded";
-            crate::components::call::call(path, form, fields.into()).await.map(|_| ())
+            crate::components::call::call(path, form, fields.into()).await
         })
     })
 }
@@ -107,12 +124,14 @@ fn send_to(path: &'static str) -> Sender {
 #[cfg(feature = "ssr")]
 fn sender<F>() -> Sender
 where
-    F: ServerFn<Output = (), Error = AppError> + DeserializeOwned + 'static,
+    F: ServerFn<Error = AppError> + DeserializeOwned + 'static,
+    F::Output: Serialize,
 {
     Arc::new(|fields| {
         Box::pin(async move {
             let call: F = serde_qs::from_str(&fields).map_err(|_| AppError::BadRequest)?;
-            call.run_body().await
+            let answer = call.run_body().await?;
+            crate::codec::encode(&answer).map_err(|_| AppError::Unavailable)
         })
     })
 }

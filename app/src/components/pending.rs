@@ -4,7 +4,8 @@
 //! banner of the last abandon. Shown on Accueil, step 2 and «Mes paiements».
 //!
 //! The page gives the abandon's `action` and loads its data again once it
-//! has succeeded: the banner and the list then say what became of it. A
+//! has succeeded: the banner says what became of it from the call's answer,
+//! and the list as it now is. A
 //! failed call (the server unavailable, the network gone) leaves the page as
 //! it is and says why above the list.
 
@@ -24,7 +25,10 @@ pub fn PendingPayments(
     action: FormAction<AbandonPayment>,
 ) -> impl IntoView {
     let PendingSection { pending, notice } = section;
-    let notice = notice.map(|notice| {
+    // What the app's own call answered (the page is drawn again with its data
+    // loaded again after it); else, after a plain form post, what the server
+    // kept for this page.
+    let notice = action.outcome().or(notice).map(|notice| {
         view! {
             <div class=notice.outcome.banner_class() role="status" tabindex="-1" autofocus id="abandon-notice">
                 <p>

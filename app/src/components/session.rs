@@ -114,7 +114,7 @@ mod timing {
         Effect::watch(
             move || keep.version().get(),
             move |_, _, _| match keep.value().get_untracked() {
-                Some(Ok(())) => {
+                Some(Ok(_)) => {
                     stage.set(Stage::Running);
                     start();
                 }

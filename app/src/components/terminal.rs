@@ -92,7 +92,10 @@ mod idle {
         };
         leptos::task::spawn_local(async move {
             // Either way the page is left: the server's short terminal session ends it too.
-            let _ = crate::api::auth::sign_out().await;
+            // The app's one way to call the server (no function's own client in the browser).
+            let path = <crate::api::auth::SignOut as server_fn::ServerFn>::PATH;
+            let form = "application/x-www-form-urlencoded";
+            let _ = crate::components::call::call(path, form, Default::default()).await;
             let _ = window.location().replace(page);
         });
     }

@@ -145,14 +145,21 @@ on_both_engines! {
         assert_eq!(form.status(), StatusCode::BAD_REQUEST);
     }
 
-    async fn an_abandon_from_the_app_stays_on_its_page_which_then_reads_what_became_of_it(app) {
+    async fn an_abandon_from_the_app_is_answered_with_what_became_of_it_and_leaves_nothing_for_a_next_page(app) {
+        use app::api::payments::{AbandonNotice, AbandonOutcome};
+        use app::domain::TransactionReference;
         app.sign_in_as_pierre().await;
         let transaction = app.pay("3811907400001234F", &["3811907400001234F"], "20").await;
         let abandoned = app.app_call("abandonner-paiement", &[("transaction", &transaction), ("retour", "/accueil")]).await;
         assert_eq!(abandoned.status(), StatusCode::OK);
         assert!(abandoned.headers().get(ROUTER_REDIRECT).is_none(), "the app loads its page's data again itself");
+        let notice: AbandonNotice = answer(abandoned).await;
+        let expected = TransactionReference::parse(&transaction).expect("a reference");
+        assert_eq!(notice, AbandonNotice { outcome: AbandonOutcome::Cancelled, transaction_reference: expected });
+        // Said by the app from its answer: the page loaded again says nothing of it.
         let home = text_of(&app.page_html("/accueil").await);
-        assert!(home.contains("Ce paiement a été abandonné"), "{home}");
+        assert!(!home.contains("Ce paiement a été abandonné"), "{home}");
+        assert!(!home.contains("PAIEMENTS EN ATTENTE DE LA BANQUE"), "its lines are free: {home}");
     }
 
     async fn the_states_of_payments_are_the_persons_own_only_and_follow_the_bank_and_the_processing_run(app) {
