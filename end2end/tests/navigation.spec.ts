@@ -136,47 +136,60 @@ function chunkFiles(group: string): Set<string> {
   return files;
 }
 
+/**
+ * Holds every file of the chunks of `group` until the server function at
+ * `data` has been asked for (or 5 s); for each file let through, whether the
+ * data had been asked for by then.
+ */
+async function holdChunks(page: Page, group: string, data: string): Promise<boolean[]> {
+  const files = chunkFiles(group);
+  expect(files.size, `the ${group} chunks in the split manifest`).toBeGreaterThan(0);
+  let dataAsked: () => void = () => {};
+  const asked = new Promise<void>((resolve) => (dataAsked = resolve));
+  let askedAlready = false;
+  const released: boolean[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === data) {
+      askedAlready = true;
+      dataAsked();
+    }
+  });
+  await page.route(
+    (url) => files.has(url.pathname),
+    async (route) => {
+      await Promise.race([asked, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      released.push(askedAlready);
+      await route.continue();
+    },
+  );
+  return released;
+}
+
 test.describe('a page whose code is not loaded yet', () => {
   // Every request seen by the page itself, not answered by the service worker's cache.
   test.use({ serviceWorkers: 'block' });
 
-  test("asks for its data while its code is still loading: Accueil's server function is called before Accueil's chunk has arrived", async ({
+  test("asks for its data while its code is still loading: Accueil's and step 1's server functions are called before their chunks have arrived", async ({
     page,
   }) => {
-    const files = chunkFiles('account');
-    expect(files.size, "the account's chunks in the split manifest").toBeGreaterThan(0);
     const paul = newPerson('paul');
     const signIn = new SignInPage(page);
     await signIn.goto();
     await appReady(page);
 
-    // The account's chunks are held until Accueil's data has been asked for, or 5 s.
-    let dataAsked: () => void = () => {};
-    const asked = new Promise<void>((resolve) => (dataAsked = resolve));
-    let askedAlready = false;
-    const released: boolean[] = [];
-    page.on('request', (request) => {
-      if (new URL(request.url()).pathname === '/api/page-accueil') {
-        askedAlready = true;
-        dataAsked();
-      }
-    });
-    await page.route(
-      (url) => files.has(url.pathname),
-      async (route) => {
-        await Promise.race([asked, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-        // Whether the data had been asked for before this chunk could arrive.
-        released.push(askedAlready);
-        await route.continue();
-      },
-    );
-
+    const account = await holdChunks(page, 'account', '/api/page-accueil');
     await signIn.nir.fill(paul.nir);
     await signIn.password.fill(paul.password);
     await signIn.submit.click();
     await expect(page).toHaveURL(/\/accueil$/);
     await expect(page.getByRole('heading', { name: paul.name })).toBeVisible();
-    expect(released.length, "the account's chunks fetched on the way to Accueil").toBeGreaterThan(0);
-    expect(released, "Accueil's data asked for before each of its chunks arrived").not.toContain(false);
+    expect(account.length, "the account's chunks fetched on the way to Accueil").toBeGreaterThan(0);
+    expect(account, "Accueil's data asked for before each of its chunks arrived").not.toContain(false);
+
+    const steps = await holdChunks(page, 'payment_steps', '/api/page-payer-reference');
+    await page.getByRole('link', { name: 'Payer une créance' }).first().click();
+    await arrivedAt(page, 'Payer une créance – étape 1 sur 3 – Mon compte ameli', 'PAYER UNE CRÉANCE');
+    expect(steps.length, "the steps' chunks fetched on the way to step 1").toBeGreaterThan(0);
+    expect(steps, "step 1's data asked for before each of its chunks arrived").not.toContain(false);
   });
 });
