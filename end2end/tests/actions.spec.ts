@@ -86,3 +86,26 @@ test("each action without a field of its own says in place why it failed, the pa
   await expect(agent.getByRole('alert')).toHaveCount(0);
   await office.close();
 });
+
+test('an avis issued in the app: the app goes to the search for it, which says so, without a new document and once only', async ({ page }) => {
+  const pierre = newPerson('pierre');
+  await page.goto('/agent/connexion');
+  await appReady(page);
+  await signInAsAgent(page);
+  await page.getByRole('link', { name: 'Émettre un avis' }).click();
+  await expect(page.getByRole('heading', { name: 'Émettre un avis de sommes à payer' })).toBeVisible();
+  const documents: string[] = [];
+  page.on('request', (request) => {
+    if (request.resourceType() === 'document') documents.push(request.url());
+  });
+  await page.getByLabel("Numéro de sécurité sociale de l'assuré").fill(pierre.nir);
+  await page.getByLabel('Montant (€)').fill('42,50');
+  await page.getByRole('button', { name: "Émettre l'avis" }).click();
+  await expect(page).toHaveURL(/\/agent\/recherche\?q=\d{16}[A-Z]$/);
+  await expect(page.getByRole('status')).toContainText('émis pour 42,50');
+  expect(documents).toEqual([]);
+  // Said once: the search loaded again does not say it.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: /PIERRE BELAGE/ })).toBeVisible();
+  await expect(page.getByText('émis pour 42,50')).toHaveCount(0);
+});

@@ -21,10 +21,12 @@ pub struct Navigation {
 /// What an action did that the page it leads to says, once: the app's own
 /// flash, kept in the browser. Without JavaScript the server keeps it
 /// instead (a flash in the session), for the page it redirects to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
     /// A message was deleted (said by «Ma messagerie»).
     MessageDeleted,
+    /// An avis was issued (said by the back office's search), in these words.
+    AvisIssued(String),
 }
 
 /// Leaves `notice` for the next page.
@@ -32,14 +34,14 @@ pub fn leave_notice(notice: Notice) {
     expect_context::<Navigation>().notice.set(Some(notice));
 }
 
-/// Whether `notice` was left for this page; it is then said here only.
-pub fn take_notice(notice: Notice) -> bool {
+/// The notice left for this page, if any: said here, and by no later page.
+pub fn take_notice() -> Option<Notice> {
     let left = expect_context::<Navigation>().notice;
-    let here = left.get_untracked() == Some(notice);
-    if here {
+    let notice = left.get_untracked();
+    if notice.is_some() {
         left.set(None);
     }
-    here
+    notice
 }
 
 /// Provides the navigation state; the router reports its loading to the

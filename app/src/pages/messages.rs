@@ -34,7 +34,7 @@ pub fn MailboxPage(data: PageData<MailboxView>) -> impl IntoView {
 fn Mailbox(view: MailboxView) -> impl IntoView {
     let MailboxView { header, messages, deleted } = view;
     // Said by the server after a plain form post, by the app after its own call.
-    let deleted = deleted || take_notice(Notice::MessageDeleted);
+    let deleted = deleted || take_notice() == Some(Notice::MessageDeleted);
     view! {
         <InsuredLayout header current=Section::Messages>
             <h1>"Ma messagerie"</h1>

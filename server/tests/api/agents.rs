@@ -145,6 +145,22 @@ on_both_engines! {
         assert!(fields[0].starts_with(&today));
     }
 
+    async fn an_avis_issued_from_the_app_is_answered_with_its_reference_and_notice_and_leaves_nothing_for_a_next_page(app) {
+        use app::api::agent::avis::AvisIssued;
+        let agent = app.new_browser();
+        agent.sign_in_as_agent().await;
+        let issued = agent.app_call("agent-emettre-avis", &[("nir", "1830201053123"), ("date", "2026-11-20"), ("montant", "4")]).await;
+        assert_eq!(issued.status(), StatusCode::OK);
+        assert!(issued.headers().get("serverfnredirect").is_none(), "the app goes to the search itself");
+        let AvisIssued { reference, notice } = crate::app_calls::answer(issued).await;
+        assert!(reference.starts_with("381"), "{reference}");
+        assert!(notice.starts_with(&format!("Avis {reference} émis pour 4,00")), "{notice}");
+        assert!(notice.ends_with(": ouvert au paiement en ligne."), "{notice}");
+        let search = text_of(&agent.page_html(&format!("/agent/recherche?q={reference}")).await);
+        assert!(!search.contains("émis pour"), "no flash left for a next page: {search}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM avis WHERE issued_on = '2026-11-20'").await, 1);
+    }
+
     async fn an_agent_issues_an_avis_whose_eligibility_follows_the_policy(app) {
         let agent = app.new_browser();
         agent.sign_in_as_agent().await;

@@ -33,12 +33,24 @@ pub async fn agent_new_avis_page() -> Result<NewAvisView, AppError> {
     Ok(NewAvisView { header: header_of(&agent), form, today, bounds: (policy.min_balance, policy.max_balance) })
 }
 
-/// Issues an avis de sommes à payer to a person of the agent's caisse.
+/// An avis issued: its reference and what the search page says of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AvisIssued {
+    /// The avis' reference (the search the page goes to).
+    pub reference: String,
+    /// «Avis … émis pour … : ouvert au paiement en ligne».
+    pub notice: String,
+}
+
+/// Issues an avis de sommes à payer to a person of the agent's caisse. A
+/// plain form post then goes to the search for it, which says so (a flash);
+/// the app in the browser does both itself from the answer
+/// (`pages::agent::avis`), and nothing is kept for it.
 #[server(prefix = "/api", endpoint = "agent-emettre-avis", output = crate::codec::Postcard)]
-pub async fn issue_avis(nir: String, date: String, montant: String) -> Result<(), AppError> {
+pub async fn issue_avis(nir: String, date: String, montant: String) -> Result<AvisIssued, AppError> {
     use crate::domain::{IssueDate, Nir};
     use crate::ssr::agents::avis::{self, IssueError};
-    use crate::ssr::infra::context::{leave_flash, redirect, refuse_form, state, unexpected};
+    use crate::ssr::infra::context::{is_form_post, leave_flash, redirect, refuse_form, state, unexpected};
     use crate::ssr::infra::session::Flash;
     let state = state()?;
     let (agent, session) = crate::ssr::agents::require_agent(&state).await?;
@@ -72,9 +84,11 @@ pub async fn issue_avis(nir: String, date: String, montant: String) -> Result<()
                 issued.balance,
                 if issued.open_online { "ouvert au paiement en ligne" } else { "non ouvert au paiement en ligne" }
             );
-            leave_flash(&state, Some(&session), &Flash::new("agent-notice").value("notice", notice)).await?;
-            redirect(&crate::routes::agent_search(issued.reference.as_str()));
-            Ok(())
+            if is_form_post() {
+                leave_flash(&state, Some(&session), &Flash::new("agent-notice").value("notice", &notice)).await?;
+                redirect(&crate::routes::agent_search(issued.reference.as_str()));
+            }
+            Ok(AvisIssued { reference: issued.reference.to_string(), notice })
         }
         Err(IssueError::UnknownPerson) => {
             let flash = flash.error("nir", IssueError::UnknownPerson.to_string());

@@ -23,6 +23,24 @@ pub fn AgentNewAvisPage() -> impl IntoView {
 fn NewAvis(view: NewAvisView) -> impl IntoView {
     let NewAvisView { header, form, today, bounds } = view;
     let action = FormAction::<IssueAvis>::new();
+    // Issued: to the search for it, which says so.
+    #[cfg(feature = "hydrate")]
+    {
+        let issued = crate::components::form::successes(action);
+        let navigate = leptos_router::hooks::use_navigate();
+        Effect::watch(
+            move || issued.get(),
+            move |_, _, _| {
+                if let Some(crate::api::agent::avis::AvisIssued { reference, notice }) = action.outcome() {
+                    crate::components::navigation::leave_notice(crate::components::navigation::Notice::AvisIssued(
+                        notice,
+                    ));
+                    navigate(&crate::routes::agent_search(&reference), Default::default());
+                }
+            },
+            false,
+        );
+    }
     let refused = refusal(action, form.errors.clone());
     let field = move |name: &'static str| Signal::derive(move || refused.with(|r| r.field(name)));
     let date = if form.value("date").is_empty() { today } else { form.value("date") };

@@ -2,6 +2,7 @@
 
 use super::{AgentLayout, AgentSection, PaymentItems};
 use crate::api::agent::search::SearchView;
+use crate::components::navigation::{Notice, take_notice};
 use crate::components::table::CREANCE_COLUMNS;
 use crate::components::table::{Cell, DataTable, Row};
 use crate::pages::{page_data, with_data};
@@ -25,6 +26,11 @@ pub fn AgentSearchPage() -> impl IntoView {
 #[component]
 fn Search(view: SearchView) -> impl IntoView {
     let SearchView { header, query, person, notice } = view;
+    // Said by the server after a plain form post, by the app after its own call.
+    let notice = notice.or_else(|| match take_notice() {
+        Some(Notice::AvisIssued(text)) => Some(text),
+        _ => None,
+    });
     let searched = !query.is_empty();
     view! {
         <AgentLayout header current=AgentSection::Search>
