@@ -5,7 +5,10 @@
 //! back at the top. On the first page the browser has done all that itself
 //! (the document loaded with its `autofocus`), so nothing moves.
 
+use crate::components::form::FormAction;
 use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+use server_fn::ServerFn;
 
 /// The navigation state the app shares with its pages.
 #[derive(Debug, Clone, Copy)]
@@ -32,6 +35,34 @@ pub enum Notice {
 /// Leaves `notice` for the next page.
 pub fn leave_notice(notice: Notice) {
     expect_context::<Navigation>().notice.set(Some(notice));
+}
+
+/// After each success of `action`, the page `next` makes of its answer (none
+/// for an answer it cannot read): the app goes to that address and leaves
+/// the notice for the page there to say. (Without JavaScript the server
+/// redirects and keeps the notice itself.)
+pub fn go_after<F>(action: FormAction<F>, next: impl Fn(Option<F::Output>) -> Option<(String, Notice)> + 'static)
+where
+    F: ServerFn + 'static,
+    F::Output: DeserializeOwned,
+{
+    #[cfg(feature = "hydrate")]
+    {
+        let done = crate::components::form::successes(action);
+        let navigate = leptos_router::hooks::use_navigate();
+        Effect::watch(
+            move || done.get(),
+            move |_, _, _| {
+                if let Some((path, notice)) = next(action.outcome()) {
+                    leave_notice(notice);
+                    navigate(&path, Default::default());
+                }
+            },
+            false,
+        );
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (action, next);
 }
 
 /// The notice left for this page, if any: said here, and by no later page.

@@ -2,13 +2,9 @@
 
 use crate::api::messages::{DeleteMessage, MailboxView, MessagePageView, MessageView};
 use crate::api::terminal::is_terminal;
-#[cfg(feature = "hydrate")]
-use crate::components::form::successes;
 use crate::components::form::{ActionError, FormAction, ServerForm, SubmitButton};
 use crate::components::layout::{InsuredLayout, Section};
-#[cfg(feature = "hydrate")]
-use crate::components::navigation::leave_notice;
-use crate::components::navigation::{Notice, take_notice};
+use crate::components::navigation::{Notice, go_after, take_notice};
 use crate::pages::{PageData, page_data, with_data};
 use crate::routes;
 use leptos::either::Either;
@@ -113,19 +109,7 @@ fn MessageBody(message: MessageView, confirm: Signal<bool>) -> impl IntoView {
     let MessageView { id, subject, sender, sent, delete_after, paragraphs, .. } = message;
     let delete = FormAction::<DeleteMessage>::new();
     // Deleted: to the mailbox, which says so.
-    #[cfg(feature = "hydrate")]
-    {
-        let deleted = successes(delete);
-        let navigate = leptos_router::hooks::use_navigate();
-        Effect::watch(
-            move || deleted.get(),
-            move |_, _, _| {
-                leave_notice(Notice::MessageDeleted);
-                navigate(routes::MAILBOX, Default::default());
-            },
-            false,
-        );
-    }
+    go_after(delete, |_| Some((routes::MAILBOX.to_owned(), Notice::MessageDeleted)));
     let question = NodeRef::<leptos::html::Div>::new();
     // Asked in the browser (the link changed the address): the question takes the focus.
     #[cfg(feature = "hydrate")]

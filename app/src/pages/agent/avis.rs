@@ -1,10 +1,11 @@
 //! «Émettre un avis de sommes à payer».
 
 use super::{AgentLayout, AgentSection};
-use crate::api::agent::avis::{IssueAvis, NewAvisView};
+use crate::api::agent::avis::{AvisIssued, IssueAvis, NewAvisView};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::field::TextField;
 use crate::components::form::{FormAction, ServerForm, SubmitButton, refusal};
+use crate::components::navigation::{Notice, go_after};
 use crate::pages::{page_data, with_data};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,23 +25,11 @@ fn NewAvis(view: NewAvisView) -> impl IntoView {
     let NewAvisView { header, form, today, bounds } = view;
     let action = FormAction::<IssueAvis>::new();
     // Issued: to the search for it, which says so.
-    #[cfg(feature = "hydrate")]
-    {
-        let issued = crate::components::form::successes(action);
-        let navigate = leptos_router::hooks::use_navigate();
-        Effect::watch(
-            move || issued.get(),
-            move |_, _, _| {
-                if let Some(crate::api::agent::avis::AvisIssued { reference, notice }) = action.outcome() {
-                    crate::components::navigation::leave_notice(crate::components::navigation::Notice::AvisIssued(
-                        notice,
-                    ));
-                    navigate(&crate::routes::agent_search(&reference), Default::default());
-                }
-            },
-            false,
-        );
-    }
+    go_after(action, |issued| {
+        issued.map(|AvisIssued { reference, notice }| {
+            (crate::routes::agent_search(&reference), Notice::AvisIssued(notice))
+        })
+    });
     let refused = refusal(action, form.errors.clone());
     let field = move |name: &'static str| Signal::derive(move || refused.with(|r| r.field(name)));
     let date = if form.value("date").is_empty() { today } else { form.value("date") };
