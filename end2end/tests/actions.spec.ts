@@ -81,9 +81,15 @@ test("each action without a field of its own says in place why it failed, the pa
   await expect(mark).toBeVisible();
   await expectAccessible(agent);
   await agent.unrouteAll();
+  const reloads: string[] = [];
+  agent.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/api/agent-page-paiement') reloads.push(request.url());
+  });
   await mark.click();
   await expect(agent.getByText(/régularisé le \d\d\/\d\d\/\d{4}/)).toBeVisible();
+  await expect(agent.getByRole('table', { name: 'Historique' })).toContainText("Régularisation faite par l'agent.");
   await expect(agent.getByRole('alert')).toHaveCount(0);
+  expect(reloads, 'the answer is the payment as it now is: its data is not asked again').toEqual([]);
   await office.close();
 });
 

@@ -27,6 +27,7 @@ test('a refund asked by one agent and approved by a second goes back through the
   await expect(desk.locator('#montant-error')).toContainText('Le montant doit être compris entre 0,01 € et 20,00');
   await expect(amount).toHaveValue('25');
   await expectAccessible(desk);
+  const deskReloads = pageDataCalls(desk);
   await amount.fill('5');
   await desk.getByRole('button', { name: 'Rembourser', exact: true }).click();
   const asked = desk.getByRole('table', { name: 'Remboursements demandés' });
@@ -35,6 +36,7 @@ test('a refund asked by one agent and approved by a second goes back through the
   await expect(asked).toContainText('À approuver par un autre agent');
   await expect(desk.getByRole('button', { name: 'Approuver le remboursement' })).toHaveCount(0);
   await expect(desk.locator('#paiement option')).toContainText(/15,00\s€ remboursables/);
+  expect(deskReloads, "the call's answer is the payment as it now is: its page's data is not asked again").toEqual([]);
   await expectAccessible(desk);
 
   // A second agent of the caisse approves: the simulator cancels it, the page says so.
@@ -43,13 +45,24 @@ test('a refund asked by one agent and approved by a second goes back through the
   await signInAsAgent(second, 'superviseur.isere', 'Superviseur-381');
   await second.goto(`/agent/paiements/${transaction}`);
   await appReady(second);
+  const secondReloads = pageDataCalls(second);
   await second.getByRole('button', { name: 'Approuver le remboursement' }).click();
   const done = second.getByRole('table', { name: 'Remboursements demandés' });
   await expect(done).toContainText('effectué');
   await expect(second.getByRole('button', { name: 'Approuver le remboursement' })).toHaveCount(0);
   await expect(second.getByRole('table', { name: 'Historique' })).toContainText('fait par la banque (annulé avant la remise)');
+  expect(secondReloads, 'the approval answers the payment as it now is').toEqual([]);
   await expectAccessible(second);
 });
+
+/** The calls of the payment page's data function that `page` makes from now on. */
+function pageDataCalls(page: Page): string[] {
+  const calls: string[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/api/agent-page-paiement') calls.push(request.url());
+  });
+  return calls;
+}
 
 /** The simulator's report of today (Paris) for its merchant, as the bank sends it. */
 async function todaysBankReport(): Promise<{ day: string; text: string }> {

@@ -90,10 +90,82 @@ where
     F: ServerFn<Error = AppError> + Serialize + DeserializeOwned + Send + 'static,
     F::Output: Serialize,
 {
+    page_data_from(arguments, loader::<F>())
+}
+
+/// The page's data, loaded by `load`.
+#[track_caller]
+fn page_data_from<F, T>(arguments: impl Fn() -> F + Send + Sync + 'static, load: Load) -> PageData<T>
+where
+    F: Serialize,
+{
     let reloads = RwSignal::new(0);
     let key: Box<dyn Fn() -> Key + Send + Sync> =
         Box::new(move || (crate::codec::encode(&arguments()).unwrap_or_default(), reloads.get()));
-    PageData { handle: PageHandle { resource: encoded(key, loader::<F>()), reloads }, answer: PhantomData }
+    PageData { handle: PageHandle { resource: encoded(key, load), reloads }, answer: PhantomData }
+}
+
+/// A page's data that its actions answer: each of them, once it has changed
+/// what the page shows, answers the page's data as it now is, and the page
+/// shows that ([`AnsweredPage::shown_after`]) instead of asking for it again.
+pub struct AnsweredPage<T> {
+    /// The data.
+    pub data: PageData<T>,
+    /// The answer of the last action, until the data's next load takes it.
+    given: StoredValue<Option<Vec<u8>>>,
+}
+
+impl<T> Clone for AnsweredPage<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for AnsweredPage<T> {}
+
+impl<T> AnsweredPage<T> {
+    /// Shows what each success of `action` answers: its server function
+    /// answers the page's own data as the action left it, which the page's
+    /// next load takes in place of a call. A refused or failed call leaves the
+    /// page as it is, with the form and its message in place.
+    pub fn shown_after<F>(self, action: FormAction<F>)
+    where
+        F: ServerFn<Output = T>,
+    {
+        show_answers(self.given, self.data.handle.reloads, action.value());
+    }
+}
+
+/// Keeps each answer `answers` brings in `given`, and loads the data again
+/// (from it).
+fn show_answers(given: StoredValue<Option<Vec<u8>>>, reloads: RwSignal<usize>, answers: MappedSignal<Option<Encoded>>) {
+    Effect::watch(
+        move || answers.get(),
+        move |answer, _, _| {
+            if let Some(Ok(page)) = answer {
+                given.set_value(Some(page.clone()));
+                reloads.update(|n| *n += 1);
+            }
+        },
+        false,
+    );
+}
+
+/// As [`page_data`], for a page whose actions answer its data
+/// ([`AnsweredPage`]).
+#[track_caller]
+pub fn answered_page_data<F>(arguments: impl Fn() -> F + Send + Sync + 'static) -> AnsweredPage<F::Output>
+where
+    F: ServerFn<Error = AppError> + Serialize + DeserializeOwned + Send + 'static,
+    F::Output: Serialize,
+{
+    let given = StoredValue::new(None::<Vec<u8>>);
+    let load = loader::<F>();
+    let load: Load = Arc::new(move |arguments| match given.try_update_value(Option::take).flatten() {
+        Some(answer) => Box::pin(std::future::ready(Ok(answer))),
+        None => load(arguments),
+    });
+    AnsweredPage { data: page_data_from(arguments, load), given }
 }
 
 /// The one resource of every page.

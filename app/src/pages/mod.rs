@@ -20,7 +20,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-pub use data::{PageData, PageHandle, page_data};
+pub use data::{AnsweredPage, PageData, PageHandle, answered_page_data, page_data};
 
 /// Renders a page from its data: `render` once the resource has loaded, or
 /// [`LoadError`] when it failed; then [`PageArrived`]. On the server every

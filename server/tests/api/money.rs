@@ -137,4 +137,25 @@ on_both_engines! {
         let again = agent.call("agent-regulariser", &[("payment", &payment), ("transaction", &reference)]).await;
         assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
+
+    async fn marked_from_the_app_the_answer_is_the_payment_as_it_now_is(app) {
+        use app::api::agent::payments::{AgentPaymentPage, PaymentDetailView};
+        let reference = attempt(&app).await;
+        app.automatic(&answer(&reference, "05", None)).await;
+        app.automatic(&answer(&reference, "00", Some("554433"))).await;
+        let agent = agent(&app).await;
+        let payment: String = sqlx::query("SELECT id FROM payments").fetch_one(app.state.store.pool()).await
+            .expect("payment").try_get("id").expect("id");
+        let marked = agent.app_call("agent-regulariser", &[("payment", &payment), ("transaction", &reference)]).await;
+        assert_eq!(marked.status(), StatusCode::OK);
+        assert!(marked.headers().get("serverfnredirect").is_none() && marked.headers().get("location").is_none());
+        let answered: PaymentDetailView = crate::app_calls::answer(marked).await;
+        let shown = answered.payment.clone().expect("the payment");
+        assert!(shown.receipts[0].regularised.is_some(), "{:?}", shown.receipts);
+        assert!(shown.trail.iter().any(|change| change.what == "Régularisation faite par l'agent."), "{:?}", shown.trail);
+        let page = agent.page_call("agent-page-paiement", &AgentPaymentPage { transaction: reference.clone() }).await;
+        assert_eq!(crate::app_calls::answer::<PaymentDetailView>(page).await, answered, "what the page's data now says");
+        let again = agent.app_call("agent-regulariser", &[("payment", &payment), ("transaction", &reference)]).await;
+        assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
 }

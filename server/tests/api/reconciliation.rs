@@ -190,6 +190,21 @@ on_both_engines! {
         let ours = seen.iter().find(|d| d.kind == reconciliation::Kind::AbsentFromBank).expect("ours");
         assert!(matches!(resolve::close(store, &other, &ours.id, "pas à moi", now).await, Err(CloseError::NotFound)));
         assert_eq!(app.count("SELECT COUNT(*) FROM discrepancies WHERE resolution IS NULL").await, 1);
+
+        // Closed from the app: the answer is the page as it now is, with no
+        // redirect and nothing to ask again.
+        let unknown = seen.iter().find(|d| d.kind == reconciliation::Kind::NotRecorded).expect("not_recorded");
+        let closed = desk
+            .app_call("agent-ecart", &[("ecart", &unknown.id), ("suite", "clore"), ("commentaire", "Inconnue de nos services.")])
+            .await;
+        assert_eq!(closed.status(), StatusCode::OK);
+        assert!(closed.headers().get("serverfnredirect").is_none() && closed.headers().get("location").is_none());
+        let answered: app::api::agent::reconciliation::ReconciliationView = crate::app_calls::answer(closed).await;
+        assert!(answered.open.is_empty(), "{:?}", answered.open);
+        let resolution = answered.resolved.iter().find(|d| d.id == unknown.id).and_then(|d| d.resolution.clone());
+        assert!(resolution.is_some_and(|r| r.contains("Inconnue de nos services.")), "{:?}", answered.resolved);
+        let page = desk.page_call("agent-page-rapprochement", &app::api::agent::reconciliation::AgentReconciliationPage {}).await;
+        assert_eq!(crate::app_calls::answer::<app::api::agent::reconciliation::ReconciliationView>(page).await, answered);
     }
 
     async fn money_the_bank_took_on_one_of_our_transactions_unheard_of_is_recorded_from_its_line_as_a_payment(app) {

@@ -164,29 +164,45 @@ pub struct ReceiptView {
 /// The caisse's payment `transaction`.
 #[server(prefix = "/api", endpoint = "agent-page-paiement", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn agent_payment_page(transaction: String) -> Result<PaymentDetailView, AppError> {
-    use crate::ssr::infra::context::{not_found, state, unexpected};
-    use crate::ssr::infra::time::date_time_fr;
+    use crate::ssr::infra::context::{not_found, state};
     let state = state()?;
     let (agent, session) = crate::ssr::agents::require_agent(&state).await?;
-    let posted = super::refunds::posted_form(&state, &session).await?;
-    let detail = match crate::domain::TransactionReference::parse(&transaction) {
-        Ok(transaction) => crate::ssr::agents::payments::payment(&state.store, &agent.caisse_code, &transaction)
-            .await
-            .map_err(unexpected)?,
-        Err(_) => None,
+    let transaction = crate::domain::TransactionReference::parse(&transaction).ok();
+    let view = match &transaction {
+        Some(transaction) => payment_view(&state, &agent, &session, transaction).await?,
+        None => PaymentDetailView { header: header_of(&agent), payment: None },
     };
-    if detail.is_none() {
+    if view.payment.is_none() {
         not_found();
     }
+    Ok(view)
+}
+
+/// The payment `transaction` as `agent` sees it (`payment` is `None` when it
+/// is not the caisse's): the page's data, and what its actions answer the app
+/// once they have changed it.
+#[cfg(feature = "ssr")]
+pub(crate) async fn payment_view(
+    state: &crate::ssr::AppState,
+    agent: &crate::ssr::agents::Agent,
+    session: &crate::ssr::infra::session::Session,
+    transaction: &crate::domain::TransactionReference,
+) -> Result<PaymentDetailView, AppError> {
+    use crate::ssr::infra::context::unexpected;
+    use crate::ssr::infra::time::date_time_fr;
+    let posted = super::refunds::posted_form(state, session).await?;
+    let detail = crate::ssr::agents::payments::payment(&state.store, &agent.caisse_code, transaction)
+        .await
+        .map_err(unexpected)?;
     // The trop-perçus left on its payments, and the person's créances they may go to.
     let excess = match &detail {
         Some(d) => {
             use crate::ssr::agents::excess;
             let ids: Vec<String> = d.receipts.iter().map(|r| r.id.clone()).collect();
-            let left = excess::left_on(&state.store, &agent, &ids).await.map_err(unexpected)?;
+            let left = excess::left_on(&state.store, agent, &ids).await.map_err(unexpected)?;
             let creances = match left.first() {
                 Some((payment, _)) => {
-                    excess::open_creances_of(&state.store, &agent, payment).await.map_err(unexpected)?
+                    excess::open_creances_of(&state.store, agent, payment).await.map_err(unexpected)?
                 }
                 None => Vec::new(),
             };
@@ -195,9 +211,9 @@ pub async fn agent_payment_page(transaction: String) -> Result<PaymentDetailView
         None => (Vec::new(), Vec::new()),
     };
     Ok(PaymentDetailView {
-        header: header_of(&agent),
+        header: header_of(agent),
         payment: detail.map(|d| PaymentDetailData {
-            refunds: super::refunds::RefundsView::of(&agent, &d.receipts, &d.refunds, excess.0, excess.1, posted),
+            refunds: super::refunds::RefundsView::of(agent, &d.receipts, &d.refunds, excess.0, excess.1, posted),
             item: d.line.into(),
             answer: d.answer,
             planned: d.planned,
@@ -231,14 +247,34 @@ pub async fn agent_payment_page(transaction: String) -> Result<PaymentDetailView
     })
 }
 
+/// What an action on the payment `transaction` answers once it has changed
+/// it: to a plain form post, a redirect to its page (which the browser then
+/// loads; the answer's body is not read, so the page is not built for it);
+/// to the app, the page as it now is, which the app shows as it comes
+/// ([`crate::pages::PageData::shown_after`]): no second call.
+#[cfg(feature = "ssr")]
+pub(crate) async fn payment_changed(
+    state: &crate::ssr::AppState,
+    agent: &crate::ssr::agents::Agent,
+    session: &crate::ssr::infra::session::Session,
+    transaction: &crate::domain::TransactionReference,
+) -> Result<PaymentDetailView, AppError> {
+    use crate::ssr::infra::context::{is_form_post, redirect};
+    if is_form_post() {
+        redirect(&crate::routes::agent_payment(transaction));
+        return Ok(PaymentDetailView { header: header_of(agent), payment: None });
+    }
+    payment_view(state, agent, session, transaction).await
+}
+
 /// «Marquer comme régularisé»: an agent of the caisse records that they looked
-/// into the payment `payment` of the attempt `transaction`, and goes back to it
-/// (the app in the browser stays there and loads it again).
+/// into the payment `payment` of the attempt `transaction`; answers the
+/// payment as it now is ([`payment_changed`]).
 #[server(prefix = "/api", endpoint = "agent-regulariser", output = crate::codec::Postcard)]
-pub async fn mark_regularised(payment: String, transaction: String) -> Result<(), AppError> {
+pub async fn mark_regularised(payment: String, transaction: String) -> Result<PaymentDetailView, AppError> {
     use crate::ssr::infra::context::{fail, redirect_form_post, state, unexpected};
     let state = state()?;
-    let (agent, _) = crate::ssr::agents::require_agent(&state).await?;
+    let (agent, session) = crate::ssr::agents::require_agent(&state).await?;
     let Ok(transaction) = crate::domain::TransactionReference::parse(&transaction) else {
         return Err(fail(AppError::BadRequest));
     };
@@ -248,8 +284,11 @@ pub async fn mark_regularised(payment: String, transaction: String) -> Result<()
     let done = crate::ssr::agents::payments::mark_regularised(&state.store, &agent, &payment, state.clock.now_ms())
         .await
         .map_err(unexpected)?;
-    redirect_form_post(&crate::routes::agent_payment(&transaction));
-    if done { Ok(()) } else { Err(fail(AppError::Rejected(vec!["Ce paiement n'est pas à régulariser.".to_owned()]))) }
+    if !done {
+        redirect_form_post(&crate::routes::agent_payment(&transaction));
+        return Err(fail(AppError::Rejected(vec!["Ce paiement n'est pas à régulariser.".to_owned()])));
+    }
+    payment_changed(&state, &agent, &session, &transaction).await
 }
 
 /// The caisse's trop-perçus still to give back.

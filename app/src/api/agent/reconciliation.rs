@@ -135,15 +135,27 @@ fn french_day(iso: &str) -> String {
 /// The reports imported and the discrepancies the agent sees.
 #[server(prefix = "/api", endpoint = "agent-page-rapprochement", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn agent_reconciliation_page() -> Result<ReconciliationView, AppError> {
-    use crate::ssr::agents::reconciliation::resolve;
-    use crate::ssr::infra::context::{state, take_flash, unexpected};
-    use crate::ssr::infra::time::{date_time_fr, paris_date};
+    use crate::ssr::infra::context::state;
     let state = state()?;
     let (agent, session) = crate::ssr::agents::require_agent(&state).await?;
+    reconciliation_view(&state, &agent, &session).await
+}
+
+/// The page as `agent` sees it: its data, and what closing a discrepancy
+/// answers the app.
+#[cfg(feature = "ssr")]
+async fn reconciliation_view(
+    state: &crate::ssr::AppState,
+    agent: &crate::ssr::agents::Agent,
+    session: &crate::ssr::infra::session::Session,
+) -> Result<ReconciliationView, AppError> {
+    use crate::ssr::agents::reconciliation::resolve;
+    use crate::ssr::infra::context::{take_flash, unexpected};
+    use crate::ssr::infra::time::{date_time_fr, paris_date};
     let reports = resolve::reports(&state.store, 30).await.map_err(unexpected)?;
     let discrepancies = resolve::discrepancies(&state.store, &agent.caisse_code).await.map_err(unexpected)?;
-    let upload = take_flash(&state, Some(&session), FORM).await?.map(FormState::from).unwrap_or_default();
-    let closing = take_flash(&state, Some(&session), CLOSE_FORM).await?.map(FormState::from).unwrap_or_default();
+    let upload = take_flash(state, Some(session), FORM).await?.map(FormState::from).unwrap_or_default();
+    let closing = take_flash(state, Some(session), CLOSE_FORM).await?.map(FormState::from).unwrap_or_default();
     let reports = reports
         .into_iter()
         .map(|r| ReportItem {
@@ -162,7 +174,7 @@ pub async fn agent_reconciliation_page() -> Result<ReconciliationView, AppError>
         discrepancies.into_iter().map(DiscrepancyItem::of).partition(|d| d.resolution.is_none());
     let yesterday = paris_date(state.clock.now_ms() - 24 * 3600 * 1000).to_iso();
     Ok(ReconciliationView {
-        header: super::header_of(&agent),
+        header: super::header_of(agent),
         yesterday,
         reports,
         open,
@@ -174,16 +186,17 @@ pub async fn agent_reconciliation_page() -> Result<ReconciliationView, AppError>
 
 /// Resolves the discrepancy `ecart`: `suite` «clore» closes it with
 /// `commentaire` (what the agent found); «enregistrer» records the money the
-/// bank took as a payment of its transaction.
+/// bank took as a payment of its transaction. Answers the page as it now is,
+/// which the app shows as it comes.
 #[server(prefix = "/api", endpoint = "agent-ecart", output = crate::codec::Postcard)]
 pub async fn agent_resolve_discrepancy(
     ecart: String,
     suite: String,
     commentaire: Option<String>,
-) -> Result<(), AppError> {
+) -> Result<ReconciliationView, AppError> {
     use crate::ssr::agents::reconciliation::record::{self, RecordError};
     use crate::ssr::agents::reconciliation::resolve::{self, COMMENT_MAX, CloseError};
-    use crate::ssr::infra::context::{fail, redirect_form_post, refuse_form, state, unexpected};
+    use crate::ssr::infra::context::{fail, is_form_post, redirect, refuse_form, state, unexpected};
     use crate::ssr::infra::session::Flash;
     let state = state()?;
     let (agent, session) = crate::ssr::agents::require_agent(&state).await?;
@@ -223,6 +236,11 @@ pub async fn agent_resolve_discrepancy(
             .error(&format!("commentaire-{ecart}"), message);
         return Err(refuse_form(&state, Some(&session), flash, page).await);
     }
-    redirect_form_post(page);
-    Ok(())
+    // A plain form post goes back to the page, which the browser then loads
+    // (the answer's body is not read); the app gets the page as it now is.
+    if is_form_post() {
+        redirect(page);
+        return Ok(ReconciliationView { header: super::header_of(&agent), ..Default::default() });
+    }
+    reconciliation_view(&state, &agent, &session).await
 }

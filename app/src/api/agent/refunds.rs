@@ -143,7 +143,8 @@ pub(crate) async fn posted_form(
 /// the refund `remboursement` (another agent's), «relancer» sends it to the
 /// bank again once its word is not known; «affecter» assigns
 /// `montant_affecte` of the payment `trop_percu`'s trop-perçu to the person's
-/// `creance`. Back to the payment `transaction`.
+/// `creance`. Answers the payment `transaction` as it now is
+/// ([`super::payments::payment_changed`]).
 #[server(prefix = "/api", endpoint = "agent-remboursement", output = crate::codec::Postcard)]
 pub async fn agent_refund(
     transaction: String,
@@ -155,10 +156,10 @@ pub async fn agent_refund(
     trop_percu: Option<String>,
     creance: Option<String>,
     montant_affecte: Option<String>,
-) -> Result<(), AppError> {
+) -> Result<super::payments::PaymentDetailView, AppError> {
     use crate::ssr::agents::excess::{self, AssignError};
     use crate::ssr::agents::refunds::{self, Reason, RefundError, Sent};
-    use crate::ssr::infra::context::{fail, limit, redirect_form_post, refuse_form, state, unexpected};
+    use crate::ssr::infra::context::{fail, limit, refuse_form, state, unexpected};
     use crate::ssr::infra::limits::Call;
     use crate::ssr::infra::session::Flash;
     let state = state()?;
@@ -295,6 +296,5 @@ pub async fn agent_refund(
     if let Some(flash) = refusal {
         return Err(refuse_form(&state, Some(&session), flash, &page).await);
     }
-    redirect_form_post(&page);
-    Ok(())
+    super::payments::payment_changed(&state, &agent, &session, &reference).await
 }

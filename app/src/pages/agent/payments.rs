@@ -9,7 +9,7 @@ use crate::api::agent::payments::{
 use crate::api::agent::refunds::AgentRefund;
 use crate::components::form::{ActionError, FormAction, ServerForm, SubmitButton};
 use crate::components::table::{Cell, DataTable, Row};
-use crate::pages::{page_data, with_data};
+use crate::pages::{answered_page_data, page_data, with_data};
 use crate::routes;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -83,20 +83,21 @@ fn Payments(view: PaymentsView) -> impl IntoView {
     }
 }
 
-/// One payment in full. Its data is loaded again once a payment of it is
-/// marked as regularised or a refund asked, decided or sent again (a failure
-/// leaves it as it is, saying why next to the form).
+/// One payment in full. Marking a payment of it as regularised, or asking,
+/// deciding or sending again a refund, answers the payment as it now is,
+/// shown as it comes (a failure leaves it as it is, saying why next to the
+/// form).
 #[component]
 pub fn AgentPaymentPage() -> impl IntoView {
     let params = use_params_map();
     let regularise = FormAction::<MarkRegularised>::new();
     let refund = FormAction::<AgentRefund>::new();
-    let data = page_data(move || crate::api::agent::payments::AgentPaymentPage {
+    let page = answered_page_data(move || crate::api::agent::payments::AgentPaymentPage {
         transaction: params.with(|p| p.get("transaction").unwrap_or_default()),
     });
-    // Loaded again after a success of either action.
-    data.reload_after(regularise);
-    data.reload_after(refund);
+    page.shown_after(regularise);
+    page.shown_after(refund);
+    let data = page.data;
     view! {
         <Title text="Paiement – Espace agents" />
         {with_data(data, move |view| view! { <PaymentDetail view regularise refund /> })}

@@ -8,18 +8,20 @@ use crate::components::error_summary::{ErrorSummary, FieldMessage};
 use crate::components::field::TextField;
 use crate::components::form::{FormAction, ServerForm, SubmitButton, refusal};
 use crate::components::table::{Cell, DataTable, Row};
-use crate::pages::{page_data, with_data};
+use crate::pages::{answered_page_data, with_data};
 use crate::routes;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// The page, loaded again after each discrepancy closed.
+/// The page; closing or recording a discrepancy answers it as it now is,
+/// shown as it comes.
 #[component]
 pub fn AgentReconciliationPage() -> impl IntoView {
     let close = FormAction::<AgentResolveDiscrepancy>::new();
-    let data = page_data(|| crate::api::agent::reconciliation::AgentReconciliationPage {});
-    data.reload_after(close);
+    let page = answered_page_data(|| crate::api::agent::reconciliation::AgentReconciliationPage {});
+    page.shown_after(close);
+    let data = page.data;
     view! {
         <Title text="Rapprochement bancaire – Espace agents" />
         {with_data(data, move |view| view! { <Reconciliation view close /> })}
