@@ -4,8 +4,8 @@
 //! `SsrMode::Async`, so it reads the same with or without JavaScript), then
 //! hydrated in the browser, which from then on routes on its own: a link
 //! changes the page in place, and its data comes from the page's server
-//! function. Each page's code is its own WebAssembly chunk (`Lazy` routes,
-//! built with `cargo leptos build --split`): the browser fetches the chunk of
+//! function. Each group of pages' code is its own WebAssembly chunk (lazy
+//! functions, built with `cargo leptos build --split`): the browser fetches the chunk of
 //! the page it is on, and the others when it first goes there.
 
 use crate::api::terminal::provide_device;
@@ -31,7 +31,7 @@ use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
 use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::{Lazy, SsrMode, path};
+use leptos_router::{ChooseView, SsrMode, path};
 
 /// The document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -67,17 +67,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// Declares a group of pages whose code is one WebAssembly chunk, fetched
-/// when the browser first shows one of them: a lazy function rendering any
-/// page of the group, and for each page the lazy route that calls it.
+/// when the browser first shows one of them: the group's pages, and a lazy
+/// function rendering any of them.
 ///
 /// A page written `Page(create)` takes its data as a property, created by
-/// `create` in the route's `data()`: the router calls it when the address
-/// matches, before the chunk has arrived, so the page's data and its code
-/// load at the same time (the function is in the main module). The back
-/// office creates its data in its pages: none of its code or addresses is
-/// in the main module a person's browser loads.
+/// `create` when its address matches, before the chunk has arrived
+/// ([`PageRoute`]), so the page's data and its code load at the same time
+/// (the function is in the main module). The back office creates its data
+/// in its pages: none of its code or addresses is in the main module a
+/// person's browser loads.
 macro_rules! lazy_group {
-    ($group:ident, $pages:ident { $($route:ident => $page:ident $(($create:path))?),* $(,)? }) => {
+    ($group:ident, $pages:ident { $($page:ident $(($create:path))?),* $(,)? }) => {
         #[doc = concat!("The pages of the `", stringify!($group), "` chunk.")]
         #[derive(Debug, Clone, Copy)]
         enum $pages {
@@ -95,26 +95,15 @@ macro_rules! lazy_group {
             }
         }
 
-        $(
-            #[doc = concat!("The route of [`", stringify!($page), "`], in the `", stringify!($group), "` chunk.")]
-            struct $route(Option<PageHandle>);
-
-            impl leptos_router::LazyRoute for $route {
-                fn data() -> Self {
-                    $route(lazy_group!(@data $($create)?))
-                }
-
-                async fn view(this: Self) -> AnyView {
-                    $group($pages::$page, this.0).await
-                }
-
-                // The chunk is fetched while the page's data loads: a lazy
-                // function's first call loads its chunk.
-                async fn preload() {
-                    $group($pages::Nothing, None).await;
+        impl $pages {
+            /// The page's data, for the pages whose route creates it.
+            fn data(self) -> Option<PageHandle> {
+                match self {
+                    $($pages::$page => lazy_group!(@data $($create)?),)*
+                    $pages::Nothing => None,
                 }
             }
-        )*
+        }
     };
     (@data) => { None };
     (@data $create:path) => { Some($create().handle()) };
@@ -129,39 +118,114 @@ macro_rules! lazy_group {
 }
 
 lazy_group!(payment_steps, PaymentPages {
-    ReferenceRoute => ReferencePage(reference_data),
-    SelectionRoute => SelectionPage(selection_data),
-    KioskRedirectRoute => KioskRedirectPage(kiosk_redirect_data),
+    ReferencePage(reference_data),
+    SelectionPage(selection_data),
+    KioskRedirectPage(kiosk_redirect_data),
 });
 
 lazy_group!(account, AccountPages {
-    HomeRoute => HomePage(home_data),
-    MyPaymentsRoute => MyPaymentsPage(my_payments_data),
-    OverviewRoute => OverviewPage(overview_data),
-    MailboxRoute => MailboxPage(mailbox_data),
-    MessageRoute => MessagePage(message_data),
-    DemarchesRoute => DemarchesPage(demarches_data),
+    HomePage(home_data),
+    MyPaymentsPage(my_payments_data),
+    OverviewPage(overview_data),
+    MailboxPage(mailbox_data),
+    MessagePage(message_data),
+    DemarchesPage(demarches_data),
 });
 
 lazy_group!(sign_in, SignInPages {
-    SignInRoute => SignInPage(sign_in_data),
+    SignInPage(sign_in_data),
 });
 
-lazy_group!(information, InformationPages {
-    StatementRoute => StatementPage,
-    SiteMapRoute => SiteMapPage,
-});
+lazy_group!(information, InformationPages { StatementPage, SiteMapPage });
 
-lazy_group!(back_office, AgentPages {
-    AgentSignInRoute => AgentSignInPage,
-    AgentPaymentsRoute => AgentPaymentsPage,
-    AgentPaymentRoute => AgentPaymentPage,
-    AgentSearchRoute => AgentSearchPage,
-    AgentTropPercusRoute => AgentTropPercusPage,
-    AgentNewAvisRoute => AgentNewAvisPage,
-    AgentJournalRoute => AgentJournalPage,
-    AgentReconciliationRoute => AgentReconciliationPage,
-});
+lazy_group!(
+    back_office,
+    AgentPages {
+        AgentSignInPage,
+        AgentPaymentsPage,
+        AgentPaymentPage,
+        AgentSearchPage,
+        AgentTropPercusPage,
+        AgentNewAvisPage,
+        AgentJournalPage,
+        AgentReconciliationPage,
+    }
+);
+
+/// A page of the app, by its group.
+#[derive(Debug, Clone, Copy)]
+enum Page {
+    Steps(PaymentPages),
+    Account(AccountPages),
+    SignIn(SignInPages),
+    Information(InformationPages),
+    BackOffice(AgentPages),
+}
+
+impl Page {
+    /// Its data, if its route creates it.
+    fn data(self) -> Option<PageHandle> {
+        match self {
+            Page::Steps(page) => page.data(),
+            Page::Account(page) => page.data(),
+            Page::SignIn(page) => page.data(),
+            Page::Information(page) => page.data(),
+            Page::BackOffice(page) => page.data(),
+        }
+    }
+
+    /// The page, with `data`, once its group's chunk is there.
+    async fn view(self, data: Option<PageHandle>) -> AnyView {
+        match self {
+            Page::Steps(page) => payment_steps(page, data).await,
+            Page::Account(page) => account(page, data).await,
+            Page::SignIn(page) => sign_in(page, data).await,
+            Page::Information(page) => information(page, data).await,
+            Page::BackOffice(page) => back_office(page, data).await,
+        }
+    }
+
+    /// Fetches its group's chunk (a lazy function's first call loads it).
+    async fn load(self) {
+        match self {
+            Page::Steps(_) => drop(payment_steps(PaymentPages::Nothing, None).await),
+            Page::Account(_) => drop(account(AccountPages::Nothing, None).await),
+            Page::SignIn(_) => drop(sign_in(SignInPages::Nothing, None).await),
+            Page::Information(_) => drop(information(InformationPages::Nothing, None).await),
+            Page::BackOffice(_) => drop(back_office(AgentPages::Nothing, None).await),
+        }
+    }
+}
+
+/// The view of a page's route: what `Lazy<T>` is for a `LazyRoute` (data
+/// created when the address matches, while the chunk is fetched), for every
+/// page at once. The router compiles its matching code once for each type
+/// of view its routes have: with one `Lazy<T>` type per page, that was
+/// 21 copies of it (and of each page's data and view futures) in the main
+/// module; with this one type, it is one.
+#[derive(Clone)]
+struct PageRoute {
+    page: Page,
+    /// The data created while the chunk loads, until the page takes it.
+    data: ArcStoredValue<Option<Option<PageHandle>>>,
+}
+
+/// The route view of `page`.
+fn page(page: Page) -> PageRoute {
+    PageRoute { page, data: ArcStoredValue::new(None) }
+}
+
+impl ChooseView for PageRoute {
+    async fn choose(self) -> AnyView {
+        let data = self.data.write_value().take().unwrap_or_else(|| self.page.data());
+        self.page.view(data).await
+    }
+
+    async fn preload(&self) {
+        *self.data.write_value() = Some(self.page.data());
+        self.page.load().await;
+    }
+}
 
 /// The app: the router, the announcement of each new page, and on a public
 /// terminal the idle countdown.
@@ -175,48 +239,48 @@ pub fn App() -> impl IntoView {
             <NavigationStatus />
             <Routes fallback=|| Hydrated(view! { <NotFound /> })>
                 <Route path=path!("/") view=|| view! { <Redirect path=routes::HOME /> } />
-                <Route path=path!("/connexion") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/accueil") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/mes-paiements") view={Lazy::<MyPaymentsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/connexion") view={page(Page::SignIn(SignInPages::SignInPage))} ssr=SsrMode::Async />
+                <Route path=path!("/accueil") view={page(Page::Account(AccountPages::HomePage))} ssr=SsrMode::Async />
+                <Route path=path!("/mes-paiements") view={page(Page::Account(AccountPages::MyPaymentsPage))} ssr=SsrMode::Async />
                 <Route
                     path=path!("/mes-paiements/participations-forfaitaires-et-franchises")
-                    view={Lazy::<OverviewRoute>::new()}
+                    view={page(Page::Account(AccountPages::OverviewPage))}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/mes-paiements/payer-une-creance")
-                    view={Lazy::<ReferenceRoute>::new()}
+                    view={page(Page::Steps(PaymentPages::ReferencePage))}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/mes-paiements/payer-une-creance/paiement/:transaction")
-                    view={Lazy::<KioskRedirectRoute>::new()}
+                    view={page(Page::Steps(PaymentPages::KioskRedirectPage))}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/mes-paiements/payer-une-creance/:reference")
-                    view={Lazy::<SelectionRoute>::new()}
+                    view={page(Page::Steps(PaymentPages::SelectionPage))}
                     ssr=SsrMode::Async
                 />
-                <Route path=path!("/ma-messagerie") view={Lazy::<MailboxRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/ma-messagerie/:id") view={Lazy::<MessageRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/mes-demarches") view={Lazy::<DemarchesRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/accessibilite") view={Lazy::<StatementRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/plan-du-site") view={Lazy::<SiteMapRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/agent/connexion") view={Lazy::<AgentSignInRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/agent") view={Lazy::<AgentPaymentsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/ma-messagerie") view={page(Page::Account(AccountPages::MailboxPage))} ssr=SsrMode::Async />
+                <Route path=path!("/ma-messagerie/:id") view={page(Page::Account(AccountPages::MessagePage))} ssr=SsrMode::Async />
+                <Route path=path!("/mes-demarches") view={page(Page::Account(AccountPages::DemarchesPage))} ssr=SsrMode::Async />
+                <Route path=path!("/accessibilite") view={page(Page::Information(InformationPages::StatementPage))} ssr=SsrMode::Async />
+                <Route path=path!("/plan-du-site") view={page(Page::Information(InformationPages::SiteMapPage))} ssr=SsrMode::Async />
+                <Route path=path!("/agent/connexion") view={page(Page::BackOffice(AgentPages::AgentSignInPage))} ssr=SsrMode::Async />
+                <Route path=path!("/agent") view={page(Page::BackOffice(AgentPages::AgentPaymentsPage))} ssr=SsrMode::Async />
                 <Route
                     path=path!("/agent/paiements/:transaction")
-                    view={Lazy::<AgentPaymentRoute>::new()}
+                    view={page(Page::BackOffice(AgentPages::AgentPaymentPage))}
                     ssr=SsrMode::Async
                 />
-                <Route path=path!("/agent/recherche") view={Lazy::<AgentSearchRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/agent/trop-percus") view={Lazy::<AgentTropPercusRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/agent/avis/nouveau") view={Lazy::<AgentNewAvisRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/agent/journal") view={Lazy::<AgentJournalRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/agent/recherche") view={page(Page::BackOffice(AgentPages::AgentSearchPage))} ssr=SsrMode::Async />
+                <Route path=path!("/agent/trop-percus") view={page(Page::BackOffice(AgentPages::AgentTropPercusPage))} ssr=SsrMode::Async />
+                <Route path=path!("/agent/avis/nouveau") view={page(Page::BackOffice(AgentPages::AgentNewAvisPage))} ssr=SsrMode::Async />
+                <Route path=path!("/agent/journal") view={page(Page::BackOffice(AgentPages::AgentJournalPage))} ssr=SsrMode::Async />
                 <Route
                     path=path!("/agent/rapprochement")
-                    view={Lazy::<AgentReconciliationRoute>::new()}
+                    view={page(Page::BackOffice(AgentPages::AgentReconciliationPage))}
                     ssr=SsrMode::Async
                 />
             </Routes>

@@ -19,7 +19,7 @@ import { appReady } from './fixtures/app';
  * cut, never up. It is not the budget the product asks
  * for (150 KiB), which is not met yet (README «What a phone downloads»).
  */
-const CEILING_JS_WASM = 293_500;
+const CEILING_JS_WASM = 293_000;
 
 type Weight = { page: string; html: number; css: number; js: number; wasm: number; other: number; files: string[]; encodings: string[] };
 
