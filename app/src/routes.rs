@@ -102,6 +102,15 @@ pub fn pay_step_2(reference: &AvisReference) -> String {
     format!("{PAY}/{reference}")
 }
 
+/// Step 1 again, for a step 2 that cannot be shown: the reference in its
+/// address (`typed`, as the step-2 address had it), whose lookup step 1 then
+/// says why ([`crate::api::pay::reference_page`]). Only its letters and
+/// digits are kept: a reference has no others.
+pub fn pay_refused(typed: &str) -> String {
+    let kept: String = typed.chars().filter(char::is_ascii_alphanumeric).take(40).collect();
+    format!("{PAY}?reference={kept}")
+}
+
 /// The page that sends the browser to the kiosk for `transaction`.
 pub fn pay_kiosk_redirect(transaction: &TransactionReference) -> String {
     format!("{PAY}/paiement/{transaction}")

@@ -150,6 +150,21 @@ test("someone else's reference is unknown, like a reference that does not exist"
   await step1.find('12345');
   await step1.expectError('La référence doit comporter 16 chiffres et 1 lettre.');
   await expect(page.getByRole('alert')).toBeFocused();
+
+  // Step 2 of Eva's reference, reached inside the app (as the history's back
+  // button would): step 1 again, saying why, without a new document.
+  await appReady(page);
+  const documents: string[] = [];
+  page.on('request', (request) => {
+    if (request.resourceType() === 'document') documents.push(request.url());
+  });
+  await page.evaluate((reference) => {
+    history.pushState(null, '', `/mes-paiements/payer-une-creance/${reference}`);
+    dispatchEvent(new PopStateEvent('popstate'));
+  }, eva.references[0]);
+  await expect(page).toHaveURL(new RegExp(`/mes-paiements/payer-une-creance\\?reference=${eva.references[0]}$`));
+  await step1.expectError('Cette référence de courrier est inconnue.');
+  expect(documents).toEqual([]);
 });
 
 test('a whole reference pasted into a box fills all of them', async ({ page, context }) => {

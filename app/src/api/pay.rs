@@ -26,14 +26,46 @@ pub struct ReferenceView {
     pub form: FormState,
 }
 
-/// Step 1's data.
+/// Step 1's data. After a search refused without JavaScript, what was
+/// typed and why (the flash); else, for a `reference` in the address (a
+/// step 2 that could not be shown, [`routes::pay_refused`]), that reference
+/// and why it cannot be paid, looked up again.
 #[server(prefix = "/api", endpoint = "page-payer-reference", input = crate::codec::Postcard, output = crate::codec::Postcard)]
-pub async fn reference_page() -> Result<ReferenceView, AppError> {
+pub async fn reference_page(reference: Option<String>) -> Result<ReferenceView, AppError> {
     use crate::ssr::infra::context::{require_person, state, take_flash};
     let state = state()?;
     let (person_id, session) = require_person(&state).await?;
-    let form = take_flash(&state, Some(&session), "reference").await?.map(FormState::from).unwrap_or_default();
+    let form = match take_flash(&state, Some(&session), "reference").await? {
+        Some(flash) => FormState::from(flash),
+        None => match reference.filter(|typed| !typed.is_empty() && typed.len() <= 40) {
+            Some(typed) => FormState::from(refusal_of(&state, &person_id, &typed).await?),
+            None => FormState::default(),
+        },
+    };
     Ok(ReferenceView { header: super::header_for(&state, &person_id).await?, form })
+}
+
+/// The reference `typed`, with why step 2 cannot show it (none if it can).
+#[cfg(feature = "ssr")]
+async fn refusal_of(
+    state: &crate::ssr::AppState,
+    person_id: &str,
+    typed: &str,
+) -> Result<crate::ssr::infra::session::Flash, AppError> {
+    use crate::ssr::infra::context::unexpected;
+    use crate::ssr::insured::creances::{self, Lookup};
+    let flash = crate::ssr::infra::session::Flash::new("reference").value("reference", typed);
+    let avis = match AvisReference::parse(typed) {
+        Ok(avis) => avis,
+        Err(error) => return Ok(flash.error("reference", error.to_string())),
+    };
+    let lookup =
+        creances::step_2_lines(&state.store, person_id, &avis, state.clock.now_ms()).await.map_err(unexpected)?;
+    Ok(match lookup {
+        Ok(_) => flash,
+        Err(Lookup::NotOpen) => flash.error("reference", NOT_OPEN),
+        Err(_) => flash.error("reference", UNKNOWN_REFERENCE),
+    })
 }
 
 /// «RECHERCHER»: looks the reference up among the person's avis and goes to
@@ -116,12 +148,12 @@ impl SelectionView {
     }
 }
 
-/// Step 2's data for `reference` (which must be one of the person's avis open to
-/// online payment; otherwise back to step 1).
+/// Step 2's data for `reference`, which must be one of the person's avis open
+/// to online payment; otherwise back to step 1, which says why from its
+/// address ([`routes::pay_refused`]): nothing is left in the session.
 #[server(prefix = "/api", endpoint = "page-payer-selection", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn selection_page(reference: String) -> Result<SelectionView, AppError> {
-    use crate::ssr::infra::context::{fail, leave_flash, redirect, require_person, state, take_flash, unexpected};
-    use crate::ssr::infra::session::Flash;
+    use crate::ssr::infra::context::{fail, redirect, require_person, state, take_flash, unexpected};
     use crate::ssr::insured::creances::{self, Lookup};
 
     let state = state()?;
@@ -129,7 +161,7 @@ pub async fn selection_page(reference: String) -> Result<SelectionView, AppError
     let entered = match AvisReference::parse(&reference) {
         Ok(avis) => avis,
         Err(error) => {
-            redirect(routes::PAY);
+            redirect(&routes::pay_refused(&reference));
             return Err(fail(AppError::Rejected(vec![error.to_string()])));
         }
     };
@@ -140,9 +172,7 @@ pub async fn selection_page(reference: String) -> Result<SelectionView, AppError
         Ok(lines) => lines,
         Err(other) => {
             let message = if other == Lookup::NotOpen { NOT_OPEN } else { UNKNOWN_REFERENCE };
-            let flash = Flash::new("reference").value("reference", entered.as_str()).error("reference", message);
-            leave_flash(&state, Some(&session), &flash).await?;
-            redirect(routes::PAY);
+            redirect(&routes::pay_refused(entered.as_str()));
             return Err(fail(AppError::Rejected(vec![message.to_owned()])));
         }
     };

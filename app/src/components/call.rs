@@ -2,7 +2,8 @@
 //! every call, whatever the function, so that the browser's WebAssembly
 //! holds it once. It does what the server functions' own client does: an
 //! error status is the error the server sent ([`crate::codec`]), a redirect
-//! tells the router. On the server a function's body runs in place: this
+//! tells the router; and, unlike it, a refusal that names a page to go to
+//! (`serverfnredirect`) tells the router too. On the server a function's body runs in place: this
 //! module is the browser's alone.
 
 use crate::error::AppError;
@@ -24,11 +25,19 @@ pub async fn call(path: &str, content_type: &str, body: bytes::Bytes) -> Result<
     let location = <Response as ClientRes<AppError>>::location(&response);
     let redirect = <Response as ClientRes<AppError>>::has_redirect(&response);
     let body = <Response as ClientRes<AppError>>::try_into_bytes(response).await?;
-    if (400..=599).contains(&status) {
-        return Err(AppError::de(body));
-    }
+    let refused = (400..=599).contains(&status);
     if (300..=399).contains(&status) || redirect {
         server_fn::redirect::call_redirect_hook(&location);
+        if refused {
+            // Refused, with the page to go to instead (the sign-in page, or
+            // step 1 saying why a step 2 cannot be shown): the router goes
+            // there, and this call, left behind with its page, never ends,
+            // so that no error shows in between.
+            std::future::pending::<()>().await;
+        }
+    }
+    if refused {
+        return Err(AppError::de(body));
     }
     Ok(body.to_vec())
 }

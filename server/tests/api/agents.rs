@@ -213,7 +213,7 @@ on_both_engines! {
         use app::api::{home, messages, overview, pay, payments};
         let person_pages = [
             agent.page_call("page-accueil", &home::HomePage { paiement: None }).await,
-            agent.page_call("page-payer-reference", &pay::ReferencePage {}).await,
+            agent.page_call("page-payer-reference", &pay::ReferencePage { reference: None }).await,
             agent.page_call("page-payer-selection", &pay::SelectionPage { reference: "3811907400001234F".to_owned() }).await,
             agent.page_call("page-payer-redirection", &pay::KioskRedirectPage { transaction: pierre.clone() }).await,
             agent.page_call("page-messagerie", &messages::MailboxPage {}).await,

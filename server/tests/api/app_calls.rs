@@ -145,6 +145,32 @@ on_both_engines! {
         assert_eq!(form.status(), StatusCode::BAD_REQUEST);
     }
 
+    async fn a_step_2_that_cannot_be_shown_sends_the_app_back_to_step_1_which_says_why_from_its_address(app) {
+        use app::api::FormState;
+        use app::api::pay::{ReferencePage, ReferenceView, SelectionPage, UNKNOWN_REFERENCE};
+        app.sign_in_as_pierre().await;
+        let app = &app;
+        let step_1 = |reference: Option<&str>| {
+            let arguments = ReferencePage { reference: reference.map(str::to_owned) };
+            async move { answer::<ReferenceView>(app.page_call("page-payer-reference", &arguments).await).await.form }
+        };
+        // Eva's reference, and a string that is no reference.
+        for (typed, back) in [("6311632600000408F", "6311632600000408F"), ("12 AB-", "12AB")] {
+            let step_2 = app.page_call("page-payer-selection", &SelectionPage { reference: typed.to_owned() }).await;
+            let target = format!("/mes-paiements/payer-une-creance?reference={back}");
+            assert_eq!(router_target(&step_2).as_deref(), Some(target.as_str()), "{typed:?}");
+        }
+        // Nothing was left in the session: step 1 without a reference says nothing.
+        assert_eq!(step_1(None).await, FormState::default());
+        let said = step_1(Some("6311632600000408F")).await;
+        assert_eq!(said.value("reference"), "6311632600000408F");
+        assert_eq!(said.error("reference").as_deref(), Some(UNKNOWN_REFERENCE));
+        assert!(step_1(Some("12AB")).await.error("reference").is_some_and(|e| e.contains("16 chiffres")));
+        // The person's own open reference: filled in, nothing to say.
+        let open = step_1(Some("3811907400001234F")).await;
+        assert_eq!((open.value("reference").as_str(), open.error("reference")), ("3811907400001234F", None));
+    }
+
     async fn an_abandon_from_the_app_is_answered_with_what_became_of_it_and_leaves_nothing_for_a_next_page(app) {
         use app::api::payments::{AbandonNotice, AbandonOutcome};
         use app::domain::TransactionReference;

@@ -63,14 +63,16 @@ on_both_engines! {
         assert!(page.contains("Cette référence de courrier n'est pas ouverte au paiement en ligne."));
         // Typing the step-2 address by hand leads back to step 1, with the reason.
         let response = jeanne.get_page("/mes-paiements/payer-une-creance/7511900500000777F").await;
-        assert_eq!(location(&response), "/mes-paiements/payer-une-creance");
+        assert_eq!(location(&response), "/mes-paiements/payer-une-creance?reference=7511900500000777F");
+        let page = text_of(&jeanne.page_html(&location(&response)).await);
+        assert!(page.contains("Cette référence de courrier n'est pas ouverte au paiement en ligne."), "{page}");
     }
 
     async fn another_persons_step_2_is_unknown(app) {
         app.sign_in_as_pierre().await;
         let response = app.get_page("/mes-paiements/payer-une-creance/6311632600000408F").await;
-        assert_eq!(location(&response), "/mes-paiements/payer-une-creance");
-        let page = text_of(&app.page_html("/mes-paiements/payer-une-creance").await);
+        assert_eq!(location(&response), "/mes-paiements/payer-une-creance?reference=6311632600000408F");
+        let page = text_of(&app.page_html(&location(&response)).await);
         assert!(page.contains("Cette référence de courrier est inconnue."));
         assert!(!page.contains("DUPONT"));
     }

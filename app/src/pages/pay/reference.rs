@@ -8,10 +8,14 @@ use crate::components::reference_boxes::ReferenceBoxes;
 use crate::pages::{PageData, page_data, with_data};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
-/// Its data, created with its route while the page's code loads (`app.rs`).
+/// Its data, created with its route while the page's code loads (`app.rs`):
+/// with the reference of its address, if any (a step 2 that could not be
+/// shown sends the browser back here with it, to say why).
 pub fn reference_data() -> PageData<ReferenceView> {
-    page_data(|| crate::api::pay::ReferencePage {})
+    let query = use_query_map();
+    page_data(move || crate::api::pay::ReferencePage { reference: query.with(|q| q.get("reference")) })
 }
 
 /// Step 1.
