@@ -46,7 +46,6 @@ pub fn IdleCountdown() -> impl IntoView {
 mod idle {
     use super::IDLE_LIMIT_MS;
     use crate::routes;
-    use leptos::ev;
     use leptos::prelude::*;
     use std::time::Duration;
 
@@ -61,12 +60,12 @@ mod idle {
             last_input.set_value(now_ms());
             left_ms.set(IDLE_LIMIT_MS);
         };
-        // The listeners live as long as the app.
-        std::mem::forget(window_event_listener(ev::pointerdown, move |_| reset()));
-        std::mem::forget(window_event_listener(ev::keydown, move |_| reset()));
-        std::mem::forget(window_event_listener(ev::input, move |_| reset()));
-        std::mem::forget(window_event_listener(ev::wheel, move |_| reset()));
-        std::mem::forget(window_event_listener(ev::touchstart, move |_| reset()));
+        // The listeners live as long as the app. One untyped listener for
+        // every kind of input: the browser's code holds it once, not once
+        // per event type.
+        for input in ["pointerdown", "keydown", "input", "wheel", "touchstart"] {
+            std::mem::forget(window_event_listener_untyped(input, move |_| reset()));
+        }
         let ended = StoredValue::new(false);
         let tick = move || {
             let left = IDLE_LIMIT_MS - (now_ms() - last_input.get_value());
