@@ -53,7 +53,7 @@ async fn refusal_of(
     typed: &str,
 ) -> Result<crate::ssr::infra::session::Flash, AppError> {
     use crate::ssr::infra::context::unexpected;
-    use crate::ssr::insured::creances::{self, Lookup};
+    use crate::ssr::insured::creances;
     let flash = crate::ssr::infra::session::Flash::new("reference").value("reference", typed);
     let avis = match AvisReference::parse(typed) {
         Ok(avis) => avis,
@@ -61,11 +61,21 @@ async fn refusal_of(
     };
     let lookup =
         creances::step_2_lines(&state.store, person_id, &avis, state.clock.now_ms()).await.map_err(unexpected)?;
-    Ok(match lookup {
-        Ok(_) => flash,
-        Err(Lookup::NotOpen) => flash.error("reference", NOT_OPEN),
-        Err(_) => flash.error("reference", UNKNOWN_REFERENCE),
+    Ok(match lookup.err().as_ref().and_then(refusal) {
+        Some(message) => flash.error("reference", message),
+        None => flash,
     })
+}
+
+/// Why a reference cannot be paid, as step 1 says it (none when it can).
+#[cfg(feature = "ssr")]
+fn refusal(lookup: &crate::ssr::insured::creances::Lookup) -> Option<&'static str> {
+    use crate::ssr::insured::creances::Lookup;
+    match lookup {
+        Lookup::Open => None,
+        Lookup::NotOpen => Some(NOT_OPEN),
+        Lookup::Unknown => Some(UNKNOWN_REFERENCE),
+    }
 }
 
 /// «RECHERCHER»: looks the reference up among the person's avis and goes to
@@ -77,7 +87,7 @@ pub async fn find_reference(#[server(default)] reference: Vec<String>) -> Result
         fail, not_signed_in, redirect, refuse_form, require_person, session_key, state, unexpected,
     };
     use crate::ssr::infra::session::{Flash, Owner, Session};
-    use crate::ssr::insured::creances::{self, Lookup};
+    use crate::ssr::insured::creances;
 
     let state = state()?;
     let oversized = reference.len() > 40 || reference.iter().any(|r| r.len() > 40);
@@ -94,13 +104,12 @@ pub async fn find_reference(#[server(default)] reference: Vec<String>) -> Result
             let Some((session @ Session { owner: Owner::Person(_), .. }, lookup)) = found else {
                 return Err(not_signed_in(routes::SIGN_IN));
             };
-            match lookup {
-                Lookup::Open => {
+            match refusal(&lookup) {
+                None => {
                     redirect(&routes::pay_step_2(&avis));
                     return Ok(());
                 }
-                Lookup::NotOpen => (session, NOT_OPEN.to_owned()),
-                Lookup::Unknown => (session, UNKNOWN_REFERENCE.to_owned()),
+                Some(message) => (session, message.to_owned()),
             }
         }
         (oversized, parsed) => {
@@ -154,7 +163,7 @@ impl SelectionView {
 #[server(prefix = "/api", endpoint = "page-payer-selection", input = crate::codec::Postcard, output = crate::codec::Postcard)]
 pub async fn selection_page(reference: String) -> Result<SelectionView, AppError> {
     use crate::ssr::infra::context::{fail, redirect, require_person, state, take_flash, unexpected};
-    use crate::ssr::insured::creances::{self, Lookup};
+    use crate::ssr::insured::creances;
 
     let state = state()?;
     let (person_id, session) = require_person(&state).await?;
@@ -171,7 +180,7 @@ pub async fn selection_page(reference: String) -> Result<SelectionView, AppError
     {
         Ok(lines) => lines,
         Err(other) => {
-            let message = if other == Lookup::NotOpen { NOT_OPEN } else { UNKNOWN_REFERENCE };
+            let message = refusal(&other).unwrap_or(UNKNOWN_REFERENCE);
             redirect(&routes::pay_refused(entered.as_str()));
             return Err(fail(AppError::Rejected(vec![message.to_owned()])));
         }

@@ -3,8 +3,8 @@
 //! holds it once. It does what the server functions' own client does: an
 //! error status is the error the server sent ([`crate::codec`]), a redirect
 //! tells the router; and, unlike it, a refusal that names a page to go to
-//! (`serverfnredirect`) tells the router too. On the server a function's body runs in place: this
-//! module is the browser's alone.
+//! (`serverfnredirect`) tells the router too. On the server a function's
+//! body runs in place: this module is the browser's alone.
 
 use crate::error::AppError;
 

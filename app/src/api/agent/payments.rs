@@ -77,7 +77,7 @@ pub async fn agent_payments_page(
 }
 
 /// One payment, in full.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentDetailView {
     /// Header.
     pub header: AgentHeader,
@@ -247,32 +247,12 @@ pub(crate) async fn payment_view(
     })
 }
 
-/// What an action on the payment `transaction` answers once it has changed
-/// it: to a plain form post, a redirect to its page (which the browser then
-/// loads; the answer's body is not read, so the page is not built for it);
-/// to the app, the page as it now is, which the app shows as it comes
-/// ([`crate::pages::PageData::shown_after`]): no second call.
-#[cfg(feature = "ssr")]
-pub(crate) async fn payment_changed(
-    state: &crate::ssr::AppState,
-    agent: &crate::ssr::agents::Agent,
-    session: &crate::ssr::infra::session::Session,
-    transaction: &crate::domain::TransactionReference,
-) -> Result<PaymentDetailView, AppError> {
-    use crate::ssr::infra::context::{is_form_post, redirect};
-    if is_form_post() {
-        redirect(&crate::routes::agent_payment(transaction));
-        return Ok(PaymentDetailView { header: header_of(agent), payment: None });
-    }
-    payment_view(state, agent, session, transaction).await
-}
-
 /// «Marquer comme régularisé»: an agent of the caisse records that they looked
 /// into the payment `payment` of the attempt `transaction`; answers the
-/// payment as it now is ([`payment_changed`]).
+/// payment as it now is ([`changed_page`](crate::ssr::infra::context::changed_page)).
 #[server(prefix = "/api", endpoint = "agent-regulariser", output = crate::codec::Postcard)]
 pub async fn mark_regularised(payment: String, transaction: String) -> Result<PaymentDetailView, AppError> {
-    use crate::ssr::infra::context::{fail, redirect_form_post, state, unexpected};
+    use crate::ssr::infra::context::{changed_page, fail, redirect_form_post, state, unexpected};
     let state = state()?;
     let (agent, session) = crate::ssr::agents::require_agent(&state).await?;
     let Ok(transaction) = crate::domain::TransactionReference::parse(&transaction) else {
@@ -284,11 +264,12 @@ pub async fn mark_regularised(payment: String, transaction: String) -> Result<Pa
     let done = crate::ssr::agents::payments::mark_regularised(&state.store, &agent, &payment, state.clock.now_ms())
         .await
         .map_err(unexpected)?;
+    let page = crate::routes::agent_payment(&transaction);
     if !done {
-        redirect_form_post(&crate::routes::agent_payment(&transaction));
+        redirect_form_post(&page);
         return Err(fail(AppError::Rejected(vec!["Ce paiement n'est pas à régulariser.".to_owned()])));
     }
-    payment_changed(&state, &agent, &session, &transaction).await
+    changed_page(&page, payment_view(&state, &agent, &session, &transaction)).await
 }
 
 /// The caisse's trop-perçus still to give back.

@@ -196,7 +196,7 @@ pub async fn agent_resolve_discrepancy(
 ) -> Result<ReconciliationView, AppError> {
     use crate::ssr::agents::reconciliation::record::{self, RecordError};
     use crate::ssr::agents::reconciliation::resolve::{self, COMMENT_MAX, CloseError};
-    use crate::ssr::infra::context::{fail, is_form_post, redirect, refuse_form, state, unexpected};
+    use crate::ssr::infra::context::{changed_page, fail, refuse_form, state, unexpected};
     use crate::ssr::infra::session::Flash;
     let state = state()?;
     let (agent, session) = crate::ssr::agents::require_agent(&state).await?;
@@ -236,11 +236,5 @@ pub async fn agent_resolve_discrepancy(
             .error(&format!("commentaire-{ecart}"), message);
         return Err(refuse_form(&state, Some(&session), flash, page).await);
     }
-    // A plain form post goes back to the page, which the browser then loads
-    // (the answer's body is not read); the app gets the page as it now is.
-    if is_form_post() {
-        redirect(page);
-        return Ok(ReconciliationView { header: super::header_of(&agent), ..Default::default() });
-    }
-    reconciliation_view(&state, &agent, &session).await
+    changed_page(page, reconciliation_view(&state, &agent, &session)).await
 }

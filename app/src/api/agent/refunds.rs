@@ -144,7 +144,7 @@ pub(crate) async fn posted_form(
 /// bank again once its word is not known; «affecter» assigns
 /// `montant_affecte` of the payment `trop_percu`'s trop-perçu to the person's
 /// `creance`. Answers the payment `transaction` as it now is
-/// ([`super::payments::payment_changed`]).
+/// ([`changed_page`](crate::ssr::infra::context::changed_page)).
 #[server(prefix = "/api", endpoint = "agent-remboursement", output = crate::codec::Postcard)]
 pub async fn agent_refund(
     transaction: String,
@@ -159,7 +159,7 @@ pub async fn agent_refund(
 ) -> Result<super::payments::PaymentDetailView, AppError> {
     use crate::ssr::agents::excess::{self, AssignError};
     use crate::ssr::agents::refunds::{self, Reason, RefundError, Sent};
-    use crate::ssr::infra::context::{fail, limit, refuse_form, state, unexpected};
+    use crate::ssr::infra::context::{changed_page, fail, limit, refuse_form, state, unexpected};
     use crate::ssr::infra::limits::Call;
     use crate::ssr::infra::session::Flash;
     let state = state()?;
@@ -296,5 +296,5 @@ pub async fn agent_refund(
     if let Some(flash) = refusal {
         return Err(refuse_form(&state, Some(&session), flash, &page).await);
     }
-    super::payments::payment_changed(&state, &agent, &session, &reference).await
+    changed_page(&page, super::payments::payment_view(&state, &agent, &session, &reference)).await
 }

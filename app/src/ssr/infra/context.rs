@@ -86,6 +86,22 @@ pub fn redirect_form_post(path: &str) {
     }
 }
 
+/// What an action answers once it has changed the page at `path`: a plain
+/// form post is sent there (the browser loads it; the answer's body is not
+/// read, so `page` is not built, and a default stands in); the app gets
+/// `page`, the page's data as it now is, which it shows without asking for
+/// it again (`pages::AnsweredPage::shown_after`).
+pub async fn changed_page<T: Default>(
+    path: &str,
+    page: impl Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    if is_form_post() {
+        redirect(path);
+        return Ok(T::default());
+    }
+    page.await
+}
+
 /// Whether this request is a plain form post or page load (the browser
 /// without the app, which expects a page), rather than a call from the app
 /// in the browser (which shows the answer in place).
