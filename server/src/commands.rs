@@ -28,7 +28,7 @@ pub async fn reconcile(settings: &Settings, day: &str, path: &str) -> anyhow::Re
     use app::ssr::agents::reconciliation::{self, ImportError, Importer};
     let day = app::domain::IssueDate::parse_iso(day).map_err(|_| anyhow::anyhow!("the day is YYYY-MM-DD: {day}"))?;
     let text = std::fs::read_to_string(path).map_err(|error| anyhow::anyhow!("reading {path}: {error}"))?;
-    let merchant = settings.real_kiosk.as_ref().map_or(sips::simulation::MERCHANT_ID, |k| k.merchant_id.as_str());
+    let merchant = settings.bank.merchant_id();
     let store = Store::connect(&settings.database_url, 2).await?;
     store.migrate().await?;
     let imported =

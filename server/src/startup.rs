@@ -1,14 +1,14 @@
 //! Building and running the application.
 
 use crate::assets::{self, Assets};
-use crate::config::Settings;
+use crate::config::{Bank, Settings};
 use crate::state::ServerState;
 use crate::{
     access_log, answers, bank_reports, documents, health, housekeeping, http_policy, metrics, payment_states, terminal,
 };
 use anyhow::Context;
 use app::ssr::infra::security::origin_of;
-use app::ssr::{AppSettings, AppState, Clock, KioskSettings, Secret, Store, demo};
+use app::ssr::{AppSettings, AppState, Clock, Secret, Store, demo};
 use app::{App, routes, shell};
 use axum::Router;
 use axum::routing::{get, post};
@@ -71,30 +71,18 @@ impl Application {
             tracing::info!("demonstration data loaded");
         }
 
-        let (kiosk, embedded) = match &settings.real_kiosk {
-            Some(real) => (real.clone(), None),
-            None => {
+        let (kiosk, embedded) = match &settings.bank {
+            Bank::Real(real) => (real.clone(), None),
+            Bank::Simulated(simulated) => {
                 let listener = TcpListener::bind(settings.kiosk_addr)
                     .await
                     .with_context(|| format!("binding the kiosk simulator on {}", settings.kiosk_addr))?;
                 let kiosk_address = listener.local_addr()?;
-                let secret_key = Secret::new(simulation::SECRET_KEY.to_owned());
                 let kiosk_clock = clock.clone();
                 let answer_origin = settings.kiosk_answer_origin.as_deref().unwrap_or(origin_of(&public_url));
                 let (router, handle) = simulator(std::sync::Arc::new(move || kiosk_clock.now_ms()), answer_origin);
                 tracing::info!(address = %kiosk_address, "kiosk simulator listening");
-                (
-                    KioskSettings {
-                        paypage_url: format!("http://{kiosk_address}/paiement"),
-                        office_url: format!("http://{kiosk_address}"),
-                        merchant_id: simulation::MERCHANT_ID.to_owned(),
-                        key_version: simulation::KEY_VERSION.to_owned(),
-                        secret_key,
-                        interface_version: settings.interface_version.clone(),
-                        form_hosts: settings.bank_form_hosts.clone(),
-                    },
-                    Some(EmbeddedKiosk { listener, router, handle }),
-                )
+                (simulated.at(kiosk_address), Some(EmbeddedKiosk { listener, router, handle }))
             }
         };
         let state = AppState {
@@ -104,7 +92,7 @@ impl Application {
                 public_url,
                 kiosk,
                 eligibility: settings.eligibility,
-                session_idle_timeout_ms: settings.session_idle_minutes * 60 * 1000,
+                session_idle: settings.session_idle,
                 trusted_proxies: settings.trusted_proxies.clone(),
                 terminal_mode: settings.terminal_mode,
                 terminal_key: settings.terminal_key.clone(),
@@ -141,10 +129,10 @@ impl Application {
             router,
             state,
             kiosk: embedded,
-            processing_interval: Duration::from_secs(settings.processing_interval_seconds),
+            processing_interval: settings.processing_interval,
             metrics,
             draining,
-            shutdown_grace: Duration::from_secs(settings.shutdown_grace_seconds),
+            shutdown_grace: settings.shutdown_grace,
         })
     }
 

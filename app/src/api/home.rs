@@ -20,29 +20,6 @@ pub enum Banner {
     Waiting,
 }
 
-impl Banner {
-    /// The banner's text.
-    pub fn text(self) -> &'static str {
-        match self {
-            Banner::Thanks => "Nous vous remercions pour votre paiement, nous le traitons dans les plus brefs délais.",
-            Banner::Applied => "Nous vous remercions pour votre paiement : il a été pris en compte.",
-            Banner::Failed => "Votre transaction de paiement a échoué.",
-            Banner::Waiting => {
-                "Votre paiement est en attente de la réponse de la banque. Revenez sur cette page dans quelques minutes."
-            }
-        }
-    }
-
-    /// The banner's classes.
-    pub fn class(self) -> &'static str {
-        match self {
-            Banner::Thanks | Banner::Applied => "banner banner--success",
-            Banner::Failed => "banner banner--error",
-            Banner::Waiting => "banner",
-        }
-    }
-}
-
 impl From<PaymentState> for Banner {
     fn from(state: PaymentState) -> Self {
         match state {

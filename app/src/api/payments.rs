@@ -19,16 +19,6 @@ pub enum PaymentState {
 }
 
 impl PaymentState {
-    /// What the person reads.
-    pub fn label(self) -> &'static str {
-        match self {
-            PaymentState::AtBank => "en attente de la banque",
-            PaymentState::Processing => "en cours de traitement",
-            PaymentState::Applied => "pris en compte",
-            PaymentState::Failed => "échoué",
-        }
-    }
-
     /// It will not change any more.
     pub fn is_final(self) -> bool {
         matches!(self, PaymentState::Applied | PaymentState::Failed)

@@ -38,8 +38,9 @@ pub fn device() -> Device {
 fn request_session_idle_ms() -> i64 {
     #[cfg(feature = "ssr")]
     {
-        use_context::<crate::ssr::AppState>()
-            .map_or(DEFAULT_SESSION_IDLE_MS, |state| crate::ssr::infra::context::session_idle_ms(&state))
+        use_context::<crate::ssr::AppState>().map_or(DEFAULT_SESSION_IDLE_MS, |state| {
+            crate::ssr::infra::clock::millis(crate::ssr::infra::context::session_idle(&state))
+        })
     }
     #[cfg(not(feature = "ssr"))]
     DEFAULT_SESSION_IDLE_MS

@@ -5,9 +5,48 @@
 //! all once each has reached its final state («pris en compte», «échoué») or
 //! the session has ended (401). The questions do not keep the session alive.
 
+use crate::api::home::Banner;
 use crate::api::payments::PaymentState;
 use crate::domain::TransactionReference;
 use leptos::prelude::*;
+
+// What the person reads of a payment's state, here beside the screens that
+// say it (the api carries the state, not its words).
+
+impl PaymentState {
+    /// What the person reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            PaymentState::AtBank => "en attente de la banque",
+            PaymentState::Processing => "en cours de traitement",
+            PaymentState::Applied => "pris en compte",
+            PaymentState::Failed => "échoué",
+        }
+    }
+}
+
+impl Banner {
+    /// The banner's text.
+    pub fn text(self) -> &'static str {
+        match self {
+            Banner::Thanks => "Nous vous remercions pour votre paiement, nous le traitons dans les plus brefs délais.",
+            Banner::Applied => "Nous vous remercions pour votre paiement : il a été pris en compte.",
+            Banner::Failed => "Votre transaction de paiement a échoué.",
+            Banner::Waiting => {
+                "Votre paiement est en attente de la réponse de la banque. Revenez sur cette page dans quelques minutes."
+            }
+        }
+    }
+
+    /// The banner's classes.
+    pub fn class(self) -> &'static str {
+        match self {
+            Banner::Thanks | Banner::Applied => "banner banner--success",
+            Banner::Failed => "banner banner--error",
+            Banner::Waiting => "banner",
+        }
+    }
+}
 
 /// The first wait.
 pub const FIRST_WAIT_MS: i32 = 2_000;

@@ -70,7 +70,7 @@ pub struct AppSettings {
     /// Which avis are open to online payment.
     pub eligibility: EligibilityPolicy,
     /// A session ends after this long without a request.
-    pub session_idle_timeout_ms: i64,
+    pub session_idle: std::time::Duration,
     /// The proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: infra::client_address::TrustedProxies,
     /// Every browser is a public terminal's (`TERMINAL_MODE`; see `infra::terminal`).
@@ -96,7 +96,7 @@ impl AppSettings {
                 form_hosts: vec!["https://*.sips-services.com".to_owned()],
             },
             eligibility: Default::default(),
-            session_idle_timeout_ms: 0,
+            session_idle: std::time::Duration::ZERO,
             trusted_proxies: Default::default(),
             terminal_mode: false,
             terminal_key: None,

@@ -37,7 +37,9 @@ use anyhow::{Context, bail};
 use app::domain::{EligibilityPolicy, Euros};
 use app::ssr::infra::client_address::TrustedProxies;
 use app::ssr::{KioskSettings, Secret};
+use sips::simulation;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 /// The interface version sent with Paypage POST requests.
 pub const DEFAULT_INTERFACE_VERSION: &str = "HP_2.20";
@@ -59,16 +61,14 @@ pub struct Settings {
     pub kiosk_answer_origin: Option<String>,
     /// The embedded simulator's address, used when no real kiosk is set.
     pub kiosk_addr: SocketAddr,
-    /// A real kiosk, when configured: the settings the app reaches it with.
-    pub real_kiosk: Option<KioskSettings>,
-    /// `InterfaceVersion`.
-    pub interface_version: String,
+    /// The bank the app sends payments to.
+    pub bank: Bank,
     /// Which avis are open to online payment.
     pub eligibility: EligibilityPolicy,
-    /// Session idle timeout, in minutes.
-    pub session_idle_minutes: i64,
-    /// Seconds between two processing runs.
-    pub processing_interval_seconds: u64,
+    /// A session unused this long ends.
+    pub session_idle: Duration,
+    /// Between two processing runs.
+    pub processing_interval: Duration,
     /// Load the demonstration data into an empty database.
     pub demo_data: bool,
     /// A test kiosk is accepted on a public (https) site.
@@ -79,10 +79,8 @@ pub struct Settings {
     pub bench_baseline: bool,
     /// Where `/metrics` is served, if anywhere.
     pub metrics_addr: Option<SocketAddr>,
-    /// The bank's hosts the payment form may post to besides the payment URL.
-    pub bank_form_hosts: Vec<String>,
     /// On SIGTERM, how long readiness fails while the server still serves.
-    pub shutdown_grace_seconds: u64,
+    pub shutdown_grace: Duration,
     /// Every browser is a public terminal's.
     pub terminal_mode: bool,
     /// On a public site, the key `/borne?cle=` must give to switch a browser.
@@ -101,30 +99,14 @@ impl Settings {
         let env = Env(&lookup);
         let public_url = env.text("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned());
         let public = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
-        let interface_version =
-            env.text("SIPS_INTERFACE_VERSION").unwrap_or_else(|| DEFAULT_INTERFACE_VERSION.to_owned());
-        let bank = real_bank(&env)?;
-        let bank_form_hosts = match env.text("SIPS_FORM_HOSTS") {
-            Some(text) => form_hosts(&text)?,
-            None if bank.is_some() => vec![WORLDLINE_HOSTS.to_owned()],
-            None => Vec::new(),
-        };
-        let real_kiosk = bank.map(|(paypage_url, office_url, merchant_id, key_version, secret_key)| KioskSettings {
-            paypage_url,
-            office_url,
-            merchant_id,
-            key_version,
-            secret_key,
-            interface_version: interface_version.clone(),
-            form_hosts: bank_form_hosts.clone(),
-        });
+        let bank = bank(&env)?;
         let allow_test_kiosk = env.flag("ALLOW_TEST_KIOSK") == Some(true);
         if public {
             refuse_demo_data(&env)?;
             if !allow_test_kiosk {
-                refuse_a_test_bank(real_kiosk.as_ref())?;
+                refuse_a_test_bank(&bank)?;
             }
-            refuse_a_bank_in_clear(real_kiosk.as_ref())?;
+            refuse_a_bank_in_clear(&bank)?;
         }
         Ok(Settings {
             database_url: env.text("DATABASE_URL").unwrap_or_else(|| "sqlite://data/app.db?mode=rwc".to_owned()),
@@ -135,17 +117,15 @@ impl Settings {
             public_url,
             kiosk_answer_origin: env.text("KIOSK_ANSWER_ORIGIN").map(|origin| origin.trim_end_matches('/').to_owned()),
             kiosk_addr: env.address("KIOSK_ADDR", "127.0.0.1:3001")?,
-            real_kiosk,
-            interface_version,
+            bank,
             eligibility: eligibility(&env)?,
-            session_idle_minutes: env.number_within("SESSION_IDLE_MINUTES", 30, 1..=720, "between 1 and 720")?,
-            processing_interval_seconds: u64::try_from(env.number_within(
+            session_idle: minutes(env.number_within("SESSION_IDLE_MINUTES", 30, 1..=720, "between 1 and 720")?),
+            processing_interval: seconds(env.number_within(
                 "PROCESSING_INTERVAL_SECONDS",
                 60,
                 1..=86_400,
                 "between 1 and 86400 (24 hours)",
-            )?)
-            .unwrap_or(60),
+            )?),
             demo_data: env.flag("DEMO_DATA").unwrap_or(!public),
             allow_test_kiosk,
             trusted_proxies: trusted_proxies(&env, public)?,
@@ -154,17 +134,72 @@ impl Settings {
                 Some(_) => Some(env.address("METRICS_ADDR", "")?),
                 None => None,
             },
-            shutdown_grace_seconds: u64::try_from(env.number_within(
-                "SHUTDOWN_GRACE_SECONDS",
-                0,
-                0..=60,
-                "between 0 and 60",
-            )?)
-            .unwrap_or(0),
-            bank_form_hosts,
+            shutdown_grace: seconds(env.number_within("SHUTDOWN_GRACE_SECONDS", 0, 0..=60, "between 0 and 60")?),
             terminal_mode: env.flag("TERMINAL_MODE") == Some(true),
             terminal_key: env.text("TERMINAL_KEY").filter(|key| !key.is_empty()).map(Secret::new),
         })
+    }
+}
+
+/// A count of seconds already checked to be within its range (never negative).
+fn seconds(count: i64) -> Duration {
+    Duration::from_secs(count.unsigned_abs())
+}
+
+/// A count of minutes already checked to be within its range.
+fn minutes(count: i64) -> Duration {
+    seconds(count * 60)
+}
+
+/// The bank the app sends payments to: the caisse's, or the simulator
+/// embedded in the process.
+#[derive(Debug, Clone)]
+pub enum Bank {
+    /// The caisse's bank: all five `SIPS_` settings were given.
+    Real(KioskSettings),
+    /// None was: the embedded simulator, with Worldline's simulation
+    /// merchant, takes the payments.
+    Simulated(Simulated),
+}
+
+/// What the app reaches the embedded simulator with, but its address,
+/// known once it listens.
+#[derive(Debug, Clone)]
+pub struct Simulated {
+    interface_version: String,
+    form_hosts: Vec<String>,
+}
+
+impl Simulated {
+    /// The settings of the simulator listening at `address`.
+    pub fn at(&self, address: SocketAddr) -> KioskSettings {
+        KioskSettings {
+            paypage_url: format!("http://{address}/paiement"),
+            office_url: format!("http://{address}"),
+            merchant_id: simulation::MERCHANT_ID.to_owned(),
+            key_version: simulation::KEY_VERSION.to_owned(),
+            secret_key: Secret::new(simulation::SECRET_KEY.to_owned()),
+            interface_version: self.interface_version.clone(),
+            form_hosts: self.form_hosts.clone(),
+        }
+    }
+}
+
+impl Bank {
+    /// The merchant the bank knows the caisse by.
+    pub fn merchant_id(&self) -> &str {
+        match self {
+            Bank::Real(kiosk) => &kiosk.merchant_id,
+            Bank::Simulated(_) => simulation::MERCHANT_ID,
+        }
+    }
+
+    /// The caisse's bank, when one is configured.
+    pub fn real(&self) -> Option<&KioskSettings> {
+        match self {
+            Bank::Real(kiosk) => Some(kiosk),
+            Bank::Simulated(_) => None,
+        }
     }
 }
 
@@ -208,12 +243,13 @@ impl Env<'_> {
     }
 }
 
-/// The five `SIPS_` settings of a real bank (pay page, Sips Office, merchant,
-/// key version, key): all or none.
-type Bank = (String, String, String, String, Secret<String>);
-
-fn real_bank(env: &Env) -> anyhow::Result<Option<Bank>> {
+/// `SIPS_`: the five settings of the caisse's bank (pay page, Sips Office,
+/// merchant, key version, key), all or none; `SIPS_INTERFACE_VERSION` and
+/// `SIPS_FORM_HOSTS` for either bank.
+fn bank(env: &Env) -> anyhow::Result<Bank> {
+    let interface_version = env.text("SIPS_INTERFACE_VERSION").unwrap_or_else(|| DEFAULT_INTERFACE_VERSION.to_owned());
     let names = ["SIPS_PAYPAGE_URL", "SIPS_OFFICE_URL", "SIPS_MERCHANT_ID", "SIPS_KEY_VERSION", "SIPS_SECRET_KEY"];
+    let given_hosts = env.text("SIPS_FORM_HOSTS").map(|text| form_hosts(&text)).transpose()?;
     match names.map(|name| env.text(name)) {
         [Some(paypage_url), Some(office_url), Some(merchant_id), Some(key_version), Some(secret)] => {
             let values = [&paypage_url, &office_url, &merchant_id, &key_version, &secret];
@@ -223,10 +259,19 @@ fn real_bank(env: &Env) -> anyhow::Result<Option<Bank>> {
             if !(office_url.starts_with("https://") || office_url.starts_with("http://")) {
                 bail!("SIPS_OFFICE_URL is not an http(s):// address");
             }
-            let office_url = office_url.trim_end_matches('/').to_owned();
-            Ok(Some((paypage_url, office_url, merchant_id, key_version, Secret::new(secret))))
+            Ok(Bank::Real(KioskSettings {
+                paypage_url,
+                office_url: office_url.trim_end_matches('/').to_owned(),
+                merchant_id,
+                key_version,
+                secret_key: Secret::new(secret),
+                interface_version,
+                form_hosts: given_hosts.unwrap_or_else(|| vec![WORLDLINE_HOSTS.to_owned()]),
+            }))
         }
-        [None, None, None, None, None] => Ok(None),
+        [None, None, None, None, None] => {
+            Ok(Bank::Simulated(Simulated { interface_version, form_hosts: given_hosts.unwrap_or_default() }))
+        }
         given => bail!(
             "a real kiosk needs all of SIPS_PAYPAGE_URL, SIPS_OFFICE_URL, SIPS_MERCHANT_ID, SIPS_KEY_VERSION and \
              SIPS_SECRET_KEY; missing: {}",
@@ -273,9 +318,9 @@ fn refuse_demo_data(env: &Env) -> anyhow::Result<()> {
 
 /// On a public site (unless `ALLOW_TEST_KIOSK`): the public could pay nothing
 /// and be told it paid.
-fn refuse_a_test_bank(kiosk: Option<&KioskSettings>) -> anyhow::Result<()> {
-    let public_test = sips::simulation::PUBLIC_TEST_MERCHANTS;
-    match kiosk {
+fn refuse_a_test_bank(bank: &Bank) -> anyhow::Result<()> {
+    let public_test = simulation::PUBLIC_TEST_MERCHANTS;
+    match bank.real() {
         None => bail!(
             "PUBLIC_URL is https:// but no bank is configured: the embedded simulator would take the public's \
              payments. Set SIPS_PAYPAGE_URL, SIPS_OFFICE_URL, SIPS_MERCHANT_ID, SIPS_KEY_VERSION and SIPS_SECRET_KEY, or \
@@ -294,8 +339,8 @@ fn refuse_a_test_bank(kiosk: Option<&KioskSettings>) -> anyhow::Result<()> {
 }
 
 /// On a public site: the bank's answers and card page never in clear.
-fn refuse_a_bank_in_clear(kiosk: Option<&KioskSettings>) -> anyhow::Result<()> {
-    let Some(kiosk) = kiosk else { return Ok(()) };
+fn refuse_a_bank_in_clear(bank: &Bank) -> anyhow::Result<()> {
+    let Some(kiosk) = bank.real() else { return Ok(()) };
     let addresses = [("SIPS_PAYPAGE_URL", &kiosk.paypage_url), ("SIPS_OFFICE_URL", &kiosk.office_url)];
     if let Some((name, _)) = addresses.iter().find(|(_, url)| !url.starts_with("https://")) {
         bail!(

@@ -14,7 +14,7 @@ fn runs_with_nothing_set() {
     assert_eq!(s.database_url, "sqlite://data/app.db?mode=rwc");
     assert_eq!(s.site_addr.to_string(), "127.0.0.1:3000");
     assert_eq!(s.kiosk_addr.to_string(), "127.0.0.1:3001");
-    assert!(s.real_kiosk.is_none());
+    assert!(s.bank.real().is_none());
     assert_eq!(s.eligibility, EligibilityPolicy::default());
     assert!(s.demo_data);
 }
@@ -31,7 +31,7 @@ fn a_real_kiosk_needs_every_setting() {
     assert!(error_of(&simulation).contains("missing: SIPS_OFFICE_URL"));
     simulation.push(("SIPS_OFFICE_URL", "https://office-server.simu.sips-services.com/"));
     let s = settings(&simulation).expect("real kiosk");
-    let kiosk = s.real_kiosk.expect("configured");
+    let kiosk = s.bank.real().expect("configured");
     assert_eq!(kiosk.office_url, "https://office-server.simu.sips-services.com");
     assert!(!format!("{kiosk:?}").contains("KEY1"), "the secret never shows in Debug output");
     simulation.pop();
@@ -50,14 +50,15 @@ fn a_real_kiosk_setting_left_empty_is_named() {
 
 #[test]
 fn a_real_kiosk_lets_forms_reach_worldlines_hosts_unless_told_which() {
-    assert!(settings(&[]).expect("simulator").bank_form_hosts.is_empty());
-    assert_eq!(settings(&REAL).expect("real").bank_form_hosts, ["https://*.sips-services.com"]);
+    let form_hosts = |settings: Settings| match settings.bank {
+        Bank::Real(kiosk) => kiosk.form_hosts,
+        Bank::Simulated(simulated) => simulated.at("127.0.0.1:3001".parse().expect("address")).form_hosts,
+    };
+    assert!(form_hosts(settings(&[]).expect("simulator")).is_empty());
+    assert_eq!(form_hosts(settings(&REAL).expect("real")), ["https://*.sips-services.com"]);
     let mut pairs = REAL.to_vec();
     pairs.push(("SIPS_FORM_HOSTS", "https://pay.bank.example, https://*.pay.bank.example"));
-    assert_eq!(
-        settings(&pairs).expect("told").bank_form_hosts,
-        ["https://pay.bank.example", "https://*.pay.bank.example"]
-    );
+    assert_eq!(form_hosts(settings(&pairs).expect("told")), ["https://pay.bank.example", "https://*.pay.bank.example"]);
     for wrong in ["http://pay.bank.example", "https://a;script-src *", "'unsafe-inline'", "https://"] {
         pairs.pop();
         pairs.push(("SIPS_FORM_HOSTS", wrong));
@@ -67,8 +68,8 @@ fn a_real_kiosk_lets_forms_reach_worldlines_hosts_unless_told_which() {
 
 #[test]
 fn the_shutdown_grace_is_zero_to_sixty_seconds() {
-    assert_eq!(settings(&[]).expect("defaults").shutdown_grace_seconds, 0);
-    assert_eq!(settings(&[("SHUTDOWN_GRACE_SECONDS", "60")]).expect("60").shutdown_grace_seconds, 60);
+    assert_eq!(settings(&[]).expect("defaults").shutdown_grace, Duration::ZERO);
+    assert_eq!(settings(&[("SHUTDOWN_GRACE_SECONDS", "60")]).expect("60").shutdown_grace, Duration::from_secs(60));
     assert!(error_of(&[("SHUTDOWN_GRACE_SECONDS", "61")]).contains("between 0 and 60"));
     assert!(error_of(&[("SHUTDOWN_GRACE_SECONDS", "-1")]).contains("between 0 and 60"));
 }
@@ -151,5 +152,6 @@ fn refuses_nonsense() {
     assert!(settings(&[("ELIGIBILITY_MAX_BALANCE", "abc")]).is_err());
     assert!(settings(&[("SESSION_IDLE_MINUTES", "0")]).is_err());
     assert!(settings(&[("PROCESSING_INTERVAL_SECONDS", "86401")]).is_err());
-    assert_eq!(settings(&[]).map(|s| s.processing_interval_seconds).ok(), Some(60));
+    assert_eq!(settings(&[]).map(|s| s.processing_interval).ok(), Some(Duration::from_secs(60)));
+    assert_eq!(settings(&[]).map(|s| s.session_idle).ok(), Some(Duration::from_secs(30 * 60)));
 }

@@ -48,9 +48,16 @@ impl Clock {
     pub async fn wait(&self, duration: Duration) {
         match &self.fixed {
             Some(ms) => {
-                ms.fetch_add(i64::try_from(duration.as_millis()).unwrap_or(i64::MAX), Ordering::SeqCst);
+                ms.fetch_add(millis(duration), Ordering::SeqCst);
             }
             None => tokio::time::sleep(duration).await,
         }
     }
+}
+
+/// `duration` in milliseconds, the unit instants are stored in (saturating:
+/// no duration this service uses comes near it).
+pub const fn millis(duration: Duration) -> i64 {
+    let ms = duration.as_millis();
+    if ms > i64::MAX as u128 { i64::MAX } else { ms as i64 }
 }

@@ -231,9 +231,9 @@ pub fn is_terminal(state: &AppState) -> bool {
 
 /// How long this request's session may stay without a request (shorter on a
 /// public terminal).
-pub fn session_idle_ms(state: &AppState) -> i64 {
-    with_parts(|parts| super::terminal::session_idle_ms(&state.settings, &parts.headers))
-        .unwrap_or(state.settings.session_idle_timeout_ms)
+pub fn session_idle(state: &AppState) -> std::time::Duration {
+    with_parts(|parts| super::terminal::session_idle(&state.settings, &parts.headers))
+        .unwrap_or(state.settings.session_idle)
 }
 
 /// The live session of this request, if any.

@@ -16,14 +16,15 @@ use crate::ssr::AppSettings;
 use http::HeaderMap;
 use http::header::COOKIE;
 use sha2::{Digest, Sha256};
+use std::time::Duration;
 
 /// A terminal's session ends on the server after this long without a request
 /// (the page's countdown, `pages::terminal`, signs out after 2 minutes without
 /// input; this holds if its script could not run).
-pub const SESSION_IDLE_MS: i64 = 3 * 60 * 1000;
+pub const SESSION_IDLE: Duration = Duration::from_secs(3 * 60);
 
 /// A terminal's session ends this long after the sign-in, however active.
-pub const SESSION_LIFETIME_MS: i64 = 15 * 60 * 1000;
+pub const SESSION_LIFETIME: Duration = Duration::from_secs(15 * 60);
 
 /// The header through which a terminal's software may give the key.
 pub const KEY_HEADER: &str = "x-cle-borne";
@@ -66,18 +67,15 @@ pub fn is_terminal(settings: &AppSettings, headers: &HeaderMap) -> bool {
 }
 
 /// How long a session of this request may stay without a request.
-pub fn session_idle_ms(settings: &AppSettings, headers: &HeaderMap) -> i64 {
-    session_limits(settings, headers).idle_ms
+pub fn session_idle(settings: &AppSettings, headers: &HeaderMap) -> Duration {
+    session_limits(settings, headers).idle
 }
 
 /// How long a session of this request may live: a terminal's, shorter.
 pub fn session_limits(settings: &AppSettings, headers: &HeaderMap) -> Limits {
-    let ordinary = Limits::idle(settings.session_idle_timeout_ms);
+    let ordinary = Limits::idle(settings.session_idle);
     match is_terminal(settings, headers) {
-        true => Limits {
-            idle_ms: ordinary.idle_ms.min(SESSION_IDLE_MS),
-            lifetime_ms: ordinary.lifetime_ms.min(SESSION_LIFETIME_MS),
-        },
+        true => Limits { idle: ordinary.idle.min(SESSION_IDLE), lifetime: ordinary.lifetime.min(SESSION_LIFETIME) },
         false => ordinary,
     }
 }
@@ -87,10 +85,14 @@ mod tests {
     use super::*;
     use http::HeaderValue;
 
+    const fn minutes(count: u64) -> Duration {
+        Duration::from_secs(count * 60)
+    }
+
     fn settings(terminal_mode: bool, public_url: &str) -> AppSettings {
         let mut settings = AppSettings::for_tests(public_url);
         settings.terminal_mode = terminal_mode;
-        settings.session_idle_timeout_ms = 30 * 60 * 1000;
+        settings.session_idle = minutes(30);
         settings
     }
 
@@ -116,20 +118,20 @@ mod tests {
     #[test]
     fn a_terminal_session_ends_after_three_minutes_without_a_request_others_after_the_setting() {
         let site = settings(false, "http://127.0.0.1:3000");
-        assert_eq!(session_idle_ms(&site, &HeaderMap::new()), 30 * 60 * 1000);
-        assert_eq!(session_idle_ms(&site, &with_cookie("pc_borne=1")), 3 * 60 * 1000);
+        assert_eq!(session_idle(&site, &HeaderMap::new()), minutes(30));
+        assert_eq!(session_idle(&site, &with_cookie("pc_borne=1")), minutes(3));
         let mut short = settings(true, "http://127.0.0.1:3000");
-        short.session_idle_timeout_ms = 60 * 1000;
-        assert_eq!(session_idle_ms(&short, &HeaderMap::new()), 60 * 1000, "never longer than the setting");
+        short.session_idle = minutes(1);
+        assert_eq!(session_idle(&short, &HeaderMap::new()), minutes(1), "never longer than the setting");
     }
 
     #[test]
     fn a_terminal_session_lives_fifteen_minutes_at_most_others_twelve_hours() {
         let site = settings(false, "http://127.0.0.1:3000");
-        assert_eq!(session_limits(&site, &HeaderMap::new()).lifetime_ms, 12 * 60 * 60 * 1000);
+        assert_eq!(session_limits(&site, &HeaderMap::new()).lifetime, minutes(12 * 60));
         assert_eq!(
             session_limits(&site, &with_cookie("pc_borne=1")),
-            Limits { idle_ms: 3 * 60 * 1000, lifetime_ms: 15 * 60 * 1000 }
+            Limits { idle: minutes(3), lifetime: minutes(15) }
         );
     }
 

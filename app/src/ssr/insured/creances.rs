@@ -253,7 +253,8 @@ mod tests {
     use crate::ssr::infra::db::ScratchStore;
     use crate::ssr::infra::session::{Key, Limits, Owner, create};
 
-    const IDLE: i64 = 30 * 60 * 1000;
+    const IDLE: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+    const IDLE_MS: i64 = crate::ssr::infra::clock::millis(IDLE);
     const SIGNED_IN_AT: i64 = 1_800_000_000_000;
 
     async fn add_avis(scratch: &ScratchStore, reference: &str, person: &str, online_payable: i64, kind: &str) {
@@ -318,7 +319,7 @@ mod tests {
         let open = reference("3810000000000001A");
         let unknown_token = crate::ssr::infra::session::new_token();
         assert!(lookup_in_session(store, &key(&unknown_token, at), &open).await.expect("query").is_none());
-        let idle_over = SIGNED_IN_AT + IDLE + 1;
+        let idle_over = SIGNED_IN_AT + IDLE_MS + 1;
         assert!(lookup_in_session(store, &key(&token, idle_over), &open).await.expect("query").is_none());
         // An agent has no avis.
         let (session, lookup) =
@@ -362,7 +363,7 @@ mod tests {
         assert!(lookup_in_session(store, &key, &open).await.expect("query").is_some());
         assert_eq!(last_seen().await, after_two_minutes);
         // Still live one idle timeout after that request, not after the sign-in.
-        let key = Key::new(&token, after_two_minutes + IDLE - 1, Limits::idle(IDLE));
+        let key = Key::new(&token, after_two_minutes + IDLE_MS - 1, Limits::idle(IDLE));
         assert!(lookup_in_session(store, &key, &open).await.expect("query").is_some());
     }
 }

@@ -44,4 +44,4 @@ pub use start::{StartError, StartedAttempt, start};
 
 /// A pending attempt gives up after this long (the kiosk itself answers 97 after
 /// 15 minutes).
-pub const ATTEMPT_LIFETIME_MS: i64 = 20 * 60 * 1000;
+pub const ATTEMPT_LIFETIME: std::time::Duration = std::time::Duration::from_secs(20 * 60);

@@ -1,11 +1,12 @@
 //! Starting a payment: the rules checked again on the database's créances,
 //! the lines held, the attempt and its transaction reference recorded.
 
-use super::ATTEMPT_LIFETIME_MS;
+use super::ATTEMPT_LIFETIME;
 use crate::domain::selection::{PaymentErrors, validate_payment};
 use crate::domain::{AvisReference, PaymentError, TransactionReference, ValidPayment};
 use crate::ssr::AppState;
 use crate::ssr::infra::audit::{self, Action, Actor, Entity, Entry};
+use crate::ssr::infra::clock::millis;
 use crate::ssr::infra::db::{Engine, WriteTx, is_unique_violation, new_id};
 use crate::ssr::infra::metrics;
 use crate::ssr::infra::time;
@@ -72,7 +73,7 @@ pub async fn start(
     .bind(payment.amount.cents())
     .bind(AttemptStatus::Pending)
     .bind(now)
-    .bind(now + ATTEMPT_LIFETIME_MS)
+    .bind(now + millis(ATTEMPT_LIFETIME))
     .execute(tx.conn())
     .await
     .context("inserting the attempt")?;
@@ -124,7 +125,7 @@ async fn hold_line(tx: &mut WriteTx, reference: &AvisReference, attempt_id: &str
     let inserted = sqlx::query("INSERT INTO line_holds (avis_reference, attempt_id, held_until) VALUES ($1, $2, $3)")
         .bind(reference.as_str())
         .bind(attempt_id)
-        .bind(now + ATTEMPT_LIFETIME_MS)
+        .bind(now + millis(ATTEMPT_LIFETIME))
         .execute(tx.conn())
         .await;
     match inserted {

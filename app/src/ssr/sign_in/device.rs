@@ -12,6 +12,7 @@
 //! (`throttle::MAX_DEVICE_TRIES`) to try passwords with, for its account.
 
 use crate::ssr::AppState;
+use crate::ssr::infra::clock::millis;
 use crate::ssr::infra::db::Store;
 use crate::ssr::infra::session::{cookie_header, hash_token, new_token, token_in_cookie};
 use anyhow::Context;
@@ -21,9 +22,10 @@ use http::request::Parts;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use sqlx::Row;
+use std::time::Duration;
 
 /// How long a browser stays known without a sign-in: a year.
-pub const LIFETIME_MS: i64 = 365 * 24 * 60 * 60 * 1000;
+pub const LIFETIME: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 /// The browsers an account keeps known, the last used: a script signing in
 /// without keeping its cookies does not grow the table.
 pub const PER_ACCOUNT: i64 = 10;
@@ -38,9 +40,9 @@ pub fn token_from_cookie_header(header: &str, secure: bool) -> Option<&str> {
     token_in_cookie(header, cookie_name(secure))
 }
 
-/// The `Set-Cookie` value that keeps `token` for [`LIFETIME_MS`].
+/// The `Set-Cookie` value that keeps `token` for [`LIFETIME`].
 pub fn set_cookie_header(token: &str, secure: bool) -> String {
-    let seconds = u32::try_from(LIFETIME_MS / 1000).unwrap_or(u32::MAX);
+    let seconds = u32::try_from(LIFETIME.as_secs()).unwrap_or(u32::MAX);
     cookie_header(cookie_name(secure), token, Some(seconds), secure)
 }
 
@@ -74,7 +76,7 @@ pub async fn recognised(store: &Store, token: Option<&str>, account: &str, now: 
     let hash = hash_token(token);
     let row = sqlx::query("SELECT account FROM trusted_devices WHERE token_hash = $1 AND used_at > $2")
         .bind(&hash)
-        .bind(now - LIFETIME_MS)
+        .bind(now - millis(LIFETIME))
         .fetch_optional(store.pool())
         .await
         .context("reading a device")?;
@@ -120,10 +122,10 @@ pub async fn remember(store: &Store, known: Option<&str>, account: &str, now: i6
     Ok(Some(token))
 }
 
-/// Forgets the devices not used for [`LIFETIME_MS`].
+/// Forgets the devices not used for [`LIFETIME`].
 pub async fn purge(store: &Store, now: i64) -> anyhow::Result<u64> {
     Ok(sqlx::query("DELETE FROM trusted_devices WHERE used_at <= $1")
-        .bind(now - LIFETIME_MS)
+        .bind(now - millis(LIFETIME))
         .execute(store.pool())
         .await
         .context("purging devices")?

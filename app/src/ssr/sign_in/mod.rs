@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::ssr::AppState;
 use crate::ssr::infra::context::{
     clear_session_cookie, client_address, current_session, db_error, is_terminal, redirect, refuse, refuse_form,
-    session_idle_ms, set_session_cookie, state, unexpected,
+    session_idle, set_session_cookie, state, unexpected,
 };
 use crate::ssr::infra::db::Store;
 use crate::ssr::infra::password::{self, PasswordError};
@@ -152,7 +152,7 @@ pub async fn open_session(
     let token = session::create(
         &state.store,
         now,
-        session_idle_ms(state),
+        session_idle(state),
         &accounts.owner(account.id.clone()),
         account.last_sign_in_at,
     )

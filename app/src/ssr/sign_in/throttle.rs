@@ -15,6 +15,7 @@
 //! simultaneous wrong passwords get five checks, whatever the number of
 //! instances, on SQLite (one writer) and on PostgreSQL (the row's lock).
 
+use crate::ssr::infra::clock::millis;
 use crate::ssr::infra::db::Store;
 use anyhow::Context;
 use sqlx::Row;
@@ -31,7 +32,7 @@ pub const MAX_ACCOUNT_TRIES: i64 = 50;
 /// counted apart from everything else.
 pub const MAX_DEVICE_TRIES: i64 = 10;
 /// The window, 15 minutes.
-pub const WINDOW_MS: i64 = 15 * 60 * 1000;
+pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 /// The longest wait before a try is checked.
 pub const MAX_WAIT: Duration = Duration::from_secs(4);
 /// The refusal, in French (persons and agents).
@@ -126,7 +127,7 @@ pub async fn take(store: &Store, subjects: &Subjects, now: i64) -> anyhow::Resul
         )
         .bind(subject)
         .bind(now)
-        .bind(now - WINDOW_MS)
+        .bind(now - millis(WINDOW))
         .fetch_one(store.pool())
         .await
         .context("counting a sign-in try")?
@@ -179,7 +180,7 @@ pub async fn succeeded(store: &Store, subjects: &Subjects) -> anyhow::Result<()>
 /// Removes the counts whose window has passed.
 pub async fn purge(store: &Store, now: i64) -> anyhow::Result<u64> {
     Ok(sqlx::query("DELETE FROM sign_in_throttle WHERE window_start <= $1")
-        .bind(now - WINDOW_MS)
+        .bind(now - millis(WINDOW))
         .execute(store.pool())
         .await
         .context("purging sign-in counts")?
@@ -323,9 +324,9 @@ mod tests {
         let store = &scratch.store;
         assert!(take(store, &Subjects::new("old", None), 0).await.expect("take").is_some());
         assert!(take(store, &Subjects::new("new", None), 10).await.expect("take").is_some());
-        assert_eq!(purge(store, WINDOW_MS - 1).await.expect("purge"), 0);
+        assert_eq!(purge(store, millis(WINDOW) - 1).await.expect("purge"), 0);
         // Old's pair and account, and the address they share (its window began with old's try).
-        assert_eq!(purge(store, WINDOW_MS).await.expect("purge"), 3);
+        assert_eq!(purge(store, millis(WINDOW)).await.expect("purge"), 3);
         assert_eq!((tries(store, "account:old").await, tries(store, "account:new").await), (None, Some(1)));
     }
 

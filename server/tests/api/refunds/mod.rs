@@ -264,7 +264,7 @@ on_both_engines! {
             .expect("a call under way");
         assert_eq!(refunds::send(&app.state, &approver, &next).await.expect("not sent"), Sent::InFlight);
         assert_eq!(left_at_the_bank(&app, &reference).await, Some(1500));
-        app.state.clock.advance(refunds::CLAIM_MS);
+        app.state.clock.advance(app::ssr::infra::clock::millis(refunds::CLAIM));
         assert_eq!(refunds::send(&app.state, &approver, &next).await.expect("sent"), Sent::Done(Some(Operation::Cancel)));
         assert_eq!(left_at_the_bank(&app, &reference).await, Some(1200));
     }

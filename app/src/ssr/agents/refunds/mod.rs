@@ -11,7 +11,7 @@
 //! stays `sending`, and is sent again only after the status call says the
 //! transaction still holds it (what is left, `currentAmount`, is above what it
 //! would be once this refund is done); while one call is under way, another
-//! does not start (`claimed_at`, given up after [`CLAIM_MS`]); and a
+//! does not start (`claimed_at`, given up after [`CLAIM`]); and a
 //! transaction has at most one refund `sending` at a time, since with two
 //! whose word is unknown what is left could not tell which went back. Every
 //! step is audited on the payment, and the person is sent a message once the
@@ -39,7 +39,7 @@ use sqlx::Row;
 
 /// How long a call to the bank holds a refund before another may send it: more
 /// than the status call and the operation together may take.
-pub const CLAIM_MS: i64 = 60_000;
+pub const CLAIM: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Why money is given back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,11 +3,12 @@
 //! calls for, unless the money already went back; the bank's word recorded,
 //! with what it does to the person's account and the person's message, once.
 
-use super::{CLAIM_MS, Reason, RefundError, RefundState, Sent, audit_payment, put_back, stored_state};
+use super::{CLAIM, Reason, RefundError, RefundState, Sent, audit_payment, put_back, stored_state};
 use crate::domain::{Euros, TransactionReference};
 use crate::ssr::AppState;
 use crate::ssr::agents::Agent;
 use crate::ssr::infra::audit::Action;
+use crate::ssr::infra::clock::millis;
 use crate::ssr::infra::metrics;
 use crate::ssr::messages;
 use crate::ssr::payments::office::{ask_bank, give_back};
@@ -50,7 +51,7 @@ pub async fn send(state: &AppState, agent: &Agent, refund_id: &str) -> Result<Se
     .bind(now)
     .bind(refund_id)
     .bind(RefundState::Sending.value())
-    .bind(now - CLAIM_MS)
+    .bind(now - millis(CLAIM))
     .execute(tx.conn())
     .await
     .context("claiming the refund")?;

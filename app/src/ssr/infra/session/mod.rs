@@ -16,34 +16,36 @@
 mod cookies;
 
 pub use self::cookies::*;
+use super::clock::millis;
 use super::db::Store;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 /// A session lasts at most this long, whatever the activity (12 hours; a
 /// public terminal's less: `terminal`).
-pub const ABSOLUTE_LIFETIME_MS: i64 = 12 * 60 * 60 * 1000;
+pub const ABSOLUTE_LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
 
 /// How long a session may live: without a request, and at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// It ends after this long without a request.
-    pub idle_ms: i64,
+    pub idle: Duration,
     /// It ends this long after the sign-in, however active.
-    pub lifetime_ms: i64,
+    pub lifetime: Duration,
 }
 
 impl Limits {
-    /// A session of `idle_ms` without a request, and at most [`ABSOLUTE_LIFETIME_MS`].
-    pub const fn idle(idle_ms: i64) -> Limits {
-        Limits { idle_ms, lifetime_ms: ABSOLUTE_LIFETIME_MS }
+    /// A session of `idle` without a request, and at most [`ABSOLUTE_LIFETIME`].
+    pub const fn idle(idle: Duration) -> Limits {
+        Limits { idle, lifetime: ABSOLUTE_LIFETIME }
     }
 }
 /// `last_seen_at` is refreshed at most this often, to spare the database a write
 /// on every request.
-const TOUCH_EVERY_MS: i64 = 60 * 1000;
+const TOUCH_EVERY: Duration = Duration::from_secs(60);
 
 /// Whose session it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +111,7 @@ impl Flash {
 pub async fn create(
     store: &Store,
     now_ms: i64,
-    idle_timeout_ms: i64,
+    idle: Duration,
     owner: &Owner,
     previous_sign_in_at: Option<i64>,
 ) -> Result<String, sqlx::Error> {
@@ -127,7 +129,7 @@ pub async fn create(
     .bind(agent_id)
     .bind(previous_sign_in_at)
     .bind(now_ms)
-    .bind(now_ms + idle_timeout_ms)
+    .bind(now_ms + millis(idle))
     .execute(store.pool())
     .await?;
     Ok(token)
@@ -205,13 +207,13 @@ pub async fn from_row(store: &Store, key: &Key, row: &AnyRow, slide: bool) -> Re
         (None, None) => return Ok(None),
     };
     let now_ms = key.now_ms;
-    if now_ms - created_at > key.limits.lifetime_ms {
+    if now_ms - created_at > millis(key.limits.lifetime) {
         return Ok(None);
     }
-    if slide && now_ms - last_seen_at > TOUCH_EVERY_MS {
+    if slide && now_ms - last_seen_at > millis(TOUCH_EVERY) {
         sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3")
             .bind(now_ms)
-            .bind(now_ms + key.limits.idle_ms)
+            .bind(now_ms + millis(key.limits.idle))
             .bind(&key.id_hash)
             .execute(store.pool())
             .await?;

@@ -11,7 +11,8 @@ fn stores_only_the_hash() {
     assert!(!hashed.contains(&token));
 }
 
-const IDLE: i64 = 30 * 60 * 1000;
+const IDLE: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+const IDLE_MS: i64 = crate::ssr::infra::clock::millis(IDLE);
 const LIMITS: Limits = Limits::idle(IDLE);
 
 /// A scratch database with one person, `p1`.
@@ -60,13 +61,13 @@ async fn a_session_ends_after_the_idle_timeout_and_each_request_after_a_minute_e
     // After it, the expiry slides.
     assert!(find(store, SIGNED_IN_AT + A_MINUTE + 1, LIMITS, &token).await.expect("query").is_some());
     assert_eq!(last_seen(store).await, SIGNED_IN_AT + A_MINUTE + 1);
-    let extended = SIGNED_IN_AT + A_MINUTE + IDLE;
+    let extended = SIGNED_IN_AT + A_MINUTE + IDLE_MS;
     assert!(find(store, extended, LIMITS, &token).await.expect("query").is_some(), "extended");
     // Left alone for the idle timeout: gone.
     let idle_from = last_seen(store).await;
-    assert!(find(store, idle_from + IDLE, LIMITS, &token).await.expect("query").is_none());
-    assert_eq!(purge_expired(store, idle_from + IDLE - 1).await.expect("purge"), 0);
-    assert_eq!(purge_expired(store, idle_from + IDLE).await.expect("purge"), 1);
+    assert!(find(store, idle_from + IDLE_MS, LIMITS, &token).await.expect("query").is_none());
+    assert_eq!(purge_expired(store, idle_from + IDLE_MS - 1).await.expect("purge"), 0);
+    assert_eq!(purge_expired(store, idle_from + IDLE_MS).await.expect("purge"), 1);
 }
 
 #[tokio::test]
@@ -90,8 +91,8 @@ async fn a_session_with_a_shorter_lifetime_ends_at_it_however_active() {
     let store = &scratch.store;
     const SIGNED_IN_AT: i64 = 1_800_000_000_000;
     const MINUTE: i64 = 60 * 1000;
-    let short = Limits { idle_ms: 3 * MINUTE, lifetime_ms: 15 * MINUTE };
-    let token = create(store, SIGNED_IN_AT, short.idle_ms, &Owner::Person("p1".into()), None).await.expect("created");
+    let short = Limits { idle: Duration::from_secs(3 * 60), lifetime: Duration::from_secs(15 * 60) };
+    let token = create(store, SIGNED_IN_AT, short.idle, &Owner::Person("p1".into()), None).await.expect("created");
     for minute in (2..=14).step_by(2) {
         let now = SIGNED_IN_AT + minute * MINUTE;
         assert!(find(store, now, short, &token).await.expect("query").is_some(), "active at {minute} min");
