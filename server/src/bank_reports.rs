@@ -74,7 +74,7 @@ pub async fn upload(
         }
     };
     let flash = Flash::new(FORM);
-    if let Err(RetryAfter(seconds)) = state.limits.take(Call::BankReport, &agent.id, state.clock.now_ms()) {
+    if let Err(RetryAfter(seconds)) = state.limits.take(Call::BankReport, agent.id.as_str(), state.clock.now_ms()) {
         let message = format!("Trop de relevés importés en peu de temps : réessayez dans {seconds} secondes.");
         return leave(&state, &session, flash.error("releve", message)).await;
     }

@@ -78,7 +78,7 @@ pub async fn revoke_agent_sessions(settings: &Settings, login: &str) -> anyhow::
         store.close().await;
         anyhow::bail!("no agent has the login «{login}»");
     };
-    let agent = agents::agent(&store, &credentials.id).await?;
+    let agent = agents::agent(&store, &app::ssr::infra::ids::AgentId::new(credentials.id)).await?;
     let (id, caisse) = (agent.id, agent.caisse_code);
     let now = Clock::system().now_ms();
     let ended =

@@ -6,6 +6,7 @@ use crate::assets::Assets;
 use app::routes;
 use app::ssr::AppState;
 use app::ssr::infra::context::HANDLED_HEADER;
+use app::ssr::infra::ids::AgentId;
 use app::ssr::infra::security::{content_security_policy, origin_of};
 use app::ssr::infra::session::{Owner, Session};
 use axum::body::Body;
@@ -176,7 +177,7 @@ pub fn unavailable() -> Response {
 /// The signed-in agent's session of a route that is not a page, or the
 /// answer to send instead: the agents' sign-in, or 503 when the sessions
 /// cannot be read.
-pub async fn agent_session(state: &AppState, headers: &http::HeaderMap) -> Result<(Session, String), Response> {
+pub async fn agent_session(state: &AppState, headers: &http::HeaderMap) -> Result<(Session, AgentId), Response> {
     match app::ssr::infra::context::session_of(state, headers).await {
         Ok(Some(session)) => match session.owner.clone() {
             Owner::Agent(agent) => Ok((session, agent)),

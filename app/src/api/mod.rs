@@ -13,6 +13,8 @@ pub mod terminal;
 
 pub use crate::error::{AppError, FieldErrors};
 
+#[cfg(feature = "ssr")]
+use crate::ssr::infra::ids::PersonId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -55,7 +57,7 @@ pub struct HeaderView {
 
 /// The header of the signed-in person's pages.
 #[cfg(feature = "ssr")]
-pub async fn header_for(state: &crate::ssr::AppState, person_id: &str) -> Result<HeaderView, AppError> {
+pub async fn header_for(state: &crate::ssr::AppState, person_id: &PersonId) -> Result<HeaderView, AppError> {
     use crate::ssr::infra::context::unexpected;
     let identity = crate::ssr::insured::persons::identity(&state.store, person_id).await.map_err(unexpected)?;
     header_with(state, person_id, &identity).await
@@ -65,7 +67,7 @@ pub async fn header_for(state: &crate::ssr::AppState, person_id: &str) -> Result
 #[cfg(feature = "ssr")]
 pub async fn header_with(
     state: &crate::ssr::AppState,
-    person_id: &str,
+    person_id: &PersonId,
     identity: &crate::ssr::insured::persons::Identity,
 ) -> Result<HeaderView, AppError> {
     use crate::ssr::infra::context::unexpected;

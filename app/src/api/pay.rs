@@ -6,6 +6,8 @@ use super::{AppError, FieldErrors, FormState, HeaderView};
 use crate::domain::{AvisReference, CreanceLine, Euros, TransactionReference};
 #[cfg(feature = "ssr")]
 use crate::routes;
+#[cfg(feature = "ssr")]
+use crate::ssr::infra::ids::PersonId;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -49,7 +51,7 @@ pub async fn reference_page(reference: Option<String>) -> Result<ReferenceView, 
 #[cfg(feature = "ssr")]
 async fn refusal_of(
     state: &crate::ssr::AppState,
-    person_id: &str,
+    person_id: &PersonId,
     typed: &str,
 ) -> Result<crate::ssr::infra::session::Flash, AppError> {
     use crate::ssr::infra::context::unexpected;
@@ -245,7 +247,7 @@ pub async fn start_payment(
             .value("amount", amount.trim())
     };
     let step_2 = routes::pay_step_2(&entered);
-    limit_form(&state, Call::StartPayment, &person_id, (Some(&session), typed(), "amount", &step_2)).await?;
+    limit_form(&state, Call::StartPayment, person_id.as_str(), (Some(&session), typed(), "amount", &step_2)).await?;
     match payments::start(&state, &person_id, &selected, &amount).await {
         Ok(started) => {
             redirect(&routes::pay_kiosk_redirect(&started.transaction_reference));

@@ -2,6 +2,8 @@
 
 use super::{AppError, HeaderView};
 use crate::domain::{Euros, TransactionReference};
+#[cfg(feature = "ssr")]
+use crate::ssr::infra::ids::PersonId;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -80,7 +82,7 @@ pub const MAX_FOLLOWED: usize = 20;
 #[cfg(feature = "ssr")]
 pub async fn payment_states(
     state: &crate::ssr::AppState,
-    person_id: &str,
+    person_id: &PersonId,
     attempts: &[TransactionReference],
 ) -> anyhow::Result<Vec<PaymentStateView>> {
     let now = state.clock.now_ms();
@@ -191,7 +193,7 @@ const ABANDON_FLASH: &str = "abandon";
 #[cfg(feature = "ssr")]
 pub(crate) async fn pending_section(
     state: &crate::ssr::AppState,
-    person_id: &str,
+    person_id: &PersonId,
     session: &crate::ssr::infra::session::Session,
 ) -> Result<PendingSection, AppError> {
     use crate::ssr::infra::context::{take_flash, unexpected};
@@ -253,7 +255,7 @@ pub async fn abandon_payment(
 
     let state = state()?;
     let (person_id, session) = require_person(&state).await?;
-    limit(&state, Call::Abandon, &person_id)?;
+    limit(&state, Call::Abandon, person_id.as_str())?;
     let Ok(reference) = TransactionReference::parse(&transaction) else {
         return Err(fail(AppError::BadRequest));
     };

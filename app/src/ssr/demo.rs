@@ -3,6 +3,7 @@
 use crate::domain::{EligibilityPolicy, Euros};
 use crate::ssr::infra::audit::{self, Action, Actor, Entity, Entry};
 use crate::ssr::infra::db::{Store, WriteTx, new_id};
+use crate::ssr::infra::ids::PersonId;
 use crate::ssr::infra::password;
 use crate::ssr::infra::time::paris_ms;
 use anyhow::Context;
@@ -160,7 +161,7 @@ pub async fn load_if_empty(store: &Store, policy: &EligibilityPolicy, now_ms: i6
     let mut tx = store.write().await.context("starting the demo transaction")?;
     add_caisses(&mut tx).await?;
     for (person, hash) in PERSONS.iter().zip(&hashes) {
-        let person_id = new_id();
+        let person_id = PersonId::new(new_id());
         let last_sign_in = person.last_sign_in.map(|(y, m, d, h, min)| paris_ms(y, m, d, h, min));
         sqlx::query(
             "INSERT INTO persons (id, nir, first_name, last_name, birth_date, password_hash, caisse_code, last_sign_in_at, \
@@ -186,7 +187,7 @@ pub async fn load_if_empty(store: &Store, policy: &EligibilityPolicy, now_ms: i6
                 actor: Actor::System,
                 caisse_code: Some(person.caisse),
                 entity: Entity::Person,
-                entity_id: &person_id,
+                entity_id: person_id.as_str(),
                 action: Action::DemoLoaded,
                 detail: serde_json::json!({ "avis": person.avis.len() }),
             },
@@ -263,7 +264,7 @@ pub async fn add_person_like(
         (body, references)
     };
     let nir = crate::domain::Nir::parse(&nir).context("a generated NIR")?;
-    let person_id = new_id();
+    let person_id = PersonId::new(new_id());
     let mut tx = store.write().await.context("starting the transaction")?;
     // Its caisse, in a database that has no demonstration data.
     add_caisses(&mut tx).await?;
@@ -309,7 +310,7 @@ async fn add_caisses(tx: &mut WriteTx) -> anyhow::Result<()> {
 async fn insert_avis(
     tx: &mut WriteTx,
     person: &DemoPerson,
-    person_id: &str,
+    person_id: &PersonId,
     references: &[String],
     policy: &EligibilityPolicy,
     now_ms: i64,

@@ -264,7 +264,7 @@ pub async fn agent_refund(
                 return Err(fail(AppError::BadRequest));
             };
             if etape != "rejeter" {
-                limit(&state, Call::Refund, &agent.id)?;
+                limit(&state, Call::Refund, agent.id.as_str())?;
             }
             let done = match etape.as_str() {
                 "relancer" => refunds::send(&state, &agent, &refund).await.map(|sent| sent != Sent::InFlight),

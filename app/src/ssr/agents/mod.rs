@@ -29,6 +29,7 @@ use crate::ssr::AppState;
 use crate::ssr::infra::audit::Entity;
 use crate::ssr::infra::context::{current_session, not_signed_in, unexpected};
 use crate::ssr::infra::db::Store;
+use crate::ssr::infra::ids::AgentId;
 use crate::ssr::infra::session::{Owner, Session};
 use crate::ssr::lifecycle::{AttemptStatus, PaymentStatus};
 use anyhow::Context;
@@ -38,7 +39,7 @@ use sqlx::Row;
 #[derive(Debug, Clone)]
 pub struct Agent {
     /// Id.
-    pub id: String,
+    pub id: AgentId,
     /// Display name.
     pub name: String,
     /// Their caisse's code.
@@ -48,7 +49,7 @@ pub struct Agent {
 }
 
 /// The agent `id`.
-pub async fn agent(store: &Store, id: &str) -> anyhow::Result<Agent> {
+pub async fn agent(store: &Store, id: &AgentId) -> anyhow::Result<Agent> {
     let row = sqlx::query(
         "SELECT a.id, a.display_name, a.caisse_code, c.name FROM agents a JOIN caisses c ON c.code = a.caisse_code WHERE a.id = $1",
     )

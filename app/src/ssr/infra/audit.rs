@@ -2,6 +2,7 @@
 //! transaction as the change itself.
 
 use super::db::new_id;
+use super::ids::{AgentId, PersonId};
 use crate::text_column;
 use sqlx::AnyConnection;
 
@@ -9,9 +10,9 @@ use sqlx::AnyConnection;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor<'a> {
     /// An insured person (their id).
-    Person(&'a str),
+    Person(&'a PersonId),
     /// A back-office agent (their id).
-    Agent(&'a str),
+    Agent(&'a AgentId),
     /// The bank kiosk, through a sealed answer.
     Kiosk,
     /// The service itself (processing run, expiry, demo data).
@@ -163,7 +164,8 @@ impl Actor<'_> {
 
     fn id(&self) -> Option<&str> {
         match self {
-            Actor::Person(id) | Actor::Agent(id) => Some(id),
+            Actor::Person(id) => Some(id.as_str()),
+            Actor::Agent(id) => Some(id.as_str()),
             Actor::Kiosk | Actor::System | Actor::Operator => None,
         }
     }

@@ -1,6 +1,7 @@
 //! What a server function finds in Leptos' context: the app state, the request,
 //! the session; and how it answers: statuses, cookies, redirects.
 
+use super::ids::PersonId;
 use super::session::{self, Flash, Owner, Session};
 use crate::error::AppError;
 use crate::ssr::AppState;
@@ -245,7 +246,7 @@ pub async fn current_session(state: &AppState) -> Result<Option<Session>, AppErr
 }
 
 /// The signed-in person's session, or 401 and a redirect to the sign-in page.
-pub async fn require_person(state: &AppState) -> Result<(String, Session), AppError> {
+pub async fn require_person(state: &AppState) -> Result<(PersonId, Session), AppError> {
     match current_session(state).await? {
         Some(session) => match &session.owner {
             Owner::Person(id) => Ok((id.clone(), session)),

@@ -7,6 +7,7 @@
 
 use crate::domain::{AvisReference, CreanceLine, Euros, IssueDate};
 use crate::ssr::infra::db::Store;
+use crate::ssr::infra::ids::PersonId;
 use crate::ssr::infra::session::{self, Session};
 use crate::ssr::lifecycle::{AttemptStatus, PaymentStatus};
 use anyhow::Context;
@@ -18,7 +19,7 @@ use sqlx::{AnyConnection, Row};
 pub const PF_FR: &str = "PF_FR";
 
 /// Every créance of the person, newest first, with the up-to-date restant dû.
-pub async fn list_for_person(store: &Store, person_id: &str) -> anyhow::Result<Vec<CreanceLine>> {
+pub async fn list_for_person(store: &Store, person_id: &PersonId) -> anyhow::Result<Vec<CreanceLine>> {
     let mut conn = store.pool().acquire().await.context("acquiring a connection")?;
     let lines = lines_for_person(&mut conn, person_id, None).await?;
     Ok(lines.into_iter().map(|(line, _)| line).collect())
@@ -31,7 +32,7 @@ pub async fn list_for_person(store: &Store, person_id: &str) -> anyhow::Result<V
 /// `Err` with why not (the rule of step 1's lookup) when it may not.
 pub async fn step_2_lines(
     store: &Store,
-    person_id: &str,
+    person_id: &PersonId,
     entered: &AvisReference,
     now_ms: i64,
 ) -> anyhow::Result<Result<Vec<CreanceLine>, Lookup>> {
@@ -66,7 +67,7 @@ pub struct Openness {
 /// attempt holds them at `now_ms` (when given). Newest first.
 pub async fn lines_for_person(
     conn: &mut AnyConnection,
-    person_id: &str,
+    person_id: &PersonId,
     now_ms: Option<i64>,
 ) -> anyhow::Result<Vec<(CreanceLine, Openness)>> {
     // pending_cents: what accepted payments not yet applied will settle;
@@ -213,7 +214,7 @@ pub struct Share {
 
 /// Every share of the person's payments on their créances: applied ones as
 /// allocated, received ones as planned.
-pub async fn shares_of(store: &Store, person_id: &str) -> anyhow::Result<Vec<Share>> {
+pub async fn shares_of(store: &Store, person_id: &PersonId) -> anyhow::Result<Vec<Share>> {
     let rows = sqlx::query(
         "SELECT al.avis_reference, al.amount_cents - CAST(COALESCE((SELECT SUM(v.amount_cents) \
          FROM refund_reversals v JOIN refunds r ON r.id = v.refund_id \
@@ -251,6 +252,7 @@ pub async fn shares_of(store: &Store, person_id: &str) -> anyhow::Result<Vec<Sha
 mod tests {
     use super::*;
     use crate::ssr::infra::db::ScratchStore;
+    use crate::ssr::infra::ids::AgentId;
     use crate::ssr::infra::session::{Key, Limits, Owner, create};
 
     const IDLE: std::time::Duration = std::time::Duration::from_secs(30 * 60);
@@ -294,8 +296,10 @@ mod tests {
         .execute(store.pool())
         .await
         .expect("an agent");
-        let token = create(store, SIGNED_IN_AT, IDLE, &Owner::Person("p1".into()), None).await.expect("a session");
-        let agent = create(store, SIGNED_IN_AT, IDLE, &Owner::Agent("a1".into()), None).await.expect("a session");
+        let token =
+            create(store, SIGNED_IN_AT, IDLE, &Owner::Person(PersonId::new("p1")), None).await.expect("a session");
+        let agent =
+            create(store, SIGNED_IN_AT, IDLE, &Owner::Agent(AgentId::new("a1")), None).await.expect("a session");
         let key = |token: &str, now| Key::new(token, now, Limits::idle(IDLE));
         let at = SIGNED_IN_AT + 1;
         for (text, expected) in [
@@ -309,9 +313,9 @@ mod tests {
             let reference = reference(text);
             let (session, lookup) =
                 lookup_in_session(store, &key(&token, at), &reference).await.expect("query").expect("a session");
-            assert_eq!(session.owner, Owner::Person("p1".into()));
+            assert_eq!(session.owner, Owner::Person(PersonId::new("p1")));
             assert_eq!(lookup_alone(store, &reference).await, expected, "{text}, read apart");
-            let step_2 = step_2_lines(store, "p1", &reference, at).await.expect("query").err();
+            let step_2 = step_2_lines(store, &PersonId::new("p1"), &reference, at).await.expect("query").err();
             assert_eq!(step_2.unwrap_or(Lookup::Open), expected, "{text}, step 2's lines");
             assert_eq!(lookup, expected, "{text}");
         }
@@ -324,7 +328,7 @@ mod tests {
         // An agent has no avis.
         let (session, lookup) =
             lookup_in_session(store, &key(&agent, at), &open).await.expect("query").expect("a session");
-        assert_eq!((session.owner, lookup), (Owner::Agent("a1".into()), Lookup::Unknown));
+        assert_eq!((session.owner, lookup), (Owner::Agent(AgentId::new("a1")), Lookup::Unknown));
     }
 
     #[test]
@@ -352,7 +356,8 @@ mod tests {
         let scratch = ScratchStore::new().await;
         let store = &scratch.store;
         scratch.add_person("p1").await;
-        let token = create(store, SIGNED_IN_AT, IDLE, &Owner::Person("p1".into()), None).await.expect("a session");
+        let token =
+            create(store, SIGNED_IN_AT, IDLE, &Owner::Person(PersonId::new("p1")), None).await.expect("a session");
         let open = reference("3810000000000001A");
         let last_seen = || async {
             let row = sqlx::query("SELECT last_seen_at FROM sessions").fetch_one(store.pool()).await.expect("a row");

@@ -2,6 +2,7 @@
 
 use crate::domain::IssueDate;
 use crate::ssr::infra::db::Store;
+use crate::ssr::infra::ids::PersonId;
 use sqlx::Row;
 
 /// A person as the account pages show them.
@@ -22,7 +23,7 @@ pub struct Identity {
 }
 
 /// The identity of the person `person_id`.
-pub async fn identity(store: &Store, person_id: &str) -> anyhow::Result<Identity> {
+pub async fn identity(store: &Store, person_id: &PersonId) -> anyhow::Result<Identity> {
     let row = sqlx::query(
         "SELECT p.first_name, p.last_name, p.birth_date, p.nir, p.caisse_code, c.name AS caisse_name \
          FROM persons p JOIN caisses c ON c.code = p.caisse_code WHERE p.id = $1",

@@ -6,6 +6,7 @@ pub mod pdf;
 use crate::domain::Euros;
 use crate::ssr::infra::audit::{self, Action, Actor, Entity, Entry};
 use crate::ssr::infra::db::{Store, new_id};
+use crate::ssr::infra::ids::PersonId;
 use crate::ssr::infra::time;
 use crate::ssr::lifecycle::PaymentStatus;
 use anyhow::Context;
@@ -62,7 +63,7 @@ pub fn refund_body(amount: Euros, payment_date: &str, reference: &str, reason: &
 pub async fn notify(
     conn: &mut AnyConnection,
     now: i64,
-    person_id: &str,
+    person_id: &PersonId,
     subject: &str,
     body: &str,
 ) -> anyhow::Result<()> {
@@ -74,7 +75,7 @@ pub async fn notify(
 pub async fn acknowledge_payment(
     conn: &mut AnyConnection,
     now: i64,
-    person_id: &str,
+    person_id: &PersonId,
     payment_id: &str,
 ) -> anyhow::Result<()> {
     let body = acknowledgement_body(&time::date_fr(now));
@@ -84,7 +85,7 @@ pub async fn acknowledge_payment(
 async fn write(
     conn: &mut AnyConnection,
     now: i64,
-    person_id: &str,
+    person_id: &PersonId,
     payment_id: Option<&str>,
     subject: &str,
     body: &str,
@@ -142,7 +143,7 @@ fn message_from_row(row: &sqlx::any::AnyRow) -> Result<Message, sqlx::Error> {
 }
 
 /// The person's messages: unread first, then newest first.
-pub async fn list(store: &Store, person_id: &str) -> anyhow::Result<Vec<Message>> {
+pub async fn list(store: &Store, person_id: &PersonId) -> anyhow::Result<Vec<Message>> {
     let rows = sqlx::query(
         "SELECT id, sender, subject, body, sent_at, delete_after, read_at, payment_id FROM messages \
          WHERE person_id = $1 AND deleted_at IS NULL \
@@ -156,7 +157,7 @@ pub async fn list(store: &Store, person_id: &str) -> anyhow::Result<Vec<Message>
 }
 
 /// How many of the person's messages are unread.
-pub async fn unread_count(store: &Store, person_id: &str) -> anyhow::Result<i64> {
+pub async fn unread_count(store: &Store, person_id: &PersonId) -> anyhow::Result<i64> {
     Ok(sqlx::query(
         "SELECT COUNT(*) AS n FROM messages WHERE person_id = $1 AND read_at IS NULL AND deleted_at IS NULL",
     )
@@ -169,7 +170,7 @@ pub async fn unread_count(store: &Store, person_id: &str) -> anyhow::Result<i64>
 
 /// Opens the person's message `id` (marking it read), or `None` when the person
 /// has no such message.
-pub async fn open(store: &Store, person_id: &str, id: &str, now: i64) -> anyhow::Result<Option<Message>> {
+pub async fn open(store: &Store, person_id: &PersonId, id: &str, now: i64) -> anyhow::Result<Option<Message>> {
     sqlx::query(
         "UPDATE messages SET read_at = $1 WHERE id = $2 AND person_id = $3 AND read_at IS NULL AND deleted_at IS NULL",
     )
@@ -183,7 +184,7 @@ pub async fn open(store: &Store, person_id: &str, id: &str, now: i64) -> anyhow:
 }
 
 /// The person's message `id`, if they have it.
-async fn find(store: &Store, person_id: &str, id: &str) -> anyhow::Result<Option<Message>> {
+async fn find(store: &Store, person_id: &PersonId, id: &str) -> anyhow::Result<Option<Message>> {
     let row = sqlx::query(
         "SELECT id, sender, subject, body, sent_at, delete_after, read_at, payment_id FROM messages \
          WHERE id = $1 AND person_id = $2 AND deleted_at IS NULL",
@@ -199,7 +200,7 @@ async fn find(store: &Store, person_id: &str, id: &str) -> anyhow::Result<Option
 /// Removes the person's message `id` from their mailbox. The record stays (with
 /// `deleted_at`) for the audit trail. Returns false when the person has no such
 /// message.
-pub async fn delete(store: &Store, person_id: &str, id: &str, now: i64) -> anyhow::Result<bool> {
+pub async fn delete(store: &Store, person_id: &PersonId, id: &str, now: i64) -> anyhow::Result<bool> {
     let mut tx = store.write().await.context("starting the deletion")?;
     let caisse: Option<String> = sqlx::query(
         "SELECT p.caisse_code FROM messages m JOIN persons p ON p.id = m.person_id \
@@ -284,7 +285,7 @@ pub async fn payment_details(store: &Store, payment_id: &str) -> anyhow::Result<
 
 /// The PDF of the person's message `id`: (file name, bytes); `None` when the
 /// person has no such message.
-pub async fn pdf_of(store: &Store, person_id: &str, id: &str) -> anyhow::Result<Option<(String, Vec<u8>)>> {
+pub async fn pdf_of(store: &Store, person_id: &PersonId, id: &str) -> anyhow::Result<Option<(String, Vec<u8>)>> {
     let Some(message) = find(store, person_id, id).await? else { return Ok(None) };
     let details = match &message.payment_id {
         Some(payment_id) => payment_details(store, payment_id).await?,

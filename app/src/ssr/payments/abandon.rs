@@ -21,6 +21,7 @@ use super::release::{Ending, end_pending};
 use crate::domain::TransactionReference;
 use crate::ssr::AppState;
 use crate::ssr::infra::audit::Actor;
+use crate::ssr::infra::ids::PersonId;
 use crate::ssr::infra::metrics;
 use crate::ssr::lifecycle::{ABANDONED_REASON, AttemptStatus, Channel, Settlement};
 use anyhow::Context;
@@ -60,7 +61,7 @@ pub enum AbandonError {
 #[tracing::instrument(skip_all, fields(transaction_reference = reference.as_str()))]
 pub async fn abandon(
     state: &AppState,
-    person_id: &str,
+    person_id: &PersonId,
     reference: &TransactionReference,
 ) -> Result<Abandon, AbandonError> {
     let row = sqlx::query(

@@ -2,6 +2,7 @@
 
 use crate::domain::{Euros, TransactionReference};
 use crate::routes;
+use crate::ssr::infra::ids::PersonId;
 use crate::ssr::lifecycle::AttemptStatus;
 use crate::ssr::{AppState, KioskSettings};
 use anyhow::Context;
@@ -21,7 +22,7 @@ pub struct PendingPaypage {
 /// there is no such attempt (another person's, unknown, or already answered).
 pub async fn paypage_form(
     state: &AppState,
-    person_id: &str,
+    person_id: &PersonId,
     transaction_reference: &TransactionReference,
 ) -> anyhow::Result<Option<PendingPaypage>> {
     let row = sqlx::query(

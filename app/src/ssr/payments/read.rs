@@ -2,6 +2,7 @@
 
 use crate::domain::{Euros, TransactionReference};
 use crate::ssr::infra::db::Store;
+use crate::ssr::infra::ids::PersonId;
 use crate::ssr::lifecycle::{AttemptStatus, PaymentStatus, RefundState};
 use anyhow::Context;
 use sqlx::Row;
@@ -59,7 +60,7 @@ fn summary_from_row(row: &sqlx::any::AnyRow, now: i64) -> anyhow::Result<Attempt
 /// The person's attempt `transaction_reference` (for the banner after the kiosk).
 pub async fn attempt_of(
     store: &Store,
-    person_id: &str,
+    person_id: &PersonId,
     transaction_reference: &TransactionReference,
     now: i64,
 ) -> anyhow::Result<Option<AttemptSummary>> {
@@ -73,7 +74,12 @@ pub async fn attempt_of(
 }
 
 /// The person's attempts, newest first (at most `limit`).
-pub async fn attempts_of(store: &Store, person_id: &str, now: i64, limit: i64) -> anyhow::Result<Vec<AttemptSummary>> {
+pub async fn attempts_of(
+    store: &Store,
+    person_id: &PersonId,
+    now: i64,
+    limit: i64,
+) -> anyhow::Result<Vec<AttemptSummary>> {
     let rows = sqlx::query(summaries_where!(
         "t.person_id = $1 ORDER BY t.created_at DESC, t.transaction_reference DESC LIMIT $2"
     ))
@@ -86,7 +92,7 @@ pub async fn attempts_of(store: &Store, person_id: &str, now: i64, limit: i64) -
 }
 
 /// The person's attempts waiting for the bank (not past their limit), oldest first.
-pub async fn pending_of(store: &Store, person_id: &str, now: i64) -> anyhow::Result<Vec<AttemptSummary>> {
+pub async fn pending_of(store: &Store, person_id: &PersonId, now: i64) -> anyhow::Result<Vec<AttemptSummary>> {
     let rows = sqlx::query(summaries_where!(
         "t.person_id = $1 AND t.status = $2 AND t.expires_at > $3 ORDER BY t.created_at, t.transaction_reference"
     ))
@@ -115,7 +121,7 @@ pub struct RefundSummary {
 
 /// The refunds on the person's payments, newest first; a request another
 /// agent rejected is not the person's concern and is left out.
-pub async fn refunds_of(store: &Store, person_id: &str) -> anyhow::Result<Vec<RefundSummary>> {
+pub async fn refunds_of(store: &Store, person_id: &PersonId) -> anyhow::Result<Vec<RefundSummary>> {
     let rows = sqlx::query(
         "SELECT t.transaction_reference, r.amount_cents, r.state, r.asked_at FROM refunds r \
          JOIN payments p ON p.id = r.payment_id JOIN payment_attempts t ON t.id = p.attempt_id \

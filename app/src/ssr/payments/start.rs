@@ -8,6 +8,7 @@ use crate::ssr::AppState;
 use crate::ssr::infra::audit::{self, Action, Actor, Entity, Entry};
 use crate::ssr::infra::clock::millis;
 use crate::ssr::infra::db::{Engine, WriteTx, is_unique_violation, new_id};
+use crate::ssr::infra::ids::PersonId;
 use crate::ssr::infra::metrics;
 use crate::ssr::infra::time;
 use crate::ssr::insured::creances;
@@ -41,7 +42,7 @@ pub struct StartedAttempt {
 #[tracing::instrument(skip_all, fields(transaction_reference))]
 pub async fn start(
     state: &AppState,
-    person_id: &str,
+    person_id: &PersonId,
     selected: &[String],
     amount_input: &str,
 ) -> Result<StartedAttempt, StartError> {

@@ -10,6 +10,7 @@ use crate::ssr::infra::context::{
     session_idle, set_session_cookie, state, unexpected,
 };
 use crate::ssr::infra::db::Store;
+use crate::ssr::infra::ids::{AgentId, PersonId};
 use crate::ssr::infra::password::{self, PasswordError};
 use crate::ssr::infra::session::{self, Flash, Owner, Session};
 use crate::ssr::infra::{audit, metrics};
@@ -55,8 +56,8 @@ impl Accounts {
     /// The session owner for an account's id.
     fn owner(self, id: String) -> Owner {
         match self {
-            Accounts::Persons => Owner::Person(id),
-            Accounts::Agents => Owner::Agent(id),
+            Accounts::Persons => Owner::Person(PersonId::new(id)),
+            Accounts::Agents => Owner::Agent(AgentId::new(id)),
         }
     }
 }
@@ -187,12 +188,12 @@ pub async fn end_all_sessions(
         Owner::Person(id) => (
             "DELETE FROM sessions WHERE person_id = $1",
             "DELETE FROM trusted_devices WHERE account = (SELECT nir FROM persons WHERE id = $1)",
-            id,
+            id.as_str(),
         ),
         Owner::Agent(id) => (
             "DELETE FROM sessions WHERE agent_id = $1",
             "DELETE FROM trusted_devices WHERE account = (SELECT 'agent:' || login FROM agents WHERE id = $1)",
-            id,
+            id.as_str(),
         ),
     };
     let mut tx = store.write().await?;

@@ -9,6 +9,7 @@ use app::domain::{Euros, TransactionReference};
 use app::ssr::agents::excess::{self, AssignError};
 use app::ssr::agents::refunds::{self, Decided, Reason, RefundError, RefundState, Sent};
 use app::ssr::agents::{Agent, agent};
+use app::ssr::infra::ids::AgentId;
 use app::ssr::payments::office::{ask_bank, give_back};
 use app::ssr::processing;
 use reqwest::StatusCode;
@@ -19,7 +20,7 @@ const ENTERED: &str = "3811907400001234F";
 
 /// The agent whose login is `login`.
 pub(crate) async fn agent_named(app: &TestApp, login: &str) -> Agent {
-    let id: String = sqlx::query("SELECT id FROM agents WHERE login = $1")
+    let id: AgentId = sqlx::query("SELECT id FROM agents WHERE login = $1")
         .bind(login)
         .fetch_one(app.state.store.pool())
         .await
@@ -173,7 +174,7 @@ on_both_engines! {
         .execute(store.pool())
         .await
         .expect("another caisse's agent");
-        let other = agent(store, "other").await.expect("the agent");
+        let other = agent(store, &AgentId::new("other")).await.expect("the agent");
         assert!(matches!(refunds::ask(store, &other, &payment, euros(1), Reason::ErreurCaisse, now).await, Err(RefundError::NotFound)));
         assert!(matches!(refunds::decide(&app.state, &other, &second, true).await, Err(RefundError::NotFound)));
 

@@ -10,6 +10,7 @@ use super::Kind;
 use crate::ssr::agents::Agent;
 use crate::ssr::infra::audit::{self, Action, Actor, Entity, Entry};
 use crate::ssr::infra::db::{Store, new_id};
+use crate::ssr::infra::ids::PersonId;
 use crate::ssr::lifecycle::{PaymentStatus, Regularisation};
 use crate::ssr::messages;
 use anyhow::Context;
@@ -62,7 +63,7 @@ pub async fn record(store: &Store, agent: &Agent, id: &str, now: i64) -> Result<
             .context("reading the attempt")?
             .ok_or(RecordError::NotRecordable)?;
     let attempt_id: String = attempt.try_get("id").context("id")?;
-    let person: String = attempt.try_get("person_id").context("person")?;
+    let person: PersonId = attempt.try_get("person_id").context("person")?;
     // The attempt's first payment, or a further authorisation of a
     // transaction that has one (then one of its kind, as the bank's answer
     // would have recorded it).

@@ -7,6 +7,7 @@ use crate::ssr::AppState;
 use crate::ssr::agents::Agent;
 use crate::ssr::infra::audit::Action;
 use crate::ssr::infra::db::Engine;
+use crate::ssr::infra::ids::AgentId;
 use crate::ssr::infra::metrics;
 use anyhow::Context;
 use sqlx::Row;
@@ -39,7 +40,7 @@ pub async fn decide(state: &AppState, agent: &Agent, refund_id: &str, approve: b
     if current != RefundState::Asked {
         return Err(RefundError::NotNow(current));
     }
-    if approve && row.try_get::<String, _>("asked_by").context("asked_by")? == agent.id {
+    if approve && row.try_get::<AgentId, _>("asked_by").context("asked_by")? == agent.id {
         return Err(RefundError::OwnRefund);
     }
     if approve && unconfirmed_on_transaction(&mut tx, state.store.engine(), &payment_id).await? {

@@ -31,6 +31,7 @@ use super::Agent;
 use crate::domain::Euros;
 use crate::ssr::infra::audit::{self, Action, Actor, Entity, Entry};
 use crate::ssr::infra::db::{Engine, Store, new_id};
+use crate::ssr::infra::ids::AgentId;
 use crate::ssr::infra::metrics;
 use crate::ssr::lifecycle::PaymentStatus;
 use anyhow::Context;
@@ -94,7 +95,7 @@ pub struct RefundLine {
     /// Where it stands.
     pub state: RefundState,
     /// The agent who asked: their id and name.
-    pub asked_by: (String, String),
+    pub asked_by: (AgentId, String),
     /// When.
     pub asked_at: i64,
     /// The agent who approved or rejected, by name, if one did.

@@ -9,6 +9,7 @@ use crate::ssr::AppState;
 use crate::ssr::agents::Agent;
 use crate::ssr::infra::audit::Action;
 use crate::ssr::infra::clock::millis;
+use crate::ssr::infra::ids::PersonId;
 use crate::ssr::infra::metrics;
 use crate::ssr::messages;
 use crate::ssr::payments::office::{ask_bank, give_back};
@@ -93,7 +94,7 @@ pub async fn send(state: &AppState, agent: &Agent, refund_id: &str) -> Result<Se
         let paid_on = crate::ssr::infra::time::date_fr(row.try_get("accepted_at").context("accepted_at")?);
         let cancelled = operation == Some(Operation::Cancel);
         let body = messages::refund_body(Euros::from_cents(amount), &paid_on, reference.as_str(), reason, cancelled);
-        let person: String = row.try_get("person_id").context("person_id")?;
+        let person: PersonId = row.try_get("person_id").context("person_id")?;
         messages::notify(tx.conn(), now, &person, messages::REFUND_SUBJECT, &body).await?;
     }
     if next != RefundState::Sending {

@@ -18,6 +18,7 @@ mod cookies;
 pub use self::cookies::*;
 use super::clock::millis;
 use super::db::Store;
+use super::ids::{AgentId, PersonId};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -51,9 +52,9 @@ const TOUCH_EVERY: Duration = Duration::from_secs(60);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Owner {
     /// An insured person (their id).
-    Person(String),
+    Person(PersonId),
     /// A back-office agent (their id).
-    Agent(String),
+    Agent(AgentId),
 }
 
 /// A live session.
@@ -192,8 +193,8 @@ pub async fn read(store: &Store, key: &Key, slide: bool) -> Result<Option<Sessio
 /// none once expired, past its lifetime or without an owner; its idle
 /// expiry slid (at most once a minute) when `slide`.
 pub async fn from_row(store: &Store, key: &Key, row: &AnyRow, slide: bool) -> Result<Option<Session>, sqlx::Error> {
-    let person_id: Option<String> = row.try_get("person_id")?;
-    let agent_id: Option<String> = row.try_get("agent_id")?;
+    let person_id: Option<PersonId> = row.try_get("person_id")?;
+    let agent_id: Option<AgentId> = row.try_get("agent_id")?;
     let created_at: i64 = row.try_get("created_at")?;
     let last_seen_at: i64 = row.try_get("last_seen_at")?;
     let expires_at: i64 = row.try_get("expires_at")?;

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::ssr::infra::db::ScratchStore;
+use crate::ssr::infra::ids::PersonId;
 
 #[test]
 fn stores_only_the_hash() {
@@ -35,11 +36,11 @@ async fn last_seen(store: &Store) -> i64 {
 async fn a_session_is_found_by_its_token_only_and_ends_when_deleted() {
     let scratch = with_a_person().await;
     let store = &scratch.store;
-    let token = create(store, 1_000, IDLE, &Owner::Person("p1".into()), Some(500)).await.expect("created");
+    let token = create(store, 1_000, IDLE, &Owner::Person(PersonId::new("p1")), Some(500)).await.expect("created");
     let session = find(store, 1_001, LIMITS, &token).await.expect("query").expect("live");
     assert_eq!(
         (session.owner, session.previous_sign_in_at, session.flash),
-        (Owner::Person("p1".into()), Some(500), None)
+        (Owner::Person(PersonId::new("p1")), Some(500), None)
     );
     assert_eq!(session.id_hash, hash_token(&token));
     assert!(find(store, 1_001, LIMITS, &new_token()).await.expect("query").is_none(), "another token");
@@ -52,7 +53,7 @@ async fn a_session_ends_after_the_idle_timeout_and_each_request_after_a_minute_e
     let scratch = with_a_person().await;
     let store = &scratch.store;
     const SIGNED_IN_AT: i64 = 1_800_000_000_000;
-    let token = create(store, SIGNED_IN_AT, IDLE, &Owner::Person("p1".into()), None).await.expect("created");
+    let token = create(store, SIGNED_IN_AT, IDLE, &Owner::Person(PersonId::new("p1")), None).await.expect("created");
     // Written out, not the module's constant: the rule, not its value.
     const A_MINUTE: i64 = 60 * 1000;
     // Within the minute, no write.
@@ -75,7 +76,7 @@ async fn a_session_ends_after_twelve_hours_however_active() {
     let scratch = with_a_person().await;
     let store = &scratch.store;
     const SIGNED_IN_AT: i64 = 1_800_000_000_000;
-    let token = create(store, SIGNED_IN_AT, IDLE, &Owner::Person("p1".into()), None).await.expect("created");
+    let token = create(store, SIGNED_IN_AT, IDLE, &Owner::Person(PersonId::new("p1")), None).await.expect("created");
     const TWELVE_HOURS: i64 = 12 * 60 * 60 * 1000;
     let mut now = SIGNED_IN_AT;
     while now + 10 * 60 * 1000 <= SIGNED_IN_AT + TWELVE_HOURS {
@@ -92,7 +93,8 @@ async fn a_session_with_a_shorter_lifetime_ends_at_it_however_active() {
     const SIGNED_IN_AT: i64 = 1_800_000_000_000;
     const MINUTE: i64 = 60 * 1000;
     let short = Limits { idle: Duration::from_secs(3 * 60), lifetime: Duration::from_secs(15 * 60) };
-    let token = create(store, SIGNED_IN_AT, short.idle, &Owner::Person("p1".into()), None).await.expect("created");
+    let token =
+        create(store, SIGNED_IN_AT, short.idle, &Owner::Person(PersonId::new("p1")), None).await.expect("created");
     for minute in (2..=14).step_by(2) {
         let now = SIGNED_IN_AT + minute * MINUTE;
         assert!(find(store, now, short, &token).await.expect("query").is_some(), "active at {minute} min");
@@ -109,7 +111,7 @@ async fn a_session_with_a_shorter_lifetime_ends_at_it_however_active() {
 async fn a_flash_is_taken_once_by_its_own_form() {
     let scratch = with_a_person().await;
     let store = &scratch.store;
-    let token = create(store, 0, IDLE, &Owner::Person("p1".into()), None).await.expect("created");
+    let token = create(store, 0, IDLE, &Owner::Person(PersonId::new("p1")), None).await.expect("created");
     let flash = Flash::new("selection").value("amount", "12").error("amount", "Trop peu.");
     let session = find(store, 1, LIMITS, &token).await.expect("query").expect("live");
     put_flash(store, &session.id_hash, &flash).await.expect("put");

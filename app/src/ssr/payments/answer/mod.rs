@@ -4,6 +4,7 @@
 mod write;
 
 use crate::domain::TransactionReference;
+use crate::ssr::infra::ids::PersonId;
 use crate::ssr::infra::metrics;
 use crate::ssr::lifecycle::{AnswerOutcome, AttemptStatus, Channel, Effect, Regularisation};
 use crate::ssr::{AppState, KioskSettings};
@@ -174,7 +175,7 @@ fn check_response(response: &PaymentResponse, kiosk: &KioskSettings) -> Result<(
 struct Attempt {
     pub(super) id: String,
     pub(super) reference: TransactionReference,
-    pub(super) person_id: String,
+    pub(super) person_id: PersonId,
     pub(super) caisse: String,
     pub(super) amount_cents: i64,
     pub(super) status: AttemptStatus,

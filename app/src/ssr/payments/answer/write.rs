@@ -177,6 +177,7 @@ mod tests {
     use super::*;
     use crate::domain::TransactionReference;
     use crate::ssr::infra::db::ScratchStore;
+    use crate::ssr::infra::ids::PersonId;
     use sqlx::Row;
 
     /// An answer that read the attempt as pending, while another answer
@@ -198,7 +199,7 @@ mod tests {
         let stale = Attempt {
             id: "a1".into(),
             reference: TransactionReference::parse("PCLCB263310000001").expect("a reference"),
-            person_id: "p1".into(),
+            person_id: PersonId::new("p1"),
             caisse: "381".into(),
             amount_cents: 2000,
             status: AttemptStatus::Pending,
