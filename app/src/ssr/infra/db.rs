@@ -268,6 +268,16 @@ macro_rules! text_column {
             }
         }
 
+        $crate::stored_as_text!($ty, |value| value.as_str(), |text| $ty::parse(text));
+    };
+}
+
+/// The sqlx `Any` mapping of a type stored as TEXT: `as_text` gives the text
+/// bound, `from_text` reads the value back from the stored text (an `Err`
+/// is a decoding error).
+#[macro_export]
+macro_rules! stored_as_text {
+    ($ty:ty, |$value:ident| $as_text:expr, |$text:ident| $from_text:expr) => {
         impl sqlx::Type<sqlx::Any> for $ty {
             fn type_info() -> sqlx::any::AnyTypeInfo {
                 <str as sqlx::Type<sqlx::Any>>::type_info()
@@ -279,14 +289,15 @@ macro_rules! text_column {
                 &self,
                 buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer,
             ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
-                <&str as sqlx::Encode<sqlx::Any>>::encode(self.as_str(), buf)
+                let $value = self;
+                <&str as sqlx::Encode<sqlx::Any>>::encode($as_text, buf)
             }
         }
 
         impl<'r> sqlx::Decode<'r, sqlx::Any> for $ty {
             fn decode(value: <sqlx::Any as sqlx::Database>::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-                let text = <&str as sqlx::Decode<sqlx::Any>>::decode(value)?;
-                Ok($ty::parse(text)?)
+                let $text = <&str as sqlx::Decode<sqlx::Any>>::decode(value)?;
+                Ok($from_text?)
             }
         }
     };

@@ -26,26 +26,7 @@ macro_rules! account_id {
             }
         }
 
-        impl sqlx::Type<sqlx::Any> for $ty {
-            fn type_info() -> sqlx::any::AnyTypeInfo {
-                <str as sqlx::Type<sqlx::Any>>::type_info()
-            }
-        }
-
-        impl sqlx::Encode<'_, sqlx::Any> for $ty {
-            fn encode_by_ref(
-                &self,
-                buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer,
-            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
-                <&str as sqlx::Encode<sqlx::Any>>::encode(self.0.as_str(), buf)
-            }
-        }
-
-        impl<'r> sqlx::Decode<'r, sqlx::Any> for $ty {
-            fn decode(value: <sqlx::Any as sqlx::Database>::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-                Ok($ty(<String as sqlx::Decode<sqlx::Any>>::decode(value)?))
-            }
-        }
+        $crate::stored_as_text!($ty, |id| id.as_str(), |text| Ok::<_, std::convert::Infallible>($ty::new(text)));
     };
 }
 
