@@ -3,7 +3,7 @@
 use crate::load::{Call, in_turn};
 use anyhow::bail;
 use dataset::{PASSWORD, nir_of, reference_of};
-use reqwest::header::{ACCEPT, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use sips::{Encoding, PaymentResponse, SealedForm, Secret};
 use std::sync::Arc;
 use tokio::sync::{Mutex, Semaphore};
@@ -73,24 +73,46 @@ pub async fn sign_in_many(ctx: &Ctx, first: u64, count: u64) -> anyhow::Result<V
 }
 
 /// A server function called as the app in the browser calls it: `POST
-/// /api/{endpoint}` with the person's cookie and the form `fields`; its answer
-/// if a success.
-async fn call(
-    ctx: &Ctx,
-    person: &Person,
-    endpoint: &str,
-    fields: &[(&'static str, String)],
-) -> anyhow::Result<reqwest::Response> {
-    let response = ctx
-        .http
-        .post(format!("{}/api/{endpoint}", ctx.url))
-        .header(COOKIE, &person.cookie)
-        .header("Origin", &ctx.url)
-        .form(fields)
-        .send()
-        .await?;
+/// /api/{endpoint}` with the person's cookie and `body`; its answer if a
+/// success.
+async fn call(ctx: &Ctx, person: &Person, endpoint: &str, body: Body<'_>) -> anyhow::Result<reqwest::Response> {
+    let request =
+        ctx.http.post(format!("{}/api/{endpoint}", ctx.url)).header(COOKIE, &person.cookie).header("Origin", &ctx.url);
+    let request = match body {
+        Body::Form(fields) => request.form(fields),
+        Body::Postcard(bytes) => request.header(CONTENT_TYPE, POSTCARD).body(bytes),
+    };
+    let response = request.send().await?;
     anyhow::ensure!(response.status().is_success(), "{endpoint} answered {}", response.status());
     Ok(response)
+}
+
+/// A server function's arguments: a form (an action's), or postcard (a
+/// page's data, as the app reads it).
+enum Body<'a> {
+    Form(&'a [(&'static str, String)]),
+    Postcard(Vec<u8>),
+}
+
+/// The media type of the app's page-data calls and answers.
+const POSTCARD: &str = "application/x-postcard";
+
+/// `text` as postcard writes a string: its length (LEB128), then its bytes.
+fn postcard_text(text: &str) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(text.len() + 2);
+    let mut length = text.len();
+    while length >= 0x80 {
+        bytes.push(u8::try_from(length & 0x7f).unwrap_or_default() | 0x80);
+        length >>= 7;
+    }
+    bytes.push(u8::try_from(length).unwrap_or_default());
+    bytes.extend_from_slice(text.as_bytes());
+    bytes
+}
+
+/// The header's «Prénom NOM» of a person of the dataset, as postcard writes it.
+fn header_name(person: &Person) -> Vec<u8> {
+    postcard_text(&format!("Personne{} BENCH{}", person.index % 1000, person.index))
 }
 
 /// Step 1's «RECHERCHER» with the person's first reference: the app is told
@@ -102,7 +124,8 @@ pub fn lookup_call(ctx: &Ctx, persons: Arc<Vec<Person>>) -> Call {
         let person = in_turn(&persons, n).clone();
         Box::pin(async move {
             let reference = reference_of(person.index, 0);
-            let response = call(&ctx, &person, "rechercher-reference", &[("reference[]", reference.clone())]).await?;
+            let fields = [("reference[]", reference.clone())];
+            let response = call(&ctx, &person, "rechercher-reference", Body::Form(&fields)).await?;
             let to = response.headers().get(LOCATION).and_then(|l| l.to_str().ok()).unwrap_or_default();
             anyhow::ensure!(to.ends_with(&reference), "the lookup did not lead to step 2: {to:?}");
             Ok(())
@@ -111,40 +134,57 @@ pub fn lookup_call(ctx: &Ctx, persons: Arc<Vec<Person>>) -> Call {
 }
 
 /// A page's data, as the single-page app asks for it on a navigation: the
-/// server function at `/api/{endpoint}` with the form `fields(person)`,
-/// answered with the JSON that holds `expected`.
+/// server function at `/api/{endpoint}` with the arguments `arguments(person)`
+/// in postcard, answered with data that hold each of `expected(person)`
+/// (strings as postcard writes them: the header's name, a reference).
 pub fn page_data_call(
     ctx: &Ctx,
     persons: Arc<Vec<Person>>,
     endpoint: &'static str,
-    fields: fn(&Person) -> Vec<(&'static str, String)>,
-    expected: &'static str,
+    arguments: fn(&Person) -> Vec<u8>,
+    expected: fn(&Person) -> Vec<Vec<u8>>,
 ) -> Call {
     let ctx = ctx.clone();
     Arc::new(move |n| {
         let ctx = ctx.clone();
         let person = in_turn(&persons, n).clone();
         Box::pin(async move {
-            let body = call(&ctx, &person, endpoint, &fields(&person)).await?.text().await?;
-            anyhow::ensure!(body.contains(expected), "{endpoint} without {expected}");
+            let body = call(&ctx, &person, endpoint, Body::Postcard(arguments(&person))).await?.bytes().await?;
+            for wanted in expected(&person) {
+                anyhow::ensure!(body.windows(wanted.len()).any(|w| w == wanted), "{endpoint} without what it shows");
+            }
             Ok(())
         })
     })
 }
 
-/// «Accueil»'s data.
+/// «Accueil»'s data (no payment to say: `paiement` is `None`): the header
+/// and the person's first créance.
 pub fn home_data_call(ctx: &Ctx, persons: Arc<Vec<Person>>) -> Call {
-    page_data_call(ctx, persons, "page-accueil", |_| Vec::new(), "creances")
+    page_data_call(
+        ctx,
+        persons,
+        "page-accueil",
+        |_| vec![0],
+        |p| vec![header_name(p), postcard_text(&reference_of(p.index, 0))],
+    )
 }
 
-/// Step 2's data, for the person's first avis.
+/// Step 2's data, for the person's first avis: the header and that avis.
 pub fn step2_data_call(ctx: &Ctx, persons: Arc<Vec<Person>>) -> Call {
-    page_data_call(ctx, persons, "page-payer-selection", |p| vec![("reference", reference_of(p.index, 0))], "lines")
+    page_data_call(
+        ctx,
+        persons,
+        "page-payer-selection",
+        |p| postcard_text(&reference_of(p.index, 0)),
+        |p| vec![header_name(p), postcard_text(&reference_of(p.index, 0))],
+    )
 }
 
-/// A navigation inside the app, to «Mes paiements»: that page's data.
+/// A navigation inside the app, to «Mes paiements» (no arguments): that
+/// page's data, with the header.
 pub fn navigation_call(ctx: &Ctx, persons: Arc<Vec<Person>>) -> Call {
-    page_data_call(ctx, persons, "page-mes-paiements", |_| Vec::new(), "payments")
+    page_data_call(ctx, persons, "page-mes-paiements", |_| Vec::new(), |p| vec![header_name(p)])
 }
 
 pub fn baseline_call(ctx: &Ctx, persons: Arc<Vec<Person>>) -> Call {
