@@ -248,7 +248,10 @@ fn router(state: ServerState) -> Router {
         provide_context(app_state.clone());
         // The nonce the HTTP policy chose for this page and sends in its
         // Content-Security-Policy: the renderer puts it on its inline scripts.
-        if let Some(nonce) = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<Nonce>().cloned()) {
+        // Read in place, not copied out: a copy of the request's parts (every
+        // header) on every request, server functions included.
+        if let Some(nonce) = with_context::<http::request::Parts, _>(|p| p.extensions.get::<Nonce>().cloned()).flatten()
+        {
             provide_context(nonce);
         }
     };

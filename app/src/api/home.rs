@@ -80,7 +80,7 @@ pub async fn home_page(paiement: Option<String>) -> Result<HomeView, AppError> {
     let recent = payments::attempts_of(&state.store, &person_id, now, 3).await.map_err(unexpected)?;
     let born = if identity.female { "Née le" } else { "Né le" };
     Ok(HomeView {
-        header: super::header_with(&state, &person_id, &identity).await?,
+        header: super::header_of(&identity),
         banner,
         pending: super::payments::pending_section(&state, &person_id, &session).await?,
         recent_payments: recent.into_iter().map(PaymentRow::from).collect(),

@@ -60,17 +60,14 @@ pub struct HeaderView {
 pub async fn header_for(state: &crate::ssr::AppState, person_id: &PersonId) -> Result<HeaderView, AppError> {
     use crate::ssr::infra::context::unexpected;
     let identity = crate::ssr::insured::persons::identity(&state.store, person_id).await.map_err(unexpected)?;
-    header_with(state, person_id, &identity).await
+    Ok(header_of(&identity))
 }
 
 /// The header, for a page that has read the person's identity already.
 #[cfg(feature = "ssr")]
-pub async fn header_with(
-    state: &crate::ssr::AppState,
-    person_id: &PersonId,
-    identity: &crate::ssr::insured::persons::Identity,
-) -> Result<HeaderView, AppError> {
-    use crate::ssr::infra::context::unexpected;
-    let unread_messages = crate::ssr::messages::unread_count(&state.store, person_id).await.map_err(unexpected)?;
-    Ok(HeaderView { full_name: format!("{} {}", identity.first_name, identity.last_name), unread_messages })
+pub fn header_of(identity: &crate::ssr::insured::persons::Identity) -> HeaderView {
+    HeaderView {
+        full_name: format!("{} {}", identity.first_name, identity.last_name),
+        unread_messages: identity.unread_messages,
+    }
 }

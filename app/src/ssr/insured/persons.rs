@@ -20,13 +20,21 @@ pub struct Identity {
     pub caisse_code: String,
     /// The caisse's name.
     pub caisse_name: String,
+    /// Their messages not read yet (the header's count).
+    pub unread_messages: i64,
 }
 
-/// The identity of the person `person_id`.
+/// The identity of the person `person_id`, with their unread messages: what
+/// the header of each of their pages says, in one statement. It reads the
+/// person by their key, and the caisse and the count each by a scalar
+/// subquery on its own key: no join, so SQLite never plans it again
+/// (docs/PERFORMANCE.md, «SQLite prepares the joined statement again»).
 pub async fn identity(store: &Store, person_id: &PersonId) -> anyhow::Result<Identity> {
     let row = sqlx::query(
-        "SELECT p.first_name, p.last_name, p.birth_date, p.nir, p.caisse_code, c.name AS caisse_name \
-         FROM persons p JOIN caisses c ON c.code = p.caisse_code WHERE p.id = $1",
+        "SELECT p.first_name, p.last_name, p.birth_date, p.nir, p.caisse_code, \
+         (SELECT c.name FROM caisses c WHERE c.code = p.caisse_code) AS caisse_name, \
+         (SELECT COUNT(*) FROM messages m WHERE m.person_id = p.id AND m.read_at IS NULL AND m.deleted_at IS NULL) \
+         AS unread_messages FROM persons p WHERE p.id = $1",
     )
     .bind(person_id)
     .fetch_one(store.pool())
@@ -40,5 +48,6 @@ pub async fn identity(store: &Store, person_id: &PersonId) -> anyhow::Result<Ide
         female: nir.starts_with('2'),
         caisse_code: row.try_get("caisse_code")?,
         caisse_name: row.try_get("caisse_name")?,
+        unread_messages: row.try_get("unread_messages")?,
     })
 }

@@ -156,18 +156,6 @@ pub async fn list(store: &Store, person_id: &PersonId) -> anyhow::Result<Vec<Mes
     Ok(rows.iter().map(message_from_row).collect::<Result<_, _>>()?)
 }
 
-/// How many of the person's messages are unread.
-pub async fn unread_count(store: &Store, person_id: &PersonId) -> anyhow::Result<i64> {
-    Ok(sqlx::query(
-        "SELECT COUNT(*) AS n FROM messages WHERE person_id = $1 AND read_at IS NULL AND deleted_at IS NULL",
-    )
-    .bind(person_id)
-    .fetch_one(store.pool())
-    .await
-    .context("counting unread messages")?
-    .try_get("n")?)
-}
-
 /// Opens the person's message `id` (marking it read), or `None` when the person
 /// has no such message.
 pub async fn open(store: &Store, person_id: &PersonId, id: &str, now: i64) -> anyhow::Result<Option<Message>> {
