@@ -5,7 +5,7 @@
 macro_rules! account_id {
     ($(#[$doc:meta])* $ty:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct $ty(String);
 
         impl $ty {
@@ -17,12 +17,6 @@ macro_rules! account_id {
             /// As stored.
             pub fn as_str(&self) -> &str {
                 &self.0
-            }
-        }
-
-        impl std::fmt::Display for $ty {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(&self.0)
             }
         }
 
